@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { describeFailure } from './errors';
+import { stdio, type Output } from './output';
+import { registerServe } from './commands/serve';
+import { registerConnectors } from './commands/connectors';
+import { registerConnections } from './commands/connections';
+import { registerMappings } from './commands/mappings';
+import { registerKeys } from './commands/keys';
+import { HUB_VERSION } from '../version';
+
+/** Builds the `hub` command tree. Each group lives in its own file under commands/. */
+export function buildProgram(output: Output = stdio): Command {
+  const program = new Command('hub')
+    .description('Connector Hub: sync contacts, orders and conversions between marketing systems')
+    .version(HUB_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ hub serve --port 3000\n  $ hub connectors list --json\n  $ hub mappings test\n\nConfiguration comes from HUB_* environment variables; see README.md.',
+    );
+  registerServe(program, output);
+  registerConnectors(program, output);
+  registerConnections(program, output);
+  registerMappings(program, output);
+  registerKeys(program, output);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[], output: Output = stdio): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const failure = describeFailure(error);
+    output.err(failure.message);
+    return failure.exitCode;
+  }
+}

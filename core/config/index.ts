@@ -1,0 +1,2 @@
+export { loadConfig, type ConfigOverrides } from './load';
+export { HubConfig, ENV_VARIABLES } from './schema';

@@ -1,0 +1,124 @@
+import { MappingCompileError, toMappingError } from './errors';
+import { getCompiledExpression } from './expression-cache';
+import { checkDeadline, createYielder, explainGuardrail, resolveEngineOptions } from './guardrails';
+import { toPlainJson } from './plain-json';
+import type {
+  CompiledMapping,
+  MapResult,
+  MappingDefinition,
+  MappingEngineOptions,
+  MappingError,
+  ResolvedEngineOptions,
+} from './types';
+import { createRecordValidator, type JsonSchema, type RecordValidator } from './validation';
+
+/**
+ * The mapping engine: compile a mapping once (cached per id + version + content hash), then evaluate records.
+ * `evaluate` never throws: every failure is one record's MapResult with a plain MappingError.
+ */
+
+function fail(error: MappingError): MapResult {
+  return { ok: false, error };
+}
+
+function validatorFor(
+  schema: JsonSchema | undefined,
+  code: 'input.invalid' | 'output.invalid',
+  mappingId: string,
+): RecordValidator | undefined {
+  if (!schema) return undefined;
+  try {
+    return createRecordValidator(schema, code);
+  } catch (err) {
+    const error = err as MappingError;
+    const side = code === 'input.invalid' ? 'source' : 'target';
+    throw new MappingCompileError({ ...error, message: `${side} schema: ${error.message}` }, mappingId);
+  }
+}
+
+class Compiled implements CompiledMapping {
+  constructor(
+    readonly id: string,
+    readonly version: string,
+    readonly expressionHash: string,
+    private readonly text: string,
+    private readonly run: (record: unknown) => Promise<unknown>,
+    private readonly options: ResolvedEngineOptions,
+    private readonly validateInput: RecordValidator | undefined,
+    private readonly validateOutput: RecordValidator | undefined,
+  ) {}
+
+  async evaluate(record: unknown): Promise<MapResult> {
+    const inputError = this.validateInput?.(record);
+    if (inputError) return fail(inputError);
+    const startedAt = Date.now();
+    let raw: unknown;
+    try {
+      raw = await this.run(record);
+    } catch (err) {
+      return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
+    }
+    const late = checkDeadline(startedAt, this.options);
+    if (late) return fail(late);
+    let value: unknown;
+    try {
+      value = toPlainJson(raw);
+    } catch (err) {
+      return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
+    }
+    if (value === undefined) {
+      return fail({ code: 'output.empty', message: 'The expression produced no value for this record' });
+    }
+    const outputError = this.validateOutput?.(value);
+    return outputError ? fail(outputError) : { ok: true, value };
+  }
+
+  async evaluatePage(records: readonly unknown[]): Promise<MapResult[]> {
+    const results: MapResult[] = [];
+    const yieldNow = createYielder();
+    for (const record of records) {
+      results.push(await this.evaluate(record));
+      await yieldNow();
+    }
+    return results;
+  }
+}
+
+/**
+ * Compiles a mapping. Throws MappingCompileError (with `.mappingError`: code, line, column, token) when the
+ * expression does not parse, uses a regex RE2 cannot run, or a schema is invalid.
+ */
+export function compileMapping(mapping: MappingDefinition, opts?: MappingEngineOptions): CompiledMapping {
+  const options = resolveEngineOptions(opts);
+  const compiled = getCompiledExpression(mapping.id, mapping.version, mapping.expression, options);
+  const validateSource = options.validateSource ?? mapping.source?.validate ?? false;
+  const inputValidator = validateSource ? validatorFor(mapping.source?.schema, 'input.invalid', mapping.id) : undefined;
+  const outputValidator = options.validateOutput
+    ? validatorFor(mapping.target?.schema, 'output.invalid', mapping.id)
+    : undefined;
+  const expression = compiled.expression;
+  return new Compiled(
+    mapping.id,
+    mapping.version ?? compiled.hash,
+    compiled.hash,
+    mapping.expression,
+    (record) => expression.evaluate(record),
+    options,
+    inputValidator,
+    outputValidator,
+  );
+}
+
+/** Compile-and-evaluate for previews (CLI, API, UI): never throws, a compile error is returned as the result. */
+export async function previewMapping(
+  mapping: MappingDefinition,
+  input: unknown,
+  opts?: MappingEngineOptions,
+): Promise<MapResult> {
+  try {
+    return await compileMapping(mapping, opts).evaluate(input);
+  } catch (err) {
+    if (err instanceof MappingCompileError) return fail(err.mappingError);
+    return fail(toMappingError(err, mapping.expression, 'compile'));
+  }
+}

@@ -1,0 +1,53 @@
+import type jsonata from 'jsonata';
+import { createNormalizeCity, type CitySynonyms } from './city';
+import { formatDate } from './date';
+import { normalizeEmail } from './email';
+import { md5, sha256 } from './hash';
+import { splitFullName } from './names';
+import { assertCountry, normalizePhone } from './phone';
+
+/** Options the standard library needs from the engine. */
+export interface StdlibOptions {
+  defaultCountry?: string;
+  citySynonyms?: CitySynonyms;
+}
+
+export interface StdlibFunction {
+  name: string;
+  /** JSONata signature: `-` lets the function take the context value as its first argument. */
+  signature: string;
+  implementation: (...args: unknown[]) => unknown;
+}
+
+/** The functions registered for every mapping, bound to the engine options. */
+export function createStdlib(options: StdlibOptions = {}): StdlibFunction[] {
+  if (options.defaultCountry) assertCountry(options.defaultCountry);
+  const normalizeCity = createNormalizeCity(options.citySynonyms);
+  return [
+    { name: 'normalizeEmail', signature: '<(sl)-:s>', implementation: (s) => normalizeEmail(s) },
+    {
+      name: 'normalizePhone',
+      signature: '<(snl)-s?:s>',
+      implementation: (s, country) => normalizePhone(s, country, options.defaultCountry),
+    },
+    { name: 'normalizeCity', signature: '<(sl)-:s>', implementation: (s) => normalizeCity(s) },
+    { name: 'splitFullName', signature: '<(sl)-:o>', implementation: (s) => splitFullName(s) },
+    { name: 'sha256', signature: '<(snbl)-:s>', implementation: (s) => sha256(s) },
+    { name: 'md5', signature: '<(snbl)-:s>', implementation: (s) => md5(s) },
+    {
+      name: 'formatDate',
+      signature: '<(snl)-s?s?s?:(sn)>',
+      implementation: (value, pattern, tz, inputTz) => formatDate(value, pattern, tz, inputTz),
+    },
+  ];
+}
+
+export function registerStdlib(expression: jsonata.Expression, functions: readonly StdlibFunction[]): void {
+  for (const fn of functions) {
+    expression.registerFunction(fn.name, fn.implementation, fn.signature);
+  }
+}
+
+export { normalizeEmail, normalizePhone, splitFullName, sha256, md5, formatDate, createNormalizeCity };
+export type { CitySynonyms };
+export type { SplitName } from './names';

@@ -1,0 +1,34 @@
+import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+
+/**
+ * `$normalizePhone(s, defaultCountry?)`: E.164 (`+79161234567`) via libphonenumber-js with full ("max") metadata,
+ * so the digits are validated, not only the length. National numbers use `defaultCountry`, else the engine-wide
+ * default. Invalid or empty → undefined. Numbers (a CSV column parsed as a number) are accepted.
+ */
+
+export function assertCountry(country: string): CountryCode {
+  const upper = country.toUpperCase();
+  if (!isSupportedCountry(upper)) {
+    throw { code: 'stdlib.normalizePhone', message: `unknown country code "${country}" (expected ISO 3166-1 alpha-2)` };
+  }
+  return upper;
+}
+
+export function normalizePhone(value: unknown, country: unknown, engineDefault?: string): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text.length === 0 || text.length > 64) return undefined;
+  const fallback = typeof country === 'string' && country.length > 0 ? country : engineDefault;
+  const defaultCountry = fallback ? assertCountry(fallback) : undefined;
+  // "8 916 ..." and "00 44 ..." are handled by the metadata; a bare "7916..." (11 digits) with RU also parses.
+  const parsed = parsePhoneNumberFromString(text, defaultCountry ? { defaultCountry } : undefined);
+  if (parsed?.isValid()) return parsed.number;
+  // Numbers written with the country calling code but without '+' (e.g. "79161234567", "447911123456").
+  const digits = text.replace(/[^\d]/g, '');
+  if (!text.startsWith('+') && digits.length >= 8 && digits.length <= 15) {
+    const international = parsePhoneNumberFromString(`+${digits}`);
+    if (international?.isValid()) return international.number;
+  }
+  return undefined;
+}

@@ -1,0 +1,162 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * The data half of the connector contract, as JSON Schemas (TypeBox). TypeScript types are derived
+ * from these schemas; the registry validates every connector definition against them, so a plugin
+ * with a malformed definition is refused with a message naming the field.
+ */
+
+export const CONNECTOR_ID_PATTERN = '^[a-z][a-z0-9-]{1,49}$';
+export const NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9_]{0,63}$';
+
+export const Category = Type.Union([
+  Type.Literal('crm'),
+  Type.Literal('erp'),
+  Type.Literal('ads'),
+  Type.Literal('email'),
+  Type.Literal('other'),
+]);
+export type Category = Static<typeof Category>;
+
+/** How long to wait, read from a vendor response (e.g. `Retry-After: 10`, `X-RateLimit-Reset: <epoch>`). */
+export const RetryAfterRule = Type.Object(
+  {
+    header: Type.String({ minLength: 1, description: 'Response header that carries the wait, e.g. retry-after' }),
+    unit: Type.Union([Type.Literal('seconds'), Type.Literal('milliseconds'), Type.Literal('http-date'), Type.Literal('epoch-seconds')], {
+      description: 'How the header value is written',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type RetryAfterRule = Static<typeof RetryAfterRule>;
+
+export const ApiPolicy = Type.Object(
+  {
+    rateBudget: Type.Object(
+      {
+        requests: Type.Integer({ minimum: 1, description: 'Requests allowed per interval, across all workers' }),
+        intervalMs: Type.Integer({ minimum: 1, description: 'Length of the interval in milliseconds' }),
+      },
+      { additionalProperties: false },
+    ),
+    concurrency: Type.Integer({ minimum: 1, description: 'Requests in flight at once per connection' }),
+    maxBatchSize: Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Integer({ minimum: 1 }), {
+      description: 'Largest batch each action accepts, by action name',
+    }),
+    retryStatuses: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
+      description: 'HTTP statuses that are worth retrying (429 is always treated as rate limited)',
+    }),
+    retryAfter: Type.Array(RetryAfterRule, { description: 'Where to read the wait from a response, first match wins' }),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Timeout of one outbound request' })),
+  },
+  { additionalProperties: false },
+);
+export type ApiPolicy = Static<typeof ApiPolicy>;
+
+/** A JSON value as stored in checkpoints. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export const JsonValue = Type.Unsafe<Json>({ description: 'Any JSON value' });
+
+/** One page a stream yields: its records and the checkpoint that is true once they are all recorded. */
+export const PageSchema = Type.Object(
+  {
+    records: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    checkpoint: Type.Union([JsonValue, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export interface Page<R = Record<string, unknown>> {
+  records: R[];
+  /** Opaque to the runner; stored only after every record before it is recorded, handed back to the next read. */
+  checkpoint: Json | null;
+}
+
+export const WriteOutcome = Type.Union([
+  Type.Object(
+    {
+      status: Type.Literal('ok'),
+      targetId: Type.String({ minLength: 1, description: 'Id of the record in the target system' }),
+      operation: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')])),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      status: Type.Literal('skipped'),
+      reason: Type.Optional(Type.String()),
+      targetId: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      status: Type.Literal('failed'),
+      failure: Type.Union([Type.Literal('retryable'), Type.Literal('permanent')]),
+      reason: Type.String({ minLength: 1 }),
+      field: Type.Optional(Type.String()),
+      retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type WriteOutcome = Static<typeof WriteOutcome>;
+
+/** The descriptive part of a stream, validated by the registry. */
+export const StreamInfo = Type.Object({
+  name: Type.String({ pattern: NAME_PATTERN }),
+  title: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  recordSchema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of one record' }),
+  identity: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Field(s) that identify a record' }),
+  modifiedField: Type.Optional(Type.String({ minLength: 1, description: 'Field with the source modification time' })),
+});
+export type StreamInfo = Static<typeof StreamInfo>;
+
+export const ActionInfo = Type.Object({
+  name: Type.String({ pattern: NAME_PATTERN }),
+  title: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  recordSchema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of one input record' }),
+  mode: Type.Union([Type.Literal('upsert'), Type.Literal('delete'), Type.Literal('append')]),
+  identity: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+});
+export type ActionInfo = Static<typeof ActionInfo>;
+
+export const WebhookInfo = Type.Object({
+  name: Type.String({ pattern: NAME_PATTERN }),
+  description: Type.Optional(Type.String()),
+  stream: Type.Optional(Type.String({ description: 'Stream whose records the events carry' })),
+});
+export type WebhookInfo = Static<typeof WebhookInfo>;
+
+export const ConnectorInfo = Type.Object({
+  id: Type.String({ pattern: CONNECTOR_ID_PATTERN }),
+  displayName: Type.String({ minLength: 1 }),
+  version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+(?:[-+].*)?$' }),
+  category: Category,
+  description: Type.Optional(Type.String()),
+  settingsSchema: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'JSON Schema of the connection settings; secret properties carry "x-secret": true',
+  }),
+  policy: ApiPolicy,
+  streams: Type.Array(StreamInfo),
+  actions: Type.Array(ActionInfo),
+  webhooks: Type.Array(WebhookInfo),
+});
+export type ConnectorInfo = Static<typeof ConnectorInfo>;
+
+/** The `connectorHub` block in a plugin's package.json. */
+export const PluginManifest = Type.Object(
+  {
+    export: Type.String({ minLength: 1, description: 'Name of the export that holds the connector definition (or "default")' }),
+    sdk: Type.String({ minLength: 1, description: 'Semver range of the connector SDK the plugin was built for, e.g. ^1.0.0' }),
+    entry: Type.Optional(Type.String({ description: 'Module to load, relative to the package; defaults to package.json "main"' })),
+  },
+  { additionalProperties: false },
+);
+export type PluginManifest = Static<typeof PluginManifest>;
+
+/** Marks a settings property as secret: encrypted at rest, never shown in API responses, logs or errors. */
+export function Secret<T extends TSchema>(schema: T): T {
+  return { ...schema, 'x-secret': true } as T;
+}

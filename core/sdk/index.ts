@@ -1,0 +1,9 @@
+/**
+ * The connector SDK: the public contract between the hub and every connector, built-in or plugin.
+ * Plugins import it as `connector-hub/sdk`.
+ */
+export * from './contracts';
+export * from './define';
+export * from './errors';
+export * from './http';
+export { SDK_VERSION } from './version';

@@ -1,0 +1,20 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_initial';
+
+/**
+ * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
+ * compiled dist/ and the TypeScript sources behave the same. Add a new file and one line here; never edit a
+ * released migration.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};
+
+/** Name of the newest migration; the schema version a store reports. */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1) ?? '';

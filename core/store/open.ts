@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Pool, TypeOverrides } from 'pg';
+import { ConfigError } from '../sdk/errors';
+import { migrationProvider } from './migrations';
+import type { Database } from './schema';
+import { openSqliteDatabase, type NodeSqliteDatabase } from './sqlite-driver';
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly engine: StoreEngine;
+  /** The query builder. Repositories take a `Kysely<Database>`, so they work on `db` and inside a transaction. */
+  readonly db: Kysely<Database>;
+  /** SQLite: the database file (or ':memory:'); PostgreSQL: the URL without its password. */
+  readonly location: string;
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. Do not nest. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** A postgres:// or postgresql:// URL selects PostgreSQL; ':memory:' an in-memory SQLite (tests); absent → SQLite file. */
+  databaseUrl?: string;
+  /** Folder for `hub.sqlite` when SQLite is used. */
+  dataDir: string;
+  /** Largest number of PostgreSQL connections this process opens (default 10). */
+  poolSize?: number;
+  /** Told about errors on idle PostgreSQL connections (a restarted server, a dropped network), which are otherwise fatal. */
+  onBackgroundError?: (error: Error) => void;
+}
+
+export const SQLITE_FILE_NAME = 'hub.sqlite';
+
+/**
+ * int8 (bigint) comes back from `pg` as a string by default; our bigints are epoch milliseconds and counts, so
+ * read them as numbers (as SQLite does) and refuse, loudly, a value a number cannot hold exactly.
+ */
+function postgresTypes(): TypeOverrides {
+  const types = new TypeOverrides();
+  types.setTypeParser(20, (value: string) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`bigint value ${value} does not fit a JavaScript number`);
+    return n;
+  });
+  return types;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function sqliteLocation(options: OpenStoreOptions): string {
+  const url = options.databaseUrl;
+  if (url === ':memory:' || url === 'sqlite::memory:') return ':memory:';
+  if (url !== undefined && url.startsWith('sqlite:')) return path.resolve(url.slice('sqlite:'.length).replace(/^\/\//, ''));
+  if (url !== undefined && url !== '') {
+    throw new ConfigError('HUB_DATABASE_URL must be a postgres:// URL (leave it unset to use SQLite)', {
+      field: 'HUB_DATABASE_URL',
+    });
+  }
+  if (!fs.existsSync(options.dataDir)) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  return path.join(options.dataDir, SQLITE_FILE_NAME);
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`store migration ${failed} failed: ${reason}`, { cause: error });
+  }
+}
+
+/**
+ * Opens the store named by the configuration and brings its schema up to date (versioned migrations, run at
+ * start-up; on PostgreSQL they are serialised by Kysely's migration lock, so many workers may start at once).
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const url = options.databaseUrl;
+  let engine: StoreEngine;
+  let location: string;
+  let db: Kysely<Database>;
+  let sqlite: NodeSqliteDatabase | undefined;
+
+  if (url !== undefined && isPostgresUrl(url)) {
+    engine = 'postgres';
+    location = redactUrl(url);
+    const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, types: postgresTypes() });
+    pool.on('error', (error) => options.onBackgroundError?.(error));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    engine = 'sqlite';
+    location = sqliteLocation(options);
+    sqlite = openSqliteDatabase(location);
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    sqlite?.close();
+    if (engine === 'postgres' && !(error instanceof Error && error.message.startsWith('store migration'))) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot reach PostgreSQL at ${location}: ${reason}`, { cause: error });
+    }
+    throw error;
+  }
+
+  let closed = false;
+  return {
+    engine,
+    db,
+    location,
+    transaction: (fn) => db.transaction().execute(fn),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      sqlite?.close();
+    },
+  };
+}
