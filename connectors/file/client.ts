@@ -56,7 +56,9 @@ function isInside(base: string, target: string): boolean {
 export function resolveInDirectory(directory: string, name: string, field: FileField): string {
   const base = path.resolve(directory);
   const outside = () =>
-    new ConfigError(`${field} "${name}" resolves outside directory "${directory}"; name a file inside that folder`, { field });
+    new ConfigError(`${field} "${name}" resolves outside directory "${directory}"; name a file inside that folder`, {
+      field,
+    });
   if (name.includes('\0')) throw new ConfigError(`${field} contains a NUL character`, { field });
   const target = path.resolve(base, name);
   if (!isInside(base, target)) throw outside();
@@ -78,23 +80,31 @@ export function formatOf(format: FileFormat | undefined, name: string, field: Fi
   const ext = path.extname(name).toLowerCase();
   if (ext === '.csv' || ext === '.tsv') return 'csv';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
-  throw new ConfigError(`cannot tell the format of ${field} "${name}" from its extension; set format to "csv" or "ndjson"`, {
-    field: 'format',
-  });
+  throw new ConfigError(
+    `cannot tell the format of ${field} "${name}" from its extension; set format to "csv" or "ndjson"`,
+    {
+      field: 'format',
+    },
+  );
 }
 
 /** The file a setting names, resolved and with its format; ConfigError when the setting is missing or unsafe. */
 export function targetFile(settings: FileSettings, field: FileField): TargetFile {
   const name = settings[field];
   if (name === undefined || name === '') {
-    throw new ConfigError(`${field} is not set: name the file (relative to directory) this connection ${field === 'path' ? 'reads' : 'writes'}`, {
-      field,
-    });
+    throw new ConfigError(
+      `${field} is not set: name the file (relative to directory) this connection ${field === 'path' ? 'reads' : 'writes'}`,
+      {
+        field,
+      },
+    );
   }
   const options = fileOptions(settings, name);
   const format = formatOf(settings.format, name, field);
   if (format === 'csv' && !options.header && options.columns === undefined) {
-    throw new ConfigError('columns must be set when header is false (the CSV file does not name its columns)', { field: 'columns' });
+    throw new ConfigError('columns must be set when header is false (the CSV file does not name its columns)', {
+      field: 'columns',
+    });
   }
   return { field, name, absolute: resolveInDirectory(options.directory, name, field), format, options };
 }
@@ -141,7 +151,8 @@ export async function checkFiles(settings: FileSettings): Promise<CheckResult> {
     await fs.promises.access(directory, fs.constants.R_OK | fs.constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable and writable' : String(error);
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable and writable' : String(error);
     return { ok: false, message: `directory "${settings.directory}" ${why}` };
   }
   const notes: string[] = [];

@@ -15,7 +15,10 @@ export interface AppOptions {
 
 /** RFC 9457 problem details; never a stack trace. */
 export function sendProblem(res: Response, status: number, title: string, detail?: string): void {
-  res.status(status).type('application/problem+json').json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
 }
 
 export function createApp(options: AppOptions): Express {
@@ -37,7 +40,10 @@ export function createApp(options: AppOptions): Express {
       } catch (error) {
         ready = false;
         checks[probe.name] = 'unavailable';
-        options.logger.warn({ check: probe.name, err: error instanceof Error ? error.message : String(error) }, 'readiness check failed');
+        options.logger.warn(
+          { check: probe.name, err: error instanceof Error ? error.message : String(error) },
+          'readiness check failed',
+        );
       }
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
@@ -46,9 +52,17 @@ export function createApp(options: AppOptions): Express {
   app.use((_req, res) => sendProblem(res, 404, 'Not Found'));
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : 500;
-    if (status >= 500) options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
-    sendProblem(res, status >= 400 && status < 600 ? status : 500, status >= 500 ? 'Internal Server Error' : 'Bad Request');
+    const status =
+      typeof error === 'object' && error !== null && 'status' in error
+        ? Number((error as { status: unknown }).status)
+        : 500;
+    if (status >= 500)
+      options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
+    sendProblem(
+      res,
+      status >= 400 && status < 600 ? status : 500,
+      status >= 500 ? 'Internal Server Error' : 'Bad Request',
+    );
   });
   return app;
 }

@@ -10,7 +10,8 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
     return { message: `error: ${error.message}${field}`, exitCode: error.kind === 'config' ? 2 : 1 };
   }
   if (error instanceof SyntaxError) return { message: `error: invalid JSON: ${error.message}`, exitCode: 2 };
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   if (code === 'ENOENT') {
     const p = (error as { path?: string }).path;
     return { message: `error: file not found${p ? `: ${p}` : ''}`, exitCode: 2 };

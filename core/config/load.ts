@@ -12,7 +12,8 @@ const validate = new Ajv({ allErrors: false, strict: false }).compile(HubConfig)
 
 function parseValue(name: EnvName, raw: string): unknown {
   const { expects } = ENV_VARIABLES[name];
-  const bad = () => new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected ${expects}`, { field: name });
+  const bad = () =>
+    new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected ${expects}`, { field: name });
   switch (name) {
     case 'HUB_PORT': {
       if (!/^\d+$/.test(raw.trim())) throw bad();

@@ -4,28 +4,51 @@ import { Type, type Static } from '@sinclair/typebox';
  * The hub's configuration, one schema: environment variables are read into this shape,
  * command-line flags override them, and ajv validates the result at start-up.
  */
-export const LogLevel = Type.Union(
-  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-);
+export const LogLevel = Type.Union([
+  Type.Literal('fatal'),
+  Type.Literal('error'),
+  Type.Literal('warn'),
+  Type.Literal('info'),
+  Type.Literal('debug'),
+  Type.Literal('trace'),
+  Type.Literal('silent'),
+]);
 
 export const HubConfig = Type.Object(
   {
-    dataDir: Type.String({ minLength: 1, description: 'Folder for the SQLite store, the generated key file and exports' }),
+    dataDir: Type.String({
+      minLength: 1,
+      description: 'Folder for the SQLite store, the generated key file and exports',
+    }),
     port: Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port of the HTTP server' }),
     host: Type.String({ minLength: 1, description: 'Interface the HTTP server listens on' }),
     databaseUrl: Type.Optional(
       Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// URL; absent → SQLite in the data dir' }),
     ),
-    redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'a redis:// URL; absent → embedded queue' })),
+    redisUrl: Type.Optional(
+      Type.String({ pattern: '^rediss?://', description: 'a redis:// URL; absent → embedded queue' }),
+    ),
     encryptionKey: Type.Optional(
-      Type.String({ minLength: 1, description: '32 bytes as base64 or 64 hex characters (or id:key,id:key for a keyring)' }),
+      Type.String({
+        minLength: 1,
+        description: '32 bytes as base64 or 64 hex characters (or id:key,id:key for a keyring)',
+      }),
     ),
     plugins: Type.Array(Type.String({ minLength: 1 }), { description: 'npm package names or local paths' }),
     sandbox: Type.Boolean({ description: 'on/off: start the local vendor sandboxes' }),
     logLevel: LogLevel,
     mappingsDir: Type.String({ minLength: 1 }),
     flowsDir: Type.String({ minLength: 1 }),
-    defaultCountry: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country for phone numbers without a prefix' }),
+    citySynonymsFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'JSON file { "Canonical": ["synonym", …] } merged into the city table',
+      }),
+    ),
+    defaultCountry: Type.String({
+      pattern: '^[A-Z]{2}$',
+      description: 'ISO 3166-1 alpha-2 country for phone numbers without a prefix',
+    }),
   },
   { additionalProperties: false },
 );
@@ -36,13 +59,30 @@ export const ENV_VARIABLES = {
   HUB_DATA_DIR: { key: 'dataDir', expects: 'a folder path', fallback: './data' },
   HUB_PORT: { key: 'port', expects: 'a port number from 0 to 65535', fallback: '3000' },
   HUB_HOST: { key: 'host', expects: 'an interface address such as 127.0.0.1 or 0.0.0.0', fallback: '127.0.0.1' },
-  HUB_DATABASE_URL: { key: 'databaseUrl', expects: 'a postgres:// URL (leave it unset for SQLite)', fallback: undefined },
-  HUB_REDIS_URL: { key: 'redisUrl', expects: 'a redis:// or rediss:// URL (leave it unset for the embedded queue)', fallback: undefined },
+  HUB_DATABASE_URL: {
+    key: 'databaseUrl',
+    expects: 'a postgres:// URL (leave it unset for SQLite)',
+    fallback: undefined,
+  },
+  HUB_REDIS_URL: {
+    key: 'redisUrl',
+    expects: 'a redis:// or rediss:// URL (leave it unset for the embedded queue)',
+    fallback: undefined,
+  },
   HUB_ENCRYPTION_KEY: { key: 'encryptionKey', expects: '32 bytes as base64 or 64 hex characters', fallback: undefined },
   HUB_PLUGINS: { key: 'plugins', expects: 'comma-separated npm package names or paths', fallback: '' },
   HUB_SANDBOX: { key: 'sandbox', expects: '"on" or "off"', fallback: 'off' },
-  HUB_LOG_LEVEL: { key: 'logLevel', expects: 'one of fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
+  HUB_LOG_LEVEL: {
+    key: 'logLevel',
+    expects: 'one of fatal, error, warn, info, debug, trace, silent',
+    fallback: 'info',
+  },
   HUB_MAPPINGS_DIR: { key: 'mappingsDir', expects: 'a folder path', fallback: undefined },
   HUB_FLOWS_DIR: { key: 'flowsDir', expects: 'a folder path', fallback: undefined },
+  HUB_CITY_SYNONYMS: {
+    key: 'citySynonymsFile',
+    expects: 'a path to a JSON file of city synonyms',
+    fallback: undefined,
+  },
   HUB_DEFAULT_COUNTRY: { key: 'defaultCountry', expects: 'a two-letter country code such as RU or US', fallback: 'RU' },
 } as const satisfies Record<string, { key: keyof HubConfig; expects: string; fallback: string | undefined }>;

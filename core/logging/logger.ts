@@ -22,7 +22,12 @@ const SECRET_KEYS = [
 /** Personal data fields; masked in logs (records are logged by key, never in full). */
 const PERSONAL_KEYS = ['email', 'phone', 'firstName', 'lastName', 'givenName', 'familyName', 'fullName', 'address'];
 
-const REDACT_PATHS = [...SECRET_KEYS, ...PERSONAL_KEYS].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k.toLowerCase()}`]);
+const REDACT_PATHS = [...SECRET_KEYS, ...PERSONAL_KEYS].flatMap((k) => [
+  k,
+  `*.${k}`,
+  `*.*.${k}`,
+  `headers.${k.toLowerCase()}`,
+]);
 
 /**
  * Values known to be secret at run time (decrypted connection settings, the encryption key).

@@ -46,7 +46,10 @@ class Compiled implements CompiledMapping {
     private readonly options: ResolvedEngineOptions,
     private readonly validateInput: RecordValidator | undefined,
     private readonly validateOutput: RecordValidator | undefined,
-  ) {}
+  ) {
+    this.evaluate = this.evaluate.bind(this);
+    this.evaluatePage = this.evaluatePage.bind(this);
+  }
 
   async evaluate(record: unknown): Promise<MapResult> {
     const inputError = this.validateInput?.(record);

@@ -126,6 +126,10 @@ export interface CompiledMapping {
   readonly version: string;
   /** sha256 of the expression text (first 16 hex chars). */
   readonly expressionHash: string;
+  /**
+   * Maps one record; never throws. Guardrail time is wall-clock, so run records one at a time (evaluatePage does):
+   * evaluations started concurrently share the event loop and would count each other's time.
+   */
   evaluate(record: unknown): Promise<MapResult>;
   /** Evaluates records one after another (guardrail timing stays per record), yielding to the event loop between. */
   evaluatePage(records: readonly unknown[]): Promise<MapResult[]>;

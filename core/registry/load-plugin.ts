@@ -90,16 +90,21 @@ function inside(root: string, file: string): boolean {
 
 export function loadPlugin(spec: string, cwd: string): LoadedPlugin {
   let label = spec;
-  const refuse = (detail: string): PluginRefusedError => new PluginRefusedError(spec, `plugin ${label} refused: ${detail}`);
+  const refuse = (detail: string): PluginRefusedError =>
+    new PluginRefusedError(spec, `plugin ${label} refused: ${detail}`);
 
   let root: string | undefined;
   if (isPathSpec(spec)) {
     root = path.resolve(cwd, spec);
     if (!fs.existsSync(root)) throw refuse(`folder ${root} does not exist`);
-    if (!fs.statSync(root).isDirectory()) throw refuse(`${root} is not a package folder (expected a folder with a package.json)`);
+    if (!fs.statSync(root).isDirectory())
+      throw refuse(`${root} is not a package folder (expected a folder with a package.json)`);
   } else if (NPM_NAME.test(spec)) {
     root = findPackageRoot(spec, cwd);
-    if (root === undefined) throw refuse(`package not found (looked in node_modules from ${cwd} upwards); install it with npm install ${spec}`);
+    if (root === undefined)
+      throw refuse(
+        `package not found (looked in node_modules from ${cwd} upwards); install it with npm install ${spec}`,
+      );
   } else {
     throw refuse('not an npm package name nor a path');
   }

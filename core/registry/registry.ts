@@ -60,14 +60,31 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     log.warn({ source }, message);
   };
 
-  const admit = (value: unknown, source: string, label: string, origin: string, expectedId?: string): void => {
+  interface Candidate {
+    /** For RegistryProblem.source. */
+    source: string;
+    /** Starts every refusal message: "built-in connector connectors/x", "plugin acme (./acme)". */
+    label: string;
+    /** DescribedConnector.source: 'builtin' or the package name. */
+    provider: string;
+    /** How a later duplicate names this one. */
+    origin: string;
+    /** Built-ins: the folder name, which must be the id. */
+    expectedId?: string;
+  }
+
+  const admit = (value: unknown, candidate: Candidate): void => {
+    const { source, label } = candidate;
     const { problems: found, definition, info } = validateDefinition(value);
     if (definition === undefined || info === undefined) {
       refuse(source, `${label} refused: invalid definition: ${found.join('; ')}`);
       return;
     }
-    if (expectedId !== undefined && definition.id !== expectedId) {
-      refuse(source, `${label} refused: it defines id "${definition.id}"; a built-in connector's folder must be named after its id`);
+    if (candidate.expectedId !== undefined && definition.id !== candidate.expectedId) {
+      refuse(
+        source,
+        `${label} refused: it defines id "${definition.id}"; a built-in connector's folder must be named after its id`,
+      );
       return;
     }
     const existing = entries.get(definition.id);
@@ -75,9 +92,9 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
       refuse(source, `${label} refused: connector id "${definition.id}" is already provided by ${existing.origin}`);
       return;
     }
-    const described: DescribedConnector = { ...info, source: origin === 'builtin' ? 'builtin' : origin.replace(/^plugin /, '') };
+    const described: DescribedConnector = { ...info, source: candidate.provider };
     if (definition.sdkVersion !== undefined) described.sdkVersion = definition.sdkVersion;
-    entries.set(definition.id, { definition, described, origin: origin === 'builtin' ? `builtin (${source})` : origin });
+    entries.set(definition.id, { definition, described, origin: candidate.origin });
     log.debug({ connector: definition.id, source: described.source }, 'connector registered');
   };
 
@@ -92,10 +109,13 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
       continue;
     }
     if (definition === undefined) {
-      refuse(source, `${label} refused: ${path.basename(module.file)} has no default export nor an export named "connector"`);
+      refuse(
+        source,
+        `${label} refused: ${path.basename(module.file)} has no default export nor an export named "connector"`,
+      );
       continue;
     }
-    admit(definition, source, label, 'builtin', module.folder);
+    admit(definition, { source, label, provider: 'builtin', origin: `builtin (${source})`, expectedId: module.folder });
   }
 
   const seenRoots = new Map<string, string>();
@@ -109,7 +129,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
         continue;
       }
       seenRoots.set(plugin.root, spec);
-      admit(plugin.definition, spec, label, `plugin ${plugin.name}`);
+      admit(plugin.definition, { source: spec, label, provider: plugin.name, origin: `plugin ${plugin.name}` });
     } catch (error) {
       if (error instanceof PluginRefusedError) refuse(spec, error.message);
       else refuse(spec, `plugin ${spec} refused: ${error instanceof Error ? error.message : String(error)}`);

@@ -19,7 +19,11 @@ import path from 'node:path';
  * `jest.mock('connector-hub/sdk', …, { virtual: true })` and exercise this hook in a real Node child process.
  */
 
-type ResolveFilename = (request: string, parent: { filename?: string | null } | null | undefined, ...rest: unknown[]) => string;
+type ResolveFilename = (
+  request: string,
+  parent: { filename?: string | null } | null | undefined,
+  ...rest: unknown[]
+) => string;
 interface ModuleInternals {
   _resolveFilename: ResolveFilename;
 }

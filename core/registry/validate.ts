@@ -104,7 +104,11 @@ export function describeConnector<S>(definition: ConnectorDefinition<S>): Connec
       return stream;
     }),
     actions: definition.actions.map((a) => {
-      const action: ConnectorInfo['actions'][number] = { name: a.name, recordSchema: toJsonSchema(a.recordSchema), mode: a.mode };
+      const action: ConnectorInfo['actions'][number] = {
+        name: a.name,
+        recordSchema: toJsonSchema(a.recordSchema),
+        mode: a.mode,
+      };
       if (a.title !== undefined) action.title = a.title;
       if (a.description !== undefined) action.description = a.description;
       if (a.identity !== undefined) action.identity = [...a.identity];
@@ -177,14 +181,17 @@ export function validateDefinition(value: unknown): DefinitionValidation {
   try {
     info = describeConnector(definition);
   } catch (error) {
-    return { problems: [`the definition is not serialisable: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      problems: [`the definition is not serialisable: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
   if (!infoValidator(info)) return { problems: formatAjvErrors(infoValidator.errors) };
 
   const problems: string[] = [];
   const actionNames = info.actions.map((a) => a.name);
   for (const name of actionNames) {
-    if (info.policy.maxBatchSize[name] === undefined) problems.push(`/policy/maxBatchSize has no entry for action "${name}"`);
+    if (info.policy.maxBatchSize[name] === undefined)
+      problems.push(`/policy/maxBatchSize has no entry for action "${name}"`);
   }
   for (const name of Object.keys(info.policy.maxBatchSize)) {
     if (!actionNames.includes(name)) problems.push(`/policy/maxBatchSize/${name} names no action of this connector`);
@@ -198,7 +205,8 @@ export function validateDefinition(value: unknown): DefinitionValidation {
   }
   const streamNames = info.streams.map((s) => s.name);
   info.webhooks.forEach((w, i) => {
-    if (w.stream !== undefined && !streamNames.includes(w.stream)) problems.push(`/webhooks/${i}/stream names no stream: "${w.stream}"`);
+    if (w.stream !== undefined && !streamNames.includes(w.stream))
+      problems.push(`/webhooks/${i}/stream names no stream: "${w.stream}"`);
   });
   const schemas: [string, unknown][] = [
     ['/settingsSchema', definition.settingsSchema],

@@ -22,9 +22,12 @@ export type Category = Static<typeof Category>;
 export const RetryAfterRule = Type.Object(
   {
     header: Type.String({ minLength: 1, description: 'Response header that carries the wait, e.g. retry-after' }),
-    unit: Type.Union([Type.Literal('seconds'), Type.Literal('milliseconds'), Type.Literal('http-date'), Type.Literal('epoch-seconds')], {
-      description: 'How the header value is written',
-    }),
+    unit: Type.Union(
+      [Type.Literal('seconds'), Type.Literal('milliseconds'), Type.Literal('http-date'), Type.Literal('epoch-seconds')],
+      {
+        description: 'How the header value is written',
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -148,9 +151,17 @@ export type ConnectorInfo = Static<typeof ConnectorInfo>;
 /** The `connectorHub` block in a plugin's package.json. */
 export const PluginManifest = Type.Object(
   {
-    export: Type.String({ minLength: 1, description: 'Name of the export that holds the connector definition (or "default")' }),
-    sdk: Type.String({ minLength: 1, description: 'Semver range of the connector SDK the plugin was built for, e.g. ^1.0.0' }),
-    entry: Type.Optional(Type.String({ description: 'Module to load, relative to the package; defaults to package.json "main"' })),
+    export: Type.String({
+      minLength: 1,
+      description: 'Name of the export that holds the connector definition (or "default")',
+    }),
+    sdk: Type.String({
+      minLength: 1,
+      description: 'Semver range of the connector SDK the plugin was built for, e.g. ^1.0.0',
+    }),
+    entry: Type.Optional(
+      Type.String({ description: 'Module to load, relative to the package; defaults to package.json "main"' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -37,7 +37,11 @@ function parseWait(value: string, rule: RetryAfterRule, now: number): number | u
 }
 
 /** Reads how long the vendor asked us to wait, by the connector's policy; undefined when it did not say. */
-export function readRetryAfter(policy: Pick<ApiPolicy, 'retryAfter'>, headers: HeaderBag, now = Date.now()): number | undefined {
+export function readRetryAfter(
+  policy: Pick<ApiPolicy, 'retryAfter'>,
+  headers: HeaderBag,
+  now = Date.now(),
+): number | undefined {
   for (const rule of policy.retryAfter) {
     const value = header(headers, rule.header);
     if (value === undefined || value === '') continue;

@@ -44,7 +44,9 @@ export function decodeKey(text: string, label: string = ENV_NAME): Buffer {
   else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) key = Buffer.from(value, 'base64');
   else throw keyError(`${label} is not valid: expected 32 bytes as base64 or 64 hex characters`);
   if (key.length !== 32) {
-    throw keyError(`${label} is not valid: expected 32 bytes as base64 or 64 hex characters (it decodes to ${key.length} bytes)`);
+    throw keyError(
+      `${label} is not valid: expected 32 bytes as base64 or 64 hex characters (it decodes to ${key.length} bytes)`,
+    );
   }
   return key;
 }
@@ -65,7 +67,9 @@ export function parseEncryptionKey(value: string): VaultKey[] {
       const colon = part.indexOf(':');
       const id = part.slice(0, colon).trim();
       if (colon < 0 || !KEY_ID_PATTERN.test(id)) {
-        throw keyError(`${ENV_NAME} entry ${index + 1} is not valid: expected id:key with an id of letters, digits, _ or -`);
+        throw keyError(
+          `${ENV_NAME} entry ${index + 1} is not valid: expected id:key with an id of letters, digits, _ or -`,
+        );
       }
       const encoded = part.slice(colon + 1);
       registerSecretValue(encoded);
@@ -113,7 +117,9 @@ export function readKeyFile(file: string): VaultKey[] {
     throw new ConfigError(`the key file ${file} cannot be read: ${reason}`);
   }
   if (parsed?.version !== 1 || !Array.isArray(parsed.keys) || typeof parsed.active !== 'string') {
-    throw new ConfigError(`the key file ${file} is not a Connector Hub key file (expected version 1 with "active" and "keys")`);
+    throw new ConfigError(
+      `the key file ${file} is not a Connector Hub key file (expected version 1 with "active" and "keys")`,
+    );
   }
   const keys = parsed.keys.map((entry) => {
     if (typeof entry?.id !== 'string' || !KEY_ID_PATTERN.test(entry.id) || typeof entry.key !== 'string') {
@@ -123,7 +129,8 @@ export function readKeyFile(file: string): VaultKey[] {
     return { id: entry.id, key: decodeKey(entry.key, `key ${entry.id} in ${file}`) };
   });
   const active = keys.find((k) => k.id === parsed.active);
-  if (!active) throw new ConfigError(`the key file ${file} names active key ${parsed.active}, which it does not contain`);
+  if (!active)
+    throw new ConfigError(`the key file ${file} names active key ${parsed.active}, which it does not contain`);
   return [active, ...keys.filter((k) => k.id !== parsed.active)];
 }
 

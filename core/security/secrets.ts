@@ -106,7 +106,9 @@ export function encryptSecrets(
   const secret = new Set(paths);
   mapEnvelopes(settings, (_envelope, path) => {
     if (!secret.has(path)) {
-      throw new ConfigError(`settings field ${path} is not secret but holds an encrypted-looking value`, { field: path });
+      throw new ConfigError(`settings field ${path} is not secret but holds an encrypted-looking value`, {
+        field: path,
+      });
     }
   });
   const stored = structuredClone(settings);

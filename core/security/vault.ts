@@ -63,12 +63,21 @@ function additionalData(keyId: string, aad: string | undefined): Buffer {
   return Buffer.from(`${ENVELOPE_PREFIX}${keyId}\n${aad ?? ''}`, 'utf8');
 }
 
+/** Where a vault's keys came from; rotation needs it to know where a new key can be kept. */
+export interface VaultOrigin {
+  /** 'env': HUB_ENCRYPTION_KEY; 'file': the key file; 'memory': given in code (tests). */
+  source: 'env' | 'file' | 'memory';
+  file?: string;
+}
+
 export class Vault {
   readonly #keys = new Map<string, Buffer>();
   #activeKeyId: string;
+  readonly origin: VaultOrigin;
 
   /** `keys[0]` is the active key (used to encrypt); every key can decrypt. */
-  constructor(keys: readonly VaultKey[]) {
+  constructor(keys: readonly VaultKey[], origin: VaultOrigin = { source: 'memory' }) {
+    this.origin = origin;
     if (keys.length === 0) throw new Error('the vault needs at least one key');
     for (const { id, key } of keys) {
       if (!KEY_ID_PATTERN.test(id)) throw new Error(`vault key id ${JSON.stringify(id)} must match ${KEY_ID_PATTERN}`);
@@ -96,10 +105,16 @@ export class Vault {
   /** Adds a key (or re-activates a known one) and makes it the key new values are encrypted with. */
   activate(key: VaultKey): void {
     const existing = this.#keys.get(key.id);
-    if (existing && !timingSafeEqual(existing, key.key)) throw new Error(`two different vault keys share the id ${key.id}`);
+    if (existing && !timingSafeEqual(existing, key.key))
+      throw new Error(`two different vault keys share the id ${key.id}`);
     if (key.key.length !== KEY_BYTES) throw new Error(`vault key ${key.id} must be ${KEY_BYTES} bytes`);
     this.#keys.set(key.id, Buffer.from(key.key));
     this.#activeKeyId = key.id;
+  }
+
+  /** Copies of the keys, active first: for writing the key file only. Never log them. */
+  exportKeys(): VaultKey[] {
+    return this.keyIds.map((id) => ({ id, key: Buffer.from(this.#keys.get(id) as Buffer) }));
   }
 
   /** Forgets a key that no stored value uses any more. The active key cannot be removed. */
@@ -125,7 +140,8 @@ export class Vault {
 
   decrypt(envelope: string, aad?: string): string {
     const match = ENVELOPE_PATTERN.exec(envelope);
-    if (!match) throw new VaultError('malformed', 'not a vault envelope (expected enc:v1:<keyId>:<iv>:<tag>:<ciphertext>)');
+    if (!match)
+      throw new VaultError('malformed', 'not a vault envelope (expected enc:v1:<keyId>:<iv>:<tag>:<ciphertext>)');
     const [, keyId, ivText, tagText, ctText] = match;
     const key = this.#keys.get(keyId);
     if (!key) {

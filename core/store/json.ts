@@ -15,8 +15,3 @@ export function fromJson<T>(text: string): T {
 export function fromJsonOrUndefined<T>(text: string | null): T | undefined {
   return text === null ? undefined : (JSON.parse(text) as T);
 }
-
-/** Drops undefined properties so optional fields are absent rather than `undefined` in returned records. */
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
-}

@@ -6,6 +6,7 @@ import { ConfigError } from '../sdk/errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
 import { openSqliteDatabase, type NodeSqliteDatabase } from './sqlite-driver';
+import { TransactionScope, guardDialect } from './transaction-guard';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -15,7 +16,11 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** SQLite: the database file (or ':memory:'); PostgreSQL: the URL without its password. */
   readonly location: string;
-  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. Do not nest. */
+  /**
+   * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. Inside `fn`, query only
+   * through `trx`: a query through `db` fails at once with a TransactionMisuseError (on SQLite it would hang).
+   * Do not nest.
+   */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query (used by /readyz). */
   ping(): Promise<void>;
@@ -53,6 +58,7 @@ function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
     return 'postgres://(unparseable URL)';
@@ -66,7 +72,8 @@ function isPostgresUrl(url: string): boolean {
 function sqliteLocation(options: OpenStoreOptions): string {
   const url = options.databaseUrl;
   if (url === ':memory:' || url === 'sqlite::memory:') return ':memory:';
-  if (url !== undefined && url.startsWith('sqlite:')) return path.resolve(url.slice('sqlite:'.length).replace(/^\/\//, ''));
+  if (url !== undefined && url.startsWith('sqlite:'))
+    return path.resolve(url.slice('sqlite:'.length).replace(/^\/\//, ''));
   if (url !== undefined && url !== '') {
     throw new ConfigError('HUB_DATABASE_URL must be a postgres:// URL (leave it unset to use SQLite)', {
       field: 'HUB_DATABASE_URL',
@@ -76,13 +83,21 @@ function sqliteLocation(options: OpenStoreOptions): string {
   return path.join(options.dataDir, SQLITE_FILE_NAME);
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+async function migrate(db: Kysely<Database>, engine: StoreEngine): Promise<void> {
+  // Kysely looks for its migration tables in every schema unless told which one; name the current schema, so a
+  // database holding several hub schemas (one per instance, or per test) migrates each on its own.
+  let migrationTableSchema: string | undefined;
+  if (engine === 'postgres') {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    if (!rows[0]?.schema) throw new Error('PostgreSQL has no current schema: check search_path in the database URL');
+    migrationTableSchema = rows[0].schema;
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`store migration ${failed} failed: ${reason}`, { cause: error });
+    throw new Error(`store migration${failed ? ` ${failed}` : 's'} failed: ${reason}`, { cause: error });
   }
 }
 
@@ -96,29 +111,34 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   let location: string;
   let db: Kysely<Database>;
   let sqlite: NodeSqliteDatabase | undefined;
+  const scope = new TransactionScope();
 
   if (url !== undefined && isPostgresUrl(url)) {
     engine = 'postgres';
     location = redactUrl(url);
     const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, types: postgresTypes() });
     pool.on('error', (error) => options.onBackgroundError?.(error));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool }), scope) });
   } else {
     engine = 'sqlite';
     location = sqliteLocation(options);
     sqlite = openSqliteDatabase(location);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: guardDialect(new SqliteDialect({ database: sqlite }), scope) });
   }
 
   try {
-    await migrate(db);
+    if (engine === 'postgres') {
+      try {
+        await sql`select 1`.execute(db);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`cannot reach PostgreSQL at ${location}: ${reason}`, { cause: error });
+      }
+    }
+    await migrate(db, engine);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     sqlite?.close();
-    if (engine === 'postgres' && !(error instanceof Error && error.message.startsWith('store migration'))) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`cannot reach PostgreSQL at ${location}: ${reason}`, { cause: error });
-    }
     throw error;
   }
 
@@ -127,7 +147,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     engine,
     db,
     location,
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -74,7 +74,13 @@ export interface TestStore extends TestDatabase {
 /** A migrated store on a fresh database of the given engine. */
 export async function openTestStore(engine: StoreEngine): Promise<TestStore> {
   const database = await createTestDatabase(engine);
-  const store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 4 });
+  let store: Store;
+  try {
+    store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 4 });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
   return {
     ...database,
     store,

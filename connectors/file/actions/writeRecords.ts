@@ -55,11 +55,12 @@ function columnsOf(records: unknown[]): string[] {
   return columns;
 }
 
-function targetId(record: unknown, idField: string, line: number): string {
+/** The record's identity value as text, or undefined when it has none (its line number stands in). */
+function idValue(record: unknown, idField: string): string | undefined {
   const value = isPlainObject(record) ? record[idField] : undefined;
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return `line:${line}`;
+  return undefined;
 }
 
 async function append(target: TargetFile, records: object[]): Promise<WriteOutcome[]> {
@@ -69,7 +70,8 @@ async function append(target: TargetFile, records: object[]): Promise<WriteOutco
   let serialise: (record: unknown) => Serialised = ndjsonLine;
   if (target.format === 'csv') {
     let columns = options.columns;
-    if (size > 0 && options.header) columns = (await readCsvHeader(target.absolute, options.delimiter, target.name))?.columns;
+    if (size > 0 && options.header)
+      columns = (await readCsvHeader(target.absolute, options.delimiter, target.name))?.columns;
     columns ??= columnsOf(records);
     if (size === 0 && options.header) prefix = csvLine(columns, options.delimiter);
     const fileColumns = columns;
@@ -84,7 +86,7 @@ async function append(target: TargetFile, records: object[]): Promise<WriteOutco
     const endsWithNewline = (await lastByte(target.absolute, size)) === 0x0a;
     if (!endsWithNewline) prefix = `\n${prefix}`;
     // line numbers are only needed for records without an identity value
-    const needLines = records.some((r, i) => lines[i].ok && targetId(r, options.idField, 0) === 'line:0');
+    const needLines = records.some((r, i) => lines[i].ok && idValue(r, options.idField) === undefined);
     if (needLines) existingLines = (await countNewlines(target.absolute)) + (endsWithNewline ? 0 : 1);
   }
   const text = prefix + accepted.map((l) => (l.ok ? l.text : '')).join('');
@@ -98,7 +100,8 @@ async function append(target: TargetFile, records: object[]): Promise<WriteOutco
   let line = existingLines + (size === 0 && prefix !== '' ? 1 : 0) + 1;
   return lines.map((serialised, i): WriteOutcome => {
     if (!serialised.ok) return toFailure(serialised);
-    const outcome: WriteOutcome = { status: 'ok', targetId: targetId(records[i], options.idField, line), operation: 'created' };
+    const targetId = idValue(records[i], options.idField) ?? `line:${line}`;
+    const outcome: WriteOutcome = { status: 'ok', targetId, operation: 'created' };
     line += serialised.text.split('\n').length - 1;
     return outcome;
   });

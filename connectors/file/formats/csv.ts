@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import { parse, type Info, type Options } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { PermanentError } from '../../../core/sdk';
 import { csvCell, isPlainObject, type RowRef, type Serialised } from './values';
@@ -30,13 +30,32 @@ function csvProblem(error: unknown, label: string, startLine: number): Permanent
   return new PermanentError(`${label}${at} is not valid CSV: ${reason}`, { cause: error });
 }
 
-async function* parseFrom<T>(file: string, start: number, options: Parameters<typeof parse>[0]): AsyncGenerator<InfoRecord<T>> {
+/**
+ * Parses from `start`. A broken record must not lose the good ones before it: a parser error destroys the stream
+ * and drops records it had already parsed but we had not consumed, so broken records are reported through
+ * `on_skip` instead, and we stop (throw) exactly where the first one was.
+ */
+async function* parseFrom<T>(file: string, start: number, options: Options): AsyncGenerator<InfoRecord<T>> {
+  let broken: { error: unknown; before: number } | undefined;
   const source = fs.createReadStream(file, { start, highWaterMark: 64 * 1024 });
-  const parser = parse({ ...options, info: true, bom: start === 0, skip_empty_lines: true });
+  const parser = parse({
+    ...options,
+    info: true,
+    bom: start === 0,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      broken ??= { error, before: typeof error?.records === 'number' ? error.records : 0 };
+    },
+  });
   // pipeline destroys the file stream when the parser stops (an error, or a reader that stops early)
   pipeline(source, parser, () => undefined);
   try {
-    for await (const item of parser as AsyncIterable<InfoRecord<T>>) yield item;
+    for await (const item of parser as AsyncIterable<InfoRecord<T>>) {
+      if (broken !== undefined && item.info.records > broken.before) throw broken.error;
+      yield item;
+    }
+    if (broken !== undefined) throw broken.error;
   } finally {
     parser.destroy();
     source.destroy();
@@ -91,16 +110,23 @@ export function csvLine(cells: string[], delimiter: string): string {
  */
 export function csvRecordLine(record: unknown, columns: string[], delimiter: string): Serialised {
   if (!isPlainObject(record)) return { ok: false, reason: 'the record is not an object' };
+  for (const [key, value] of Object.entries(record)) {
+    const cell = csvCell(value, key);
+    if (!cell.ok) return cell;
+  }
   for (const key of Object.keys(record)) {
     if (!columns.includes(key) && record[key] !== undefined) {
-      return { ok: false, field: key, reason: `field "${key}" is not a column of the file (columns: ${columns.join(', ')})` };
+      return {
+        ok: false,
+        field: key,
+        reason: `field "${key}" is not a column of the file (columns: ${columns.join(', ')})`,
+      };
     }
   }
   const cells: string[] = [];
   for (const column of columns) {
     const cell = csvCell(record[column], column);
-    if (!cell.ok) return cell;
-    cells.push(cell.text);
+    cells.push(cell.ok ? cell.text : '');
   }
   return { ok: true, text: csvLine(cells, delimiter) };
 }

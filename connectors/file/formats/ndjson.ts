@@ -21,7 +21,9 @@ function parseLine(bytes: Buffer, line: number, label: string): Record<string, u
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PermanentError(`${label} line ${line} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PermanentError(
+      `${label} line ${line} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!isPlainObject(value)) throw new PermanentError(`${label} line ${line} is not a JSON object`);
   return value;
@@ -31,7 +33,12 @@ function parseLine(bytes: Buffer, line: number, label: string): Record<string, u
  * Yields the records of `file` from byte `start` (a line boundary). `startLine` is the number of lines before
  * `start`; `label` names the file in errors.
  */
-export async function* readNdjsonRows(file: string, start: number, startLine: number, label: string): AsyncGenerator<RowRef> {
+export async function* readNdjsonRows(
+  file: string,
+  start: number,
+  startLine: number,
+  label: string,
+): AsyncGenerator<RowRef> {
   const stream = fs.createReadStream(file, { start, highWaterMark: 64 * 1024 });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -54,7 +61,8 @@ export async function* readNdjsonRows(file: string, start: number, startLine: nu
       if (from < chunk.length) {
         pending.push(chunk.subarray(from));
         pendingBytes += chunk.length - from;
-        if (pendingBytes > MAX_LINE_BYTES) throw new PermanentError(`${label} line ${line + 1} is longer than ${MAX_LINE_BYTES} bytes`);
+        if (pendingBytes > MAX_LINE_BYTES)
+          throw new PermanentError(`${label} line ${line + 1} is longer than ${MAX_LINE_BYTES} bytes`);
       }
     }
     if (pendingBytes > 0) {

@@ -24,7 +24,11 @@ function join(at: string, key: string | number): string {
 }
 
 /** The first value JSON cannot carry faithfully (bigint, function, NaN, a cycle…), or undefined. */
-export function findUnserialisable(value: unknown, at = '', seen = new Set<object>()): { field: string; reason: string } | undefined {
+export function findUnserialisable(
+  value: unknown,
+  at = '',
+  seen = new Set<object>(),
+): { field: string; reason: string } | undefined {
   switch (typeof value) {
     case 'bigint':
       return { field: at, reason: 'is a bigint; write it as a string or a number' };
@@ -37,7 +41,9 @@ export function findUnserialisable(value: unknown, at = '', seen = new Set<objec
       if (value === null || value instanceof Date) return undefined;
       if (seen.has(value)) return { field: at, reason: 'refers back to itself (a cycle)' };
       seen.add(value);
-      const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+      const entries: [string | number, unknown][] = Array.isArray(value)
+        ? value.map((v, i) => [i, v])
+        : Object.entries(value);
       for (const [key, inner] of entries) {
         const found = findUnserialisable(inner, join(at, key), seen);
         if (found !== undefined) return found;
@@ -51,10 +57,15 @@ export function findUnserialisable(value: unknown, at = '', seen = new Set<objec
 }
 
 /** A CSV cell: text, number, boolean, Date (ISO) or empty; objects and arrays cannot be a cell. */
-export function csvCell(value: unknown, field: string): { ok: true; text: string } | { ok: false; field: string; reason: string } {
+export function csvCell(
+  value: unknown,
+  field: string,
+): { ok: true; text: string } | { ok: false; field: string; reason: string } {
   if (value === null || value === undefined) return { ok: true, text: '' };
   if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? { ok: false, field, reason: `field "${field}" is an invalid date` } : { ok: true, text: value.toISOString() };
+    return Number.isNaN(value.getTime())
+      ? { ok: false, field, reason: `field "${field}" is an invalid date` }
+      : { ok: true, text: value.toISOString() };
   }
   switch (typeof value) {
     case 'string':
@@ -62,12 +73,18 @@ export function csvCell(value: unknown, field: string): { ok: true; text: string
     case 'boolean':
       return { ok: true, text: String(value) };
     case 'number':
-      return Number.isFinite(value) ? { ok: true, text: String(value) } : { ok: false, field, reason: `field "${field}" is ${value}` };
+      return Number.isFinite(value)
+        ? { ok: true, text: String(value) }
+        : { ok: false, field, reason: `field "${field}" is ${value}` };
     case 'bigint':
       return { ok: true, text: value.toString() };
     case 'object': {
       const kind = Array.isArray(value) ? 'an array' : 'an object';
-      return { ok: false, field, reason: `field "${field}" is ${kind}; a CSV cell holds text, a number or a boolean (flatten it in the mapping)` };
+      return {
+        ok: false,
+        field,
+        reason: `field "${field}" is ${kind}; a CSV cell holds text, a number or a boolean (flatten it in the mapping)`,
+      };
     }
     default:
       return { ok: false, field, reason: `field "${field}" is a ${typeof value}, not data` };

@@ -6,7 +6,9 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 export const FileRecord = Type.Object(
   {
-    id: Type.Optional(Type.Union([Type.String(), Type.Number()], { description: 'Default identity field (see idField)' })),
+    id: Type.Optional(
+      Type.Union([Type.String(), Type.Number()], { description: 'Default identity field (see idField)' }),
+    ),
   },
   { additionalProperties: true },
 );

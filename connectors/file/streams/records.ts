@@ -49,7 +49,8 @@ function asCheckpoint(value: Json | null): FileCheckpoint | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const numbers = ['offset', 'line', 'records', 'size', 'mtimeMs', 'headBytes'] as const;
   if (typeof value.file !== 'string' || typeof value.head !== 'string') return undefined;
-  if (!numbers.every((k) => typeof value[k] === 'number' && Number.isFinite(value[k]) && (value[k] as number) >= 0)) return undefined;
+  if (!numbers.every((k) => typeof value[k] === 'number' && Number.isFinite(value[k]) && (value[k] as number) >= 0))
+    return undefined;
   return value as FileCheckpoint;
 }
 
@@ -60,7 +61,12 @@ interface Position {
 }
 
 /** Where this read starts: after the checkpoint when it still describes this file, else at the beginning. */
-async function startPosition(target: TargetFile, size: number, checkpoint: Json | null, log: ConnectorLogger): Promise<Position> {
+async function startPosition(
+  target: TargetFile,
+  size: number,
+  checkpoint: Json | null,
+  log: ConnectorLogger,
+): Promise<Position> {
   const fromStart: Position = { offset: 0, line: 0, records: 0 };
   if (checkpoint === null) return fromStart;
   const previous = asCheckpoint(checkpoint);
@@ -68,7 +74,8 @@ async function startPosition(target: TargetFile, size: number, checkpoint: Json 
   if (previous === undefined) reason = 'the checkpoint is not a file checkpoint';
   else if (previous.file !== target.name) reason = `the checkpoint is for ${previous.file}`;
   else if (size < previous.offset) reason = `${target.name} is shorter than the checkpoint (truncated)`;
-  else if ((await hashHead(target.absolute, previous.headBytes)) !== previous.head) reason = `${target.name} was replaced`;
+  else if ((await hashHead(target.absolute, previous.headBytes)) !== previous.head)
+    reason = `${target.name} was replaced`;
   if (reason !== undefined || previous === undefined) {
     log.info({ file: target.name, reason }, 'reading the file from the start');
     return fromStart;
@@ -79,7 +86,8 @@ async function startPosition(target: TargetFile, size: number, checkpoint: Json 
 async function rowsFrom(target: TargetFile, start: Position): Promise<AsyncIterable<RowRef> | RowRef[]> {
   const { absolute, name, options } = target;
   if (target.format === 'ndjson') return readNdjsonRows(absolute, start.offset, start.line, name);
-  if (!options.header) return readCsvRows(absolute, start.offset, start.line, options.columns ?? [], options.delimiter, name);
+  if (!options.header)
+    return readCsvRows(absolute, start.offset, start.line, options.columns ?? [], options.delimiter, name);
   const header = await readCsvHeader(absolute, options.delimiter, name);
   if (header === undefined) return [];
   // a first read starts after the header line
@@ -100,7 +108,8 @@ function modifiedSince(record: Record<string, unknown>, field: string | undefine
 export const records = defineStream<FileSettings, FileRecord>({
   name: 'records',
   title: 'Records',
-  description: 'Rows of the CSV or NDJSON file named by the path setting, in pages of pageSize, resumable by byte offset',
+  description:
+    'Rows of the CSV or NDJSON file named by the path setting, in pages of pageSize, resumable by byte offset',
   recordSchema: FileRecord,
   identity: ['id'],
   async *read({ connection, checkpoint, since }): AsyncGenerator<Page<FileRecord>> {
@@ -143,6 +152,7 @@ export const records = defineStream<FileSettings, FileRecord>({
       throw error;
     }
     const last = await checkpointAt(position);
-    if (page.length > 0 || (!yielded && !isDeepStrictEqual(last, checkpoint))) yield { records: page, checkpoint: last };
+    if (page.length > 0 || (!yielded && !isDeepStrictEqual(last, checkpoint)))
+      yield { records: page, checkpoint: last };
   },
 });

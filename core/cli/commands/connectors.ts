@@ -6,6 +6,7 @@ import { json, table, type Output } from '../output';
 
 async function openRegistry() {
   const config = loadConfig();
+  // Commands print their own results; the log shows only warnings unless a more detailed level is asked for.
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   return createRegistry({ plugins: config.plugins, logger });
 }
@@ -58,9 +59,14 @@ export function registerConnectors(program: Command, output: Output): void {
         json(info.settingsSchema),
         '',
         'Streams:',
-        ...info.streams.map((s) => `  ${s.name}  identity=${s.identity.join('+')}${s.modifiedField ? ` modified=${s.modifiedField}` : ''}  ${s.description ?? ''}`),
+        ...info.streams.map(
+          (s) =>
+            `  ${s.name}  identity=${s.identity.join('+')}${s.modifiedField ? ` modified=${s.modifiedField}` : ''}  ${s.description ?? ''}`,
+        ),
         'Actions:',
-        ...info.actions.map((a) => `  ${a.name}  mode=${a.mode} maxBatch=${info.policy.maxBatchSize[a.name]}  ${a.description ?? ''}`),
+        ...info.actions.map(
+          (a) => `  ${a.name}  mode=${a.mode} maxBatch=${info.policy.maxBatchSize[a.name]}  ${a.description ?? ''}`,
+        ),
         'Webhooks:',
         ...(info.webhooks.length ? info.webhooks.map((w) => `  ${w.name}  ${w.description ?? ''}`) : ['  (none)']),
         '',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * `$sha256(s)`, `$md5(s)`: lowercase hex digest of the UTF-8 bytes of the NFC-normalised string.
@@ -11,7 +11,7 @@ function digest(algorithm: 'sha256' | 'md5', value: unknown): string | undefined
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
     throw { code: `stdlib.${algorithm}`, message: `$${algorithm} expects a string, got ${typeof value}` };
   }
-  return createHash(algorithm).update(String(value).normalize('NFC'), 'utf8').digest('hex');
+  return hash(algorithm, String(value).normalize('NFC'), 'hex');
 }
 
 export function sha256(value: unknown): string | undefined {

@@ -2,7 +2,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ValidateFunction } from 'ajv';
 import { createSchemaAjv, formatAjvErrors, toJsonSchema } from '../../registry/validate';
 import { WriteOutcome, type Json } from '../contracts';
-import type { ActionDefinition, ConnectionContext, ConnectorDefinition, ConnectorLogger, StreamDefinition } from '../define';
+import type {
+  ActionDefinition,
+  ConnectionContext,
+  ConnectorDefinition,
+  ConnectorLogger,
+  StreamDefinition,
+} from '../define';
 
 /**
  * The run-time half of the conformance kit: each check runs one part of a connector against a real (or sandboxed)
@@ -50,7 +56,9 @@ function checkpointProblem(checkpoint: unknown): string | undefined {
   } catch (error) {
     return `checkpoint is not JSON-serialisable: ${text(error)}`;
   }
-  return isDeepStrictEqual(copy, checkpoint) ? undefined : 'checkpoint does not survive a JSON round trip (undefined, Date, Map, class instance…)';
+  return isDeepStrictEqual(copy, checkpoint)
+    ? undefined
+    : 'checkpoint does not survive a JSON round trip (undefined, Date, Map, class instance…)';
 }
 
 interface ReadSummary {
@@ -84,7 +92,8 @@ async function readAndCheck<S>(
         if (!validate(record)) add(`${at} record ${i}: ${formatAjvErrors(validate.errors).join('; ')}`);
         for (const field of stream.identity) {
           const value = (record as Record<string, unknown>)[field];
-          if (value === undefined || value === null || value === '') add(`${at} record ${i}: identity field "${field}" is empty`);
+          if (value === undefined || value === null || value === '')
+            add(`${at} record ${i}: identity field "${field}" is empty`);
         }
       });
       summary.records += page.records.length;
@@ -122,7 +131,11 @@ function streamChecks<S>(stream: StreamDefinition<S, object>, options: Conforman
   ];
 }
 
-function actionCheck<S>(definition: ConnectorDefinition<S>, action: ActionDefinition<S, object>, options: ConformanceOptions<S>): ConformanceCheck {
+function actionCheck<S>(
+  definition: ConnectorDefinition<S>,
+  action: ActionDefinition<S, object>,
+  options: ConformanceOptions<S>,
+): ConformanceCheck {
   return {
     name: `action ${action.name}: write returns exactly one valid WriteOutcome per record`,
     async run() {
@@ -132,10 +145,14 @@ function actionCheck<S>(definition: ConnectorDefinition<S>, action: ActionDefini
       }
       const problems: string[] = [];
       const limit = definition.policy.maxBatchSize[action.name];
-      if (limit !== undefined && records.length > limit) problems.push(`${records.length} sample records exceed maxBatchSize ${limit}`);
+      if (limit !== undefined && records.length > limit)
+        problems.push(`${records.length} sample records exceed maxBatchSize ${limit}`);
       const validate = compile(action.recordSchema);
       records.forEach((record, i) => {
-        if (!validate(record)) problems.push(`sample record ${i} does not match the action's record schema: ${formatAjvErrors(validate.errors).join('; ')}`);
+        if (!validate(record))
+          problems.push(
+            `sample record ${i} does not match the action's record schema: ${formatAjvErrors(validate.errors).join('; ')}`,
+          );
       });
       if (problems.length > 0) return problems;
       let outcomes: unknown;
@@ -145,7 +162,8 @@ function actionCheck<S>(definition: ConnectorDefinition<S>, action: ActionDefini
         return [`write threw instead of returning outcomes: ${text(error)}`];
       }
       if (!Array.isArray(outcomes)) return ['write did not return an array of outcomes'];
-      if (outcomes.length !== records.length) problems.push(`write returned ${outcomes.length} outcomes for ${records.length} records`);
+      if (outcomes.length !== records.length)
+        problems.push(`write returned ${outcomes.length} outcomes for ${records.length} records`);
       outcomes.forEach((outcome: unknown, i) => {
         if (!outcomeValidator(outcome)) problems.push(`outcome ${i} is not a WriteOutcome: ${JSON.stringify(outcome)}`);
       });
@@ -173,7 +191,10 @@ function checkCheck<S>(definition: ConnectorDefinition<S>, options: ConformanceO
 }
 
 /** The run-time checks for a (statically valid) definition: check(), every stream, every action. */
-export function runtimeChecks<S>(definition: ConnectorDefinition<S>, options: ConformanceOptions<S>): ConformanceCheck[] {
+export function runtimeChecks<S>(
+  definition: ConnectorDefinition<S>,
+  options: ConformanceOptions<S>,
+): ConformanceCheck[] {
   return [
     checkCheck(definition, options),
     ...definition.streams.flatMap((stream) => streamChecks(stream, options)),

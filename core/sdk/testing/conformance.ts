@@ -38,12 +38,14 @@ function fieldProblems(info: ConnectorInfo): string[] {
   const require = (where: string, schema: Record<string, unknown>, fields: string[], what: string) => {
     const names = propertyNames(schema);
     for (const field of fields) {
-      if (names === undefined || !names.has(field)) problems.push(`${where}: ${what} "${field}" is not a property of the record schema`);
+      if (names === undefined || !names.has(field))
+        problems.push(`${where}: ${what} "${field}" is not a property of the record schema`);
     }
   };
   info.streams.forEach((s, i) => {
     require(`/streams/${i}/identity`, s.recordSchema, s.identity, 'identity field');
-    if (s.modifiedField !== undefined) require(`/streams/${i}/modifiedField`, s.recordSchema, [s.modifiedField], 'modified field');
+    if (s.modifiedField !== undefined)
+      require(`/streams/${i}/modifiedField`, s.recordSchema, [s.modifiedField], 'modified field');
   });
   info.actions.forEach((a, i) => {
     if (a.identity !== undefined) require(`/actions/${i}/identity`, a.recordSchema, a.identity, 'identity field');
@@ -71,7 +73,10 @@ function allChecks<S>(definition: ConnectorDefinition<S>, options: ConformanceOp
 }
 
 /** Runs every check without a test framework (for `hub plugins check`); problems are prefixed with the check. */
-export async function runConnectorConformance<S>(definition: ConnectorDefinition<S>, options: ConformanceOptions<S> = {}): Promise<ConformanceResult> {
+export async function runConnectorConformance<S>(
+  definition: ConnectorDefinition<S>,
+  options: ConformanceOptions<S> = {},
+): Promise<ConformanceResult> {
   const first = checkConnectorConformance(definition);
   if (!first.ok) return first;
   const problems: string[] = [];
@@ -103,7 +108,8 @@ export function describeConnectorConformance<S>(
   options: ConformanceOptions<S> & { testApi?: ConformanceTestApi } = {},
 ): void {
   const api = options.testApi ?? globalTestApi();
-  if (api === undefined) throw new Error('describeConnectorConformance needs describe/it: run it under jest, or pass testApi');
+  if (api === undefined)
+    throw new Error('describeConnectorConformance needs describe/it: run it under jest, or pass testApi');
   const id = typeof definition === 'object' && definition !== null ? definition.id : String(definition);
   const staticOk = checkConnectorConformance(definition).ok;
   api.describe(`connector ${id} conformance`, () => {

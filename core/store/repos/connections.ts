@@ -74,7 +74,9 @@ export class ConnectionsRepo {
 
   private toConnection(row: Row, options: ReadOptions): Connection {
     const stored = fromJson<Settings>(row.settings_json);
-    const settings = options.decrypt ? decryptSecrets(stored, this.vault, connectionAad(row.id)) : redactEnvelopes(stored);
+    const settings = options.decrypt
+      ? decryptSecrets(stored, this.vault, connectionAad(row.id))
+      : redactEnvelopes(stored);
     const connection: Connection = {
       id: row.id,
       name: row.name,
@@ -155,7 +157,9 @@ export class ConnectionsRepo {
       const previous = fromJson<Settings>(row.settings_json);
       // Without a schema or paths, the fields that were secret stay secret.
       const paths = secretPathsOf(patch) ?? listEnvelopes(previous).map((e) => e.path);
-      changes.settings_json = toJson(encryptSecrets(patch.settings, paths, this.vault, connectionAad(row.id), previous));
+      changes.settings_json = toJson(
+        encryptSecrets(patch.settings, paths, this.vault, connectionAad(row.id), previous),
+      );
       changes.status = 'untested';
       changes.last_check_error = null;
     }

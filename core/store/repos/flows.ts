@@ -74,9 +74,14 @@ export class FlowsRepo {
   }
 
   private translate(error: unknown, name: string): unknown {
-    if (isUniqueViolation(error)) return new StoreConflictError(`a flow named ${JSON.stringify(name)} already exists`, 'flow', 'name');
+    if (isUniqueViolation(error))
+      return new StoreConflictError(`a flow named ${JSON.stringify(name)} already exists`, 'flow', 'name');
     if (isForeignKeyViolation(error)) {
-      return new StoreConflictError(`flow ${JSON.stringify(name)} refers to a connection that does not exist`, 'flow', 'connection');
+      return new StoreConflictError(
+        `flow ${JSON.stringify(name)} refers to a connection that does not exist`,
+        'flow',
+        'connection',
+      );
     }
     return error;
   }

@@ -8,7 +8,9 @@ describe('health endpoints', () => {
   it('answers /healthz and /readyz when every check passes', async () => {
     const app = createApp({ logger, version: '1.2.3', readiness: [{ name: 'store', check: async () => undefined }] });
     await request(app).get('/healthz').expect(200, { status: 'ok', version: '1.2.3' });
-    await request(app).get('/readyz').expect(200, { status: 'ready', checks: { store: 'ok' } });
+    await request(app)
+      .get('/readyz')
+      .expect(200, { status: 'ready', checks: { store: 'ok' } });
   });
 
   it('answers 503 from /readyz when the store is unreachable, without details of the error', async () => {

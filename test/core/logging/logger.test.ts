@@ -15,7 +15,10 @@ function capture() {
 describe('logger redaction', () => {
   it('removes secret and personal fields wherever they sit', () => {
     const { lines, logger } = capture();
-    logger.info({ connection: { settings: { apiKey: 'k-123456' } }, record: { email: 'a@b.c' }, apiKey: 'zzz' }, 'hello');
+    logger.info(
+      { connection: { settings: { apiKey: 'k-123456' } }, record: { email: 'a@b.c' }, apiKey: 'zzz' },
+      'hello',
+    );
     const out = lines.join('');
     expect(out).toContain('hello');
     expect(out).not.toContain('k-123456');

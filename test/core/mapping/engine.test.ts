@@ -24,7 +24,10 @@ describe('compileMapping / evaluate', () => {
   beforeEach(() => clearMappingCache());
 
   it('evaluates a record to plain JSON (no sequences, no undefined members)', async () => {
-    const mapping = compileMapping({ id: 'engine-plain', expression: '{ "tags": tags.name, "missing": nope, "n": 1 }' });
+    const mapping = compileMapping({
+      id: 'engine-plain',
+      expression: '{ "tags": tags.name, "missing": nope, "n": 1 }',
+    });
     const result = await mapping.evaluate({ tags: [{ name: 'a' }, { name: 'b' }] });
     expect(result).toEqual({ ok: true, value: { tags: ['a', 'b'], n: 1 } });
     if (result.ok) {
@@ -78,7 +81,11 @@ describe('compileMapping / evaluate', () => {
   });
 
   it('names an unexpected output field', async () => {
-    const mapping = compileMapping({ id: 'engine-extra', expression: '{ "email": e, "mail": e }', target: { schema: contactSchema } });
+    const mapping = compileMapping({
+      id: 'engine-extra',
+      expression: '{ "email": e, "mail": e }',
+      target: { schema: contactSchema },
+    });
     await expect(mapping.evaluate({ e: 'a@example.com' })).resolves.toMatchObject({
       ok: false,
       error: { code: 'output.invalid', field: '/mail', message: 'Output field /mail is not allowed by the schema' },

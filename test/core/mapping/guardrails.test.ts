@@ -27,7 +27,10 @@ describe('guardrails', () => {
   });
 
   it('refuses a huge range with guardrail.sequence, and the same mapping still evaluates other records', async () => {
-    const mapping = compileMapping({ id: 'guard-range', expression: 'big ? [1..100000000] : { "small": $count([1..10]) }' });
+    const mapping = compileMapping({
+      id: 'guard-range',
+      expression: 'big ? [1..100000000] : { "small": $count([1..10]) }',
+    });
     const error = expectError(await mapping.evaluate({ big: true }));
     expect(error).toMatchObject({ code: 'guardrail.sequence', token: '..', line: 1 });
     await expect(mapping.evaluate({ big: false })).resolves.toEqual({ ok: true, value: { small: 10 } });
@@ -62,7 +65,10 @@ describe('guardrails', () => {
       { maxDepth: 2000 },
     );
     await expect(loose.evaluate({})).resolves.toEqual({ ok: true, value: 102 });
-    const short = compileMapping({ id: 'guard-timeout', expression: '($f := function($n){ $f($n+1) }; $f(0))' }, { timeoutMs: 50 });
+    const short = compileMapping(
+      { id: 'guard-timeout', expression: '($f := function($n){ $f($n+1) }; $f(0))' },
+      { timeoutMs: 50 },
+    );
     expect(expectError(await short.evaluate({})).message).toMatch(/50 ms/);
   });
 

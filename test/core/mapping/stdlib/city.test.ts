@@ -46,11 +46,9 @@ describe('$normalizeCity', () => {
 
   it('merges synonyms from engine configuration', async () => {
     const options = { citySynonyms: { Тверь: ['Tver', 'Калинин'], Москва: ['Первопрестольная'] } };
-    await expect(run('[$normalizeCity("tver"), $normalizeCity("Первопрестольная"), $normalizeCity("Питер")]', {}, options)).resolves.toEqual([
-      'Тверь',
-      'Москва',
-      'Санкт-Петербург',
-    ]);
+    await expect(
+      run('[$normalizeCity("tver"), $normalizeCity("Первопрестольная"), $normalizeCity("Питер")]', {}, options),
+    ).resolves.toEqual(['Тверь', 'Москва', 'Санкт-Петербург']);
     await expect(run('$normalizeCity("tver")')).resolves.toBe('tver');
   });
 });

@@ -5,8 +5,12 @@ describe('$formatDate', () => {
   const instant = Date.UTC(2024, 2, 1, 10, 5, 9, 42); // 2024-03-01T10:05:09.042Z
 
   it('formats with tokens in an IANA zone', () => {
-    expect(formatDate(instant, 'yyyy-MM-dd HH:mm:ss.SSS XXX', 'Europe/Moscow', undefined)).toBe('2024-03-01 13:05:09.042 +03:00');
-    expect(formatDate(instant, "yyyy-MM-dd'T'HH:mm:ssZ", 'America/New_York', undefined)).toBe('2024-03-01T05:05:09-0500');
+    expect(formatDate(instant, 'yyyy-MM-dd HH:mm:ss.SSS XXX', 'Europe/Moscow', undefined)).toBe(
+      '2024-03-01 13:05:09.042 +03:00',
+    );
+    expect(formatDate(instant, "yyyy-MM-dd'T'HH:mm:ssZ", 'America/New_York', undefined)).toBe(
+      '2024-03-01T05:05:09-0500',
+    );
     expect(formatDate(instant, 'dd.MM.yy H:m:s', 'UTC', undefined)).toBe('01.03.24 10:5:9');
     expect(formatDate(instant, 'HH:mmXXX', 'UTC', undefined)).toBe('10:05Z');
     expect(formatDate(instant, 'yyyyMMdd', 'Asia/Kolkata', undefined)).toBe('20240301');
@@ -38,8 +42,12 @@ describe('$formatDate', () => {
   });
 
   it('is registered for JSONata: value, pattern, tz, inputTz', async () => {
-    await expect(run('$formatDate(d, "yyyy-MM-dd HH:mm", "Europe/Moscow")', { d: '2024-03-01T10:05:00Z' })).resolves.toBe('2024-03-01 13:05');
-    await expect(run('$formatDate(d, "iso", "UTC", "Europe/Moscow")', { d: '01.03.2024 13:05' })).resolves.toBe('2024-03-01T10:05:00.000Z');
+    await expect(
+      run('$formatDate(d, "yyyy-MM-dd HH:mm", "Europe/Moscow")', { d: '2024-03-01T10:05:00Z' }),
+    ).resolves.toBe('2024-03-01 13:05');
+    await expect(run('$formatDate(d, "iso", "UTC", "Europe/Moscow")', { d: '01.03.2024 13:05' })).resolves.toBe(
+      '2024-03-01T10:05:00.000Z',
+    );
     await expect(run('$formatDate(d, "epoch-s")', { d: 1700000000000 })).resolves.toBe(1700000000);
     await expect(run('{ "x": $formatDate(d, "iso") }', { d: 'not a date' })).resolves.toEqual({});
   });
@@ -49,6 +57,8 @@ describe('$formatDate', () => {
       code: 'stdlib.formatDate',
       line: 1,
     });
-    await expect(runError('$formatDate("2024-03-01", "yyyy-MM-ddTHH")')).resolves.toMatchObject({ code: 'stdlib.formatDate' });
+    await expect(runError('$formatDate("2024-03-01", "yyyy-MM-ddTHH")')).resolves.toMatchObject({
+      code: 'stdlib.formatDate',
+    });
   });
 });

@@ -28,7 +28,9 @@ describe('$sha256 / $md5', () => {
   });
 
   it('is registered for JSONata; undefined stays undefined; objects are rejected', async () => {
-    await expect(run('{ "h": $sha256($lowercase($trim(e))), "m": $md5(missing) }', { e: ' Test@Example.com ' })).resolves.toEqual({
+    await expect(
+      run('{ "h": $sha256($lowercase($trim(e))), "m": $md5(missing) }', { e: ' Test@Example.com ' }),
+    ).resolves.toEqual({
       h: '973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b',
     });
     await expect(runError('$sha256(o)', { o: { a: 1 } })).resolves.toMatchObject({ jsonataCode: 'T0410' });

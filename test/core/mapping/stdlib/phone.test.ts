@@ -22,12 +22,19 @@ describe('$normalizePhone', () => {
   });
 
   it('uses the engine-wide default country for national numbers', async () => {
-    await expect(run('$normalizePhone(p)', { p: '8 916 123-45-67' }, { defaultCountry: 'RU' })).resolves.toBe('+79161234567');
+    await expect(run('$normalizePhone(p)', { p: '8 916 123-45-67' }, { defaultCountry: 'RU' })).resolves.toBe(
+      '+79161234567',
+    );
     await expect(run('{ "x": $normalizePhone(p) }', { p: '8 916 123-45-67' })).resolves.toEqual({});
-    await expect(run('$normalizePhone(p, "GB")', { p: '020 7946 0018' }, { defaultCountry: 'RU' })).resolves.toBe('+442079460018');
+    await expect(run('$normalizePhone(p, "GB")', { p: '020 7946 0018' }, { defaultCountry: 'RU' })).resolves.toBe(
+      '+442079460018',
+    );
   });
 
   it('fails the evaluation for an unknown country code', async () => {
-    await expect(runError('$normalizePhone("123", "ZZ")')).resolves.toMatchObject({ code: 'stdlib.normalizePhone', line: 1 });
+    await expect(runError('$normalizePhone("123", "ZZ")')).resolves.toMatchObject({
+      code: 'stdlib.normalizePhone',
+      line: 1,
+    });
   });
 });

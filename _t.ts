@@ -1,2 +1,0 @@
-import { testMappings, formatReport } from './core/mapping';
-(async () => { const r = await testMappings(process.argv[2] ?? 'mappings'); console.log(formatReport(r)); })();

@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import connector from '../../../connectors/file';
+import { describeConnectorConformance } from '../../../core/sdk/testing';
+import { tmpDir } from './helpers';
+
+// The same kit a partner runs against a plugin, run against the built-in file connector.
+describeConnectorConformance(connector, {
+  settings: () => {
+    const directory = tmpDir();
+    const rows = Array.from({ length: 12 }, (_, i) => `${i + 1},name ${i + 1}`);
+    fs.writeFileSync(path.join(directory, 'in.csv'), `id,name\n${rows.join('\n')}\n`);
+    return { directory, path: 'in.csv', output: 'out.csv', pageSize: 5 };
+  },
+  sampleRecords: {
+    writeRecords: [
+      { id: 'w1', name: 'Ann' },
+      { id: 'w2', name: 'Bob' },
+    ],
+  },
+});
