@@ -1,12 +1,18 @@
-/** Small printing helpers shared by the commands: aligned tables for people, JSON for machines. */
+import { scrubSecrets } from '../logging/logger';
+
+/**
+ * Small printing helpers shared by the commands: aligned tables for people, JSON for machines.
+ * Everything printed is scrubbed of the secret values the process has seen (decrypted connection settings),
+ * so a connector that quotes its credentials in an error cannot leak them to the terminal.
+ */
 export interface Output {
   out(text: string): void;
   err(text: string): void;
 }
 
 export const stdio: Output = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => process.stdout.write(scrubSecrets(text.endsWith('\n') ? text : `${text}\n`)),
+  err: (text) => process.stderr.write(scrubSecrets(text.endsWith('\n') ? text : `${text}\n`)),
 };
 
 export function json(value: unknown): string {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { scrubSecrets } from '../../logging/logger';
 import {
   decryptSecrets,
   encryptSecrets,
@@ -179,7 +180,8 @@ export class ConnectionsRepo {
       .set({
         status: outcome.ok ? 'ok' : 'error',
         last_checked_at: now,
-        last_check_error: outcome.ok ? null : (outcome.error ?? 'check failed'),
+        // A connector may quote its credentials in an error; never store them in clear.
+        last_check_error: outcome.ok ? null : scrubSecrets(outcome.error ?? 'check failed'),
       })
       .where('id', '=', id)
       .execute();

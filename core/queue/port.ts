@@ -1,0 +1,59 @@
+/**
+ * The queue port: what the runner needs from a job queue, with two drivers behind it —
+ * embedded (durable jobs in the store; no Redis) and BullMQ on Redis (many workers on many machines).
+ * Job payloads carry references (run id, flow id), never records or secrets.
+ */
+
+/** JSON-serialisable job payload made of references only. */
+export type JobData = Record<string, string | number | boolean | null>;
+
+export interface EnqueueOptions {
+  /** Idempotency: enqueueing a job id that is already waiting or active does nothing. */
+  jobId: string;
+  delayMs?: number;
+  /** Attempts before the job is marked failed (a crash or a thrown error uses one). Default 5. */
+  attempts?: number;
+}
+
+export interface QueueJob<T extends JobData = JobData> {
+  id: string;
+  queue: string;
+  data: T;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** Aborted when the worker shuts down: finish the current step, then return `{ reschedule }`. */
+  signal: AbortSignal;
+}
+
+/** What a handler returns: nothing when done, or a request to continue the same job later. */
+export type JobResult = void | { reschedule: { delayMs: number } };
+
+export type JobHandler<T extends JobData = JobData> = (job: QueueJob<T>) => Promise<JobResult>;
+
+export interface ProcessOptions {
+  concurrency: number;
+}
+
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface JobQueue {
+  readonly driver: 'embedded' | 'bullmq';
+  /** Resolves to created=false when a job with that id already exists (waiting, delayed or active). */
+  enqueue<T extends JobData>(queue: string, data: T, options: EnqueueOptions): Promise<{ id: string; created: boolean }>;
+  /** Starts consuming `queue` with the handler. A thrown error retries the job with backoff, up to its attempts. */
+  process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions): Promise<void>;
+  depth(queue: string): Promise<QueueDepth>;
+  /** For /readyz. */
+  ping(): Promise<void>;
+  /**
+   * Graceful shutdown: stop taking jobs, abort the signal of the jobs in flight, wait for them to return
+   * (finished or rescheduled) up to `timeoutMs`; a job still running after that is handed back (it will be
+   * taken again, by this or another worker). Nothing is lost.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
