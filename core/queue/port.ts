@@ -8,7 +8,11 @@
 export type JobData = Record<string, string | number | boolean | null>;
 
 export interface EnqueueOptions {
-  /** Idempotency: enqueueing a job id that is already waiting or active does nothing. */
+  /**
+   * Idempotency: enqueueing a job id that is already waiting or active does nothing. Make ids unique across queues
+   * (e.g. 'run:<runId>'): the embedded driver keys jobs by id alone. Any string works (BullMQ's ':' and integer
+   * restrictions are escaped by its driver).
+   */
   jobId: string;
   delayMs?: number;
   /** Attempts before the job is marked failed (a crash or a thrown error uses one). Default 5. */
@@ -44,7 +48,11 @@ export interface QueueDepth {
 export interface JobQueue {
   readonly driver: 'embedded' | 'bullmq';
   /** Resolves to created=false when a job with that id already exists (waiting, delayed or active). */
-  enqueue<T extends JobData>(queue: string, data: T, options: EnqueueOptions): Promise<{ id: string; created: boolean }>;
+  enqueue<T extends JobData>(
+    queue: string,
+    data: T,
+    options: EnqueueOptions,
+  ): Promise<{ id: string; created: boolean }>;
   /** Starts consuming `queue` with the handler. A thrown error retries the job with backoff, up to its attempts. */
   process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions): Promise<void>;
   depth(queue: string): Promise<QueueDepth>;

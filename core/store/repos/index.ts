@@ -53,6 +53,7 @@ export * from './checkpoints';
 export * from './connections';
 export * from './dead-letters';
 export * from './flows';
+export * from './jobs';
 export * from './mappings';
 export * from './meta';
 export * from './record-links';
