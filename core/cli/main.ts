@@ -6,6 +6,10 @@ import { registerConnectors } from './commands/connectors';
 import { registerConnections } from './commands/connections';
 import { registerMappings } from './commands/mappings';
 import { registerKeys } from './commands/keys';
+import { registerFlows } from './commands/flows';
+import { registerRuns } from './commands/runs';
+import { registerDlq } from './commands/dlq';
+import { registerWorker } from './commands/worker';
 import { HUB_VERSION } from '../version';
 
 /** Builds the `hub` command tree. Each group lives in its own file under commands/. */
@@ -18,19 +22,28 @@ export function buildProgram(output: Output = stdio): Command {
     .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
     .addHelpText(
       'after',
-      '\nExamples:\n  $ hub serve --port 3000\n  $ hub connectors list --json\n  $ hub mappings test\n\nConfiguration comes from HUB_* environment variables; see README.md.',
+      '\nExamples:\n  $ hub serve --port 3000\n  $ hub connectors list --json\n  $ hub mappings test\n  $ hub flows templates\n\nConfiguration comes from HUB_* environment variables; see README.md.',
     );
   registerServe(program, output);
   registerConnectors(program, output);
   registerConnections(program, output);
   registerMappings(program, output);
   registerKeys(program, output);
+  registerFlows(program, output);
+  registerRuns(program, output);
+  registerDlq(program, output);
+  registerWorker(program, output);
   return program;
 }
 
-/** Runs the CLI; resolves to the process exit code. */
+/**
+ * Runs the CLI; resolves to the exit code. Commands report a failure by setting process.exitCode; it is read and
+ * put back as it was, so in-process calls (tests) do not leak it (bin/hub.cjs sets the returned code).
+ */
 export async function main(argv: string[], output: Output = stdio): Promise<number> {
   const program = buildProgram(output);
+  const previous = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -39,5 +52,7 @@ export async function main(argv: string[], output: Output = stdio): Promise<numb
     const failure = describeFailure(error);
     output.err(failure.message);
     return failure.exitCode;
+  } finally {
+    process.exitCode = previous;
   }
 }

@@ -34,7 +34,10 @@ export const IdentityRule = Type.Object(
       description: 'Source record field(s) that identify the record (dot paths); default: the stream identity',
     }),
     target: Type.Optional(
-      Type.String({ minLength: 1, description: 'Field of the mapped record that finds the target record (e.g. email)' }),
+      Type.String({
+        minLength: 1,
+        description: 'Field of the mapped record that finds the target record (e.g. email)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -57,10 +60,16 @@ export type ConflictPolicy = Static<typeof ConflictPolicy>;
 
 export const FlowOptions = Type.Object(
   {
-    batchSize: Type.Optional(Type.Integer({ minimum: 1, description: 'Records per write; capped by the action maximum' })),
+    batchSize: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Records per write; capped by the action maximum' }),
+    ),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Write batches in flight' })),
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Attempts for retryable failures' })),
-    lookbackMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Re-read window for sources with coarse cursors' })),
+    maxAttempts: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 50, description: 'Attempts for retryable failures' }),
+    ),
+    lookbackMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Re-read window for sources with coarse cursors' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import type { ErrorInfo } from '../sdk/errors';
 import type { RunTrigger } from '../store/repos/runs';
 
 /**
@@ -9,7 +10,8 @@ export const RUN_QUEUE = 'runs';
 
 export interface DryRunRecord {
   sourceKey: string;
-  decision: 'create' | 'update' | 'unchanged' | 'skip-echo' | 'skip-conflict' | 'delete' | 'invalid';
+  decision:
+    'create' | 'update' | 'unchanged' | 'skip-echo' | 'skip-conflict' | 'skip-suppressed' | 'delete' | 'invalid';
   /** The mapped payload that would be written (absent when unchanged or invalid). */
   payload?: Record<string, unknown>;
   reason?: string;
@@ -28,7 +30,10 @@ export interface ReplayReport {
   written: number;
   /** Ids that failed again (they stay in the ledger with the new reason). */
   stillFailing: string[];
+  /** The replay run (the last one when the dead letters belonged to several flows). */
   runId?: string;
+  /** Set when a replay run stopped as a whole (e.g. the target refused its credentials). */
+  error?: ErrorInfo;
 }
 
 export interface FlowRunner {

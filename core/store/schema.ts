@@ -108,6 +108,12 @@ export interface RecordLinksTable {
   deleted_at: number | null;
   created_at: number;
   updated_at: number;
+  /** JSON array: the fields of the payload last written into the record (0003). */
+  last_written_fields: string | null;
+  /** JSON object field → hash: the record's fields as last read (0003). */
+  last_read_fields: string | null;
+  /** The run that last read the record (mirror mode, 0003). */
+  last_seen_run: string | null;
 }
 
 export interface DeadLettersTable {

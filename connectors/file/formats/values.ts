@@ -13,10 +13,15 @@ export interface RowRef {
 
 export type Serialised = { ok: true; text: string } | { ok: false; field?: string; reason: string };
 
+/**
+ * A plain JSON-like object, from any realm: records may come from a plugin, a structured clone or another
+ * context whose Object.prototype is not ours, so the check is on the object's shape, not on prototype identity.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  if (Object.prototype.toString.call(value) !== '[object Object]') return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 function join(at: string, key: string | number): string {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0003 from './0003_runner';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -8,6 +9,7 @@ import * as m0001 from './0001_initial';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0003_runner': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

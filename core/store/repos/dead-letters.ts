@@ -105,6 +105,46 @@ export class DeadLettersRepo {
     return row && toDeadLetter(row);
   }
 
+  /** The entries with the given ids (unknown ids are left out), oldest first. */
+  async getMany(ids: readonly string[]): Promise<DeadLetter[]> {
+    const found: DeadLetter[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('dead_letters')
+        .selectAll()
+        .where('id', 'in', unique.slice(i, i + CHUNK))
+        .execute();
+      found.push(...rows.map(toDeadLetter));
+    }
+    return found.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * A pending entry failed again (a replay): it stays pending with the new reason, payload, mapping version and
+   * run. Returns false when the entry is not pending (any more).
+   */
+  async recordRetry(
+    id: string,
+    failure: Pick<DeadLetter, 'reason' | 'failureKind' | 'field' | 'payload' | 'mappingVersion' | 'runId'>,
+  ): Promise<boolean> {
+    const changes: Partial<Row> = {
+      reason: failure.reason,
+      failure_kind: failure.failureKind,
+      field: failure.field ?? null,
+    };
+    if (failure.payload !== undefined) changes.payload_json = toJsonOrNull(failure.payload);
+    if (failure.mappingVersion !== undefined) changes.mapping_version = failure.mappingVersion;
+    if (failure.runId !== undefined) changes.run_id = failure.runId;
+    const result = await this.db
+      .updateTable('dead_letters')
+      .set(changes)
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Newest first. */
   async list(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
     let query = this.db

@@ -12,6 +12,7 @@ import { MetaRepo } from './meta';
 import { RecordLinksRepo } from './record-links';
 import { RunsRepo } from './runs';
 import { SuppressionsRepo } from './suppressions';
+import { WebhookEventsRepo } from './webhook-events';
 
 export interface Repos {
   connections: ConnectionsRepo;
@@ -25,6 +26,7 @@ export interface Repos {
   auditLog: AuditLogRepo;
   apiTokens: ApiTokensRepo;
   meta: MetaRepo;
+  webhookEvents: WebhookEventsRepo;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createRepos(db: Kysely<Database>, vault: Vault): Repos {
     auditLog: new AuditLogRepo(db),
     apiTokens: new ApiTokensRepo(db),
     meta: new MetaRepo(db),
+    webhookEvents: new WebhookEventsRepo(db),
   };
 }
 
@@ -59,3 +62,4 @@ export * from './meta';
 export * from './record-links';
 export * from './runs';
 export * from './suppressions';
+export * from './webhook-events';

@@ -139,6 +139,19 @@ export class RunsRepo {
     return (await query.execute()).map(toRun);
   }
 
+  /** The flow's queued or running runs, oldest first (the runner keeps at most one). */
+  async active(flowId: string): Promise<Run[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('flow_id', '=', flowId)
+      .where('status', 'in', ['queued', 'running'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRun);
+  }
+
   async start(id: string, now: number = Date.now()): Promise<void> {
     const result = await this.db
       .updateTable('runs')

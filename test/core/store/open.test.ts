@@ -53,7 +53,7 @@ describe.each(engines)('openStore (%s)', (engine) => {
         .selectFrom(sql<{ name: string }>`kysely_migration`.as('m'))
         .select('m.name')
         .execute();
-      expect(rows.map((r) => r.name)).toEqual(['0001_initial']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0003_runner']);
     } finally {
       await again.close();
     }

@@ -1,0 +1,59 @@
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { openEngine } from '../../runtime/engine';
+import { openHub } from '../../runtime/hub';
+import { ConfigError } from '../../sdk/errors';
+import type { Output } from '../output';
+
+/** Resolves with the name of the first of SIGTERM / SIGINT the process receives. */
+export async function untilStopSignal(): Promise<string> {
+  const stop = new AbortController();
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const waits = signals.map((signal) => once(process, signal, { signal: stop.signal }).then(() => signal));
+  try {
+    return await Promise.race(waits);
+  } finally {
+    stop.abort();
+    await Promise.allSettled(waits);
+  }
+}
+
+export function registerWorker(program: Command, output: Output): void {
+  program
+    .command('worker')
+    .description(
+      'Work flow runs from the queue and start scheduled runs, without the HTTP server (add workers to scale out); stops gracefully on SIGTERM',
+    )
+    .option('--concurrency <n>', 'runs worked at once by this process', '2')
+    .option('--no-scheduler', 'do not start scheduled runs from this process')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ HUB_REDIS_URL=redis://localhost:6379 HUB_DATABASE_URL=postgres://hub:hub@localhost/hub hub worker --concurrency 4\n  $ hub worker --no-scheduler',
+    )
+    .action(async (opts: { concurrency: string; scheduler: boolean }) => {
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+        throw new ConfigError('--concurrency must be a whole number from 1 to 64', { field: '--concurrency' });
+      const config = loadConfig();
+      const hub = await openHub(config);
+      try {
+        const engine = await openEngine(hub, { scheduler: opts.scheduler });
+        try {
+          await engine.runner.startWorker({ concurrency });
+          engine.scheduler?.start();
+          hub.logger.info({ queue: engine.queue.driver, concurrency, scheduler: opts.scheduler }, 'worker started');
+          output.out(
+            `worker started (queue: ${engine.queue.driver}, concurrency ${concurrency}, scheduler ${opts.scheduler ? 'on' : 'off'}); stop with Ctrl-C or SIGTERM`,
+          );
+          const signal = await untilStopSignal();
+          hub.logger.info({ signal }, 'worker stopping: runs in flight stop at a page boundary and are handed back');
+        } finally {
+          await engine.close();
+        }
+        output.out('worker stopped');
+      } finally {
+        await hub.close();
+      }
+    });
+}

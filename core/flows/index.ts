@@ -1,0 +1,29 @@
+/**
+ * Flows (architecture.md §2): definitions validated against the schema and what they refer to, templates in
+ * `flows/`, enable/disable, status, and the scheduler that starts schedule-triggered runs.
+ */
+export * from './schema';
+export { FlowValidationError, type FlowProblem } from './errors';
+export { checkFlowDefinition, schemaProblems, type CheckedFlow, type FlowCheckContext } from './validate';
+export { findMapping, type MappingSource, type MappingLookup } from '../mapping/source';
+export { isScheduleTrigger, latestSlot, nextFireAt, scheduleProblems, type ScheduleTrigger } from './cron';
+export {
+  FlowService,
+  definitionOf,
+  type ChangeOptions,
+  type CreateOptions,
+  type EnableTemplateOptions,
+  type FlowServiceDeps,
+  type FlowStatus,
+} from './service';
+export {
+  FlowTemplate,
+  TemplateRole,
+  findTemplate,
+  instantiateTemplate,
+  listTemplates,
+  loadTemplate,
+  parseTemplate,
+  templateProblems,
+} from './templates';
+export { createScheduler, type Scheduler, type ScheduledStart, type SchedulerDeps } from './scheduler';

@@ -1,0 +1,213 @@
+import { Value } from '@sinclair/typebox/value';
+import { FlowDefinition, type ConflictPolicy, type SyncMode } from '../flows/schema';
+import { compileMapping, MappingCompileError, type CompiledMapping } from '../mapping';
+import type { ActionDefinition, ConnectorDefinition, StreamDefinition } from '../sdk/define';
+import { isHubError, toErrorInfo } from '../sdk/errors';
+import type { StoredFlow } from '../store/repos';
+import { configError, type RunnerCore } from './core';
+import { RunStopError } from './errors';
+import type { Endpoint } from './writer';
+
+/**
+ * Everything one run of a flow needs, resolved once at the start: the flow, both connections (settings
+ * decrypted, in memory only), the stream and action, the compiled mapping and the effective options.
+ * Anything missing or wrong is a RunStopError of kind `config` naming the field.
+ */
+
+export type AnyStream = StreamDefinition<Record<string, unknown>, object>;
+export type AnyAction = ActionDefinition<Record<string, unknown>, object>;
+
+export interface SourceSide extends Endpoint {
+  connector: ConnectorDefinition;
+  stream: AnyStream;
+}
+
+export interface TargetSide extends Endpoint {
+  connector: ConnectorDefinition;
+  action: AnyAction;
+  /** The connector's delete action (mirror mode). */
+  deleteAction?: AnyAction;
+  batchSize: number;
+  deleteBatchSize: number;
+}
+
+export interface FlowContext {
+  flow: StoredFlow;
+  definition: FlowDefinition;
+  /** `sync.linkGroup`, or the flow id for a flow outside a sync pair. */
+  linkGroup: string;
+  /** Kind of record on the links (the source stream's name). */
+  entity: string;
+  mode: SyncMode;
+  source: SourceSide;
+  target: TargetSide;
+  /** Source fields that identify a record (flow.identity.source, default: the stream identity). */
+  identity: string[];
+  /** Field of the mapped record that finds the target record (filled from the link when the mapping leaves it out). */
+  targetIdentityField?: string;
+  modifiedField?: string;
+  conflict?: ConflictPolicy;
+  /** Field ownership: the only fields of a mapped record this flow writes (owned fields + identity). */
+  writableFields?: string[];
+  mapping: CompiledMapping;
+  maxAttempts: number;
+  concurrency: number;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+}
+
+function stop(message: string, field?: string): RunStopError {
+  return new RunStopError(toErrorInfo(configError(message, field)));
+}
+
+function hubErrorToStop(error: unknown, field: string): RunStopError {
+  if (error instanceof RunStopError) return error;
+  if (isHubError(error)) {
+    const info = toErrorInfo(error);
+    return new RunStopError({ ...info, field: info.field ?? field });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return stop(message, field);
+}
+
+export function flowDefinitionOf(flow: StoredFlow): FlowDefinition {
+  if (!Value.Check(FlowDefinition, flow.definition)) {
+    const first = Value.Errors(FlowDefinition, flow.definition).First();
+    throw stop(
+      `flow "${flow.name}" has an invalid definition: ${first?.path || '/'} ${first?.message ?? 'is invalid'}`,
+      first?.path,
+    );
+  }
+  return flow.definition as unknown as FlowDefinition;
+}
+
+async function endpoint(
+  core: RunnerCore,
+  ref: string,
+  role: 'source' | 'target',
+  signal: AbortSignal | undefined,
+): Promise<Endpoint & { connector: ConnectorDefinition }> {
+  let connection;
+  try {
+    connection = await core.repos.connections.get(ref, { decrypt: true });
+  } catch (error) {
+    throw hubErrorToStop(error, `${role}.connection`);
+  }
+  if (connection === undefined) throw stop(`${role} connection "${ref}" does not exist`, `${role}.connection`);
+  let connector: ConnectorDefinition;
+  try {
+    connector = core.connectors.get(connection.connectorId);
+  } catch (error) {
+    throw hubErrorToStop(error, `${role}.connection`);
+  }
+  const { rateBudget, concurrency } = connector.policy;
+  return {
+    connectionId: connection.id,
+    connectionName: connection.name,
+    context: {
+      id: connection.id,
+      name: connection.name,
+      settings: connection.settings,
+      log: core.logger,
+      ...(signal === undefined ? {} : { signal }),
+    },
+    policy: { requests: rateBudget.requests, intervalMs: rateBudget.intervalMs, concurrency },
+    connector,
+  };
+}
+
+/** The source side of a flow: its connection and stream (also used to peek at the opposite side of a sync pair). */
+export async function loadSource(
+  core: RunnerCore,
+  flow: StoredFlow,
+  definition: FlowDefinition,
+  signal?: AbortSignal,
+): Promise<SourceSide> {
+  const side = await endpoint(core, flow.sourceConnectionId ?? definition.source.connection, 'source', signal);
+  const stream = side.connector.streams.find((s) => s.name === definition.source.stream) as AnyStream | undefined;
+  if (stream === undefined) {
+    const names = side.connector.streams.map((s) => s.name).join(', ') || 'none';
+    throw stop(
+      `connector ${side.connector.id} has no stream "${definition.source.stream}"; streams: ${names}`,
+      'source.stream',
+    );
+  }
+  return { ...side, stream };
+}
+
+async function loadMapping(core: RunnerCore, definition: FlowDefinition): Promise<CompiledMapping> {
+  try {
+    const mapping = await core.mappings.resolve(definition.mapping.id, definition.mapping.version);
+    return compileMapping(mapping, core.mappingOptions);
+  } catch (error) {
+    if (error instanceof MappingCompileError) {
+      throw stop(`mapping "${definition.mapping.id}" does not compile: ${error.message}`, 'mapping.id');
+    }
+    throw hubErrorToStop(error, 'mapping.id');
+  }
+}
+
+export async function loadFlowContext(
+  core: RunnerCore,
+  flow: StoredFlow,
+  options: LoadOptions = {},
+): Promise<FlowContext> {
+  const definition = flowDefinitionOf(flow);
+  const source = await loadSource(core, flow, definition, options.signal);
+  const targetSide = await endpoint(
+    core,
+    flow.targetConnectionId ?? definition.target.connection,
+    'target',
+    options.signal,
+  );
+  const action = targetSide.connector.actions.find((a) => a.name === definition.target.action) as AnyAction | undefined;
+  if (action === undefined) {
+    const names = targetSide.connector.actions.map((a) => a.name).join(', ') || 'none';
+    throw stop(
+      `connector ${targetSide.connector.id} has no action "${definition.target.action}"; actions: ${names}`,
+      'target.action',
+    );
+  }
+  const deleteAction = targetSide.connector.actions.find((a) => a.mode === 'delete') as AnyAction | undefined;
+  if (definition.mode === 'mirror' && deleteAction === undefined) {
+    throw stop(
+      `mode "mirror" deletes records, but connector ${targetSide.connector.id} has no delete action; use mode "upsert"`,
+      'mode',
+    );
+  }
+  const maxBatch = targetSide.connector.policy.maxBatchSize;
+  const batchSize = Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch[action.name] ?? 100));
+  const deleteBatchSize = deleteAction
+    ? Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch[deleteAction.name] ?? 100))
+    : 1;
+
+  const identity = definition.identity?.source ?? source.stream.identity;
+  const conflict = definition.sync?.conflict;
+  const targetIdentityField = definition.identity?.target;
+  let writableFields: string[] | undefined;
+  if (conflict?.policy === 'field-ownership') {
+    const identityFields = [...(targetIdentityField ? [targetIdentityField] : []), ...(action.identity ?? [])];
+    writableFields = [...new Set([...conflict.owns, ...identityFields])];
+  }
+
+  const context: FlowContext = {
+    flow,
+    definition,
+    linkGroup: definition.sync?.linkGroup ?? flow.linkGroup ?? flow.id,
+    entity: definition.source.stream,
+    mode: definition.mode,
+    source,
+    target: { ...targetSide, action, batchSize, deleteBatchSize, ...(deleteAction ? { deleteAction } : {}) },
+    identity,
+    mapping: await loadMapping(core, definition),
+    maxAttempts: definition.options?.maxAttempts ?? 5,
+    concurrency: definition.options?.concurrency ?? 1,
+  };
+  if (targetIdentityField !== undefined) context.targetIdentityField = targetIdentityField;
+  if (source.stream.modifiedField !== undefined) context.modifiedField = source.stream.modifiedField;
+  if (conflict !== undefined) context.conflict = conflict;
+  if (writableFields !== undefined) context.writableFields = writableFields;
+  return context;
+}

@@ -1,0 +1,115 @@
+import type { Json } from '../sdk/contracts';
+import { loadFlowContext, type FlowContext } from './context';
+import type { RunnerCore } from './core';
+import { hubErrorFromInfo, RunStopError } from './errors';
+import { deleteRecord } from './mirror';
+import { UNIDENTIFIED_KEY } from './page-processor';
+import { planPage, type Decision, type PagePlan } from './plan';
+import { readPages } from './reader';
+import type { DryRunRecord, DryRunReport } from './runner-port';
+
+/**
+ * A dry run: reads up to `limit` records from where the next run would start and shows, per record, what the
+ * run would do. It writes nothing (no vendor call but reads, no link, no checkpoint, no ledger entry).
+ */
+
+export const DEFAULT_DRY_RUN_LIMIT = 100;
+
+function toDryRecord(key: string, decision: Decision): DryRunRecord {
+  switch (decision.kind) {
+    case 'write':
+      return { sourceKey: key, decision: decision.op, payload: decision.payload };
+    case 'unchanged':
+      return { sourceKey: key, decision: 'unchanged' };
+    case 'echo':
+      return { sourceKey: key, decision: 'skip-echo', reason: 'the record reads back as the hub last wrote it' };
+    case 'stale':
+    case 'conflict':
+      return { sourceKey: key, decision: 'skip-conflict', reason: decision.reason };
+    case 'suppressed':
+      return { sourceKey: key, decision: 'skip-suppressed', reason: decision.reason };
+    case 'invalid':
+      return { sourceKey: key, decision: 'invalid', reason: decision.reason };
+  }
+}
+
+function recordsOf(plan: PagePlan): DryRunRecord[] {
+  return [
+    ...plan.planned.map((p) => toDryRecord(p.item.key, p.decision)),
+    ...plan.unidentified.map((u) => ({ sourceKey: UNIDENTIFIED_KEY, decision: 'invalid' as const, reason: u.reason })),
+  ];
+}
+
+/** Mirror mode: the linked records a complete run would delete (none when the read was cut short). */
+async function plannedDeletes(core: RunnerCore, ctx: FlowContext, seen: ReadonlySet<string>): Promise<DryRunRecord[]> {
+  const out: DryRunRecord[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const pairs = await core.repos.recordLinks.unseenWithPeer(
+      ctx.linkGroup,
+      ctx.source.connectionId,
+      ctx.target.connectionId,
+      '(dry run)',
+      { limit: 500, ...(after === undefined ? {} : { after }) },
+    );
+    if (pairs.length === 0) return out;
+    after = pairs[pairs.length - 1].source.id;
+    for (const pair of pairs) {
+      if (seen.has(pair.source.externalId)) continue;
+      out.push({
+        sourceKey: pair.source.externalId,
+        decision: 'delete',
+        payload: deleteRecord(ctx, pair),
+        reason: 'the source record is gone',
+      });
+    }
+  }
+}
+
+export async function dryRun(
+  core: RunnerCore,
+  flowRef: string,
+  options: { limit?: number; signal?: AbortSignal } = {},
+): Promise<DryRunReport> {
+  const limit = Math.max(1, options.limit ?? DEFAULT_DRY_RUN_LIMIT);
+  const flow = await core.repos.flows.require(flowRef);
+  try {
+    const ctx = await loadFlowContext(core, flow, options.signal ? { signal: options.signal } : {});
+    const mirror = ctx.mode === 'mirror';
+    const checkpoint: Json | null = mirror
+      ? null
+      : ((await core.repos.checkpoints.get(flow.id, ctx.source.stream.name)) ?? null);
+    const records: DryRunRecord[] = [];
+    const seen = new Set<string>();
+    let read = 0;
+    let truncated = false;
+    const end = await readPages(core, ctx.source, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      // a restarted read would show its pages twice: a dry run reports the first failure instead
+      maxAttempts: 1,
+      checkpoint: () => checkpoint,
+      onPage: async (page) => {
+        const room = limit - read;
+        if (room <= 0) {
+          truncated = page.records.length > 0;
+          return truncated ? 'stop' : 'continue';
+        }
+        const taken = page.records.slice(0, room);
+        const plan = await planPage(core, ctx, taken);
+        for (const p of plan.planned) seen.add(p.item.key);
+        records.push(...recordsOf(plan));
+        read += taken.length;
+        if (page.records.length > room) {
+          truncated = true;
+          return 'stop';
+        }
+        return 'continue';
+      },
+    });
+    if (mirror && end === 'complete' && !truncated) records.push(...(await plannedDeletes(core, ctx, seen)));
+    return { flowId: flow.id, read, records, truncated };
+  } catch (error) {
+    if (error instanceof RunStopError) throw hubErrorFromInfo(error.info);
+    throw error;
+  }
+}

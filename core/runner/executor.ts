@@ -1,0 +1,115 @@
+import type { JobResult, QueueJob } from '../queue/port';
+import type { Json } from '../sdk/contracts';
+import type { Run, RunStatus } from '../store/repos';
+import { loadFlowContext } from './context';
+import type { RunnerCore } from './core';
+import { RunStopError } from './errors';
+import { deleteUnseen } from './mirror';
+import { processPage } from './page-processor';
+import { refreshOppositeSide } from './peek';
+import { readPages } from './reader';
+import { deadLetterLedger } from './recorder';
+
+/**
+ * The run job: executes one run of a flow, from its stored checkpoint, page by page. Shutdown (the job's signal)
+ * stops it at a page boundary and hands the job back; a crash re-processes the page it was in.
+ */
+
+export interface RunJobData {
+  runId: string;
+  flowId: string;
+  [key: string]: string | number | boolean | null;
+}
+
+/** Queue attempts of a run job: only unexpected errors (a store outage, a bug) use them; run failures do not. */
+export const RUN_JOB_ATTEMPTS = 3;
+
+const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
+
+/** Marks the run finished: partial when anything failed, else succeeded. */
+export async function finishRun(core: RunnerCore, runId: string): Promise<Run | undefined> {
+  const run = await core.repos.runs.get(runId);
+  if (run === undefined) return undefined;
+  const status: RunStatus = run.counts.failed > 0 || run.counts.deadLettered > 0 ? 'partial' : 'succeeded';
+  await core.repos.runs.finish(runId, { status }, core.now());
+  core.logger.info({ runId, flowId: run.flowId, status, counts: run.counts }, 'run finished');
+  return { ...run, status };
+}
+
+/** Marks the run failed with the error; an auth error also marks the connection `error`. */
+export async function failRun(core: RunnerCore, runId: string, error: RunStopError): Promise<void> {
+  if (error.info.kind === 'auth' && error.connectionId !== undefined) {
+    await core.repos.connections.recordCheck(error.connectionId, { ok: false, error: error.info.message }, core.now());
+  }
+  await core.repos.runs.finish(runId, { status: 'failed', error: error.info }, core.now());
+  core.logger.warn({ runId, kind: error.info.kind, reason: error.info.message }, 'run failed');
+}
+
+/** Executes a run to its end ('finished') or to a page boundary after its signal aborted ('stopped'). */
+export async function executeRun(core: RunnerCore, run: Run, signal: AbortSignal): Promise<'finished' | 'stopped'> {
+  if (run.status === 'queued') await core.repos.runs.start(run.id, core.now());
+  const flow = await core.repos.flows.get(run.flowId);
+  if (flow === undefined) {
+    throw new RunStopError({ kind: 'config', message: `flow ${run.flowId} no longer exists`, field: 'flowId' });
+  }
+  const ctx = await loadFlowContext(core, flow, { signal });
+  core.logger.info({ runId: run.id, flow: flow.name, mode: ctx.mode }, 'run started');
+  await refreshOppositeSide(core, ctx, signal);
+
+  const mirror = ctx.mode === 'mirror';
+  let checkpoint: Json | null = mirror
+    ? null
+    : ((await core.repos.checkpoints.get(flow.id, ctx.source.stream.name)) ?? null);
+  const end = await readPages(core, ctx.source, {
+    signal,
+    maxAttempts: ctx.maxAttempts,
+    checkpoint: () => (mirror ? null : checkpoint),
+    onPage: async (page) => {
+      await processPage(core, ctx, page.records, {
+        runId: run.id,
+        signal,
+        checkpoint: page.checkpoint,
+        markSeen: mirror,
+        ledger: deadLetterLedger,
+      });
+      if (page.checkpoint !== null) checkpoint = page.checkpoint;
+      return signal.aborted ? 'stop' : 'continue';
+    },
+  });
+  if (end === 'stopped') return 'stopped';
+  if (mirror) await deleteUnseen(core, ctx, run.id, signal);
+  await finishRun(core, run.id);
+  return 'finished';
+}
+
+/** The RUN_QUEUE handler. `closing` aborts when the runner closes (in addition to the job's own signal). */
+export async function handleRunJob(
+  core: RunnerCore,
+  job: QueueJob<RunJobData>,
+  closing: AbortSignal,
+): Promise<JobResult> {
+  const signal = AbortSignal.any([job.signal, closing]);
+  if (signal.aborted) return { reschedule: { delayMs: 0 } };
+  const run = await core.repos.runs.get(job.data.runId);
+  if (run === undefined || FINISHED.has(run.status)) return;
+  try {
+    const outcome = await executeRun(core, run, signal);
+    if (outcome === 'stopped') {
+      core.logger.info({ runId: run.id }, 'run interrupted at a page boundary; handing it back');
+      return { reschedule: { delayMs: 0 } };
+    }
+  } catch (error) {
+    if (error instanceof RunStopError) {
+      await failRun(core, run.id, error);
+      return;
+    }
+    if (signal.aborted) {
+      core.logger.info({ runId: run.id }, 'run interrupted mid-page; handing it back (the page is processed again)');
+      return { reschedule: { delayMs: 0 } };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    core.logger.error({ runId: run.id, attempt: job.attempt, err: message }, 'run failed unexpectedly');
+    if (job.attempt < RUN_JOB_ATTEMPTS) throw error;
+    await failRun(core, run.id, new RunStopError({ kind: 'retryable', message: `the run failed: ${message}` }));
+  }
+}

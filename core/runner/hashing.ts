@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { PermanentError } from '../sdk/errors';
+
+/**
+ * Hashes and keys the runner keeps on record links. A hash is over a canonical JSON form (object keys sorted,
+ * undefined left out), so the same content always hashes alike whatever order a connector or mapping produced.
+ */
+
+export type SourceRecord = Record<string, unknown>;
+
+/** Canonical JSON: sorted keys, undefined properties left out, non-finite numbers as null. */
+export function stableStringify(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v)).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return 'null';
+}
+
+/** sha256 of the canonical JSON, 32 hex characters (128 bits). */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 32);
+}
+
+/** A short hash per top-level field (the modification-time field left out): what changed between two reads. */
+export function fieldHashes(record: SourceRecord, modifiedField?: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === modifiedField || value === undefined) continue;
+    out[key] = contentHash(value).slice(0, 16);
+  }
+  return out;
+}
+
+/** Reads a dot path (`address.city`). */
+export function getPath(record: unknown, path: string): unknown {
+  let current: unknown = record;
+  for (const segment of path.split('.')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let current = target;
+  for (const segment of segments.slice(0, -1)) {
+    const next = current[segment];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) current[segment] = {};
+    current = current[segment] as Record<string, unknown>;
+  }
+  current[segments[segments.length - 1]] = value;
+}
+
+/** The given (dot path) fields of a record; absent fields stay absent. */
+export function pickPaths(record: SourceRecord, paths: readonly string[]): SourceRecord {
+  const out: SourceRecord = {};
+  for (const path of paths) {
+    const value = getPath(record, path);
+    if (value !== undefined) setPath(out, path, value);
+  }
+  return out;
+}
+
+/**
+ * The source key of a record: the value of its identity field, or a JSON array of the values of several.
+ * A record without a value for an identity field cannot be linked: PermanentError naming the field.
+ */
+export function sourceKeyOf(record: SourceRecord, identity: readonly string[]): string {
+  const values = identity.map((field) => {
+    const value = getPath(record, field);
+    if (value === undefined || value === null || value === '') {
+      throw new PermanentError(`the record has no value for its identity field "${field}"`, { field });
+    }
+    return typeof value === 'object' ? stableStringify(value) : String(value);
+  });
+  return values.length === 1 ? values[0] : JSON.stringify(values);
+}
+
+/** The source modification time in epoch ms: numbers are epoch ms, strings ISO dates; anything else unknown. */
+export function modifiedAtOf(record: SourceRecord, modifiedField: string | undefined): number | undefined {
+  if (modifiedField === undefined) return undefined;
+  const value = getPath(record, modifiedField);
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? undefined : parsed;
+  }
+  if (value instanceof Date) return value.getTime();
+  return undefined;
+}

@@ -1,0 +1,74 @@
+import type { RunCounts, LinkedPair } from '../store/repos';
+import type { FlowContext } from './context';
+import { inTransaction, type RunnerCore } from './core';
+import { failureRows, addCount, type Failure } from './recorder';
+import { writeRecords } from './writer';
+
+/**
+ * Mirror mode, after a COMPLETE read only: every source record linked before but not read by this run is gone
+ * from the source, so its target record is deleted with the target connector's delete action. A read that
+ * failed never gets here, so it deletes nothing. A delete that fails is recorded as a run failure and its links
+ * are kept, so the next complete run tries again.
+ */
+
+/** The record a delete action receives: the target id under the action's (first) identity field, or `id`. */
+export function deleteRecord(ctx: FlowContext, pair: LinkedPair): Record<string, unknown> {
+  const field = ctx.target.deleteAction?.identity?.[0] ?? 'id';
+  return { [field]: pair.peer.externalId };
+}
+
+export async function deleteUnseen(
+  core: RunnerCore,
+  ctx: FlowContext,
+  runId: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const action = ctx.target.deleteAction;
+  if (action === undefined) return;
+  let after: string | undefined;
+  for (;;) {
+    const pairs = await core.repos.recordLinks.unseenWithPeer(
+      ctx.linkGroup,
+      ctx.source.connectionId,
+      ctx.target.connectionId,
+      runId,
+      { limit: ctx.target.deleteBatchSize, ...(after === undefined ? {} : { after }) },
+    );
+    if (pairs.length === 0) return;
+    after = pairs[pairs.length - 1].source.id;
+    const results = await writeRecords(
+      core,
+      ctx.target,
+      action,
+      pairs.map((p) => deleteRecord(ctx, p)),
+      { maxAttempts: ctx.maxAttempts, ...(signal ? { signal } : {}) },
+    );
+    const now = core.now();
+    await inTransaction(core, async (tx) => {
+      const counts: Partial<RunCounts> = {};
+      const failures: Failure[] = [];
+      for (const [i, pair] of pairs.entries()) {
+        const result = results[i];
+        if (result.status === 'failed') {
+          failures.push({
+            key: pair.source.externalId,
+            reason: `delete failed: ${result.reason}`,
+            failureKind: 'delete',
+            source: undefined,
+          });
+          continue;
+        }
+        await tx.links.delete(ctx.linkGroup, pair.peer);
+        await tx.links.delete(ctx.linkGroup, pair.source);
+        addCount(counts, 'deleted');
+      }
+      await tx.runs.recordFailures(runId, failureRows(failures), now);
+      addCount(counts, 'failed', failures.length);
+      await tx.runs.addCounts(runId, counts);
+    });
+    core.logger.info(
+      { flow: ctx.flow.name, deleted: results.filter((r) => r.status !== 'failed').length },
+      'mirror: deleted target records whose source records are gone',
+    );
+  }
+}

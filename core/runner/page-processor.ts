@@ -1,0 +1,226 @@
+import type { Json } from '../sdk/contracts';
+import type { RunCounts } from '../store/repos';
+import type { FlowContext } from './context';
+import { inTransaction, type RunnerCore } from './core';
+import { planPage, type Decision, type PagePlan, type PageItem, type PlannedItem } from './plan';
+import {
+  addCount,
+  readState,
+  recordFailures,
+  recordWritten,
+  saveCheckpoint,
+  type Failure,
+  type Ledger,
+  type RecordOptions,
+} from './recorder';
+import type { SourceRecord } from './hashing';
+import { writeRecords } from './writer';
+
+/**
+ * One page through read → compare → map → write → record. Writes go out in batches of the action's size (up to
+ * the flow's concurrency at once), each batch recorded in its own transaction as soon as its outcomes are known;
+ * the records that need no write and the page's checkpoint are recorded last, so the checkpoint never passes a
+ * record that is not recorded. A page interrupted half-way is simply processed again: what was written is then
+ * unchanged (same hash) and costs no call.
+ */
+
+export interface PageOptions {
+  runId: string;
+  signal?: AbortSignal;
+  /** Saved with the page's last records (never in mirror mode, never when null). */
+  checkpoint?: Json | null;
+  markSeen: boolean;
+  ledger: Ledger;
+}
+
+type WritePlan = PlannedItem & { decision: Extract<Decision, { kind: 'write' }> };
+
+export const UNIDENTIFIED_KEY = '(no identity)';
+
+/** Runs `worker` over `items`, at most `concurrency` at once; after a failure starts no more, waits, rethrows. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lanes = Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, async () => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++];
+      try {
+        await worker(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  });
+  await Promise.all(lanes);
+  if (failure !== undefined) throw failure.error;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[], options: PageOptions): Promise<void> {
+  const results = await writeRecords(
+    core,
+    ctx.target,
+    ctx.target.action,
+    batch.map((p) => p.decision.payload),
+    { maxAttempts: ctx.maxAttempts, ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  const now = core.now();
+  const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
+  await inTransaction(core, async (tx) => {
+    const counts: Partial<RunCounts> = {};
+    const failures: Failure[] = [];
+    const done: PageItem[] = [];
+    for (const [i, planned] of batch.entries()) {
+      const result = results[i];
+      const { item, decision } = planned;
+      if (result.status === 'failed') {
+        failures.push({
+          key: item.key,
+          reason: result.reason,
+          failureKind: result.failure,
+          ...(result.field === undefined ? {} : { field: result.field }),
+          source: item.record,
+          payload: decision.payload,
+          item,
+        });
+        continue;
+      }
+      await recordWritten(
+        tx,
+        ctx,
+        { item, result, hash: decision.hash, writtenFields: decision.writtenFields },
+        recordOptions,
+      );
+      done.push(item);
+      if (result.status === 'skipped') addCount(counts, 'unchanged');
+      else {
+        const operation = result.operation ?? (decision.op === 'create' ? 'created' : 'updated');
+        addCount(counts, operation === 'created' ? 'created' : 'updated');
+      }
+    }
+    await recordFailures(tx, ctx, options.ledger, failures, recordOptions);
+    addCount(counts, 'failed', failures.length);
+    if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
+    await options.ledger.resolved(tx, done, 'done');
+    await tx.runs.addCounts(options.runId, counts);
+  });
+}
+
+/** Records the items that needed no write, the failures found before writing, the counts and the checkpoint. */
+async function recordRest(
+  core: RunnerCore,
+  ctx: FlowContext,
+  plan: PagePlan,
+  readCount: number,
+  options: PageOptions,
+): Promise<void> {
+  const now = core.now();
+  const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
+  await inTransaction(core, async (tx) => {
+    const counts: Partial<RunCounts> = { read: readCount };
+    addCount(counts, 'unchanged', plan.superseded);
+    const failures: Failure[] = plan.unidentified.map((u) => ({
+      key: UNIDENTIFIED_KEY,
+      reason: u.reason,
+      failureKind: 'identity',
+      ...(u.field === undefined ? {} : { field: u.field }),
+      source: u.record,
+    }));
+    const done: PageItem[] = [];
+    const suppressed: PageItem[] = [];
+    for (const { item, decision } of plan.planned) {
+      switch (decision.kind) {
+        case 'write':
+          continue;
+        case 'invalid':
+          failures.push({
+            key: item.key,
+            reason: decision.reason,
+            failureKind: decision.failureKind,
+            ...(decision.field === undefined ? {} : { field: decision.field }),
+            source: item.record,
+            ...(decision.payload === undefined ? {} : { payload: decision.payload }),
+            item,
+          });
+          continue;
+        case 'stale':
+          // a newer version is already synced: keep its read state; the record still exists (mirror mode)
+          if (options.markSeen) {
+            await tx.links.save(
+              {
+                linkGroup: ctx.linkGroup,
+                entity: ctx.entity,
+                connectionId: ctx.source.connectionId,
+                externalId: item.key,
+                lastSeenRunId: options.runId,
+              },
+              now,
+            );
+          }
+          break;
+        case 'echo':
+          // the hub's own write read back: remember the read, keep the content time of what was written
+          await tx.links.save(readState(ctx, item, recordOptions, false), now);
+          if (item.targetLink !== undefined && decision.hash !== undefined) {
+            await tx.links.save(
+              {
+                linkGroup: ctx.linkGroup,
+                entity: item.targetLink.entity,
+                connectionId: ctx.target.connectionId,
+                externalId: item.targetLink.externalId,
+                lastWrittenHash: decision.hash,
+                lastWrittenFields: decision.writtenFields,
+              },
+              now,
+            );
+          }
+          break;
+        default:
+          await tx.links.save(readState(ctx, item, recordOptions), now);
+      }
+      addCount(counts, 'unchanged');
+      (decision.kind === 'suppressed' ? suppressed : done).push(item);
+    }
+    await recordFailures(tx, ctx, options.ledger, failures, recordOptions);
+    addCount(counts, 'failed', failures.length);
+    if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
+    await options.ledger.resolved(tx, done, 'done');
+    await options.ledger.resolved(tx, suppressed, 'suppressed');
+    await saveCheckpoint(tx, ctx, options.checkpoint, now);
+    await tx.runs.addCounts(options.runId, counts);
+  });
+}
+
+/** Writes and records a planned page. */
+export async function executePlan(
+  core: RunnerCore,
+  ctx: FlowContext,
+  plan: PagePlan,
+  readCount: number,
+  options: PageOptions,
+): Promise<void> {
+  const writes = plan.planned.filter((p): p is WritePlan => p.decision.kind === 'write');
+  await forEachLimited(chunk(writes, ctx.target.batchSize), ctx.concurrency, (batch) =>
+    writeBatch(core, ctx, batch, options),
+  );
+  await recordRest(core, ctx, plan, readCount, options);
+}
+
+export async function processPage(
+  core: RunnerCore,
+  ctx: FlowContext,
+  records: readonly SourceRecord[],
+  options: PageOptions,
+): Promise<void> {
+  const plan = await planPage(core, ctx, records);
+  await executePlan(core, ctx, plan, records.length, options);
+}

@@ -1,0 +1,207 @@
+import type { MapResult } from '../mapping';
+import { isHubError } from '../sdk/errors';
+import type { RecordLink } from '../store/repos';
+import { isEcho, isStale, restrictToOwned, targetIsNewer } from './conflict';
+import type { FlowContext } from './context';
+import type { RunnerCore } from './core';
+import { contentHash, fieldHashes, getPath, modifiedAtOf, setPath, sourceKeyOf, type SourceRecord } from './hashing';
+import { suppressionCandidates } from './suppression';
+
+/**
+ * The compare step of a page: for every record read, its key, its links, its mapped payload and what to do.
+ * Pure decisions over what the store knows; nothing is written here (dry runs stop after this step).
+ */
+
+export interface PageItem {
+  key: string;
+  record: SourceRecord;
+  modifiedAt?: number;
+  readHash: string;
+  fields: Record<string, string>;
+  sourceLink?: RecordLink;
+  /** The linked record in the target connection. */
+  targetLink?: RecordLink;
+  /** Replays: the dead letters this item resolves. */
+  letterIds?: string[];
+}
+
+export type Decision =
+  | {
+      kind: 'write';
+      op: 'create' | 'update';
+      /** What is sent: the mapped (owned) payload, with the target identity filled from the link. */
+      payload: SourceRecord;
+      /** Hash and fields of the payload before the link's identity was filled in (what the link remembers). */
+      hash: string;
+      writtenFields: string[];
+    }
+  | { kind: 'unchanged' }
+  /** The hub's own write read back; `hash` (when mapping worked) is what the target now holds in effect. */
+  | { kind: 'echo'; hash?: string; writtenFields?: string[] }
+  | { kind: 'stale'; reason: string }
+  | { kind: 'conflict'; reason: string }
+  | { kind: 'suppressed'; reason: string }
+  | { kind: 'invalid'; failureKind: string; reason: string; field?: string; payload?: unknown };
+
+export interface PlannedItem {
+  item: PageItem;
+  decision: Decision;
+}
+
+/** A record whose identity could not be read: it cannot be linked, only dead-lettered. */
+export interface Unidentified {
+  record: SourceRecord;
+  reason: string;
+  field?: string;
+}
+
+export interface PagePlan {
+  planned: PlannedItem[];
+  unidentified: Unidentified[];
+  /** Earlier copies of a key that appears again later in the same page (only the last one is processed). */
+  superseded: number;
+}
+
+function isPlainObject(value: unknown): value is SourceRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Builds the items of a page: keys, hashes and links (two queries per page). */
+export async function loadItems(
+  core: RunnerCore,
+  ctx: FlowContext,
+  records: readonly SourceRecord[],
+): Promise<{ items: PageItem[]; unidentified: Unidentified[]; superseded: number }> {
+  const byKey = new Map<string, PageItem>();
+  const unidentified: Unidentified[] = [];
+  let superseded = 0;
+  for (const record of records) {
+    let key: string;
+    try {
+      key = sourceKeyOf(record, ctx.identity);
+    } catch (error) {
+      const field = isHubError(error) ? error.field : undefined;
+      unidentified.push({
+        record,
+        reason: error instanceof Error ? error.message : String(error),
+        ...(field ? { field } : {}),
+      });
+      continue;
+    }
+    if (byKey.has(key)) {
+      superseded += 1;
+      byKey.delete(key); // the later copy wins and keeps the order of the page
+    }
+    const item: PageItem = {
+      key,
+      record,
+      readHash: contentHash(record),
+      fields: fieldHashes(record, ctx.modifiedField),
+    };
+    const modifiedAt = modifiedAtOf(record, ctx.modifiedField);
+    if (modifiedAt !== undefined) item.modifiedAt = modifiedAt;
+    byKey.set(key, item);
+  }
+  const items = [...byKey.values()];
+  await attachLinks(core, ctx, items);
+  return { items, unidentified, superseded };
+}
+
+export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: PageItem[]): Promise<void> {
+  const links = core.repos.recordLinks;
+  const sourceLinks = await links.findMany(
+    ctx.linkGroup,
+    ctx.source.connectionId,
+    items.map((i) => i.key),
+  );
+  const entityIds = [...sourceLinks.values()].map((l) => l.entityId);
+  const peers = await links.findPeersIn(ctx.linkGroup, entityIds, ctx.target.connectionId);
+  for (const item of items) {
+    const sourceLink = sourceLinks.get(item.key);
+    if (sourceLink === undefined) continue;
+    item.sourceLink = sourceLink;
+    const targetLink = peers.get(sourceLink.entityId);
+    if (targetLink !== undefined) item.targetLink = targetLink;
+  }
+}
+
+/** Decides what to do with one item, given its mapping result and whether it carries a suppressed identifier. */
+export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, suppressed: boolean): Decision {
+  if (isStale(item.sourceLink, item.modifiedAt)) {
+    return { kind: 'stale', reason: 'stale read: a newer version of this record was already synced' };
+  }
+  const payload =
+    mapped.ok && isPlainObject(mapped.value) ? restrictToOwned(mapped.value, ctx.writableFields) : undefined;
+  const hash = payload === undefined ? undefined : contentHash(payload);
+  if (isEcho(item.sourceLink, item.record, item.fields)) {
+    return hash === undefined || payload === undefined
+      ? { kind: 'echo' }
+      : { kind: 'echo', hash, writtenFields: Object.keys(payload) };
+  }
+  if (!mapped.ok) {
+    const invalid: Decision = { kind: 'invalid', failureKind: 'mapping', reason: mapped.error.message };
+    if (mapped.error.field !== undefined) invalid.field = mapped.error.field;
+    return invalid;
+  }
+  if (payload === undefined || hash === undefined) {
+    return {
+      kind: 'invalid',
+      failureKind: 'mapping',
+      reason: `the mapping produced ${Array.isArray(mapped.value) ? 'an array' : typeof mapped.value}, not an object`,
+      payload: mapped.value,
+    };
+  }
+  if (item.targetLink?.lastWrittenHash === hash) return { kind: 'unchanged' };
+  if (suppressed) return { kind: 'suppressed', reason: 'the record carries an erased (suppressed) identifier' };
+  if (ctx.conflict?.policy === 'last-writer-wins' && targetIsNewer(item.targetLink, item.modifiedAt)) {
+    return { kind: 'conflict', reason: 'last writer wins: the target record changed more recently' };
+  }
+  const send = structuredClone(payload);
+  const field = ctx.targetIdentityField;
+  if (field !== undefined && item.targetLink !== undefined && getPath(send, field) === undefined) {
+    setPath(send, field, item.targetLink.externalId);
+  }
+  return {
+    kind: 'write',
+    op: item.targetLink === undefined ? 'create' : 'update',
+    payload: send,
+    hash,
+    writtenFields: Object.keys(payload),
+  };
+}
+
+/** The compare step for a page: load items and links, map, check suppressions, decide. */
+export async function planPage(
+  core: RunnerCore,
+  ctx: FlowContext,
+  records: readonly SourceRecord[],
+): Promise<PagePlan> {
+  const { items, unidentified, superseded } = await loadItems(core, ctx, records);
+  return { planned: await planItems(core, ctx, items), unidentified, superseded };
+}
+
+export async function planItems(core: RunnerCore, ctx: FlowContext, items: PageItem[]): Promise<PlannedItem[]> {
+  const mapped = await ctx.mapping.evaluatePage(items.map((i) => i.record));
+  const candidates = items.map((item, i) =>
+    suppressionCandidates(item.record, mapped[i].ok ? mapped[i].value : undefined, [
+      item.key,
+      ctx.targetIdentityField && mapped[i].ok
+        ? stringOrUndefined(getPath(mapped[i].value, ctx.targetIdentityField))
+        : undefined,
+    ]),
+  );
+  const suppressed = await core.repos.suppressions.suppressed(candidates.flat());
+  return items.map((item, i) => ({
+    item,
+    decision: decide(
+      ctx,
+      item,
+      mapped[i],
+      candidates[i].some((h) => suppressed.has(h)),
+    ),
+  }));
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}

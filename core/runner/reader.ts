@@ -1,0 +1,106 @@
+import type { Json, Page } from '../sdk/contracts';
+import { toErrorInfo } from '../sdk/errors';
+import type { SourceSide } from './context';
+import type { RunnerCore } from './core';
+import { abortReason, throwIfAborted } from './deps';
+import { RunStopError } from './errors';
+import type { SourceRecord } from './hashing';
+import { backoffDelay } from './retry';
+import { pauseFor, stopError, withBudget } from './writer';
+
+/**
+ * Reads a stream page by page; every page request holds a slot of the source connection's budget. A read that
+ * fails is started again from the last recorded checkpoint (a stream iterator cannot be resumed after it threw):
+ * a 429 pauses the connection without using an attempt, a retryable error backs off, up to the flow's attempts.
+ */
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  maxAttempts: number;
+  /** Where a (re)started read begins: the last recorded checkpoint (mirror mode: always null). */
+  checkpoint: () => Json | null;
+  /** Called for each page in order; its errors end the read and propagate as they are. */
+  onPage: (page: Page<SourceRecord>) => Promise<'continue' | 'stop'>;
+  since?: string;
+}
+
+export type ReadEnd = 'complete' | 'stopped';
+
+class PageError extends Error {
+  constructor(readonly error: unknown) {
+    super('page handler failed');
+  }
+}
+
+function checkPage(value: unknown, stream: string): Page<SourceRecord> {
+  const page = value as Page<SourceRecord> | undefined;
+  if (typeof page !== 'object' || page === null || !Array.isArray(page.records)) {
+    throw new RunStopError({
+      kind: 'permanent',
+      message: `stream "${stream}" yielded something that is not a page ({ records: [], checkpoint })`,
+    });
+  }
+  return { records: page.records, checkpoint: page.checkpoint === undefined ? null : page.checkpoint };
+}
+
+/** Reads until the stream is exhausted ('complete') or `onPage` asks to stop ('stopped'). */
+export async function readPages(core: RunnerCore, side: SourceSide, options: ReadOptions): Promise<ReadEnd> {
+  const { signal } = options;
+  let failures = 0;
+  for (;;) {
+    throwIfAborted(signal);
+    let readError: unknown;
+    let iterator: AsyncIterator<Page<object>> | undefined;
+    try {
+      const pages = side.stream.read({
+        connection: side.context,
+        checkpoint: options.checkpoint(),
+        ...(options.since === undefined ? {} : { since: options.since }),
+      });
+      const it = pages[Symbol.asyncIterator]();
+      iterator = it;
+      for (;;) {
+        throwIfAborted(signal);
+        const next = await withBudget(core, side, signal, () => it.next());
+        if (next.done) return 'complete';
+        const page = checkPage(next.value, side.stream.name);
+        let verdict: 'continue' | 'stop';
+        try {
+          verdict = await options.onPage(page);
+        } catch (error) {
+          throw new PageError(error);
+        }
+        if (verdict === 'stop') return 'stopped';
+      }
+    } catch (error) {
+      if (error instanceof PageError) throw error.error;
+      if (error instanceof RunStopError) throw error;
+      readError = error;
+    } finally {
+      await iterator?.return?.()?.catch(() => undefined);
+    }
+    if (signal?.aborted) throw abortReason(signal);
+    const info = toErrorInfo(readError);
+    if (info.kind === 'rate_limited') {
+      await pauseFor(core, side, info, `reading ${side.stream.name}`);
+      continue;
+    }
+    if (info.kind === 'auth' || info.kind === 'config') throw stopError(info, side);
+    if (info.kind === 'permanent') {
+      throw new RunStopError({ ...info, message: `reading stream "${side.stream.name}" failed: ${info.message}` });
+    }
+    failures += 1;
+    if (failures >= options.maxAttempts) {
+      throw new RunStopError({
+        ...info,
+        message: `reading stream "${side.stream.name}" failed ${failures} times: ${info.message}`,
+      });
+    }
+    const waitMs = backoffDelay(failures, core.retry, core.random, info.retryAfterMs ?? 0);
+    core.logger.warn(
+      { connection: side.connectionName, stream: side.stream.name, attempt: failures, waitMs, reason: info.message },
+      'reading the stream failed; reading again from the last recorded checkpoint after a backoff',
+    );
+    await core.sleep(waitMs, signal);
+  }
+}

@@ -1,0 +1,155 @@
+import type { Json } from '../sdk/contracts';
+import { ID_PREFIX, newId } from '../store/ids';
+import type { LinkUpsert, NewRunFailure, RunCounts } from '../store/repos';
+import type { FlowContext } from './context';
+import type { TxRepos } from './core';
+import type { PageItem } from './plan';
+import type { ItemResult } from './writer';
+
+/**
+ * The record step: links, ledger entries, run failures and counts, written in one transaction per batch, and
+ * the page's checkpoint in the transaction that records its last records (nothing lost, nothing counted twice).
+ */
+
+export interface RecordOptions {
+  runId: string;
+  now: number;
+  /** Mirror mode: the source links are marked as read by this run. */
+  markSeen: boolean;
+}
+
+/** A record that failed: it goes to the ledger (or, in a replay, its ledger entries are updated). */
+export interface Failure {
+  key: string;
+  reason: string;
+  failureKind: string;
+  field?: string;
+  source: unknown;
+  payload?: unknown;
+  item?: PageItem;
+}
+
+/** Where failures and resolutions go: the dead-letter ledger, or (replays) the entries being replayed. */
+export interface Ledger {
+  failed(tx: TxRepos, failures: Failure[], ctx: FlowContext, runId: string): Promise<void>;
+  /** Items that are done with (written, unchanged, skipped by policy); `how` says which. */
+  resolved(tx: TxRepos, items: PageItem[], how: 'done' | 'suppressed'): Promise<void>;
+  /** Whether failures count as newly dead-lettered in the run. */
+  readonly countsDeadLettered: boolean;
+}
+
+export const deadLetterLedger: Ledger = {
+  async failed(tx, failures, ctx, runId) {
+    await tx.deadLetters.addMany(
+      failures.map((f) => ({
+        flowId: ctx.flow.id,
+        runId,
+        recordKey: f.key,
+        reason: f.reason,
+        failureKind: f.failureKind,
+        ...(f.field === undefined ? {} : { field: f.field }),
+        source: f.source,
+        ...(f.payload === undefined ? {} : { payload: f.payload }),
+        mappingVersion: ctx.mapping.version,
+      })),
+    );
+  },
+  async resolved() {},
+  countsDeadLettered: true,
+};
+
+/** The read state of a source record (what the flow reading that connection saw). */
+export function readState(ctx: FlowContext, item: PageItem, options: RecordOptions, withModified = true): LinkUpsert {
+  const upsert: LinkUpsert = {
+    linkGroup: ctx.linkGroup,
+    entity: ctx.entity,
+    connectionId: ctx.source.connectionId,
+    externalId: item.key,
+    lastReadHash: item.readHash,
+    lastReadFields: item.fields,
+  };
+  if (item.sourceLink !== undefined) upsert.entityId = item.sourceLink.entityId;
+  if (withModified && item.modifiedAt !== undefined) {
+    upsert.sourceModifiedAt = Math.max(item.modifiedAt, item.sourceLink?.sourceModifiedAt ?? -Infinity);
+  }
+  if (options.markSeen) upsert.lastSeenRunId = options.runId;
+  return upsert;
+}
+
+export interface Written {
+  item: PageItem;
+  result: Extract<ItemResult, { status: 'ok' | 'skipped' }>;
+  hash: string;
+  writtenFields: string[];
+}
+
+/** Links a written record to its target record: both ids, the hash of what was written, the content time. */
+export async function recordWritten(
+  tx: TxRepos,
+  ctx: FlowContext,
+  written: Written,
+  options: RecordOptions,
+): Promise<void> {
+  const { item, result } = written;
+  const source = readState(ctx, item, options);
+  if (result.targetId === undefined) {
+    await tx.links.save(source, options.now);
+    return;
+  }
+  const targetRef = { connectionId: ctx.target.connectionId, externalId: result.targetId };
+  let entityId = item.sourceLink?.entityId ?? item.targetLink?.entityId;
+  if (entityId === undefined) entityId = (await tx.links.find(ctx.linkGroup, targetRef))?.entityId;
+  entityId ??= newId(ID_PREFIX.entity, options.now);
+  await tx.links.save({ ...source, entityId }, options.now);
+  const target: LinkUpsert = {
+    linkGroup: ctx.linkGroup,
+    entity: ctx.entity,
+    ...targetRef,
+    entityId,
+    lastWrittenHash: written.hash,
+    lastWrittenFields: written.writtenFields,
+    deletedAt: null,
+  };
+  if (item.modifiedAt !== undefined) target.sourceModifiedAt = item.modifiedAt;
+  await tx.links.save(target, options.now);
+  // the target record was replaced (the vendor answered with another id): the old link is no longer its peer
+  if (item.targetLink !== undefined && item.targetLink.externalId !== result.targetId) {
+    await tx.links.delete(ctx.linkGroup, item.targetLink);
+  }
+}
+
+export function failureRows(failures: Failure[]): NewRunFailure[] {
+  return failures.map((f) => ({
+    recordKey: f.key,
+    reason: f.reason,
+    failureKind: f.failureKind,
+    ...(f.field === undefined ? {} : { field: f.field }),
+  }));
+}
+
+export async function recordFailures(
+  tx: TxRepos,
+  ctx: FlowContext,
+  ledger: Ledger,
+  failures: Failure[],
+  options: RecordOptions,
+): Promise<void> {
+  if (failures.length === 0) return;
+  for (const f of failures) if (f.item !== undefined) await tx.links.save(readState(ctx, f.item, options), options.now);
+  await ledger.failed(tx, failures, ctx, options.runId);
+  await tx.runs.recordFailures(options.runId, failureRows(failures), options.now);
+}
+
+export async function saveCheckpoint(
+  tx: TxRepos,
+  ctx: FlowContext,
+  checkpoint: Json | null | undefined,
+  now: number,
+): Promise<void> {
+  if (checkpoint === null || checkpoint === undefined || ctx.mode === 'mirror') return;
+  await tx.checkpoints.set(ctx.flow.id, ctx.source.stream.name, checkpoint, now);
+}
+
+export function addCount(counts: Partial<RunCounts>, key: keyof RunCounts, n = 1): void {
+  if (n !== 0) counts[key] = (counts[key] ?? 0) + n;
+}
