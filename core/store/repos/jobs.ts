@@ -90,40 +90,29 @@ export class JobsRepo {
    * reset to a fresh one instead. Resolves to false when a live job (waiting, delayed or active) holds the id.
    */
   async enqueue(job: NewJob, now: number): Promise<boolean> {
+    // The same fresh state for a new job and for a finished one whose id is enqueued again.
+    const fresh = {
+      queue: job.queue,
+      payload_json: job.payloadJson,
+      status: 'waiting',
+      attempts: 0,
+      max_attempts: job.maxAttempts,
+      run_at: job.runAt,
+      locked_until: null,
+      locked_by: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    };
     const inserted = await this.db
       .insertInto('jobs')
-      .values({
-        id: job.id,
-        queue: job.queue,
-        payload_json: job.payloadJson,
-        status: 'waiting',
-        attempts: 0,
-        max_attempts: job.maxAttempts,
-        run_at: job.runAt,
-        locked_until: null,
-        locked_by: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ id: job.id, ...fresh })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return true;
     const reset = await this.db
       .updateTable('jobs')
-      .set({
-        queue: job.queue,
-        payload_json: job.payloadJson,
-        status: 'waiting',
-        attempts: 0,
-        max_attempts: job.maxAttempts,
-        run_at: job.runAt,
-        locked_until: null,
-        locked_by: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .set(fresh)
       .where('id', '=', job.id)
       .where('status', 'in', ['completed', 'failed'])
       .executeTakeFirst();
