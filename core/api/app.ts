@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { HubLogger } from '../logging/logger';
 
 /** Something /readyz asks before saying the hub can take work (the store now; the queue later). */
@@ -11,6 +11,8 @@ export interface AppOptions {
   logger: HubLogger;
   readiness: ReadinessCheck[];
   version: string;
+  /** Routers that read the body themselves (webhook signatures cover the raw bytes); mounted before the JSON parser. */
+  rawBodyRoutes?: { path: string; router: RequestHandler }[];
 }
 
 /** RFC 9457 problem details; never a stack trace. */
@@ -24,6 +26,7 @@ export function sendProblem(res: Response, status: number, title: string, detail
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  for (const route of options.rawBodyRoutes ?? []) app.use(route.path, route.router);
   app.use(express.json({ limit: '1mb' }));
 
   app.get('/healthz', (_req, res) => {

@@ -31,6 +31,12 @@ export interface RecordManyOptions {
   now?: number;
 }
 
+/** One delivery's events, for `recordBatches`. */
+export interface RecordBatch extends RecordManyOptions {
+  connectionId: string;
+  events: readonly WebhookEvent[];
+}
+
 /** Rows per INSERT: 7 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const CHUNK = 500;
 
@@ -63,40 +69,56 @@ export class WebhookEventsRepo {
     events: readonly WebhookEvent[],
     options: RecordManyOptions = {},
   ): Promise<RecordManyResult> {
-    const now = options.now ?? Date.now();
-    const webhook = options.webhook ?? 'default';
-    const duplicates: string[] = [];
-    const unique = new Map<string, WebhookEvent>();
-    for (const event of events) {
-      if (unique.has(event.id)) duplicates.push(event.id);
-      else unique.set(event.id, event);
-    }
-    const accepted: string[] = [];
-    const batch = [...unique.values()];
-    // ids of one batch share their time part; sorted, they keep the batch's order for `pending`
-    const ids = batch.map(() => newId(ID_PREFIX.webhookEvent, now)).sort();
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      const chunk = batch.slice(i, i + CHUNK);
+    const [result] = await this.recordBatches([{ connectionId, events, ...options }]);
+    return result;
+  }
+
+  /**
+   * Several deliveries (of any connections) in as few statements as possible: one commit for all of them, which
+   * is what makes group commit (see core/webhooks/record-batcher.ts) cheap. Results are in the order given; an
+   * event repeated across deliveries is accepted for the first and a duplicate for the others.
+   */
+  async recordBatches(batches: readonly RecordBatch[]): Promise<RecordManyResult[]> {
+    const results = batches.map((): RecordManyResult => ({ accepted: [], duplicates: [] }));
+    const rows: { owner: number; key: string; event: WebhookEvent; batch: RecordBatch }[] = [];
+    const seen = new Set<string>();
+    batches.forEach((batch, owner) => {
+      for (const event of batch.events) {
+        const key = `${batch.connectionId}\u0000${event.id}`;
+        if (seen.has(key)) results[owner].duplicates.push(event.id);
+        else {
+          seen.add(key);
+          rows.push({ owner, key, event, batch });
+        }
+      }
+    });
+    // ids made at the same millisecond share their time part; sorted, they keep the events' order for `pending`
+    const ids = rows.map((row) => newId(ID_PREFIX.webhookEvent, row.batch.now ?? Date.now())).sort();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
       const inserted = await this.db
         .insertInto('webhook_events')
         .values(
-          chunk.map((event, j) => ({
+          chunk.map((row, j) => ({
             id: ids[i + j],
-            connection_id: connectionId,
-            webhook,
-            event_id: event.id,
-            payload_json: toJson(event),
-            received_at: now,
+            connection_id: row.batch.connectionId,
+            webhook: row.batch.webhook ?? 'default',
+            event_id: row.event.id,
+            payload_json: toJson(row.event),
+            received_at: row.batch.now ?? Date.now(),
             processed_at: null,
           })),
         )
         .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-        .returning('event_id')
+        .returning(['connection_id', 'event_id'])
         .execute();
-      const fresh = new Set(inserted.map((row) => row.event_id));
-      for (const event of chunk) (fresh.has(event.id) ? accepted : duplicates).push(event.id);
+      const fresh = new Set(inserted.map((r) => `${r.connection_id}\u0000${r.event_id}`));
+      for (const row of chunk) {
+        const result = results[row.owner];
+        (fresh.has(row.key) ? result.accepted : result.duplicates).push(row.event.id);
+      }
     }
-    return { accepted, duplicates };
+    return results;
   }
 
   /** Events of a connection not yet processed, oldest first. */
