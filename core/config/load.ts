@@ -26,6 +26,7 @@ function parseValue(name: EnvName, raw: string): unknown {
       throw bad();
     }
     case 'HUB_PLUGINS':
+    case 'HUB_ALLOW_PRIVATE_HOSTS':
       return raw
         .split(',')
         .map((s) => s.trim())

@@ -45,6 +45,15 @@ export const HubConfig = Type.Object(
         description: 'JSON file { "Canonical": ["synonym", …] } merged into the city table',
       }),
     ),
+    publicUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'Public base URL of the hub (webhook signatures that cover the URL)',
+      }),
+    ),
+    allowPrivateHosts: Type.Array(Type.String({ minLength: 1 }), {
+      description: 'Hosts or CIDR ranges on private networks that outbound requests may reach (on-premise systems)',
+    }),
     defaultCountry: Type.String({
       pattern: '^[A-Z]{2}$',
       description: 'ISO 3166-1 alpha-2 country for phone numbers without a prefix',
@@ -83,6 +92,12 @@ export const ENV_VARIABLES = {
     key: 'citySynonymsFile',
     expects: 'a path to a JSON file of city synonyms',
     fallback: undefined,
+  },
+  HUB_PUBLIC_URL: { key: 'publicUrl', expects: 'an http(s):// URL where vendors reach this hub', fallback: undefined },
+  HUB_ALLOW_PRIVATE_HOSTS: {
+    key: 'allowPrivateHosts',
+    expects: 'comma-separated host names or CIDR ranges, e.g. erp.internal,10.20.0.0/16',
+    fallback: '',
   },
   HUB_DEFAULT_COUNTRY: { key: 'defaultCountry', expects: 'a two-letter country code such as RU or US', fallback: 'RU' },
 } as const satisfies Record<string, { key: keyof HubConfig; expects: string; fallback: string | undefined }>;

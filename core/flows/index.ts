@@ -27,3 +27,4 @@ export {
   templateProblems,
 } from './templates';
 export { createScheduler, type Scheduler, type ScheduledStart, type SchedulerDeps } from './scheduler';
+export { createWebhookTrigger, type WebhookTrigger, type WebhookTriggerDeps } from './webhook-trigger';

@@ -1,0 +1,41 @@
+import type { ConnectorLogger } from '../sdk/define';
+import type { FlowsRepo, WebhookEventsRepo } from '../store/repos';
+import type { FlowRunner } from '../runner/runner-port';
+import type { FlowDefinition } from './schema';
+
+export interface WebhookTriggerDeps {
+  flows: Pick<FlowsRepo, 'list'>;
+  events: Pick<WebhookEventsRepo, 'pending' | 'markProcessed'>;
+  runner: Pick<FlowRunner, 'startRun'>;
+  logger: Pick<ConnectorLogger, 'info' | 'warn'>;
+}
+
+export interface WebhookTrigger {
+  /** Called by the ingress once events are durably recorded: starts the webhook-triggered flows of that source. */
+  onAccepted(connectionId: string, eventIds: string[]): Promise<void>;
+}
+
+/**
+ * Turns accepted webhook events into runs. An event says "something changed at the source"; the flow's run then
+ * reads the source stream from its checkpoint, so the change is synced with every guarantee of a normal run
+ * (links, echo suppression, conflicts, dead letters). Events are marked processed once a run covering them is
+ * queued; while no enabled webhook flow reads from the connection they stay pending. startRun is idempotent per
+ * flow, so a burst of deliveries queues one run, not one per event.
+ */
+export function createWebhookTrigger(deps: WebhookTriggerDeps): WebhookTrigger {
+  return {
+    async onAccepted(connectionId) {
+      const flows = (await deps.flows.list({ enabled: true, connectionId })).filter((flow) => {
+        const definition = flow.definition as unknown as FlowDefinition;
+        return flow.sourceConnectionId === connectionId && definition.trigger?.type === 'webhook';
+      });
+      if (flows.length === 0) return;
+      const pending = await deps.events.pending(connectionId, 10_000);
+      for (const flow of flows) {
+        const { runId, created } = await deps.runner.startRun(flow.id, 'webhook');
+        deps.logger.info({ flowId: flow.id, runId, created }, 'webhook events queued a run');
+      }
+      if (pending.length > 0) await deps.events.markProcessed(pending.map((e) => e.id));
+    },
+  };
+}
