@@ -1,5 +1,9 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
 import type { HubLogger } from '../logging/logger';
+import { httpObservability, metricsHandler, type HubMetrics } from '../observability';
+import { problemOf } from './problem';
+import { sendApiProblem } from './router';
 
 /** Something /readyz asks before saying the hub can take work (the store now; the queue later). */
 export interface ReadinessCheck {
@@ -13,6 +17,30 @@ export interface AppOptions {
   version: string;
   /** Routers that read the body themselves (webhook signatures cover the raw bytes); mounted before the JSON parser. */
   rawBodyRoutes?: { path: string; router: RequestHandler }[];
+  /** Prometheus metrics: HTTP request durations are observed and GET /metrics exposes the registry. */
+  metrics?: HubMetrics;
+  /** Routers that take JSON bodies (the REST API at /api/v1); mounted after the JSON parser. */
+  routes?: { path: string; router: RequestHandler }[];
+  /** Origins allowed to call the hub from a browser (CORS). Absent or empty: no CORS headers at all. */
+  corsOrigins?: readonly string[];
+  /** Largest JSON body accepted; larger ones get a 413 problem. Default 1 MB. */
+  jsonLimit?: string | number;
+}
+
+/** Answers CORS only for the configured origins; other origins get no CORS headers (browsers then refuse). */
+function cors(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin === undefined || !allowed.has(origin)) return next();
+    res.setHeader('access-control-allow-origin', origin);
+    res.append('vary', 'Origin');
+    if (req.method !== 'OPTIONS') return next();
+    res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
+    res.setHeader('access-control-allow-headers', 'authorization, content-type');
+    res.setHeader('access-control-max-age', '600');
+    res.status(204).end();
+  };
 }
 
 /** RFC 9457 problem details; never a stack trace. */
@@ -26,12 +54,19 @@ export function sendProblem(res: Response, status: number, title: string, detail
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // first, so every request is timed and access-logged (by route pattern, never by URL)
+  app.use(httpObservability({ logger: options.logger, metrics: options.metrics }));
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(cors(options.corsOrigins));
   for (const route of options.rawBodyRoutes ?? []) app.use(route.path, route.router);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: options.version });
   });
+
+  if (options.metrics !== undefined) app.get('/metrics', metricsHandler(options.metrics));
 
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
@@ -52,20 +87,16 @@ export function createApp(options: AppOptions): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
+  for (const route of options.routes ?? []) app.use(route.path, route.router);
+
   app.use((_req, res) => sendProblem(res, 404, 'Not Found'));
 
+  // body-parser errors (413, invalid JSON) and anything a router let through: a problem, never a stack trace
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status =
-      typeof error === 'object' && error !== null && 'status' in error
-        ? Number((error as { status: unknown }).status)
-        : 500;
-    if (status >= 500)
+    const { problem, unexpected } = problemOf(error);
+    if (unexpected)
       options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
-    sendProblem(
-      res,
-      status >= 400 && status < 600 ? status : 500,
-      status >= 500 ? 'Internal Server Error' : 'Bad Request',
-    );
+    sendApiProblem(res, problem);
   });
   return app;
 }

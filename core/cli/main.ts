@@ -10,6 +10,7 @@ import { registerFlows } from './commands/flows';
 import { registerRuns } from './commands/runs';
 import { registerDlq } from './commands/dlq';
 import { registerWorker } from './commands/worker';
+import { registerTokens } from './commands/tokens';
 import { HUB_VERSION } from '../version';
 
 /** Builds the `hub` command tree. Each group lives in its own file under commands/. */
@@ -33,6 +34,7 @@ export function buildProgram(output: Output = stdio): Command {
   registerRuns(program, output);
   registerDlq(program, output);
   registerWorker(program, output);
+  registerTokens(program, output);
   return program;
 }
 

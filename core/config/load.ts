@@ -27,6 +27,7 @@ function parseValue(name: EnvName, raw: string): unknown {
     }
     case 'HUB_PLUGINS':
     case 'HUB_ALLOW_PRIVATE_HOSTS':
+    case 'HUB_CORS_ORIGINS':
       return raw
         .split(',')
         .map((s) => s.trim())

@@ -54,6 +54,9 @@ export const HubConfig = Type.Object(
     allowPrivateHosts: Type.Array(Type.String({ minLength: 1 }), {
       description: 'Hosts or CIDR ranges on private networks that outbound requests may reach (on-premise systems)',
     }),
+    corsOrigins: Type.Array(Type.String({ pattern: '^https?://' }), {
+      description: 'Origins allowed to call the API from a browser; empty → CORS off',
+    }),
     defaultCountry: Type.String({
       pattern: '^[A-Z]{2}$',
       description: 'ISO 3166-1 alpha-2 country for phone numbers without a prefix',
@@ -97,6 +100,11 @@ export const ENV_VARIABLES = {
   HUB_ALLOW_PRIVATE_HOSTS: {
     key: 'allowPrivateHosts',
     expects: 'comma-separated host names or CIDR ranges, e.g. erp.internal,10.20.0.0/16',
+    fallback: '',
+  },
+  HUB_CORS_ORIGINS: {
+    key: 'corsOrigins',
+    expects: 'comma-separated origins such as https://admin.example.com (leave unset to keep CORS off)',
     fallback: '',
   },
   HUB_DEFAULT_COUNTRY: { key: 'defaultCountry', expects: 'a two-letter country code such as RU or US', fallback: 'RU' },

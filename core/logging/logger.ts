@@ -18,16 +18,33 @@ const SECRET_KEYS = [
   'cookie',
   'settings',
   'encryptionKey',
+  'privateKey',
+  'private_key',
+  'passphrase',
 ];
 /** Personal data fields; masked in logs (records are logged by key, never in full). */
-const PERSONAL_KEYS = ['email', 'phone', 'firstName', 'lastName', 'givenName', 'familyName', 'fullName', 'address'];
+const PERSONAL_KEYS = [
+  'email',
+  'phone',
+  'phoneNumber',
+  'mobile',
+  'firstName',
+  'lastName',
+  'givenName',
+  'familyName',
+  'fullName',
+  'address',
+  'street',
+  'postalCode',
+  'dateOfBirth',
+  'birthDate',
+  'ip',
+  'ipAddress',
+];
 
-const REDACT_PATHS = [...SECRET_KEYS, ...PERSONAL_KEYS].flatMap((k) => [
-  k,
-  `*.${k}`,
-  `*.*.${k}`,
-  `headers.${k.toLowerCase()}`,
-]);
+const REDACT_PATHS = [...SECRET_KEYS, ...PERSONAL_KEYS]
+  .flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k.toLowerCase()}`])
+  .concat(['headers["x-api-key"]', '*.headers["x-api-key"]']);
 
 /**
  * Values known to be secret at run time (decrypted connection settings, the encryption key).

@@ -5,6 +5,7 @@ import type { ActionDefinition, ConnectorDefinition, StreamDefinition } from '..
 import { isHubError, toErrorInfo } from '../sdk/errors';
 import type { StoredFlow } from '../store/repos';
 import { configError, type RunnerCore } from './core';
+import { childLogger } from './deps';
 import { RunStopError } from './errors';
 import type { Endpoint } from './writer';
 
@@ -88,6 +89,7 @@ async function endpoint(
   ref: string,
   role: 'source' | 'target',
   signal: AbortSignal | undefined,
+  flowId: string,
 ): Promise<Endpoint & { connector: ConnectorDefinition }> {
   let connection;
   try {
@@ -110,7 +112,7 @@ async function endpoint(
       id: connection.id,
       name: connection.name,
       settings: connection.settings,
-      log: core.logger,
+      log: childLogger(core.logger, { flowId, connectionId: connection.id, connector: connector.id }),
       ...(signal === undefined ? {} : { signal }),
     },
     policy: { requests: rateBudget.requests, intervalMs: rateBudget.intervalMs, concurrency },
@@ -125,7 +127,7 @@ export async function loadSource(
   definition: FlowDefinition,
   signal?: AbortSignal,
 ): Promise<SourceSide> {
-  const side = await endpoint(core, flow.sourceConnectionId ?? definition.source.connection, 'source', signal);
+  const side = await endpoint(core, flow.sourceConnectionId ?? definition.source.connection, 'source', signal, flow.id);
   const stream = side.connector.streams.find((s) => s.name === definition.source.stream) as AnyStream | undefined;
   if (stream === undefined) {
     const names = side.connector.streams.map((s) => s.name).join(', ') || 'none';
@@ -161,6 +163,7 @@ export async function loadFlowContext(
     flow.targetConnectionId ?? definition.target.connection,
     'target',
     options.signal,
+    flow.id,
   );
   const action = targetSide.connector.actions.find((a) => a.name === definition.target.action) as AnyAction | undefined;
   if (action === undefined) {

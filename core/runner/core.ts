@@ -16,6 +16,7 @@ import {
   type Sleep,
 } from './deps';
 import { createMappingResolver } from './mapping-resolver';
+import { NOOP_RUNNER_METRICS } from './metrics-port';
 import type { RequestDeps } from './writer';
 
 /** The runner's dependencies with their defaults filled in. */
@@ -50,6 +51,7 @@ export function resolveDeps(deps: FlowRunnerDeps): RunnerCore {
     sleep: deps.sleep ?? defaultSleep,
     retry: deps.retry,
     random: deps.random ?? Math.random,
+    metrics: deps.metrics ?? NOOP_RUNNER_METRICS,
   };
 }
 

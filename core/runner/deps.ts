@@ -4,9 +4,18 @@ import type { ConnectorDefinition, ConnectorLogger } from '../sdk/define';
 import type { Store } from '../store/open';
 import type { Repos } from '../store/repos';
 import type { ConnectionBudget } from './budget-port';
+import type { RunnerMetrics } from './metrics-port';
 
 /** The logger the runner writes to (pino's HubLogger satisfies it); records are logged by key, never in full. */
-export type RunnerLogger = ConnectorLogger;
+export interface RunnerLogger extends ConnectorLogger {
+  /** A logger whose lines carry `bindings` (pino's child); a logger without it is used as it is. */
+  child?(bindings: Record<string, string>): RunnerLogger;
+}
+
+/** The logger handed to a connector: a child bound to the flow and connection it works for. */
+export function childLogger(logger: RunnerLogger, bindings: Record<string, string>): RunnerLogger {
+  return typeof logger.child === 'function' ? logger.child(bindings) : logger;
+}
 
 /** Where connectors come from: the Registry satisfies it. */
 export interface ConnectorSource {
@@ -53,6 +62,8 @@ export interface FlowRunnerDeps {
   random?: () => number;
   /** Worker concurrency when startWorker is called without one. Default 2. */
   workerConcurrency?: number;
+  /** Where records, requests, 429s and job latency are counted (core/observability). Default: nowhere. */
+  metrics?: RunnerMetrics;
 }
 
 /** The default sleep: a timer, cancelled (rejecting with the abort reason) when the signal aborts. */

@@ -1,9 +1,10 @@
-import type { JobResult, QueueJob } from '../queue/port';
+import type { GivenUpJob, JobResult, QueueJob } from '../queue/port';
 import type { Json } from '../sdk/contracts';
 import type { Run, RunStatus } from '../store/repos';
 import { loadFlowContext } from './context';
 import type { RunnerCore } from './core';
 import { RunStopError } from './errors';
+import { RUN_QUEUE } from './runner-port';
 import { deleteUnseen } from './mirror';
 import { processPage } from './page-processor';
 import { refreshOppositeSide } from './peek';
@@ -45,9 +46,23 @@ export async function failRun(core: RunnerCore, runId: string, error: RunStopErr
   core.logger.warn({ runId, kind: error.info.kind, reason: error.info.message }, 'run failed');
 }
 
+export interface ExecuteOptions {
+  /** Called after each page whose checkpoint was recorded: the run advanced for good (never in mirror mode). */
+  onProgress?: () => Promise<void>;
+}
+
 /** Executes a run to its end ('finished') or to a page boundary after its signal aborted ('stopped'). */
-export async function executeRun(core: RunnerCore, run: Run, signal: AbortSignal): Promise<'finished' | 'stopped'> {
-  if (run.status === 'queued') await core.repos.runs.start(run.id, core.now());
+export async function executeRun(
+  core: RunnerCore,
+  run: Run,
+  signal: AbortSignal,
+  options: ExecuteOptions = {},
+): Promise<'finished' | 'stopped'> {
+  if (run.status === 'queued') {
+    const now = core.now();
+    core.metrics.jobLatency(RUN_QUEUE, Math.max(0, now - run.createdAt) / 1000);
+    await core.repos.runs.start(run.id, now);
+  }
   const flow = await core.repos.flows.get(run.flowId);
   if (flow === undefined) {
     throw new RunStopError({ kind: 'config', message: `flow ${run.flowId} no longer exists`, field: 'flowId' });
@@ -65,6 +80,7 @@ export async function executeRun(core: RunnerCore, run: Run, signal: AbortSignal
     maxAttempts: ctx.maxAttempts,
     checkpoint: () => (mirror ? null : checkpoint),
     onPage: async (page) => {
+      core.metrics.recordsRead(flow.name, page.records.length);
       await processPage(core, ctx, page.records, {
         runId: run.id,
         signal,
@@ -73,6 +89,7 @@ export async function executeRun(core: RunnerCore, run: Run, signal: AbortSignal
         ledger: deadLetterLedger,
       });
       if (page.checkpoint !== null) checkpoint = page.checkpoint;
+      if (!mirror && page.checkpoint !== null) await options.onProgress?.();
       return signal.aborted ? 'stop' : 'continue';
     },
   });
@@ -80,6 +97,24 @@ export async function executeRun(core: RunnerCore, run: Run, signal: AbortSignal
   if (mirror) await deleteUnseen(core, ctx, run.id, signal);
   await finishRun(core, run.id);
   return 'finished';
+}
+
+/**
+ * The queue gave a run job up (its workers died on every attempt before the run advanced: a record that crashes
+ * the worker, an out-of-memory kill): the run is failed with the reason instead of staying `running` with no job
+ * behind it. Running the flow again resumes from its last checkpoint.
+ */
+export async function handleGivenUpRunJob(core: RunnerCore, job: GivenUpJob<RunJobData>): Promise<void> {
+  const run = await core.repos.runs.get(job.data.runId);
+  if (run === undefined || FINISHED.has(run.status)) return;
+  await failRun(
+    core,
+    run.id,
+    new RunStopError({
+      kind: 'retryable',
+      message: `the queue gave the run up (${job.reason}): its workers stopped on every attempt before it got past a page. Look for a crash or an out-of-memory kill in the worker logs, then run the flow again: it resumes from its last checkpoint`,
+    }),
+  );
 }
 
 /** The RUN_QUEUE handler. `closing` aborts when the runner closes (in addition to the job's own signal). */
@@ -92,8 +127,22 @@ export async function handleRunJob(
   if (signal.aborted) return { reschedule: { delayMs: 0 } };
   const run = await core.repos.runs.get(job.data.runId);
   if (run === undefined || FINISHED.has(run.status)) return;
+  // A run resumes from its checkpoint: once it has recorded one in this attempt, the queue forgets the attempts
+  // (crashed workers included) used before, so a long run survives any number of worker deaths as long as it
+  // advances between them; a run that kills its worker before it advances still runs out of attempts.
+  let progressed = false;
+  const onProgress = async () => {
+    if (progressed) return;
+    progressed = true;
+    try {
+      await job.progressed?.();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      core.logger.warn({ runId: run.id, err: message }, 'could not tell the queue that the run advanced');
+    }
+  };
   try {
-    const outcome = await executeRun(core, run, signal);
+    const outcome = await executeRun(core, run, signal, { onProgress });
     if (outcome === 'stopped') {
       core.logger.info({ runId: run.id }, 'run interrupted at a page boundary; handing it back');
       return { reschedule: { delayMs: 0 } };

@@ -1,6 +1,7 @@
 import type { RunCounts, LinkedPair } from '../store/repos';
 import type { FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
+import { reportCounts } from './metrics-port';
 import { failureRows, addCount, type Failure } from './recorder';
 import { writeRecords } from './writer';
 
@@ -44,8 +45,9 @@ export async function deleteUnseen(
       { maxAttempts: ctx.maxAttempts, ...(signal ? { signal } : {}) },
     );
     const now = core.now();
+    let counts: Partial<RunCounts> = {};
     await inTransaction(core, async (tx) => {
-      const counts: Partial<RunCounts> = {};
+      counts = {};
       const failures: Failure[] = [];
       for (const [i, pair] of pairs.entries()) {
         const result = results[i];
@@ -66,6 +68,7 @@ export async function deleteUnseen(
       addCount(counts, 'failed', failures.length);
       await tx.runs.addCounts(runId, counts);
     });
+    reportCounts(core.metrics, ctx.flow.name, counts);
     core.logger.info(
       { flow: ctx.flow.name, deleted: results.filter((r) => r.status !== 'failed').length },
       'mirror: deleted target records whose source records are gone',

@@ -2,6 +2,7 @@ import type { Json } from '../sdk/contracts';
 import type { RunCounts } from '../store/repos';
 import type { FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
+import { reportCounts } from './metrics-port';
 import { planPage, type Decision, type PagePlan, type PageItem, type PlannedItem } from './plan';
 import {
   addCount,
@@ -75,8 +76,9 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
   );
   const now = core.now();
   const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
+  let counts: Partial<RunCounts> = {};
   await inTransaction(core, async (tx) => {
-    const counts: Partial<RunCounts> = {};
+    counts = {};
     const failures: Failure[] = [];
     const done: PageItem[] = [];
     for (const [i, planned] of batch.entries()) {
@@ -113,6 +115,7 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
     await options.ledger.resolved(tx, done, 'done');
     await tx.runs.addCounts(options.runId, counts);
   });
+  reportCounts(core.metrics, ctx.flow.name, counts);
 }
 
 /** Records the items that needed no write, the failures found before writing, the counts and the checkpoint. */
@@ -125,8 +128,9 @@ async function recordRest(
 ): Promise<void> {
   const now = core.now();
   const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
+  let counts: Partial<RunCounts> = {};
   await inTransaction(core, async (tx) => {
-    const counts: Partial<RunCounts> = { read: readCount };
+    counts = { read: readCount };
     addCount(counts, 'unchanged', plan.superseded);
     const failures: Failure[] = plan.unidentified.map((u) => ({
       key: UNIDENTIFIED_KEY,
@@ -198,6 +202,7 @@ async function recordRest(
     await saveCheckpoint(tx, ctx, options.checkpoint, now);
     await tx.runs.addCounts(options.runId, counts);
   });
+  reportCounts(core.metrics, ctx.flow.name, counts);
 }
 
 /** Writes and records a planned page. */

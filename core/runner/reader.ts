@@ -61,7 +61,7 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
       iterator = it;
       for (;;) {
         throwIfAborted(signal);
-        const next = await withBudget(core, side, signal, () => it.next());
+        const next = await withBudget(core, side, signal, () => it.next(), 'read');
         if (next.done) return 'complete';
         const page = checkPage(next.value, side.stream.name);
         let verdict: 'continue' | 'stop';

@@ -2,7 +2,7 @@ import { RunsRepo, type RunTrigger } from '../store/repos';
 import { resolveDeps } from './core';
 import type { FlowRunnerDeps } from './deps';
 import { dryRun } from './dry-run';
-import { handleRunJob, RUN_JOB_ATTEMPTS, type RunJobData } from './executor';
+import { handleGivenUpRunJob, handleRunJob, RUN_JOB_ATTEMPTS, type RunJobData } from './executor';
 import { replayDeadLetters } from './replay';
 import { RUN_QUEUE, type DryRunReport, type FlowRunner, type ReplayReport } from './runner-port';
 
@@ -74,6 +74,7 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
       workerStarted = true;
       await core.queue.process<RunJobData>(RUN_QUEUE, (job) => track(handleRunJob(core, job, closing.signal)), {
         concurrency: options?.concurrency ?? deps.workerConcurrency ?? 2,
+        onGivenUp: (job) => track(handleGivenUpRunJob(core, job)),
       });
     },
 

@@ -4,6 +4,7 @@ import { toErrorInfo, type ErrorInfo } from '../sdk/errors';
 import type { BudgetPolicy, ConnectionBudget } from './budget-port';
 import { abortReason, throwIfAborted, type RetryOptions, type RunnerLogger, type Sleep } from './deps';
 import { RunStopError } from './errors';
+import type { RunnerMetrics } from './metrics-port';
 import { backoffDelay } from './retry';
 
 /**
@@ -27,6 +28,7 @@ export interface RequestDeps {
   sleep: Sleep;
   retry?: RetryOptions;
   random: () => number;
+  metrics: RunnerMetrics;
 }
 
 export type ItemResult =
@@ -37,12 +39,13 @@ export type ItemResult =
 /** More consecutive 429s than this on one request and the next one uses an attempt (a vendor that never lets go). */
 const MAX_RATE_LIMIT_WAITS = 100;
 
-/** Runs `fn` holding one request slot of the connection's budget. */
+/** Runs `fn` holding one request slot of the connection's budget (counted as one request of `kind`). */
 export async function withBudget<T>(
   deps: RequestDeps,
   endpoint: Endpoint,
   signal: AbortSignal | undefined,
   fn: () => Promise<T>,
+  kind: 'read' | 'write' = 'write',
 ): Promise<T> {
   throwIfAborted(signal);
   let lease;
@@ -53,6 +56,7 @@ export async function withBudget<T>(
     throw error;
   }
   try {
+    deps.metrics.connectorRequest(endpoint.connectionName, kind);
     return await fn();
   } finally {
     await lease.release();
@@ -62,6 +66,7 @@ export async function withBudget<T>(
 /** Pauses the connection for the vendor's wait; every worker honours it through the budget. */
 export async function pauseFor(deps: RequestDeps, endpoint: Endpoint, info: ErrorInfo, what: string): Promise<void> {
   const waitMs = info.retryAfterMs ?? 1000;
+  deps.metrics.rateLimited(endpoint.connectionName);
   deps.logger.warn(
     { connection: endpoint.connectionName, waitMs, reason: info.message },
     `${what}: the vendor asked to slow down; pausing the connection ${waitMs} ms (no retry attempt used)`,

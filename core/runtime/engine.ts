@@ -1,5 +1,6 @@
 import { createScheduler, type FlowService, type Scheduler } from '../flows';
 import type { HubLogger } from '../logging/logger';
+import { createHubMetrics, type HubMetrics } from '../observability';
 import { createQueue, type JobQueue } from '../queue';
 import { createFlowRunner } from '../runner';
 import { createBudget } from '../runner/budget';
@@ -13,6 +14,8 @@ export interface OpenEngineOptions {
   /** Build the scheduler (`hub serve`, `hub worker`); it is started by the caller. Default true. */
   scheduler?: boolean;
   logger?: HubLogger;
+  /** Where the runner counts records, requests and job latency; default: a new registry (`engine.metrics`). */
+  metrics?: HubMetrics;
 }
 
 /**
@@ -26,6 +29,8 @@ export interface Engine {
   runner: FlowRunner;
   flows: FlowService;
   scheduler?: Scheduler;
+  /** The Prometheus metrics of this process (serve: pass them to createApp for GET /metrics). */
+  metrics: HubMetrics;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,17 @@ export async function openEngine(hub: Hub, options: OpenEngineOptions = {}): Pro
   const logger = options.logger ?? hub.logger;
   const queue = createQueue({ redisUrl: hub.config.redisUrl }, { store: hub.store, logger });
   const budget = createBudget({ redisUrl: hub.config.redisUrl }, { logger });
+  const metrics =
+    options.metrics ??
+    createHubMetrics({
+      queue,
+      onCollectError: (name, error) =>
+        logger.warn(
+          { queue: name, err: error instanceof Error ? error.message : String(error) },
+          'queue depth unavailable',
+        ),
+    });
+  if (options.metrics !== undefined) metrics.watchQueue(queue);
   const runner = createFlowRunner({
     store: hub.store,
     repos: hub.repos,
@@ -43,6 +59,7 @@ export async function openEngine(hub: Hub, options: OpenEngineOptions = {}): Pro
     logger,
     mappingsDir: hub.config.mappingsDir,
     mappingOptions: mappingOptionsFromConfig(hub.config),
+    metrics: metrics.runner,
   });
   const scheduler =
     options.scheduler === false
@@ -55,6 +72,7 @@ export async function openEngine(hub: Hub, options: OpenEngineOptions = {}): Pro
     runner,
     flows: flowServiceFor(hub),
     scheduler,
+    metrics,
     close() {
       closing ??= (async () => {
         const steps: [string, () => Promise<void>][] = [

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../logging/logger';
-import { openHub, type Hub } from '../../runtime/hub';
-import { toErrorInfo } from '../../sdk/errors';
-import { readSettings, validateSettings } from '../settings-input';
+import { connectionServiceFor, type ConnectionService } from '../../connections';
+import { openHub } from '../../runtime/hub';
+import { readSettings } from '../settings-input';
 import { json, table, type Output } from '../output';
 
-async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
+async function withService<T>(fn: (service: ConnectionService) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const hub = await openHub(config, {
     logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }),
   });
   try {
-    return await fn(hub);
+    return await fn(connectionServiceFor(hub));
   } finally {
     await hub.close();
   }
@@ -34,25 +34,13 @@ export function registerConnections(program: Command, output: Output): void {
       '\nExamples:\n  $ hub connections add file --name exports --settings exports.json\n  $ echo \'{"directory":"./data/files"}\' | hub connections add file --name files --settings -',
     )
     .action(async (connectorId: string, opts: { name: string; settings: string; json?: boolean }) =>
-      withHub(async (hub) => {
-        const connector = hub.registry.get(connectorId);
+      withService(async (service) => {
         const settings = readSettings(opts.settings);
-        validateSettings(connector.id, connector.settingsSchema, settings);
-        const created = await hub.repos.connections.create({
-          name: opts.name,
-          connectorId: connector.id,
-          settings,
-          settingsSchema: connector.settingsSchema,
-        });
-        await hub.repos.auditLog.record({
-          actor: 'cli',
-          action: 'connection.create',
-          entity: 'connection',
-          entityId: created.id,
-          after: created,
-        });
+        const created = await service.create({ name: opts.name, connectorId, settings }, { actor: 'cli' });
         output.out(
-          opts.json ? json(created) : `added connection ${created.name} (${created.id}) for connector ${connector.id}`,
+          opts.json
+            ? json(created)
+            : `added connection ${created.name} (${created.id}) for connector ${created.connectorId}`,
         );
       }),
     );
@@ -63,8 +51,8 @@ export function registerConnections(program: Command, output: Output): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ hub connections list --json')
     .action(async (opts: { json?: boolean }) =>
-      withHub(async (hub) => {
-        const list = await hub.repos.connections.list();
+      withService(async (service) => {
+        const list = await service.list();
         if (opts.json) output.out(json(list));
         else
           output.out(
@@ -85,25 +73,9 @@ export function registerConnections(program: Command, output: Output): void {
     .description('Check that a connection works (credentials, reachability); exit 1 when it does not')
     .addHelpText('after', '\nExample:\n  $ hub connections check exports')
     .action(async (name: string) =>
-      withHub(async (hub) => {
-        const connection = await hub.repos.connections.require(name, { decrypt: true });
-        const connector = hub.registry.get(connection.connectorId);
-        let result: { ok: boolean; message: string };
-        try {
-          result = await connector.check({
-            id: connection.id,
-            name: connection.name,
-            settings: connection.settings,
-            log: hub.logger,
-          });
-        } catch (error) {
-          result = { ok: false, message: toErrorInfo(error).message };
-        }
-        await hub.repos.connections.recordCheck(
-          connection.id,
-          result.ok ? { ok: true } : { ok: false, error: result.message },
-        );
-        output.out(`${connection.name}: ${result.ok ? 'ok' : 'FAILED'} — ${result.message}`);
+      withService(async (service) => {
+        const result = await service.check(name, { actor: 'cli' });
+        output.out(`${result.connection.name}: ${result.ok ? 'ok' : 'FAILED'} — ${result.message}`);
         if (!result.ok) process.exitCode = 1;
       }),
     );
@@ -113,16 +85,8 @@ export function registerConnections(program: Command, output: Output): void {
     .description('Remove a connection (refused while a flow uses it)')
     .addHelpText('after', '\nExample:\n  $ hub connections remove exports')
     .action(async (name: string) =>
-      withHub(async (hub) => {
-        const before = await hub.repos.connections.require(name);
-        await hub.repos.connections.delete(before.id);
-        await hub.repos.auditLog.record({
-          actor: 'cli',
-          action: 'connection.delete',
-          entity: 'connection',
-          entityId: before.id,
-          before,
-        });
+      withService(async (service) => {
+        const before = await service.remove(name, { actor: 'cli' });
         output.out(`removed connection ${before.name} (${before.id})`);
       }),
     );

@@ -1,12 +1,27 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { Command } from 'commander';
-import { createApp } from '../../api/app';
+import { API_BASE, tokenServiceFor, type CreatedToken } from '../../api';
+import { buildHttpApp } from '../../runtime/http-app';
 import { loadConfig } from '../../config';
 import { openEngine, type Engine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
 import { HUB_VERSION } from '../../version';
 import type { Output } from '../output';
+
+/** What `hub serve` prints once when it created the first admin token (the token is never logged). */
+export function initialTokenNotice(created: CreatedToken): string {
+  return [
+    '',
+    `First start: created the admin API token "${created.record.name}" (${created.record.id}).`,
+    'It is shown ONLY THIS ONCE. Store it now; send it as "Authorization: Bearer <token>":',
+    '',
+    `    ${created.token}`,
+    '',
+    'Create more tokens with `hub tokens create --role <role> --name <name>`; revoke with `hub tokens revoke`.',
+    '',
+  ].join('\n');
+}
 
 export function registerServe(program: Command, output: Output): void {
   program
@@ -29,19 +44,14 @@ export function registerServe(program: Command, output: Output): void {
       const hub = await openHub(config);
       let engine: Engine | undefined;
       let server: Server | undefined;
+      let initialToken: CreatedToken | undefined;
       try {
         const opened = await openEngine(hub, { scheduler: opts.worker });
         engine = opened;
         if (opts.worker) await opened.runner.startWorker();
         opened.scheduler?.start();
-        const app = createApp({
-          logger: hub.logger,
-          version: HUB_VERSION,
-          readiness: [
-            { name: 'store', check: () => hub.store.ping() },
-            { name: 'queue', check: () => opened.queue.ping() },
-          ],
-        });
+        initialToken = await tokenServiceFor(hub).ensureInitialAdmin();
+        const app = buildHttpApp(hub, opened);
         server = app.listen(config.port, config.host);
         await once(server, 'listening');
       } catch (error) {
@@ -62,9 +72,9 @@ export function registerServe(program: Command, output: Output): void {
         },
         'hub started',
       );
-      output.out(
-        `Connector Hub ${HUB_VERSION} listening on http://${config.host}:${port} (store: ${hub.store.engine})`,
-      );
+      const listening = `Connector Hub ${HUB_VERSION} listening on http://${config.host}:${port} (store: ${hub.store.engine}); API at ${API_BASE}, reference at ${API_BASE}/reference`;
+      // one write: the token notice (first start only) comes with the address, never through the logger
+      output.out(initialToken === undefined ? listening : `${listening}\n${initialTokenNotice(initialToken)}`);
 
       let stopping = false;
       const stop = (signal: string) => {

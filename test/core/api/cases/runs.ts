@@ -1,0 +1,123 @@
+import { problem, STRICT_EMAIL, type RouteCase } from '../scenario';
+
+/** Happy paths (and their named errors) of the run, dead-letter, audit and token routes. */
+export const runCases: Record<string, RouteCase> = {
+  async listRuns(bed, scenario) {
+    const people = await scenario.people();
+    const byName = await bed.as('viewer').get('/runs?flowId=people').expect(200);
+    expect(byName.body.items.map((r: { id: string }) => r.id)).toContain(people.runId);
+    const partial = await bed.as('viewer').get(`/runs?flowId=${people.flowId}&status=partial`).expect(200);
+    expect(partial.body.items[0]).toMatchObject({ id: people.runId, counts: { read: 2, created: 1, failed: 1 } });
+    const none = await bed.as('viewer').get('/runs?flowId=people&status=cancelled').expect(200);
+    expect(none.body).toEqual({ items: [] });
+  },
+
+  async getRun(bed, scenario) {
+    const people = await scenario.people();
+    const res = await bed.as('viewer').get(`/runs/${people.runId}`).expect(200);
+    expect(res.body).toMatchObject({ id: people.runId, flowName: 'people', status: 'partial', moreFailures: false });
+    expect(res.body.failures).toEqual([
+      expect.objectContaining({ recordKey: '2', field: '/email', failureKind: 'mapping' }),
+    ]);
+    const few = await bed.as('viewer').get(`/runs/${people.runId}?failures=0`).expect(200);
+    expect(few.body).toMatchObject({ failures: [], moreFailures: true });
+    problem(await bed.as('viewer').get('/runs/run_nothing'), 404);
+  },
+
+  async listDeadLetters(bed, scenario) {
+    const people = await scenario.people();
+    const res = await bed.as('marketer').get(`/dead-letters?flowId=people&status=pending`).expect(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        id: people.deadLetterId,
+        recordKey: '2',
+        source: { id: '2', email: 'broken', name: 'Bob' },
+      }),
+    ]);
+    const byKey = await bed.as('marketer').get('/dead-letters?recordKey=2').expect(200);
+    expect(byKey.body.items.length).toBeGreaterThanOrEqual(1);
+  },
+
+  async getDeadLetter(bed, scenario) {
+    const people = await scenario.people();
+    const res = await bed.as('viewer').get(`/dead-letters/${people.deadLetterId}`).expect(200);
+    expect(res.body).toMatchObject({
+      id: people.deadLetterId,
+      flowId: people.flowId,
+      status: 'pending',
+      field: '/email',
+    });
+    problem(await bed.as('viewer').get('/dead-letters/dlq_nothing'), 404);
+  },
+
+  async replayDeadLetters(bed, scenario) {
+    const replay = await scenario.flow('replay');
+    // still failing with the current mapping: stays pending with the reason
+    const again = await bed
+      .as('marketer')
+      .post('/dead-letters/replay', { ids: [replay.deadLetterId] })
+      .expect(200);
+    expect(again.body).toMatchObject({ replayed: 0, stillFailing: [replay.deadLetterId] });
+    // a new mapping version that fixes the email; the replay writes the record
+    await bed
+      .as('engineer')
+      .put('/mappings/replay-email', {
+        version: '2',
+        ...STRICT_EMAIL,
+        expression: '{ "id": id, "email": $contains(email, "@") ? email : email & "@fixed.example", "name": name }',
+        fixtures: [STRICT_EMAIL.fixtures[0]],
+      })
+      .expect(200);
+    const fixed = await bed.as('marketer').post('/dead-letters/replay', { flowId: 'replay' }).expect(200);
+    expect(fixed.body).toMatchObject({ replayed: 1, written: 1, stillFailing: [] });
+    const letter = await bed.as('viewer').get(`/dead-letters/${replay.deadLetterId}`).expect(200);
+    expect(letter.body.status).toBe('replayed');
+    problem(await bed.as('marketer').post('/dead-letters/replay', { ids: ['dlq_nothing'] }), 404);
+    problem(await bed.as('marketer').post('/dead-letters/replay', { flowId: 'ghost' }), 404);
+  },
+
+  async listAuditEntries(bed, scenario) {
+    const people = await scenario.people();
+    const engineer = (await bed.as('engineer').get('/me').expect(200)).body.id as string;
+    const res = await bed.as('admin').get(`/audit?entity=flow&entityId=${people.flowId}`).expect(200);
+    const actions = res.body.items.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(['flow.run', 'flow.enable', 'flow.create']); // newest first
+    expect(res.body.items[2]).toMatchObject({
+      actor: engineer,
+      actorName: 'engineer-token',
+      after: { name: 'people' },
+    });
+    const byAction = await bed.as('admin').get(`/audit?action=flow.enable&actor=${engineer}&limit=1`).expect(200);
+    expect(byAction.body.items).toHaveLength(1);
+    expect(byAction.body.items[0]).toMatchObject({ action: 'flow.enable', actor: engineer });
+  },
+
+  async listTokens(bed) {
+    const res = await bed.as('admin').get('/tokens').expect(200);
+    expect(res.body.items.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['admin-token', 'engineer-token', 'marketer-token', 'viewer-token']),
+    );
+    const text = JSON.stringify(res.body);
+    for (const token of Object.values(bed.tokens)) expect(text).not.toContain(token);
+    expect(text).not.toMatch(/hash/i);
+  },
+
+  async createToken(bed) {
+    const res = await bed.as('admin').post('/tokens', { name: 'ci', role: 'engineer' }).expect(201);
+    expect(res.body.token).toMatch(/^hub_/);
+    expect(res.body.record).toMatchObject({ name: 'ci', role: 'engineer' });
+    const me = await bed.as('none').get('/me').set('authorization', `Bearer ${res.body.token}`).expect(200);
+    expect(me.body.id).toBe(res.body.record.id);
+    const audit = await bed.as('admin').get(`/audit?entity=token&entityId=${res.body.record.id}`).expect(200);
+    expect(audit.body.items[0]).toMatchObject({ action: 'token.create' });
+    expect(JSON.stringify(audit.body)).not.toContain(res.body.token);
+  },
+
+  async revokeToken(bed) {
+    const created = await bed.as('admin').post('/tokens', { name: 'temp', role: 'viewer' }).expect(201);
+    const res = await bed.as('admin').delete(`/tokens/${created.body.record.id}`).expect(200);
+    expect(res.body.revokedAt).toEqual(expect.any(Number));
+    problem(await bed.as('none').get('/me').set('authorization', `Bearer ${created.body.token}`), 401);
+    problem(await bed.as('admin').delete('/tokens/tok_nothing'), 404);
+  },
+};
