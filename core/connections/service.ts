@@ -1,4 +1,4 @@
-import { validateSettings } from '../cli/settings-input';
+import { validateSettings } from './settings';
 import { scrubSecrets } from '../logging/logger';
 import type { Registry } from '../registry';
 import type { ConnectorLogger } from '../sdk/define';
