@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { HubLogger } from '../logging/logger';
-import type { EnqueueOptions, JobData, JobHandler, JobQueue, ProcessOptions, QueueDepth } from './port';
+import type { EnqueueOptions, JobData, JobHandler, JobQueue, ProcessOptions, QueueDepth, QueueJob } from './port';
 import { DEFAULT_ATTEMPTS, DEFAULT_CLOSE_TIMEOUT_MS, InFlight, drainInFlight, silentLogger } from './shared';
 
 /**
@@ -105,7 +105,7 @@ class BullmqQueue implements JobQueue {
     return { id: jobId, created: false };
   }
 
-  async process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions): Promise<void> {
+  async process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions<T>): Promise<void> {
     this.assertOpen();
     assertQueueName(queue);
     if (this.#workers.has(queue)) throw new Error(`queue "${queue}" is already being processed by this instance`);
@@ -126,11 +126,19 @@ class BullmqQueue implements JobQueue {
     );
     worker.on('error', (error) => this.#logger.error({ err: error, queue }, 'bullmq queue: worker error'));
     worker.on('failed', (job, error) => {
-      const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+      // finishedOn is set only when the job moved to failed (not retried); a job recovered from dead workers too
+      // often ("stalled more than allowable limit") fails with attempts left
+      const final = job !== undefined && typeof job.finishedOn === 'number';
+      const jobId = job?.id === undefined ? undefined : fromBullJobId(job.id);
       this.#logger.warn(
-        { jobId: job?.id === undefined ? undefined : fromBullJobId(job.id), queue, attempt: job?.attemptsMade, final },
+        { jobId, queue, attempt: job?.attemptsMade, final },
         `${final ? 'job failed for good' : 'job failed; will retry'}: ${error.message}`,
       );
+      if (final && jobId !== undefined && options.onGivenUp !== undefined) {
+        options.onGivenUp({ id: jobId, queue, data: job.data as T, reason: error.message }).catch((err: unknown) => {
+          this.#logger.error({ err, jobId }, 'bullmq queue: the given-up handler failed');
+        });
+      }
     });
     this.#workers.set(queue, worker);
     await worker.waitUntilReady();
@@ -178,15 +186,23 @@ class BullmqQueue implements JobQueue {
     flight.done = new Promise((resolve) => (settle = resolve));
     this.#inFlight.add(flight);
     try {
-      const outcome = await flight.run(() =>
-        handler({
-          id: fromBullJobId(job.id ?? ''),
-          queue,
-          data: job.data,
-          attempt: job.attemptsMade + 1,
-          signal: flight.controller.signal,
-        }),
-      );
+      const queueJob: QueueJob = {
+        id: fromBullJobId(job.id ?? ''),
+        queue,
+        data: job.data,
+        attempt: job.attemptsMade + 1,
+        signal: flight.controller.signal,
+        progressed: async () => {
+          if (job.attemptsMade === 0 && job.stalledCounter === 0) return;
+          // BullMQ has no call for it: its counters are the job hash's `atm` (attempts made: the retry decision
+          // reads the Job's copy) and `stc` (recoveries from dead workers, checked against maxStalledCount).
+          await this.#client.hset(`${this.#prefix}:${queue}:${job.id}`, 'atm', 0, 'stc', 0);
+          job.attemptsMade = 0;
+          job.stalledCounter = 0;
+          queueJob.attempt = 1;
+        },
+      };
+      const outcome = await flight.run(() => handler(queueJob));
       switch (outcome.kind) {
         case 'done':
           return;

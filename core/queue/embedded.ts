@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { HubLogger } from '../logging/logger';
 import type { Store } from '../store/open';
 import { JobsRepo, type StoredJob } from '../store/repos/jobs';
-import type { EnqueueOptions, JobData, JobHandler, JobQueue, ProcessOptions, QueueDepth } from './port';
+import type { EnqueueOptions, JobData, JobHandler, JobQueue, ProcessOptions, QueueDepth, QueueJob } from './port';
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -41,6 +41,7 @@ export interface EmbeddedQueueOptions {
 const CLEANUP_EVERY_MS = 10 * 60_000;
 
 interface Running {
+  /** As claimed (its `attempts` start over when the job reports progress). */
   job: StoredJob;
   token: string;
   flight: InFlight;
@@ -59,6 +60,7 @@ class Consumer {
     readonly queue: string,
     private readonly handler: JobHandler,
     private readonly concurrency: number,
+    private readonly onGivenUp?: ProcessOptions['onGivenUp'],
   ) {}
 
   start(): void {
@@ -98,9 +100,14 @@ class Consumer {
     if (job.attempts > job.maxAttempts) {
       // Its lock expired on the last attempt: the worker died while running it (maybe because of it). Stop here.
       const reason = 'the worker running the job stopped (its lock expired) on the last attempt';
-      void repo.fail(job.id, token, reason, null, Date.now()).catch((error: unknown) => {
-        logger.error({ err: error, jobId: job.id }, 'embedded queue: could not mark the job failed');
-      });
+      void repo
+        .fail(job.id, token, reason, null, Date.now())
+        .then(async (held) => {
+          if (held) await this.givenUp(job, reason);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error, jobId: job.id }, 'embedded queue: could not mark the job failed');
+        });
       return;
     }
     const flight = new InFlight();
@@ -114,9 +121,20 @@ class Consumer {
         await this.record(running, { kind: 'error', error: new Error(`unreadable job payload: ${String(error)}`) });
         return;
       }
-      const outcome = await flight.run(() =>
-        this.handler({ id: job.id, queue: job.queue, data, attempt: job.attempts, signal: flight.controller.signal }),
-      );
+      const queueJob: QueueJob = {
+        id: job.id,
+        queue: job.queue,
+        data,
+        attempt: job.attempts,
+        signal: flight.controller.signal,
+        progressed: async () => {
+          if (running.job.attempts <= 1 || running.settled) return;
+          if (!(await this.owner.resetAttempts(job.id, token))) return;
+          running.job = { ...running.job, attempts: 1 };
+          queueJob.attempt = 1;
+        },
+      };
+      const outcome = await flight.run(() => this.handler(queueJob));
       running.settled = true;
       await this.record(running, outcome);
     })()
@@ -152,11 +170,22 @@ class Consumer {
           { jobId: job.id, queue: job.queue, attempt: job.attempts, final, err: outcome.error },
           final ? 'job failed for good' : 'job failed; will retry',
         );
+        if (held && final) await this.givenUp(job, outcome.error.message);
         break;
       }
     }
     if (!held) {
       logger.warn({ jobId: job.id, outcome: outcome.kind }, 'embedded queue: lost the lock of a job; outcome ignored');
+    }
+  }
+
+  private async givenUp(job: StoredJob, reason: string): Promise<void> {
+    if (this.onGivenUp === undefined) return;
+    try {
+      const data = JSON.parse(job.payloadJson) as JobData;
+      await this.onGivenUp({ id: job.id, queue: job.queue, data, reason });
+    } catch (error) {
+      this.owner.logger.error({ err: error, jobId: job.id }, 'embedded queue: the given-up handler failed');
     }
   }
 
@@ -216,13 +245,19 @@ class EmbeddedQueue implements JobQueue {
     return { id: jobId, created };
   }
 
-  async process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions): Promise<void> {
+  async process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions<T>): Promise<void> {
     this.assertOpen();
     if (this.#consumers.has(queue)) throw new Error(`queue "${queue}" is already being processed by this instance`);
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
       throw new RangeError('process: concurrency must be an integer ≥ 1');
     }
-    const consumer = new Consumer(this, queue, handler as JobHandler, options.concurrency);
+    const consumer = new Consumer(
+      this,
+      queue,
+      handler as JobHandler,
+      options.concurrency,
+      options.onGivenUp as ProcessOptions['onGivenUp'],
+    );
     this.#consumers.set(queue, consumer);
     this.#heartbeat ??= setInterval(() => void this.beat(), Math.max(10, Math.floor(this.lockMs / 3)));
     consumer.start();
@@ -251,6 +286,22 @@ class EmbeddedQueue implements JobQueue {
       clearInterval(this.#heartbeat);
     })();
     return this.#closing;
+  }
+
+  /**
+   * A job in flight made durable progress: its used attempts (the lock expiries of crashed workers included) start
+   * over at this one. One statement guarded by the lock token, like every change to a claimed job; false when the
+   * lock was lost.
+   */
+  async resetAttempts(id: string, token: string): Promise<boolean> {
+    const result = await this.options.store.db
+      .updateTable('jobs')
+      .set({ attempts: 1, updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('locked_by', '=', token)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Extends the locks of the jobs in flight; a job whose lock was taken over is told to stop (its signal aborts). */

@@ -27,6 +27,13 @@ export interface QueueJob<T extends JobData = JobData> {
   attempt: number;
   /** Aborted when the worker shuts down: finish the current step, then return `{ reschedule }`. */
   signal: AbortSignal;
+  /**
+   * Tells the queue the job made durable progress (e.g. a long job saved a checkpoint it will resume from): the
+   * attempts it used so far, crashes of its workers included, start over, and `attempt` is 1 again. A resumable
+   * job that keeps advancing is then not taken for a poison job that kills its worker (which, crashing before it
+   * progresses, still runs out of attempts). Cheap, but meant to be called once per attempt, not per step.
+   */
+  progressed?(): Promise<void>;
 }
 
 /** What a handler returns: nothing when done, or a request to continue the same job later. */
@@ -34,8 +41,22 @@ export type JobResult = void | { reschedule: { delayMs: number } };
 
 export type JobHandler<T extends JobData = JobData> = (job: QueueJob<T>) => Promise<JobResult>;
 
-export interface ProcessOptions {
+/** A job the queue failed for good: its attempts ran out (crashes of its workers count as attempts). */
+export interface GivenUpJob<T extends JobData = JobData> {
+  id: string;
+  queue: string;
+  data: T;
+  reason: string;
+}
+
+export interface ProcessOptions<T extends JobData = JobData> {
   concurrency: number;
+  /**
+   * Called (on the worker that decided it) when the queue fails a job for good. Its handler may never have had a
+   * say: a job whose workers all died is failed without being run again, so whatever the job stood for (a run
+   * record) is told here that it will not be finished. Errors it throws are logged.
+   */
+  onGivenUp?: (job: GivenUpJob<T>) => Promise<void>;
 }
 
 export interface QueueDepth {
@@ -54,7 +75,7 @@ export interface JobQueue {
     options: EnqueueOptions,
   ): Promise<{ id: string; created: boolean }>;
   /** Starts consuming `queue` with the handler. A thrown error retries the job with backoff, up to its attempts. */
-  process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions): Promise<void>;
+  process<T extends JobData>(queue: string, handler: JobHandler<T>, options: ProcessOptions<T>): Promise<void>;
   depth(queue: string): Promise<QueueDepth>;
   /** For /readyz. */
   ping(): Promise<void>;
