@@ -3,7 +3,7 @@ import { scrubSecrets } from '../logging/logger';
 import type { Registry } from '../registry';
 import type { ConnectorLogger } from '../sdk/define';
 import { ConfigError, toErrorInfo } from '../sdk/errors';
-import { REDACTED, secretPaths, type Settings } from '../security/secrets';
+import { REDACTED, getAt, secretPaths, setAt, type Settings } from '../security/secrets';
 import type { Connection, ConnectionStatus, Repos } from '../store/repos';
 
 /**
@@ -42,30 +42,6 @@ export interface CheckOutcome {
   /** What the connector said, scrubbed of every secret the process knows. */
   message: string;
   connection: Connection;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function getAt(value: unknown, path: string): unknown {
-  let current = value;
-  for (const segment of path.split('.')) {
-    if (!isObject(current)) return undefined;
-    current = current[segment];
-  }
-  return current;
-}
-
-function setAt(value: Settings, path: string, replacement: unknown): void {
-  const segments = path.split('.');
-  let current: Record<string, unknown> = value;
-  for (const segment of segments.slice(0, -1)) {
-    const next = current[segment];
-    if (!isObject(next)) return;
-    current = next;
-  }
-  current[segments[segments.length - 1]] = replacement;
 }
 
 export class ConnectionService {

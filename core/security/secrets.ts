@@ -36,7 +36,8 @@ export function secretPaths(jsonSchema: unknown): string[] {
   return [...out].sort();
 }
 
-function getAt(value: unknown, path: string): unknown {
+/** The value at a dot path of a settings object (undefined when a step is missing). */
+export function getAt(value: unknown, path: string): unknown {
   let current = value;
   for (const segment of path.split('.')) {
     if (!isObject(current)) return undefined;
@@ -45,7 +46,8 @@ function getAt(value: unknown, path: string): unknown {
   return current;
 }
 
-function setAt(value: Settings, path: string, replacement: unknown): void {
+/** Replaces the value at a dot path when every parent object exists. */
+export function setAt(value: Settings, path: string, replacement: unknown): void {
   const segments = path.split('.');
   let current: Record<string, unknown> = value;
   for (const segment of segments.slice(0, -1)) {
