@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import connector from '../../../connectors/file';
-import { describeConnectorConformance } from '../../../core/sdk/testing';
+import { checkConnectorConformance, describeConnectorConformance } from '../../../core/sdk/testing';
 import { tmpDir } from './helpers';
 
 // The same kit a partner runs against a plugin, run against the built-in file connector.
@@ -18,4 +18,10 @@ describeConnectorConformance(connector, {
       { id: 'w2', name: 'Bob' },
     ],
   },
+});
+
+describe('file connector definition', () => {
+  it('passes the static conformance checks', () => {
+    expect(checkConnectorConformance(connector)).toEqual({ ok: true, problems: [] });
+  });
 });
