@@ -2,6 +2,7 @@ import { MappingCompileError, toMappingError } from './errors';
 import { getCompiledExpression } from './expression-cache';
 import { checkDeadline, createYielder, explainGuardrail, resolveEngineOptions } from './guardrails';
 import { toPlainJson } from './plain-json';
+import { isSkipMarker } from './stdlib/skip';
 import type {
   CompiledMapping,
   MapResult,
@@ -72,6 +73,8 @@ class Compiled implements CompiledMapping {
     if (value === undefined) {
       return fail({ code: 'output.empty', message: 'The expression produced no value for this record' });
     }
+    // an explicit $skip() is a decision, not an output: it is not validated against the target schema
+    if (isSkipMarker(value)) return { ok: true, value };
     const outputError = this.validateOutput?.(value);
     return outputError ? fail(outputError) : { ok: true, value };
   }

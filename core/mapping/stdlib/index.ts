@@ -5,6 +5,7 @@ import { normalizeEmail } from './email';
 import { md5, sha256 } from './hash';
 import { splitFullName } from './names';
 import { assertCountry, normalizePhone } from './phone';
+import { skip } from './skip';
 
 /** Options the standard library needs from the engine. */
 export interface StdlibOptions {
@@ -39,6 +40,7 @@ export function createStdlib(options: StdlibOptions = {}): StdlibFunction[] {
       signature: '<(snl)-s?s?s?:(sn)>',
       implementation: (value, pattern, tz, inputTz) => formatDate(value, pattern, tz, inputTz),
     },
+    { name: 'skip', signature: '<s?:o>', implementation: (reason) => skip(reason) },
   ];
 }
 
@@ -49,5 +51,7 @@ export function registerStdlib(expression: jsonata.Expression, functions: readon
 }
 
 export { normalizeEmail, normalizePhone, splitFullName, sha256, md5, formatDate, createNormalizeCity };
+export { isSkipMarker, skip, SKIP_KEY } from './skip';
+export type { SkipMarker } from './skip';
 export type { CitySynonyms };
 export type { SplitName } from './names';

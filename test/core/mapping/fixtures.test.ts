@@ -10,14 +10,14 @@ describe('fixture runner', () => {
     const failures = report.mappings.filter((m) => !m.passed).map((m) => m.mappingId);
     expect(failures).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.totals.mappings).toBe(3);
+    expect(report.totals.mappings).toBe(7);
     expect(report.totals.failed).toBe(0);
     for (const mapping of report.mappings) {
       const negative = mapping.fixtures.filter((f) => f.result && !f.result.ok);
       expect(negative.length).toBeGreaterThan(0);
       expect(mapping.fixtures.length).toBeGreaterThan(negative.length);
     }
-    expect(formatReport(report)).toMatch(/3 mappings \(0 failed\), \d+ fixtures: \d+ passed, 0 failed/);
+    expect(formatReport(report)).toMatch(/7 mappings \(0 failed\), \d+ fixtures: \d+ passed, 0 failed/);
   });
 
   it('passes negative fixtures that expect each guardrail', async () => {

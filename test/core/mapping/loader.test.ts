@@ -50,6 +50,10 @@ describe('mapping loader', () => {
       'canonical-contact-to-hubspot',
       'canonical-contact-to-meta-audience',
       'file-contacts-to-canonical',
+      'hubspot-contact-to-mailchimp-member',
+      'hubspot-contact-to-sendgrid-contact',
+      'mailchimp-member-to-hubspot-contact',
+      'sendgrid-suppression-to-hubspot-contact',
     ]);
     for (const mapping of mappings) {
       expect(mapping.expression.length).toBeGreaterThan(10);

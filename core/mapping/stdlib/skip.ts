@@ -1,0 +1,25 @@
+/**
+ * `$skip(reason)`: a mapping's way to say "this record is not for this target" (no marketing consent, a test
+ * account…). The runner counts it as unchanged and writes nothing; an accidental empty result stays an error
+ * (`output.empty`), so a broken expression never silently drops records.
+ */
+export const SKIP_KEY = '$skip';
+
+export interface SkipMarker {
+  $skip: string;
+}
+
+export function skip(reason: unknown): SkipMarker {
+  const text = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : 'skipped by the mapping';
+  return { [SKIP_KEY]: text } as SkipMarker;
+}
+
+export function isSkipMarker(value: unknown): value is SkipMarker {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as Record<string, unknown>)[SKIP_KEY] === 'string'
+  );
+}
