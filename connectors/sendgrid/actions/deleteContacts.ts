@@ -1,0 +1,94 @@
+import { PermanentError, defineAction, isHubError, type WriteOutcome } from '../../../core/sdk';
+import { clientFor, type SendGridClient } from '../client';
+import { chunkBy, isPlausibleEmail, normalizeEmail } from '../emails';
+import { EmailInput } from '../schemas/records';
+import type { SendGridSettings } from '../schemas/settings';
+import { chunkFailure, complete } from './outcomes';
+
+/**
+ * Action `deleteContacts`: resolves emails to contact ids with `POST /v3/marketing/contacts/search/emails` (at most
+ * 100 per call), then `DELETE /v3/marketing/contacts?ids=…`, which queues an asynchronous delete job; the job is not
+ * polled (SendGrid may take minutes and the job has no per-contact errors to report). An email no contact has is
+ * `skipped` (with targetId = the email): there is nothing to delete, and it is not a failure to retry.
+ */
+
+export const SEARCH_EMAILS_LIMIT = 100;
+
+interface SearchResult {
+  result?: Record<string, { contact?: { id?: string; email?: string }; error?: string }>;
+}
+
+/** email → contact id for the emails SendGrid knows; a 404 means none of them is a contact. */
+export async function contactIdsByEmail(client: SendGridClient, emails: string[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  let found: SearchResult;
+  try {
+    found = await client.request<SearchResult>('POST', '/v3/marketing/contacts/search/emails', { body: { emails } });
+  } catch (error) {
+    if (isHubError(error) && error.status === 404) return ids;
+    throw error;
+  }
+  for (const [email, entry] of Object.entries(found.result ?? {})) {
+    const id = entry?.contact?.id;
+    if (typeof id === 'string' && id !== '') ids.set(email.trim().toLowerCase(), id);
+  }
+  return ids;
+}
+
+export const deleteContacts = defineAction<SendGridSettings, EmailInput>({
+  name: 'deleteContacts',
+  title: 'Delete contacts',
+  description:
+    'Deletes Marketing contacts by email (search/emails to find their ids, then DELETE /v3/marketing/contacts); ' +
+    'emails that are not contacts are skipped',
+  recordSchema: EmailInput,
+  mode: 'delete',
+  identity: ['email'],
+  async write({ connection, records }) {
+    const client = clientFor(connection);
+    const outcomes: (WriteOutcome | undefined)[] = new Array(records.length).fill(undefined);
+    const indexes = new Map<string, number[]>();
+    records.forEach((record, i) => {
+      const email = normalizeEmail(record?.email);
+      if (email === undefined || !isPlausibleEmail(email)) {
+        outcomes[i] = {
+          status: 'failed',
+          failure: 'permanent',
+          field: 'email',
+          reason: email === undefined ? 'email is required' : `"${email}" is not a valid e-mail address`,
+        };
+        return;
+      }
+      indexes.set(email, [...(indexes.get(email) ?? []), i]);
+    });
+    let written = false;
+    for (const emails of chunkBy([...indexes.keys()], SEARCH_EMAILS_LIMIT, Infinity, () => 0)) {
+      const set = (email: string, outcome: WriteOutcome) => {
+        for (const i of indexes.get(email) ?? []) outcomes[i] = { ...outcome };
+      };
+      try {
+        const ids = await contactIdsByEmail(client, emails);
+        if (ids.size > 0) {
+          const answer = await client.request<{ job_id?: unknown }>('DELETE', '/v3/marketing/contacts', {
+            qs: { ids: [...ids.values()].join(',') },
+          });
+          if (answer?.job_id === undefined) throw new PermanentError('SendGrid accepted the delete but sent no job_id');
+        }
+        written = true;
+        for (const email of emails) {
+          const id = ids.get(email);
+          set(
+            email,
+            id === undefined
+              ? { status: 'skipped', reason: 'no SendGrid contact has this email', targetId: email }
+              : { status: 'ok', targetId: id, operation: 'deleted' },
+          );
+        }
+      } catch (error) {
+        const failure = chunkFailure(error, written);
+        for (const email of emails) set(email, failure);
+      }
+    }
+    return complete(outcomes, { status: 'failed', failure: 'permanent', reason: 'record was not processed' });
+  },
+});

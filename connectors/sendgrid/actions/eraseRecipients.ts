@@ -1,0 +1,92 @@
+import { defineAction, type WriteOutcome } from '../../../core/sdk';
+import { clientFor, type SendGridClient } from '../client';
+import { chunkBy, isPlausibleEmail, normalizeEmail } from '../emails';
+import { EmailInput } from '../schemas/records';
+import type { SendGridSettings } from '../schemas/settings';
+import { chunkFailure, complete, isBadRequest } from './outcomes';
+
+/**
+ * Action `eraseRecipients` (GDPR erasure): `POST /v3/recipients/erasejob` with at most 5,000 addresses or 256 KB
+ * per request; SendGrid deletes the personal data of these recipients across the account. SendGrid refuses the
+ * whole request when one address is malformed (400 naming it), so addresses are checked first, and a 400 that
+ * names addresses fails those and sends the rest once more. ok outcomes carry the email as targetId.
+ */
+
+export const ERASE_MAX_ADDRESSES = 5_000;
+/** 256 KB, less room for the `{"email_addresses":[]}` envelope. */
+export const ERASE_MAX_BYTES = 256 * 1024 - 64;
+
+async function erase(client: SendGridClient, emails: string[]): Promise<Map<string, string>> {
+  const rejected = new Map<string, string>();
+  try {
+    await client.request<{ job_id?: string }>('POST', '/v3/recipients/erasejob', {
+      body: { email_addresses: emails },
+    });
+    return rejected;
+  } catch (error) {
+    if (!isBadRequest(error)) throw error;
+    // "Email_address user1@gml.com is not valid": fail the addresses named, resend the others once
+    const named = emails.filter((e) => error.message.toLowerCase().includes(e));
+    if (named.length === 0 || named.length === emails.length) {
+      for (const e of emails) rejected.set(e, error.message);
+      return rejected;
+    }
+    for (const e of named) rejected.set(e, error.message);
+    await client.request('POST', '/v3/recipients/erasejob', {
+      body: { email_addresses: emails.filter((e) => !rejected.has(e)) },
+    });
+    return rejected;
+  }
+}
+
+export const eraseRecipients = defineAction<SendGridSettings, EmailInput>({
+  name: 'eraseRecipients',
+  title: 'Erase recipients (GDPR)',
+  description:
+    'Erases all personal data SendGrid holds about these recipients (POST /v3/recipients/erasejob), for the account',
+  recordSchema: EmailInput,
+  mode: 'delete',
+  identity: ['email'],
+  async write({ connection, records }) {
+    const client = clientFor(connection);
+    const outcomes: (WriteOutcome | undefined)[] = new Array(records.length).fill(undefined);
+    const indexes = new Map<string, number[]>();
+    records.forEach((record, i) => {
+      const email = normalizeEmail(record?.email);
+      if (email === undefined || !isPlausibleEmail(email)) {
+        outcomes[i] = {
+          status: 'failed',
+          failure: 'permanent',
+          field: 'email',
+          reason: email === undefined ? 'email is required' : `"${email}" is not a valid e-mail address`,
+        };
+        return;
+      }
+      indexes.set(email, [...(indexes.get(email) ?? []), i]);
+    });
+    let written = false;
+    const chunks = chunkBy([...indexes.keys()], ERASE_MAX_ADDRESSES, ERASE_MAX_BYTES, (e) => Buffer.byteLength(e) + 3);
+    for (const emails of chunks) {
+      const set = (email: string, outcome: WriteOutcome) => {
+        for (const i of indexes.get(email) ?? []) outcomes[i] = { ...outcome };
+      };
+      try {
+        const rejected = await erase(client, emails);
+        written = true;
+        for (const email of emails) {
+          const reason = rejected.get(email);
+          set(
+            email,
+            reason === undefined
+              ? { status: 'ok', targetId: email, operation: 'deleted' }
+              : { status: 'failed', failure: 'permanent', field: 'email', reason },
+          );
+        }
+      } catch (error) {
+        const failure = chunkFailure(error, written);
+        for (const email of emails) set(email, failure);
+      }
+    }
+    return complete(outcomes, { status: 'failed', failure: 'permanent', reason: 'record was not processed' });
+  },
+});
