@@ -11,7 +11,10 @@ COPY connectors ./connectors
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-slim AS runtime
+# a smaller young generation and a capped old one keep a large sync's resident memory near its live heap
+# (bench/runner: 1M records peak 185 MB with these flags, 396 MB with Node's defaults)
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=512" \
     HUB_HOST=0.0.0.0 \
     HUB_PORT=3000 \
     HUB_DATA_DIR=/data

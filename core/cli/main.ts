@@ -11,6 +11,7 @@ import { registerRuns } from './commands/runs';
 import { registerDlq } from './commands/dlq';
 import { registerWorker } from './commands/worker';
 import { registerTokens } from './commands/tokens';
+import { registerDemo } from './commands/demo';
 import { HUB_VERSION } from '../version';
 
 /** Builds the `hub` command tree. Each group lives in its own file under commands/. */
@@ -35,6 +36,7 @@ export function buildProgram(output: Output = stdio): Command {
   registerDlq(program, output);
   registerWorker(program, output);
   registerTokens(program, output);
+  registerDemo(program, output);
   return program;
 }
 

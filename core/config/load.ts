@@ -15,7 +15,8 @@ function parseValue(name: EnvName, raw: string): unknown {
   const bad = () =>
     new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected ${expects}`, { field: name });
   switch (name) {
-    case 'HUB_PORT': {
+    case 'HUB_PORT':
+    case 'HUB_QUEUE_LOCK_MS': {
       if (!/^\d+$/.test(raw.trim())) throw bad();
       return Number(raw.trim());
     }

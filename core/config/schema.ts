@@ -57,6 +57,21 @@ export const HubConfig = Type.Object(
     corsOrigins: Type.Array(Type.String({ pattern: '^https?://' }), {
       description: 'Origins allowed to call the API from a browser; empty → CORS off',
     }),
+    queueLockMs: Type.Optional(
+      Type.Integer({
+        minimum: 1000,
+        maximum: 3_600_000,
+        description:
+          "How long a run job stays locked to its worker without a heartbeat, in ms: a killed worker's run is taken up by another worker after at most this (BullMQ lockDuration, stalled check every half of it; the embedded queue's lease). Default 30000",
+      }),
+    ),
+    queuePrefix: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9][A-Za-z0-9_.:{}-]{0,63}$',
+        description:
+          'Prefix of the Redis keys of the queue and the rate budgets, so two hubs can share one Redis. Default hub',
+      }),
+    ),
     defaultCountry: Type.String({
       pattern: '^[A-Z]{2}$',
       description: 'ISO 3166-1 alpha-2 country for phone numbers without a prefix',
@@ -83,7 +98,7 @@ export const ENV_VARIABLES = {
   },
   HUB_ENCRYPTION_KEY: { key: 'encryptionKey', expects: '32 bytes as base64 or 64 hex characters', fallback: undefined },
   HUB_PLUGINS: { key: 'plugins', expects: 'comma-separated npm package names or paths', fallback: '' },
-  HUB_SANDBOX: { key: 'sandbox', expects: '"on" or "off"', fallback: 'off' },
+  HUB_SANDBOX: { key: 'sandbox', expects: '"on" or "off"', fallback: 'on' },
   HUB_LOG_LEVEL: {
     key: 'logLevel',
     expects: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -106,6 +121,16 @@ export const ENV_VARIABLES = {
     key: 'corsOrigins',
     expects: 'comma-separated origins such as https://admin.example.com (leave unset to keep CORS off)',
     fallback: '',
+  },
+  HUB_QUEUE_LOCK_MS: {
+    key: 'queueLockMs',
+    expects: 'a whole number of milliseconds from 1000 to 3600000 (default 30000)',
+    fallback: undefined,
+  },
+  HUB_QUEUE_PREFIX: {
+    key: 'queuePrefix',
+    expects: 'up to 64 letters, digits or _ . : - { } starting with a letter or digit, e.g. hub-staging (default hub)',
+    fallback: undefined,
   },
   HUB_DEFAULT_COUNTRY: { key: 'defaultCountry', expects: 'a two-letter country code such as RU or US', fallback: 'RU' },
 } as const satisfies Record<string, { key: keyof HubConfig; expects: string; fallback: string | undefined }>;

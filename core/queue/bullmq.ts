@@ -3,7 +3,15 @@ import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { HubLogger } from '../logging/logger';
 import type { EnqueueOptions, JobData, JobHandler, JobQueue, ProcessOptions, QueueDepth, QueueJob } from './port';
-import { DEFAULT_ATTEMPTS, DEFAULT_CLOSE_TIMEOUT_MS, InFlight, drainInFlight, silentLogger } from './shared';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_QUEUE_LOCK_MS,
+  DEFAULT_QUEUE_PREFIX,
+  InFlight,
+  drainInFlight,
+  silentLogger,
+} from './shared';
 
 /**
  * The BullMQ driver: one BullMQ Queue (producer) and, when processed, one Worker per queue name, on Redis — for
@@ -64,8 +72,8 @@ class BullmqQueue implements JobQueue {
 
   constructor(private readonly options: BullmqQueueOptions) {
     this.#logger = options.logger ?? silentLogger();
-    this.#prefix = options.prefix ?? 'hub';
-    this.#lockMs = options.lockMs ?? 30_000;
+    this.#prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    this.#lockMs = options.lockMs ?? DEFAULT_QUEUE_LOCK_MS;
     this.#client = new Redis(options.redisUrl, { lazyConnect: false });
     this.#client.on('error', (error) => this.#logger.warn({ err: error }, 'bullmq queue: Redis connection error'));
   }

@@ -7,6 +7,7 @@ import type { EnqueueOptions, JobData, JobHandler, JobQueue, ProcessOptions, Que
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_QUEUE_LOCK_MS,
   InFlight,
   Sleeper,
   backoffDelay,
@@ -215,7 +216,7 @@ class EmbeddedQueue implements JobQueue {
     this.repo = new JobsRepo(options.store.db, options.store.engine);
     this.logger = options.logger ?? silentLogger();
     this.pollMs = options.pollMs ?? 1000;
-    this.lockMs = options.lockMs ?? 30_000;
+    this.lockMs = options.lockMs ?? DEFAULT_QUEUE_LOCK_MS;
     this.backoff = options.backoff;
     this.keepCompletedMs = options.keepCompletedMs ?? 24 * 3600_000;
     this.#workerName = options.workerName ?? `${os.hostname()}:${process.pid}`;

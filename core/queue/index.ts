@@ -8,6 +8,7 @@ export * from './port';
 export { createEmbeddedQueue, type EmbeddedQueueOptions } from './embedded';
 export { createBullmqQueue, fromBullJobId, toBullJobId, type BullmqQueueOptions } from './bullmq';
 export type { BackoffOptions } from './shared';
+export { DEFAULT_QUEUE_LOCK_MS, DEFAULT_QUEUE_PREFIX } from './shared';
 
 export interface QueueDeps {
   /** The store holding the embedded driver's jobs (unused by BullMQ). */

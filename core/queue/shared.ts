@@ -5,6 +5,10 @@ import type { JobResult } from './port';
 /** Shared by the two drivers: defaults, backoff, the outcome of a handler call and a shutdown race. */
 
 export const DEFAULT_ATTEMPTS = 5;
+/** How long a claimed job stays locked without a heartbeat (HUB_QUEUE_LOCK_MS). */
+export const DEFAULT_QUEUE_LOCK_MS = 30_000;
+/** Prefix of the hub's Redis keys (HUB_QUEUE_PREFIX). */
+export const DEFAULT_QUEUE_PREFIX = 'hub';
 /** Below a typical orchestrator grace period (30 s), so handing jobs back still happens before a SIGKILL. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 25_000;
 

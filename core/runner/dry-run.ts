@@ -1,10 +1,10 @@
-import type { Json } from '../sdk/contracts';
 import { loadFlowContext, type FlowContext } from './context';
 import type { RunnerCore } from './core';
 import { hubErrorFromInfo, RunStopError } from './errors';
 import { deleteRecord } from './mirror';
 import { UNIDENTIFIED_KEY } from './page-processor';
 import { planPage, type Decision, type PagePlan } from './plan';
+import { readStart } from './read-start';
 import { readPages } from './reader';
 import type { DryRunRecord, DryRunReport } from './runner-port';
 
@@ -28,6 +28,8 @@ function toDryRecord(key: string, decision: Decision): DryRunRecord {
       return { sourceKey: key, decision: 'skip-conflict', reason: decision.reason };
     case 'suppressed':
       return { sourceKey: key, decision: 'skip-suppressed', reason: decision.reason };
+    case 'filtered':
+      return { sourceKey: key, decision: 'skip-filtered', reason: decision.reason };
     case 'invalid':
       return { sourceKey: key, decision: 'invalid', reason: decision.reason };
   }
@@ -76,9 +78,7 @@ export async function dryRun(
   try {
     const ctx = await loadFlowContext(core, flow, options.signal ? { signal: options.signal } : {});
     const mirror = ctx.mode === 'mirror';
-    const checkpoint: Json | null = mirror
-      ? null
-      : ((await core.repos.checkpoints.get(flow.id, ctx.source.stream.name)) ?? null);
+    const { checkpoint, since } = await readStart(core, ctx);
     const records: DryRunRecord[] = [];
     const seen = new Set<string>();
     let read = 0;
@@ -88,6 +88,7 @@ export async function dryRun(
       // a restarted read would show its pages twice: a dry run reports the first failure instead
       maxAttempts: 1,
       checkpoint: () => checkpoint,
+      ...(since === undefined ? {} : { since }),
       onPage: async (page) => {
         const room = limit - read;
         if (room <= 0) {

@@ -8,6 +8,7 @@ import { RUN_QUEUE } from './runner-port';
 import { deleteUnseen } from './mirror';
 import { processPage } from './page-processor';
 import { refreshOppositeSide } from './peek';
+import { readStart } from './read-start';
 import { readPages } from './reader';
 import { deadLetterLedger } from './recorder';
 
@@ -72,11 +73,12 @@ export async function executeRun(
   await refreshOppositeSide(core, ctx, signal);
 
   const mirror = ctx.mode === 'mirror';
-  let checkpoint: Json | null = mirror
-    ? null
-    : ((await core.repos.checkpoints.get(flow.id, ctx.source.stream.name)) ?? null);
+  const start = await readStart(core, ctx);
+  let checkpoint: Json | null = start.checkpoint;
   const end = await readPages(core, ctx.source, {
     signal,
+    // a read restarted after an error (from the last recorded checkpoint) keeps the same look-back
+    ...(start.since === undefined ? {} : { since: start.since }),
     maxAttempts: ctx.maxAttempts,
     checkpoint: () => (mirror ? null : checkpoint),
     onPage: async (page) => {

@@ -1,4 +1,4 @@
-import type { RunCounts, LinkedPair } from '../store/repos';
+import type { RunCounts, LinkedPair, RecordRef } from '../store/repos';
 import type { FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
 import { reportCounts } from './metrics-port';
@@ -49,6 +49,7 @@ export async function deleteUnseen(
     await inTransaction(core, async (tx) => {
       counts = {};
       const failures: Failure[] = [];
+      const gone: RecordRef[] = [];
       for (const [i, pair] of pairs.entries()) {
         const result = results[i];
         if (result.status === 'failed') {
@@ -60,10 +61,10 @@ export async function deleteUnseen(
           });
           continue;
         }
-        await tx.links.delete(ctx.linkGroup, pair.peer);
-        await tx.links.delete(ctx.linkGroup, pair.source);
+        gone.push(pair.peer, pair.source);
         addCount(counts, 'deleted');
       }
+      await tx.links.deleteMany(ctx.linkGroup, gone);
       await tx.runs.recordFailures(runId, failureRows(failures), now);
       addCount(counts, 'failed', failures.length);
       await tx.runs.addCounts(runId, counts);

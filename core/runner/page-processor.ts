@@ -13,7 +13,9 @@ import {
   type Failure,
   type Ledger,
   type RecordOptions,
+  type Written,
 } from './recorder';
+import { LinkBatch } from './link-batch';
 import type { SourceRecord } from './hashing';
 import { writeRecords } from './writer';
 
@@ -79,8 +81,9 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
   let counts: Partial<RunCounts> = {};
   await inTransaction(core, async (tx) => {
     counts = {};
+    const links = new LinkBatch(ctx.linkGroup);
     const failures: Failure[] = [];
-    const done: PageItem[] = [];
+    const written: Written[] = [];
     for (const [i, planned] of batch.entries()) {
       const result = results[i];
       const { item, decision } = planned;
@@ -96,23 +99,23 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
         });
         continue;
       }
-      await recordWritten(
-        tx,
-        ctx,
-        { item, result, hash: decision.hash, writtenFields: decision.writtenFields },
-        recordOptions,
-      );
-      done.push(item);
+      written.push({ item, result, hash: decision.hash, writtenFields: decision.writtenFields });
       if (result.status === 'skipped') addCount(counts, 'unchanged');
       else {
         const operation = result.operation ?? (decision.op === 'create' ? 'created' : 'updated');
         addCount(counts, operation === 'created' ? 'created' : 'updated');
       }
     }
-    await recordFailures(tx, ctx, options.ledger, failures, recordOptions);
+    await recordWritten(tx, ctx, written, recordOptions, links);
+    await recordFailures(tx, ctx, options.ledger, failures, recordOptions, links);
+    await links.flush(tx, now);
     addCount(counts, 'failed', failures.length);
     if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
-    await options.ledger.resolved(tx, done, 'done');
+    await options.ledger.resolved(
+      tx,
+      written.map((w) => w.item),
+      'done',
+    );
     await tx.runs.addCounts(options.runId, counts);
   });
   reportCounts(core.metrics, ctx.flow.name, counts);
@@ -131,6 +134,7 @@ async function recordRest(
   let counts: Partial<RunCounts> = {};
   await inTransaction(core, async (tx) => {
     counts = { read: readCount };
+    const links = new LinkBatch(ctx.linkGroup);
     addCount(counts, 'unchanged', plan.superseded);
     const failures: Failure[] = plan.unidentified.map((u) => ({
       key: UNIDENTIFIED_KEY,
@@ -159,7 +163,7 @@ async function recordRest(
         case 'stale':
           // a newer version is already synced: keep its read state; the record still exists (mirror mode)
           if (options.markSeen) {
-            await tx.links.save(
+            links.saveIfChanged(
               {
                 linkGroup: ctx.linkGroup,
                 entity: ctx.entity,
@@ -167,15 +171,15 @@ async function recordRest(
                 externalId: item.key,
                 lastSeenRunId: options.runId,
               },
-              now,
+              item.sourceLink,
             );
           }
           break;
         case 'echo':
           // the hub's own write read back: remember the read, keep the content time of what was written
-          await tx.links.save(readState(ctx, item, recordOptions, false), now);
+          links.saveIfChanged(readState(ctx, item, recordOptions, false), item.sourceLink);
           if (item.targetLink !== undefined && decision.hash !== undefined) {
-            await tx.links.save(
+            links.saveIfChanged(
               {
                 linkGroup: ctx.linkGroup,
                 entity: item.targetLink.entity,
@@ -184,17 +188,19 @@ async function recordRest(
                 lastWrittenHash: decision.hash,
                 lastWrittenFields: decision.writtenFields,
               },
-              now,
+              item.targetLink,
             );
           }
           break;
         default:
-          await tx.links.save(readState(ctx, item, recordOptions), now);
+          // unchanged, conflict, suppressed: a record read again as it was costs no write at all
+          links.saveIfChanged(readState(ctx, item, recordOptions), item.sourceLink);
       }
       addCount(counts, 'unchanged');
       (decision.kind === 'suppressed' ? suppressed : done).push(item);
     }
-    await recordFailures(tx, ctx, options.ledger, failures, recordOptions);
+    await recordFailures(tx, ctx, options.ledger, failures, recordOptions, links);
+    await links.flush(tx, now);
     addCount(counts, 'failed', failures.length);
     if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
     await options.ledger.resolved(tx, done, 'done');

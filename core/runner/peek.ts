@@ -64,9 +64,7 @@ export async function refreshOppositeSide(core: RunnerCore, ctx: FlowContext, si
         }
         if (updates.length > 0) {
           const now = core.now();
-          await inTransaction(core, async (tx) => {
-            for (const update of updates) await tx.links.save(update, now);
-          });
+          await inTransaction(core, (tx) => tx.links.saveMany(updates, now));
         }
         return 'continue';
       },

@@ -1,4 +1,5 @@
 import type { MapResult } from '../mapping';
+import { isSkipMarker } from '../mapping/stdlib/skip';
 import { isHubError } from '../sdk/errors';
 import type { RecordLink } from '../store/repos';
 import { isEcho, isStale, restrictToOwned, targetIsNewer } from './conflict';
@@ -41,6 +42,8 @@ export type Decision =
   | { kind: 'stale'; reason: string }
   | { kind: 'conflict'; reason: string }
   | { kind: 'suppressed'; reason: string }
+  /** The mapping returned nothing: this record is not for this target (e.g. no marketing consent). */
+  | { kind: 'filtered'; reason: string }
   | { kind: 'invalid'; failureKind: string; reason: string; field?: string; payload?: unknown };
 
 export interface PlannedItem {
@@ -143,6 +146,7 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
     if (mapped.error.field !== undefined) invalid.field = mapped.error.field;
     return invalid;
   }
+  if (isSkipMarker(mapped.value)) return { kind: 'filtered', reason: mapped.value.$skip };
   if (payload === undefined || hash === undefined) {
     return {
       kind: 'invalid',

@@ -1,8 +1,9 @@
 import type { Json } from '../sdk/contracts';
 import { ID_PREFIX, newId } from '../store/ids';
-import type { LinkUpsert, NewRunFailure, RunCounts } from '../store/repos';
+import type { LinkUpsert, NewRunFailure, RecordLink, RunCounts } from '../store/repos';
 import type { FlowContext } from './context';
 import type { TxRepos } from './core';
+import type { LinkBatch } from './link-batch';
 import type { PageItem } from './plan';
 import type { ItemResult } from './writer';
 
@@ -83,38 +84,55 @@ export interface Written {
   writtenFields: string[];
 }
 
-/** Links a written record to its target record: both ids, the hash of what was written, the content time. */
+/**
+ * Links written records to their target records: both ids, the hash of what was written, the content time.
+ * Records whose link has no entity yet look the target's link up (one query for the batch); the batch's own
+ * pending links come first, so two records written to one target record join one entity, as they would one by one.
+ */
 export async function recordWritten(
   tx: TxRepos,
   ctx: FlowContext,
-  written: Written,
+  written: readonly Written[],
   options: RecordOptions,
+  links: LinkBatch,
 ): Promise<void> {
-  const { item, result } = written;
-  const source = readState(ctx, item, options);
-  if (result.targetId === undefined) {
-    await tx.links.save(source, options.now);
-    return;
-  }
-  const targetRef = { connectionId: ctx.target.connectionId, externalId: result.targetId };
-  let entityId = item.sourceLink?.entityId ?? item.targetLink?.entityId;
-  if (entityId === undefined) entityId = (await tx.links.find(ctx.linkGroup, targetRef))?.entityId;
-  entityId ??= newId(ID_PREFIX.entity, options.now);
-  await tx.links.save({ ...source, entityId }, options.now);
-  const target: LinkUpsert = {
-    linkGroup: ctx.linkGroup,
-    entity: ctx.entity,
-    ...targetRef,
-    entityId,
-    lastWrittenHash: written.hash,
-    lastWrittenFields: written.writtenFields,
-    deletedAt: null,
-  };
-  if (item.modifiedAt !== undefined) target.sourceModifiedAt = item.modifiedAt;
-  await tx.links.save(target, options.now);
-  // the target record was replaced (the vendor answered with another id): the old link is no longer its peer
-  if (item.targetLink !== undefined && item.targetLink.externalId !== result.targetId) {
-    await tx.links.delete(ctx.linkGroup, item.targetLink);
+  const lookup = written.flatMap((w) =>
+    w.result.targetId !== undefined && w.item.sourceLink === undefined && w.item.targetLink === undefined
+      ? [w.result.targetId]
+      : [],
+  );
+  const stored =
+    lookup.length === 0
+      ? new Map<string, RecordLink>()
+      : await tx.links.findMany(ctx.linkGroup, ctx.target.connectionId, lookup);
+  for (const { item, result, hash, writtenFields } of written) {
+    const source = readState(ctx, item, options);
+    if (result.targetId === undefined) {
+      links.saveIfChanged(source, item.sourceLink);
+      continue;
+    }
+    const targetRef = { connectionId: ctx.target.connectionId, externalId: result.targetId };
+    let entityId = item.sourceLink?.entityId ?? item.targetLink?.entityId;
+    if (entityId === undefined) {
+      const pending = links.pendingEntityId(targetRef);
+      entityId = pending === null ? undefined : (pending ?? stored.get(result.targetId)?.entityId);
+    }
+    entityId ??= newId(ID_PREFIX.entity, options.now);
+    links.saveIfChanged({ ...source, entityId }, item.sourceLink);
+    const target: LinkUpsert = {
+      linkGroup: ctx.linkGroup,
+      entity: ctx.entity,
+      ...targetRef,
+      entityId,
+      lastWrittenHash: hash,
+      lastWrittenFields: writtenFields,
+      deletedAt: null,
+    };
+    if (item.modifiedAt !== undefined) target.sourceModifiedAt = item.modifiedAt;
+    const sameTarget = item.targetLink !== undefined && item.targetLink.externalId === result.targetId;
+    links.saveIfChanged(target, sameTarget ? item.targetLink : undefined);
+    // the target record was replaced (the vendor answered with another id): the old link is no longer its peer
+    if (item.targetLink !== undefined && !sameTarget) links.delete(item.targetLink);
   }
 }
 
@@ -133,9 +151,11 @@ export async function recordFailures(
   ledger: Ledger,
   failures: Failure[],
   options: RecordOptions,
+  links: LinkBatch,
 ): Promise<void> {
   if (failures.length === 0) return;
-  for (const f of failures) if (f.item !== undefined) await tx.links.save(readState(ctx, f.item, options), options.now);
+  for (const f of failures)
+    if (f.item !== undefined) links.saveIfChanged(readState(ctx, f.item, options), f.item.sourceLink);
   await ledger.failed(tx, failures, ctx, options.runId);
   await tx.runs.recordFailures(options.runId, failureRows(failures), options.now);
 }

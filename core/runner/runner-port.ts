@@ -11,7 +11,15 @@ export const RUN_QUEUE = 'runs';
 export interface DryRunRecord {
   sourceKey: string;
   decision:
-    'create' | 'update' | 'unchanged' | 'skip-echo' | 'skip-conflict' | 'skip-suppressed' | 'delete' | 'invalid';
+    | 'create'
+    | 'update'
+    | 'unchanged'
+    | 'skip-echo'
+    | 'skip-conflict'
+    | 'skip-suppressed'
+    | 'skip-filtered'
+    | 'delete'
+    | 'invalid';
   /** The mapped payload that would be written (absent when unchanged or invalid). */
   payload?: Record<string, unknown>;
   reason?: string;

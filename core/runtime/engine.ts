@@ -1,7 +1,7 @@
 import { createScheduler, type FlowService, type Scheduler } from '../flows';
 import type { HubLogger } from '../logging/logger';
 import { createHubMetrics, type HubMetrics } from '../observability';
-import { createQueue, type JobQueue } from '../queue';
+import { createQueue, DEFAULT_QUEUE_PREFIX, type JobQueue } from '../queue';
 import { createFlowRunner } from '../runner';
 import { createBudget } from '../runner/budget';
 import type { ConnectionBudget } from '../runner/budget-port';
@@ -36,8 +36,19 @@ export interface Engine {
 
 export async function openEngine(hub: Hub, options: OpenEngineOptions = {}): Promise<Engine> {
   const logger = options.logger ?? hub.logger;
-  const queue = createQueue({ redisUrl: hub.config.redisUrl }, { store: hub.store, logger });
-  const budget = createBudget({ redisUrl: hub.config.redisUrl }, { logger });
+  // HUB_QUEUE_LOCK_MS: how soon a killed worker's run is taken up again (lower) vs how long an event loop may stall
+  // before a live worker loses its job (higher). HUB_QUEUE_PREFIX: every Redis key of this hub, budgets included.
+  const { queueLockMs: lockMs, queuePrefix: prefix = DEFAULT_QUEUE_PREFIX } = hub.config;
+  const queue = createQueue(
+    { redisUrl: hub.config.redisUrl },
+    {
+      store: hub.store,
+      logger,
+      embedded: lockMs === undefined ? {} : { lockMs },
+      bullmq: { prefix, ...(lockMs === undefined ? {} : { lockMs }) },
+    },
+  );
+  const budget = createBudget({ redisUrl: hub.config.redisUrl }, { logger, prefix: `${prefix}:budget` });
   const metrics =
     options.metrics ??
     createHubMetrics({

@@ -5,14 +5,16 @@ import { connectionServiceFor, type ConnectionService } from '../../connections'
 import { openHub } from '../../runtime/hub';
 import { readSettings } from '../settings-input';
 import { json, table, type Output } from '../output';
+import type { Hub } from '../../runtime/hub';
+import { sandboxConnectionIds } from '../../sandbox/workspace';
 
-async function withService<T>(fn: (service: ConnectionService) => Promise<T>): Promise<T> {
+async function withService<T>(fn: (service: ConnectionService, hub: Hub) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const hub = await openHub(config, {
     logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }),
   });
   try {
-    return await fn(connectionServiceFor(hub));
+    return await fn(connectionServiceFor(hub), hub);
   } finally {
     await hub.close();
   }
@@ -51,8 +53,9 @@ export function registerConnections(program: Command, output: Output): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ hub connections list --json')
     .action(async (opts: { json?: boolean }) =>
-      withService(async (service) => {
-        const list = await service.list();
+      withService(async (service, hub) => {
+        const sandboxes = await sandboxConnectionIds(hub);
+        const list = (await service.list()).map((c) => ({ ...c, sandbox: sandboxes.has(c.id) }));
         if (opts.json) output.out(json(list));
         else
           output.out(
@@ -60,9 +63,10 @@ export function registerConnections(program: Command, output: Output): void {
               list.map((c) => ({
                 ...c,
                 connector: c.connectorId,
+                kind: c.sandbox ? 'sandbox' : 'real',
                 checked: c.lastCheckedAt ? new Date(c.lastCheckedAt).toISOString() : '',
               })),
-              ['id', 'name', 'connector', 'status', 'checked'],
+              ['id', 'name', 'connector', 'kind', 'status', 'checked'],
             ),
           );
       }),

@@ -6,6 +6,7 @@ import { buildHttpApp } from '../../runtime/http-app';
 import { loadConfig } from '../../config';
 import { openEngine, type Engine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
+import { startSandboxWorkspace, workspaceNotice, type SandboxWorkspace } from '../../sandbox/workspace';
 import { HUB_VERSION } from '../../version';
 import type { Output } from '../output';
 
@@ -45,7 +46,10 @@ export function registerServe(program: Command, output: Output): void {
       let engine: Engine | undefined;
       let server: Server | undefined;
       let initialToken: CreatedToken | undefined;
+      let workspace: SandboxWorkspace | undefined;
       try {
+        // first start (empty store) creates the sandbox workspace; later starts restart it when it exists
+        if (config.sandbox) workspace = await startSandboxWorkspace(hub);
         const opened = await openEngine(hub, { scheduler: opts.worker });
         engine = opened;
         if (opts.worker) await opened.runner.startWorker();
@@ -57,6 +61,7 @@ export function registerServe(program: Command, output: Output): void {
       } catch (error) {
         server?.close();
         await engine?.close();
+        await workspace?.close();
         await hub.close();
         throw error;
       }
@@ -74,7 +79,10 @@ export function registerServe(program: Command, output: Output): void {
       );
       const listening = `Connector Hub ${HUB_VERSION} listening on http://${config.host}:${port} (store: ${hub.store.engine}); API at ${API_BASE}, reference at ${API_BASE}/reference`;
       // one write: the token notice (first start only) comes with the address, never through the logger
-      output.out(initialToken === undefined ? listening : `${listening}\n${initialTokenNotice(initialToken)}`);
+      const notices = [listening];
+      if (initialToken !== undefined) notices.push(initialTokenNotice(initialToken));
+      if (workspace !== undefined) notices.push(workspaceNotice(workspace));
+      output.out(notices.join('\n'));
 
       let stopping = false;
       const stop = (signal: string) => {
@@ -89,6 +97,7 @@ export function registerServe(program: Command, output: Output): void {
       await once(running.server, 'close');
       try {
         await running.engine.close();
+        await workspace?.close();
       } finally {
         await hub.close();
         hub.logger.info('stopped');

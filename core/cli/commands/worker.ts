@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
+import { DEFAULT_QUEUE_LOCK_MS, DEFAULT_QUEUE_PREFIX } from '../../queue';
 import { openEngine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
 import { ConfigError } from '../../sdk/errors';
@@ -29,7 +30,17 @@ export function registerWorker(program: Command, output: Output): void {
     .option('--no-scheduler', 'do not start scheduled runs from this process')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ HUB_REDIS_URL=redis://localhost:6379 HUB_DATABASE_URL=postgres://hub:hub@localhost/hub hub worker --concurrency 4\n  $ hub worker --no-scheduler',
+      [
+        '',
+        'Queue settings (environment, shared with `hub serve`):',
+        "  HUB_QUEUE_LOCK_MS  how long a run stays locked to its worker without a heartbeat (default 30000): a killed worker's run is taken up by another one after at most this",
+        '  HUB_QUEUE_PREFIX   prefix of the Redis keys (queue and rate budgets), so two hubs can share one Redis (default hub)',
+        '',
+        'Examples:',
+        '  $ HUB_REDIS_URL=redis://localhost:6379 HUB_DATABASE_URL=postgres://hub:hub@localhost/hub hub worker --concurrency 4',
+        '  $ HUB_QUEUE_LOCK_MS=10000 HUB_QUEUE_PREFIX=hub-staging hub worker',
+        '  $ hub worker --no-scheduler',
+      ].join('\n'),
     )
     .action(async (opts: { concurrency: string; scheduler: boolean }) => {
       const concurrency = Number(opts.concurrency);
@@ -42,7 +53,16 @@ export function registerWorker(program: Command, output: Output): void {
         try {
           await engine.runner.startWorker({ concurrency });
           engine.scheduler?.start();
-          hub.logger.info({ queue: engine.queue.driver, concurrency, scheduler: opts.scheduler }, 'worker started');
+          hub.logger.info(
+            {
+              queue: engine.queue.driver,
+              concurrency,
+              scheduler: opts.scheduler,
+              lockMs: config.queueLockMs ?? DEFAULT_QUEUE_LOCK_MS,
+              ...(engine.queue.driver === 'bullmq' ? { prefix: config.queuePrefix ?? DEFAULT_QUEUE_PREFIX } : {}),
+            },
+            'worker started',
+          );
           output.out(
             `worker started (queue: ${engine.queue.driver}, concurrency ${concurrency}, scheduler ${opts.scheduler ? 'on' : 'off'}); stop with Ctrl-C or SIGTERM`,
           );

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0003 from './0003_runner';
+import * as m0004 from './0004_link_peers_index';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -10,6 +11,7 @@ import * as m0003 from './0003_runner';
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0003_runner': m0003,
+  '0004_link_peers_index': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -26,6 +26,17 @@ export class CheckpointsRepo {
     return row === undefined ? undefined : fromJson<Json>(row.value_json);
   }
 
+  /** The checkpoint with the time it was saved (a flow's look-back window counts back from it). */
+  async getStored(flowId: string, stream: string): Promise<StoredCheckpoint | undefined> {
+    const row = await this.db
+      .selectFrom('checkpoints')
+      .select(['value_json', 'updated_at'])
+      .where('flow_id', '=', flowId)
+      .where('stream', '=', stream)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { stream, value: fromJson<Json>(row.value_json), updatedAt: row.updated_at };
+  }
+
   async set(flowId: string, stream: string, value: Json, now: number = Date.now()): Promise<void> {
     const value_json = toJson(value);
     await this.db

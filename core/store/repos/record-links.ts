@@ -1,121 +1,38 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
-import { fromJsonOrUndefined, toJsonOrNull } from '../json';
-import type { Database, RecordLinksTable } from '../schema';
+import type { Database } from '../schema';
+import {
+  UPSERT_COLUMNS,
+  changesOf,
+  fieldsSet,
+  linkKey,
+  mergeUpserts,
+  newRow,
+  toLink,
+  type LinkedPair,
+  type LinkUpsert,
+  type RecordLink,
+  type RecordRef,
+} from './record-links-rows';
+
+export type { LinkedPair, LinkUpsert, RecordLink, RecordRef } from './record-links-rows';
+export { changesLink, linkKey, mergeUpserts } from './record-links-rows';
+
+/** Ids per `in (…)` list. */
+const CHUNK = 500;
+/**
+ * Rows per multi-row upsert: 500 × 15 columns = 7,500 bound parameters, well under SQLite's 32,766 and
+ * PostgreSQL's 65,535, and few distinct statement texts for the SQLite statement cache.
+ */
+export const UPSERT_ROWS_PER_STATEMENT = 500;
+
+type ConflictEb = ExpressionBuilder<Database & { excluded: Database['record_links'] }, 'record_links' | 'excluded'>;
 
 /**
  * Record links: which record in which connection is the same logical record (entity) within a link group, and
  * what the hub last wrote to / read from it. One row per (link group, connection, external id); rows sharing an
  * `entityId` are peers.
  */
-export interface RecordLink {
-  id: string;
-  linkGroup: string;
-  entityId: string;
-  entity: string;
-  connectionId: string;
-  externalId: string;
-  lastWrittenHash?: string;
-  lastReadHash?: string;
-  sourceModifiedAt?: number;
-  deletedAt?: number;
-  /** Fields of the payload last written into the record (with `lastWrittenHash`: echo detection). */
-  lastWrittenFields?: string[];
-  /** Hash of each field of the record as last read. */
-  lastReadFields?: Record<string, string>;
-  /** The run that last read the record (mirror mode). */
-  lastSeenRunId?: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** A source link and its peer in another connection (mirror mode: what to delete there). */
-export interface LinkedPair {
-  source: RecordLink;
-  peer: RecordLink;
-}
-
-export interface RecordRef {
-  connectionId: string;
-  externalId: string;
-}
-
-/** Fields to set on a link; undefined keeps the stored value, null clears it. */
-export interface LinkUpsert extends RecordRef {
-  linkGroup: string;
-  entity: string;
-  /** Joins the link to an entity; a new link without one gets a new entity id. */
-  entityId?: string;
-  lastWrittenHash?: string | null;
-  lastReadHash?: string | null;
-  sourceModifiedAt?: number | null;
-  deletedAt?: number | null;
-  lastWrittenFields?: string[] | null;
-  lastReadFields?: Record<string, string> | null;
-  lastSeenRunId?: string | null;
-}
-
-type Row = Selectable<RecordLinksTable>;
-
-function toLink(row: Row): RecordLink {
-  const link: RecordLink = {
-    id: row.id,
-    linkGroup: row.link_group,
-    entityId: row.entity_id,
-    entity: row.entity,
-    connectionId: row.connection_id,
-    externalId: row.external_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.last_written_hash !== null) link.lastWrittenHash = row.last_written_hash;
-  if (row.last_read_hash !== null) link.lastReadHash = row.last_read_hash;
-  if (row.source_modified_at !== null) link.sourceModifiedAt = row.source_modified_at;
-  if (row.deleted_at !== null) link.deletedAt = row.deleted_at;
-  const writtenFields = fromJsonOrUndefined<string[]>(row.last_written_fields);
-  if (writtenFields !== undefined) link.lastWrittenFields = writtenFields;
-  const readFields = fromJsonOrUndefined<Record<string, string>>(row.last_read_fields);
-  if (readFields !== undefined) link.lastReadFields = readFields;
-  if (row.last_seen_run !== null) link.lastSeenRunId = row.last_seen_run;
-  return link;
-}
-
-/** The columns an upsert sets: every field that is not undefined (null clears). */
-function changesOf(input: LinkUpsert, now: number): Partial<Row> {
-  const changes: Partial<Row> = { updated_at: now };
-  if (input.entityId !== undefined) changes.entity_id = input.entityId;
-  if (input.lastWrittenHash !== undefined) changes.last_written_hash = input.lastWrittenHash;
-  if (input.lastReadHash !== undefined) changes.last_read_hash = input.lastReadHash;
-  if (input.sourceModifiedAt !== undefined) changes.source_modified_at = input.sourceModifiedAt;
-  if (input.deletedAt !== undefined) changes.deleted_at = input.deletedAt;
-  if (input.lastWrittenFields !== undefined) changes.last_written_fields = toJsonOrNull(input.lastWrittenFields);
-  if (input.lastReadFields !== undefined) changes.last_read_fields = toJsonOrNull(input.lastReadFields);
-  if (input.lastSeenRunId !== undefined) changes.last_seen_run = input.lastSeenRunId;
-  return changes;
-}
-
-function newRow(input: LinkUpsert, now: number): Row {
-  return {
-    id: newId(ID_PREFIX.recordLink, now),
-    link_group: input.linkGroup,
-    entity_id: input.entityId ?? newId(ID_PREFIX.entity, now),
-    entity: input.entity,
-    connection_id: input.connectionId,
-    external_id: input.externalId,
-    last_written_hash: input.lastWrittenHash ?? null,
-    last_read_hash: input.lastReadHash ?? null,
-    source_modified_at: input.sourceModifiedAt ?? null,
-    deleted_at: input.deletedAt ?? null,
-    created_at: now,
-    updated_at: now,
-    last_written_fields: toJsonOrNull(input.lastWrittenFields),
-    last_read_fields: toJsonOrNull(input.lastReadFields),
-    last_seen_run: input.lastSeenRunId ?? null,
-  };
-}
-
-const CHUNK = 500;
-
 export class RecordLinksRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -183,6 +100,69 @@ export class RecordLinksRepo {
       .values(newRow(input, now))
       .onConflict((oc) => oc.columns(['link_group', 'connection_id', 'external_id']).doUpdateSet(changesOf(input, now)))
       .execute();
+  }
+
+  /**
+   * Many upserts at once, with `save`'s meaning for each (undefined keeps the stored value, null clears it), as
+   * if saved one after the other: upserts of one link are merged first (a multi-row upsert may not touch a row
+   * twice). Then one INSERT … ON CONFLICT DO UPDATE per shape (the set of fields given) and chunk of rows.
+   */
+  async saveMany(inputs: readonly LinkUpsert[], now: number = Date.now()): Promise<void> {
+    const merged = new Map<string, LinkUpsert>();
+    for (const input of inputs) {
+      const key = linkKey(input.linkGroup, input);
+      const earlier = merged.get(key);
+      merged.set(key, earlier === undefined ? input : mergeUpserts(earlier, input));
+    }
+    const byShape = new Map<string, { fields: (keyof typeof UPSERT_COLUMNS)[]; inputs: LinkUpsert[] }>();
+    for (const input of merged.values()) {
+      const fields = fieldsSet(input);
+      const shape = fields.join(',');
+      const group = byShape.get(shape);
+      if (group === undefined) byShape.set(shape, { fields, inputs: [input] });
+      else group.inputs.push(input);
+    }
+    for (const { fields, inputs: group } of byShape.values()) {
+      const columns = fields.map((field) => UPSERT_COLUMNS[field]);
+      for (let i = 0; i < group.length; i += UPSERT_ROWS_PER_STATEMENT) {
+        const rows = group.slice(i, i + UPSERT_ROWS_PER_STATEMENT).map((input) => newRow(input, now));
+        await this.db
+          .insertInto('record_links')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['link_group', 'connection_id', 'external_id']).doUpdateSet((eb: ConflictEb) => {
+              const set: Record<string, unknown> = { updated_at: eb.ref('excluded.updated_at') };
+              for (const column of columns) set[column] = eb.ref(`excluded.${column}`);
+              return set;
+            }),
+          )
+          .execute();
+      }
+    }
+  }
+
+  /** Removes the links of many records (of any connections) in one statement per connection and chunk. */
+  async deleteMany(linkGroup: string, refs: readonly RecordRef[]): Promise<number> {
+    const byConnection = new Map<string, Set<string>>();
+    for (const ref of refs) {
+      const ids = byConnection.get(ref.connectionId) ?? new Set<string>();
+      ids.add(ref.externalId);
+      byConnection.set(ref.connectionId, ids);
+    }
+    let deleted = 0;
+    for (const [connectionId, ids] of byConnection) {
+      const all = [...ids];
+      for (let i = 0; i < all.length; i += CHUNK) {
+        const result = await this.db
+          .deleteFrom('record_links')
+          .where('link_group', '=', linkGroup)
+          .where('connection_id', '=', connectionId)
+          .where('external_id', 'in', all.slice(i, i + CHUNK))
+          .executeTakeFirst();
+        deleted += Number(result.numDeletedRows);
+      }
+    }
+    return deleted;
   }
 
   /** The links in `connectionId` of many entities at once, by entity id (deleted links left out). */

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
-    expect(config.sandbox).toBe(false);
+    expect(config.sandbox).toBe(true);
     expect(config.plugins).toEqual([]);
     expect(config.logLevel).toBe('info');
     expect(path.basename(config.mappingsDir)).toBe('mappings');

@@ -40,7 +40,13 @@ describe.each(engines)('openStore (%s)', (engine) => {
   });
 
   it('creates every table', async () => {
+    // PostgreSQL introspection lists every schema of the database, other tests' (and benches') included
+    const schema =
+      engine === 'postgres'
+        ? (await sql<{ s: string }>`select current_schema() as s`.execute(t.store.db)).rows[0].s
+        : undefined;
     const tables = (await t.store.db.introspection.getTables())
+      .filter((x) => schema === undefined || x.schema === schema)
       .map((x) => x.name)
       .filter((n) => !n.startsWith('kysely_'));
     expect(tables.sort()).toEqual(TABLES);
@@ -53,7 +59,7 @@ describe.each(engines)('openStore (%s)', (engine) => {
         .selectFrom(sql<{ name: string }>`kysely_migration`.as('m'))
         .select('m.name')
         .execute();
-      expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0003_runner']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0003_runner', '0004_link_peers_index']);
     } finally {
       await again.close();
     }

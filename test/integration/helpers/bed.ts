@@ -3,13 +3,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import fileConnector from '../../../connectors/file';
 import { loadConfig } from '../../../core/config';
 import { createLogger } from '../../../core/logging/logger';
-import { toBullJobId } from '../../../core/queue/bullmq';
-import { runJobId } from '../../../core/runner';
 import { RUN_QUEUE } from '../../../core/runner/runner-port';
 import { openEngine, type Engine } from '../../../core/runtime/engine';
 import { openHub, type Hub } from '../../../core/runtime/hub';
@@ -32,8 +29,18 @@ export type Driver = 'embedded' | 'bullmq';
 
 export const SINK_PLUGIN = path.join(ROOT, 'test', 'fixtures', 'plugins', 'sink');
 const FLOW_NAME = 'ndjson-to-sink';
-/** Keys of the hub on its Redis database (the BullMQ queue and the connection budgets). */
-const HUB_REDIS_PREFIX = 'hub:';
+/**
+ * The hubs of these tests use their own Redis key prefix (HUB_QUEUE_PREFIX), so the keys they leave are told apart
+ * from a default hub's ('hub:…'); the BullMQ queue and the connection budgets both live under it.
+ */
+export const QUEUE_PREFIX = 'itest';
+const HUB_REDIS_PREFIX = `${QUEUE_PREFIX}:`;
+/**
+ * The queue lock (HUB_QUEUE_LOCK_MS) of every hub process of these tests: a SIGKILLed worker's run is taken up by
+ * another worker after at most this (BullMQ: plus up to two stalled checks at half of it), instead of the default
+ * 30 s. Long enough that a live worker on a busy 2-core machine never misses its lock renewal.
+ */
+export const QUEUE_LOCK_MS = 4000;
 const CLAIM_KEY = 'hubtest:integration:claim';
 
 export interface SourceRecord {
@@ -86,12 +93,8 @@ export interface Bed {
   waitForRun(runId: string, timeoutMs: number): Promise<Run>;
   /** Polls until the run has read at least `records` records. */
   waitForRead(runId: string, records: number, timeoutMs: number): Promise<Run>;
-  /**
-   * Makes the run job of a killed worker available again at once, as if its lock had expired: `hub worker` has no
-   * setting for the queue lock (30 s), and waiting for it after every kill would make the test minutes long.
-   * The recovery itself (another worker finding the job, resuming from the checkpoint) is the drivers' own.
-   */
-  expireLock(runId: string, pid: number): Promise<void>;
+  /** BullMQ: the keys of the bed's Redis database that match a SCAN pattern (none with the embedded queue). */
+  redisKeys(match: string): Promise<string[]>;
   deadLetters(): Promise<number>;
   diagnostics(runId?: string): Promise<string>;
   cleanup(): Promise<void>;
@@ -144,7 +147,7 @@ function writeSource(file: string, options: BedOptions): Source {
   return { expected: new Map([...latest].map(([id, r]) => [id, mapped(r)])), lines, changes };
 }
 
-/** A Redis database no other test uses (claimed with a key that expires), so BullMQ's 'hub' prefix is ours. */
+/** A Redis database no other test uses (claimed with a key that expires), so the hub's prefix there is ours. */
 async function claimRedisDatabase(): Promise<{ url: string; client: Redis; release(): Promise<void> }> {
   if (!redisUrl) throw new Error('HUB_TEST_REDIS_URL is not set');
   const token = randomBytes(8).toString('hex');
@@ -194,6 +197,8 @@ export async function createBed(options: BedOptions): Promise<Bed> {
       HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       HUB_PLUGINS: SINK_PLUGIN,
       HUB_LOG_LEVEL: 'info',
+      HUB_QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
+      HUB_QUEUE_PREFIX: QUEUE_PREFIX,
     };
     let database: TestDatabase | undefined;
     let redis: Awaited<ReturnType<typeof claimRedisDatabase>> | undefined;
@@ -292,22 +297,16 @@ export async function createBed(options: BedOptions): Promise<Bed> {
           await sleep(25);
         }
       },
-      async expireLock(runId, pid) {
-        if (options.driver === 'embedded') {
-          await sql`update jobs set locked_until = 0 where id = ${runJobId(runId)} and status = 'active' and locked_by like ${`%:${pid}:%`}`.execute(
-            hub.store.db,
-          );
-          return;
-        }
-        // BullMQ: the lock key gone and the job marked as a stalled candidate, as the lock's expiry and the
-        // previous stalled check would leave them; the next stalled check (a worker does one when it starts)
-        // puts the job back in the queue.
-        const client = (redis as { client: Redis }).client;
-        const job = `${HUB_REDIS_PREFIX}${RUN_QUEUE}`;
-        const id = toBullJobId(runJobId(runId));
-        if ((await client.lpos(`${job}:active`, id)) === null) return;
-        await client.del(`${job}:${id}:lock`, `${job}:stalled-check`);
-        await client.sadd(`${job}:stalled`, id);
+      async redisKeys(match) {
+        if (redis === undefined) return [];
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, found] = await redis.client.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+          keys.push(...found);
+          cursor = next;
+        } while (cursor !== '0');
+        return keys;
       },
       async deadLetters() {
         const row = await hub.store.db

@@ -1,0 +1,102 @@
+/**
+ * End-to-end sync figures: `npx tsx bench/sync.ts` (BENCH_SYNC_N contacts, default 100,000).
+ *
+ * HubSpot sandbox → Mailchimp sandbox through the shipped template `hubspot-mailchimp-contacts` (flow
+ * hubspot-contacts-to-mailchimp), on the embedded defaults (in-process queue, SQLite in a temporary folder), with
+ * both sandboxes enforcing the vendors' documented limits: HubSpot 190 requests per rolling 10 s (professional
+ * tier) and 100 records per list page, Mailchimp 500 members per batch and 10 simultaneous connections.
+ *
+ * Prints the duration, the requests each side received, and the ratio to the theoretical minimum the limits
+ * allow: reading N contacts takes ceil(N / 100) list requests, and a rolling window of 190 per 10 s lets the first
+ * 190 go at once and each further 190 one window later, so the floor is floor((requests - 1) / 190) × 10 s (the
+ * Mailchimp side has no rate, only a connection cap, so it adds no floor of its own). Then a rerun over unchanged
+ * data (its writes must be 0). Asserts nothing; the figures go in the notes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSandbox as startHubSpot } from '../connectors/hubspot/sandbox';
+import { startSandbox as startMailchimp } from '../connectors/mailchimp/sandbox';
+import { loadConfig } from '../core/config';
+import { connectionServiceFor } from '../core/connections';
+import { createLogger } from '../core/logging/logger';
+import { openEngine } from '../core/runtime/engine';
+import { flowServiceFor } from '../core/runtime/flow-service';
+import { openHub } from '../core/runtime/hub';
+import { runToEnd } from '../core/sandbox/demo';
+
+const N = Number(process.env.BENCH_SYNC_N ?? 100_000);
+const LIST_PAGE = 100;
+const BURST = 190;
+const WINDOW_MS = 10_000;
+const FLOW = 'hubspot-contacts-to-mailchimp';
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-sync-'));
+  const hubspot = await startHubSpot({ tier: 'professional' });
+  const mailchimp = await startMailchimp({});
+  // contacts last changed an hour ago: outside the incremental look-back, so the rerun reads only real changes
+  const created = hubspot.addContacts(N, { modifiedAt: Date.now() - 3_600_000, prefix: 'bench.' });
+  for (const [i, contact] of created.entries()) {
+    contact.properties.marketing_consent = 'true';
+    contact.properties.firstname = `first${i}`;
+    contact.properties.lastname = `last${i}`;
+    contact.properties.city = i % 2 === 0 ? 'СПб' : 'Москва';
+  }
+  const config = loadConfig({ HUB_DATA_DIR: dir, HUB_SANDBOX: 'off', HUB_LOG_LEVEL: 'error' });
+  const hub = await openHub(config, { logger: createLogger({ level: 'error' }) });
+  const engine = await openEngine(hub, { scheduler: false });
+  try {
+    await engine.runner.startWorker();
+    const connections = connectionServiceFor(hub);
+    await connections.create({ name: 'crm', connectorId: 'hubspot', settings: hubspot.settings });
+    await connections.create({ name: 'email', connectorId: 'mailchimp', settings: mailchimp.settings });
+    await flowServiceFor(hub).enableTemplate('hubspot-mailchimp-contacts', {
+      connections: { hubspot: 'crm', mailchimp: 'email' },
+    });
+    console.log(`bench/sync: ${N.toLocaleString('en')} contacts, HubSpot sandbox → Mailchimp sandbox (limits on)`);
+    const startedAt = Date.now();
+    const run = await runToEnd(hub, engine, FLOW);
+    const elapsed = Date.now() - startedAt;
+    const hubspotRequests = hubspot.server.log.length;
+    const hubspot429 = hubspot.server.count({ status: 429 });
+    const mailchimpRequests = mailchimp.server.log.length;
+    const mailchimp429 = mailchimp.server.count({ status: 429 });
+    const minRequests = Math.ceil(N / LIST_PAGE);
+    const floorMs = Math.floor((minRequests - 1) / BURST) * WINDOW_MS;
+    console.log(
+      `  run ${run.status}: read ${run.counts.read}, created ${run.counts.created}, failed ${run.counts.failed}`,
+    );
+    console.log(`  duration                 ${seconds(elapsed)} (${Math.round((N / elapsed) * 1000)} contacts/s)`);
+    console.log(
+      `  HubSpot requests         ${hubspotRequests} (minimum ${minRequests} list pages; 429s: ${hubspot429})`,
+    );
+    console.log(
+      `  Mailchimp requests       ${mailchimpRequests} (minimum ${Math.ceil(N / 500)} batches of 500; 429s: ${mailchimp429}; peak connections ${mailchimp.peakConcurrency})`,
+    );
+    console.log(`  theoretical minimum      ${seconds(floorMs)} (floor((${minRequests} - 1) / ${BURST}) × 10 s)`);
+    console.log(`  ratio to the minimum     ${(elapsed / Math.max(1, floorMs)).toFixed(2)}×`);
+
+    const before = { hubspot: hubspot.server.log.length, mailchimp: mailchimp.server.log.length };
+    const rerunStarted = Date.now();
+    const rerun = await runToEnd(hub, engine, FLOW);
+    console.log(
+      `  rerun, nothing changed   ${seconds(Date.now() - rerunStarted)}: read ${rerun.counts.read}, writes ${rerun.counts.created + rerun.counts.updated}, requests HubSpot ${hubspot.server.log.length - before.hubspot}, Mailchimp ${mailchimp.server.log.length - before.mailchimp}`,
+    );
+    console.log(`  peak RSS                 ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  } finally {
+    await engine.close();
+    await hub.close();
+    await Promise.all([hubspot.close(), mailchimp.close()]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

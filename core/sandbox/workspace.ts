@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { connectionServiceFor } from '../connections';
+import { defaultConnectorsDir } from '../registry';
+import type { Hub } from '../runtime/hub';
+import type { ConnectorSandbox, SandboxOptions } from './types';
+
+/**
+ * The sandbox workspace: local stand-ins for HubSpot and Mailchimp seeded with messy contacts, and connections to
+ * them, so a hub works on first start with nothing configured. Which connections are sandbox ones is recorded in
+ * the store's meta table (`sandbox.workspace`); real connections sit beside them untouched.
+ *
+ * Sandboxes hold their data in memory. On every later start they are seeded again from the same seed, so the
+ * sync state of flows that touch a sandbox connection (their checkpoints and record links) is reset with them:
+ * otherwise the hub would remember writes the restarted sandbox no longer holds.
+ */
+
+export const WORKSPACE_META_KEY = 'sandbox.workspace';
+export const WORKSPACE_CONNECTORS = ['hubspot', 'mailchimp'] as const;
+export const WORKSPACE_TEMPLATE = 'hubspot-mailchimp-contacts';
+export const DEFAULT_SEED_CONTACTS = 1000;
+const SEED = 7;
+
+export interface WorkspaceEntry {
+  connector: string;
+  connectionId: string;
+  connectionName: string;
+  port: number;
+}
+
+export interface WorkspaceRecord {
+  createdAt: string;
+  seedContacts: number;
+  entries: WorkspaceEntry[];
+}
+
+export interface SandboxWorkspace {
+  record: WorkspaceRecord;
+  /** Running sandboxes by connector id. */
+  sandboxes: Map<string, ConnectorSandbox>;
+  /** True when this start created the workspace (the store was empty). */
+  created: boolean;
+  close(): Promise<void>;
+}
+
+type StartSandbox = (options: SandboxOptions) => Promise<ConnectorSandbox>;
+
+/** Loads `connectors/<id>/sandbox` by convention: every connector folder may ship one exporting startSandbox. */
+export function loadSandboxStarter(connectorId: string, connectorsDir = defaultConnectorsDir()): StartSandbox {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is found by convention at run time
+  const loaded = require(path.join(connectorsDir, connectorId, 'sandbox')) as { startSandbox?: unknown };
+  if (typeof loaded.startSandbox !== 'function')
+    throw new Error(`connectors/${connectorId}/sandbox does not export startSandbox(options)`);
+  return loaded.startSandbox as StartSandbox;
+}
+
+/** The hub is new: no connection and no flow yet. */
+export async function storeIsEmpty(hub: Hub): Promise<boolean> {
+  const [connections, flows] = await Promise.all([hub.repos.connections.list(), hub.repos.flows.list()]);
+  return connections.length === 0 && flows.length === 0;
+}
+
+export async function readWorkspace(hub: Hub): Promise<WorkspaceRecord | undefined> {
+  const raw = await hub.repos.meta.get(WORKSPACE_META_KEY);
+  return raw === undefined ? undefined : (JSON.parse(raw) as WorkspaceRecord);
+}
+
+/** Ids of the connections that talk to a sandbox (empty when there is no workspace). */
+export async function sandboxConnectionIds(hub: Hub): Promise<Set<string>> {
+  const record = await readWorkspace(hub);
+  return new Set(record?.entries.map((e) => e.connectionId) ?? []);
+}
+
+/** The CRM holds everyone; the e-mail tool already has a fifth of the same people (some unsubscribed). */
+function seedFor(connector: string, seedContacts: number): number {
+  return connector === 'hubspot' ? seedContacts : Math.round(seedContacts / 5);
+}
+
+async function startOne(connector: string, port: number, contacts: number): Promise<ConnectorSandbox> {
+  const start = loadSandboxStarter(connector);
+  const seedContacts = seedFor(connector, contacts);
+  try {
+    return await start({ port, seedContacts, seed: SEED });
+  } catch (error) {
+    // the port of the last start is taken: any free port will do, the connection is pointed at it
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return start({ port: 0, seedContacts, seed: SEED });
+    throw error;
+  }
+}
+
+/** Forgets what the hub synced with sandbox connections, so flows start over against the re-seeded sandboxes. */
+async function resetSyncState(hub: Hub, connectionIds: readonly string[]): Promise<void> {
+  if (connectionIds.length === 0) return;
+  const ids = [...connectionIds];
+  const flows = (await hub.repos.flows.list()).filter(
+    (f) => ids.includes(f.sourceConnectionId ?? '') || ids.includes(f.targetConnectionId ?? ''),
+  );
+  for (const flow of flows) await hub.repos.checkpoints.clear(flow.id);
+  await hub.store.db.deleteFrom('record_links').where('connection_id', 'in', ids).execute();
+}
+
+/**
+ * Starts the sandbox workspace: on an empty store creates it (sandboxes, seeded, and connections named
+ * `sandbox-<connector>`); when one exists, restarts its sandboxes and points the connections at them. Returns
+ * undefined when the hub has real connections but no workspace (nothing to start).
+ */
+export async function startSandboxWorkspace(
+  hub: Hub,
+  options: { seedContacts?: number } = {},
+): Promise<SandboxWorkspace | undefined> {
+  const existing = await readWorkspace(hub);
+  if (existing === undefined && !(await storeIsEmpty(hub))) return undefined;
+  const seedContacts = existing?.seedContacts ?? options.seedContacts ?? DEFAULT_SEED_CONTACTS;
+  const sandboxes = new Map<string, ConnectorSandbox>();
+  const close = async () => {
+    await Promise.all([...sandboxes.values()].map((s) => s.close()));
+  };
+  try {
+    const connections = connectionServiceFor(hub);
+    const entries: WorkspaceEntry[] = [];
+    for (const connector of WORKSPACE_CONNECTORS) {
+      const previous = existing?.entries.find((e) => e.connector === connector);
+      const sandbox = await startOne(connector, previous?.port ?? 0, seedContacts);
+      sandboxes.set(connector, sandbox);
+      const port = Number(new URL(sandbox.url).port);
+      const stored = previous && (await hub.repos.connections.get(previous.connectionId));
+      const connection = stored
+        ? await connections.update(stored.id, { settings: sandbox.settings }, { actor: 'system' })
+        : await connections.create(
+            { name: `sandbox-${connector}`, connectorId: connector, settings: sandbox.settings },
+            { actor: 'system' },
+          );
+      entries.push({ connector, connectionId: connection.id, connectionName: connection.name, port });
+    }
+    if (existing)
+      await resetSyncState(
+        hub,
+        existing.entries.map((e) => e.connectionId),
+      );
+    const record: WorkspaceRecord = {
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
+      seedContacts,
+      entries,
+    };
+    await hub.repos.meta.set(WORKSPACE_META_KEY, JSON.stringify(record));
+    return { record, sandboxes, created: existing === undefined, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** What `hub serve` prints about the workspace: what it is and how to enable the template against it. */
+export function workspaceNotice(workspace: SandboxWorkspace): string {
+  const lines = workspace.record.entries.map((e) => {
+    const sandbox = workspace.sandboxes.get(e.connector);
+    return `    ${e.connectionName.padEnd(18)} ${e.connector.padEnd(10)} ${sandbox?.url ?? ''}`;
+  });
+  const role = (connector: string) =>
+    workspace.record.entries.find((e) => e.connector === connector)?.connectionName ?? `sandbox-${connector}`;
+  return [
+    '',
+    workspace.created
+      ? `Sandbox workspace created: local stand-ins for HubSpot (${workspace.record.seedContacts} messy contacts) and Mailchimp (${seedFor('mailchimp', workspace.record.seedContacts)} of the same people already in the audience). HUB_SANDBOX=off turns this off.`
+      : `Sandbox workspace restarted and re-seeded with ${workspace.record.seedContacts} contacts (sandboxes keep data in memory; their sync state was reset).`,
+    'Sandbox connections (marked "sandbox" in `hub connections list`):',
+    ...lines,
+    '',
+    'Try the two-way contact sync against them:',
+    `    npx hub flows enable ${WORKSPACE_TEMPLATE} --connection hubspot=${role('hubspot')} --connection mailchimp=${role('mailchimp')}`,
+    '    npx hub flows run hubspot-contacts-to-mailchimp',
+    '    npx hub flows run mailchimp-members-to-hubspot',
+    'or run the whole tour in one go: npx hub demo',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,178 @@
+import type { Selectable } from 'kysely';
+import { ID_PREFIX, newId } from '../ids';
+import { fromJsonOrUndefined, toJsonOrNull } from '../json';
+import type { RecordLinksTable } from '../schema';
+
+/**
+ * Record links: which record in which connection is the same logical record (entity) within a link group, and
+ * what the hub last wrote to / read from it. One row per (link group, connection, external id); rows sharing an
+ * `entityId` are peers.
+ */
+export interface RecordLink {
+  id: string;
+  linkGroup: string;
+  entityId: string;
+  entity: string;
+  connectionId: string;
+  externalId: string;
+  lastWrittenHash?: string;
+  lastReadHash?: string;
+  sourceModifiedAt?: number;
+  deletedAt?: number;
+  /** Fields of the payload last written into the record (with `lastWrittenHash`: echo detection). */
+  lastWrittenFields?: string[];
+  /** Hash of each field of the record as last read. */
+  lastReadFields?: Record<string, string>;
+  /** The run that last read the record (mirror mode). */
+  lastSeenRunId?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A source link and its peer in another connection (mirror mode: what to delete there). */
+export interface LinkedPair {
+  source: RecordLink;
+  peer: RecordLink;
+}
+
+export interface RecordRef {
+  connectionId: string;
+  externalId: string;
+}
+
+/** Fields to set on a link; undefined keeps the stored value, null clears it. */
+export interface LinkUpsert extends RecordRef {
+  linkGroup: string;
+  entity: string;
+  /** Joins the link to an entity; a new link without one gets a new entity id. */
+  entityId?: string;
+  lastWrittenHash?: string | null;
+  lastReadHash?: string | null;
+  sourceModifiedAt?: number | null;
+  deletedAt?: number | null;
+  lastWrittenFields?: string[] | null;
+  lastReadFields?: Record<string, string> | null;
+  lastSeenRunId?: string | null;
+}
+
+export type LinkRow = Selectable<RecordLinksTable>;
+
+export function toLink(row: LinkRow): RecordLink {
+  const link: RecordLink = {
+    id: row.id,
+    linkGroup: row.link_group,
+    entityId: row.entity_id,
+    entity: row.entity,
+    connectionId: row.connection_id,
+    externalId: row.external_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.last_written_hash !== null) link.lastWrittenHash = row.last_written_hash;
+  if (row.last_read_hash !== null) link.lastReadHash = row.last_read_hash;
+  if (row.source_modified_at !== null) link.sourceModifiedAt = row.source_modified_at;
+  if (row.deleted_at !== null) link.deletedAt = row.deleted_at;
+  const writtenFields = fromJsonOrUndefined<string[]>(row.last_written_fields);
+  if (writtenFields !== undefined) link.lastWrittenFields = writtenFields;
+  const readFields = fromJsonOrUndefined<Record<string, string>>(row.last_read_fields);
+  if (readFields !== undefined) link.lastReadFields = readFields;
+  if (row.last_seen_run !== null) link.lastSeenRunId = row.last_seen_run;
+  return link;
+}
+
+/** The columns an upsert sets: every field that is not undefined (null clears). */
+export function changesOf(input: LinkUpsert, now: number): Partial<LinkRow> {
+  const changes: Partial<LinkRow> = { updated_at: now };
+  if (input.entityId !== undefined) changes.entity_id = input.entityId;
+  if (input.lastWrittenHash !== undefined) changes.last_written_hash = input.lastWrittenHash;
+  if (input.lastReadHash !== undefined) changes.last_read_hash = input.lastReadHash;
+  if (input.sourceModifiedAt !== undefined) changes.source_modified_at = input.sourceModifiedAt;
+  if (input.deletedAt !== undefined) changes.deleted_at = input.deletedAt;
+  if (input.lastWrittenFields !== undefined) changes.last_written_fields = toJsonOrNull(input.lastWrittenFields);
+  if (input.lastReadFields !== undefined) changes.last_read_fields = toJsonOrNull(input.lastReadFields);
+  if (input.lastSeenRunId !== undefined) changes.last_seen_run = input.lastSeenRunId;
+  return changes;
+}
+
+export function newRow(input: LinkUpsert, now: number): LinkRow {
+  return {
+    id: newId(ID_PREFIX.recordLink, now),
+    link_group: input.linkGroup,
+    entity_id: input.entityId ?? newId(ID_PREFIX.entity, now),
+    entity: input.entity,
+    connection_id: input.connectionId,
+    external_id: input.externalId,
+    last_written_hash: input.lastWrittenHash ?? null,
+    last_read_hash: input.lastReadHash ?? null,
+    source_modified_at: input.sourceModifiedAt ?? null,
+    deleted_at: input.deletedAt ?? null,
+    created_at: now,
+    updated_at: now,
+    last_written_fields: toJsonOrNull(input.lastWrittenFields),
+    last_read_fields: toJsonOrNull(input.lastReadFields),
+    last_seen_run: input.lastSeenRunId ?? null,
+  };
+}
+
+/** The optional fields of an upsert and the column each one sets. */
+export const UPSERT_COLUMNS = {
+  entityId: 'entity_id',
+  lastWrittenHash: 'last_written_hash',
+  lastReadHash: 'last_read_hash',
+  sourceModifiedAt: 'source_modified_at',
+  deletedAt: 'deleted_at',
+  lastWrittenFields: 'last_written_fields',
+  lastReadFields: 'last_read_fields',
+  lastSeenRunId: 'last_seen_run',
+} as const satisfies Partial<Record<keyof LinkUpsert, keyof LinkRow>>;
+
+export type UpsertField = keyof typeof UPSERT_COLUMNS;
+export const UPSERT_FIELDS = Object.keys(UPSERT_COLUMNS) as UpsertField[];
+
+/** The unique key of a link row. */
+export function linkKey(linkGroup: string, ref: RecordRef): string {
+  return `${linkGroup}\u0000${ref.connectionId}\u0000${ref.externalId}`;
+}
+
+/** The fields an upsert sets (not undefined), in UPSERT_FIELDS order: upserts of one shape share one statement. */
+export function fieldsSet(input: LinkUpsert): UpsertField[] {
+  return UPSERT_FIELDS.filter((field) => input[field] !== undefined);
+}
+
+/** Two upserts of one link as one: what `later` sets wins, what it leaves undefined keeps `earlier`'s value. */
+export function mergeUpserts(earlier: LinkUpsert, later: LinkUpsert): LinkUpsert {
+  const merged: LinkUpsert = { ...earlier };
+  for (const field of UPSERT_FIELDS) {
+    const value = later[field];
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[field] = value;
+  }
+  return merged;
+}
+
+function sameArray(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sameRecord(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** Whether saving `input` would change anything in `link` (its update time aside): unchanged reads skip the save. */
+export function changesLink(input: LinkUpsert, link: RecordLink): boolean {
+  const differs = (value: string | number | null | undefined, stored: string | number | undefined) =>
+    value !== undefined && (value ?? undefined) !== stored;
+  return (
+    differs(input.entityId, link.entityId) ||
+    differs(input.lastWrittenHash, link.lastWrittenHash) ||
+    differs(input.lastReadHash, link.lastReadHash) ||
+    differs(input.sourceModifiedAt, link.sourceModifiedAt) ||
+    differs(input.deletedAt, link.deletedAt) ||
+    differs(input.lastSeenRunId, link.lastSeenRunId) ||
+    (input.lastWrittenFields !== undefined &&
+      !sameArray(input.lastWrittenFields ?? undefined, link.lastWrittenFields)) ||
+    (input.lastReadFields !== undefined && !sameRecord(input.lastReadFields ?? undefined, link.lastReadFields))
+  );
+}

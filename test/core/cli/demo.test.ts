@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { CliBed } from './helpers';
+
+describe('hub demo', () => {
+  let bed: CliBed;
+  beforeEach(() => {
+    bed = new CliBed();
+  });
+  afterEach(() => bed.cleanup());
+
+  it('runs the whole tour non-interactively, exits 0 and leaves no workspace behind', async () => {
+    const before = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('connector-hub-demo-'));
+    const result = await bed.hub('demo', '--contacts', '200');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('HubSpot → Mailchimp, first sync');
+    expect(result.stdout).toMatch(/HubSpot → Mailchimp again, nothing changed\n\s+read \d+, created 0, updated 0/);
+    expect(result.stdout).toMatch(/moved to "Питер"/);
+    expect(result.stdout).toMatch(/in "Санкт-Петербург"/);
+    expect(result.stdout).toMatch(/as "unsubscribed"/);
+    const after = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('connector-hub-demo-'));
+    expect(after.sort()).toEqual(before.sort());
+    // the user's own store was not touched
+    expect(fs.existsSync(process.env.HUB_DATA_DIR!)).toBe(false);
+  }, 120_000);
+
+  it('refuses a nonsensical --contacts with a message naming the option', async () => {
+    const result = await bed.hub('demo', '--contacts', 'many');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('--contacts must be a whole number');
+  });
+});
