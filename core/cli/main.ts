@@ -12,6 +12,7 @@ import { registerDlq } from './commands/dlq';
 import { registerWorker } from './commands/worker';
 import { registerTokens } from './commands/tokens';
 import { registerDemo } from './commands/demo';
+import { registerPlugins } from './commands/plugins';
 import { HUB_VERSION } from '../version';
 
 /** Builds the `hub` command tree. Each group lives in its own file under commands/. */
@@ -37,6 +38,7 @@ export function buildProgram(output: Output = stdio): Command {
   registerWorker(program, output);
   registerTokens(program, output);
   registerDemo(program, output);
+  registerPlugins(program, output);
   return program;
 }
 

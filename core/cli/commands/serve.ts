@@ -6,6 +6,7 @@ import { buildHttpApp } from '../../runtime/http-app';
 import { loadConfig } from '../../config';
 import { openEngine, type Engine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
+import { loadedPluginNames, pluginSetOf, recordPluginSet } from '../../registry/plugin-set';
 import { startSandboxWorkspace, workspaceNotice, type SandboxWorkspace } from '../../sandbox/workspace';
 import { HUB_VERSION } from '../../version';
 import type { Output } from '../output';
@@ -48,6 +49,8 @@ export function registerServe(program: Command, output: Output): void {
       let initialToken: CreatedToken | undefined;
       let workspace: SandboxWorkspace | undefined;
       try {
+        // workers compare their own plugin set with this one and refuse to start when it differs
+        await recordPluginSet(hub.repos.meta, pluginSetOf(config.plugins, loadedPluginNames(hub.registry)));
         // first start (empty store) creates the sandbox workspace; later starts restart it when it exists
         if (config.sandbox) workspace = await startSandboxWorkspace(hub);
         const opened = await openEngine(hub, { scheduler: opts.worker });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config';
 import { DEFAULT_QUEUE_LOCK_MS, DEFAULT_QUEUE_PREFIX } from '../../queue';
 import { openEngine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
+import { assertSamePluginSet, loadedPluginNames, pluginSetOf } from '../../registry/plugin-set';
 import { ConfigError } from '../../sdk/errors';
 import type { Output } from '../output';
 
@@ -49,6 +50,10 @@ export function registerWorker(program: Command, output: Output): void {
       const config = loadConfig();
       const hub = await openHub(config);
       try {
+        // a worker without a plugin the server has (or with another version) would fail that plugin's runs
+        const ownPlugins = pluginSetOf(config.plugins, loadedPluginNames(hub.registry));
+        if (!(await assertSamePluginSet(hub.repos.meta, ownPlugins)))
+          hub.logger.warn('no plugin set recorded yet (start `hub serve` once on this store); plugins not compared');
         const engine = await openEngine(hub, { scheduler: opts.scheduler });
         try {
           await engine.runner.startWorker({ concurrency });

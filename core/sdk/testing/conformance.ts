@@ -1,7 +1,16 @@
 import { validateDefinition } from '../../registry/validate';
 import type { ConnectorInfo } from '../contracts';
 import type { ConnectorDefinition } from '../define';
-import { runtimeChecks, type ConformanceCheck, type ConformanceOptions } from './checks';
+import { conformanceRules } from './checks';
+import {
+  fail,
+  pass,
+  text,
+  type ConformanceOptions,
+  type ConformanceRule,
+  type RuleResult,
+  type Verdict,
+} from './options';
 
 /**
  * The conformance kit: the same checks the hub runs on its built-in connectors, for a partner to run on a plugin.
@@ -11,7 +20,11 @@ import { runtimeChecks, type ConformanceCheck, type ConformanceOptions } from '.
  *   describeConnectorConformance(connector, {
  *     settings: () => ({ apiUrl: sandbox.url, apiKey: 'test' }),
  *     sampleRecords: { upsertContacts: [{ email: 'a@example.com' }] },
+ *     badSettings: () => ({ apiUrl: sandbox.url, apiKey: 'wrong' }),   // optional hooks: see ConformanceOptions
  *   });
+ *
+ * Every rule has a stable id (`stream.resumable`, `action.idempotent`…) and answers pass, fail (with what it
+ * expected and what it saw) or skip (why it does not apply, e.g. "not applicable (no hook given: rateLimit)").
  */
 
 export interface ConformanceResult {
@@ -63,27 +76,67 @@ export function checkConnectorConformance(definition: unknown): ConformanceResul
   return { ok: all.length === 0, problems: all };
 }
 
-/** All checks, static first; the run-time checks need a statically valid definition. */
-function allChecks<S>(definition: ConnectorDefinition<S>, options: ConformanceOptions<S>): ConformanceCheck[] {
-  const staticCheck: ConformanceCheck = {
-    name: 'definition passes the static checks',
-    run: async () => checkConnectorConformance(definition).problems,
+/** Rule of the static checks; the others need a statically valid definition. */
+function staticRule<S>(definition: ConnectorDefinition<S>): ConformanceRule {
+  return {
+    id: 'definition.valid',
+    title: "the definition passes the registry's static checks",
+    run: async () => {
+      const { problems } = checkConnectorConformance(definition);
+      return problems.length === 0 ? pass : fail('a valid definition', problems.join('; '));
+    },
   };
-  return [staticCheck, ...runtimeChecks(definition, options)];
 }
 
-/** Runs every check without a test framework (for `hub plugins check`); problems are prefixed with the check. */
+async function verdictOf(rule: ConformanceRule): Promise<Verdict> {
+  if (rule.skip !== undefined) return { status: 'skip', seen: rule.skip };
+  try {
+    return await rule.run();
+  } catch (error) {
+    return fail('the rule to run to the end', `it threw ${text(error)}`);
+  }
+}
+
+function resultOf(rule: ConformanceRule, verdict: Verdict): RuleResult {
+  const result: RuleResult = { id: rule.id, status: verdict.status };
+  if (rule.subject !== undefined) result.subject = rule.subject;
+  if (verdict.status === 'fail') result.expected = verdict.expected;
+  if (verdict.status !== 'pass') result.seen = verdict.seen;
+  return result;
+}
+
+/** One line for a result: `fail  stream.resumable [contacts]  expected …; seen …`. */
+export function formatRuleResult(result: RuleResult): string {
+  const name = `${result.id}${result.subject === undefined ? '' : ` [${result.subject}]`}`;
+  const detail =
+    result.status === 'fail'
+      ? `  expected: ${result.expected ?? '?'}; seen: ${result.seen ?? '?'}`
+      : result.status === 'skip'
+        ? `  ${result.seen ?? ''}`
+        : '';
+  return `${result.status.padEnd(4)}  ${name}${detail}`;
+}
+
+export interface ConformanceReport extends ConformanceResult {
+  /** One result per rule (per stream / action / webhook for the per-item rules), in order. */
+  results: RuleResult[];
+}
+
+/**
+ * Runs every rule without a test framework (for `hub plugins check`). `ok` is false when a rule failed; skipped
+ * rules do not fail the run. `problems` has one line per failure, as the kit's first version returned them.
+ */
 export async function runConnectorConformance<S>(
   definition: ConnectorDefinition<S>,
   options: ConformanceOptions<S> = {},
-): Promise<ConformanceResult> {
-  const first = checkConnectorConformance(definition);
-  if (!first.ok) return first;
-  const problems: string[] = [];
-  for (const check of allChecks(definition, options).slice(1)) {
-    for (const problem of await check.run()) problems.push(`${check.name}: ${problem}`);
-  }
-  return { ok: problems.length === 0, problems };
+): Promise<ConformanceReport> {
+  const first = staticRule(definition);
+  const results = [resultOf(first, await verdictOf(first))];
+  // the other rules read streams and actions off the definition: only a valid one has them
+  if (results[0]!.status === 'pass')
+    for (const rule of conformanceRules(definition, options)) results.push(resultOf(rule, await verdictOf(rule)));
+  const problems = results.filter((r) => r.status === 'fail').map((r) => formatRuleResult(r).replace(/^fail\s+/, ''));
+  return { ok: problems.length === 0, problems, results };
 }
 
 /** The two functions of a test framework the kit needs; jest, vitest and mocha all fit. */
@@ -98,10 +151,16 @@ function globalTestApi(): ConformanceTestApi | undefined {
   return { describe: g.describe as ConformanceTestApi['describe'], it: g.it as ConformanceTestApi['it'] };
 }
 
+/** The test name of a rule: its id, the stream/action/webhook it looks at, and what it checks. */
+export function ruleTestName(rule: Pick<ConformanceRule, 'id' | 'subject' | 'title'>): string {
+  return `${rule.id}${rule.subject === undefined ? '' : ` [${rule.subject}]`}: ${rule.title}`;
+}
+
 /**
- * Registers the standard tests for a connector with the test framework (its global `describe`/`it`, or the ones
- * passed as `testApi`): the definition is valid, check() succeeds, each stream's read yields valid pages with a
- * JSON checkpoint (and resumes from it), each action's write returns one valid WriteOutcome per record.
+ * Registers one test per rule with the test framework (its global `describe`/`it`, or the ones passed as
+ * `testApi`). Rules that cannot apply (a hook is missing, no webhooks) are not registered: a framework cannot
+ * report them as skipped without hiding them; `runConnectorConformance` lists them. A rule that finds at run time
+ * that it cannot apply (a stream with a single page) passes.
  */
 export function describeConnectorConformance<S>(
   definition: ConnectorDefinition<S>,
@@ -113,14 +172,17 @@ export function describeConnectorConformance<S>(
   const id = typeof definition === 'object' && definition !== null ? definition.id : String(definition);
   const staticOk = checkConnectorConformance(definition).ok;
   api.describe(`connector ${id} conformance`, () => {
-    const checks = allChecks(definition, options);
-    // the run-time checks would only repeat the static failure; the static test names it
-    for (const check of staticOk ? checks : checks.slice(0, 1)) {
+    // the run-time rules would only repeat the static failure; the static test names it
+    const rules = staticOk
+      ? [staticRule(definition), ...conformanceRules(definition, options)]
+      : [staticRule(definition)];
+    for (const rule of rules.filter((r) => r.skip === undefined)) {
       api.it(
-        check.name,
+        ruleTestName(rule),
         async () => {
-          const problems = await check.run();
-          if (problems.length > 0) throw new Error(`${check.name}:\n  - ${problems.join('\n  - ')}`);
+          const verdict = await verdictOf(rule);
+          if (verdict.status === 'fail')
+            throw new Error(`${ruleTestName(rule)}\n  expected: ${verdict.expected}\n  seen:     ${verdict.seen}`);
         },
         options.timeoutMs ?? 30_000,
       );
@@ -128,4 +190,5 @@ export function describeConnectorConformance<S>(
   });
 }
 
-export type { ConformanceCheck, ConformanceOptions } from './checks';
+export type { ConformanceCheck } from './checks';
+export type { ConformanceOptions, ConformanceRule, RuleResult, RuleStatus } from './options';

@@ -1,6 +1,23 @@
 /**
- * The connector conformance kit, published as `connector-hub/sdk/testing`: the checks the hub runs on its own
- * connectors, for a partner to run on a plugin in about ten lines.
+ * The connector conformance kit, published as `connector-hub/sdk/testing`: the rules the hub holds its own
+ * connectors to, for a partner to run on a plugin in about ten lines. See plugin.ts for how `hub plugins check`
+ * finds a package's sandbox and options.
  */
-export { checkConnectorConformance, describeConnectorConformance, runConnectorConformance } from './conformance';
-export type { ConformanceCheck, ConformanceOptions, ConformanceResult, ConformanceTestApi } from './conformance';
+export {
+  checkConnectorConformance,
+  describeConnectorConformance,
+  formatRuleResult,
+  ruleTestName,
+  runConnectorConformance,
+} from './conformance';
+export type {
+  ConformanceCheck,
+  ConformanceOptions,
+  ConformanceReport,
+  ConformanceResult,
+  ConformanceRule,
+  ConformanceTestApi,
+  RuleResult,
+  RuleStatus,
+} from './conformance';
+export { conformanceSetupOf, type PluginConformance, type ConformanceSetup } from './plugin';

@@ -18,6 +18,10 @@ describeConnectorConformance(connector, {
       { id: 'w2', name: 'Bob' },
     ],
   },
+  batchRecord: { writeRecords: (i) => ({ id: `b${i}`, name: `Batch ${i}` }) },
+  // a nested object cannot be a CSV cell: that record fails alone, naming its field
+  rejectedRecord: { writeRecords: { record: { id: 'bad', name: { first: 'A' } }, reason: 'a CSV cell holds text' } },
+  // no badSettings (a folder has no credentials); no countAtTarget: writeRecords appends, at-least-once by design
 });
 
 describe('file connector definition', () => {

@@ -1,14 +1,17 @@
 import connector from '../../../connectors/mailchimp';
 import { clearMergeFieldCache } from '../../../connectors/mailchimp/merge-fields';
 import { startSandbox, type MailchimpSandbox } from '../../../connectors/mailchimp/sandbox';
+import { OVERLAP } from '../../../connectors/mailchimp/streams/members';
+import { WEBHOOK_TOKEN_PARAM } from '../../../connectors/mailchimp/webhooks';
 import { createRegistry } from '../../../core/registry';
 import { messyContacts } from '../../../core/sandbox';
+import type { WebhookRequest } from '../../../core/sdk';
 import { checkConnectorConformance, describeConnectorConformance } from '../../../core/sdk/testing';
 
 // The same kit a partner runs against a plugin, run against the Mailchimp connector pointed at its sandbox.
 let sandbox: MailchimpSandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ seedContacts: 2_500, seed: 42 });
+  sandbox = await startSandbox({ seedContacts: 2_500, seed: 42, webhookSecret: WEBHOOK_TOKEN });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -17,6 +20,20 @@ afterAll(async () => {
 
 // seeded addresses (deterministic), for the actions that need an existing member
 const seeded = messyContacts(2_500, 42).map((c) => c.email.trim());
+const WEBHOOK_TOKEN = 'conformance-webhook-token';
+
+// Mailchimp signs nothing: the webhook URL carries a secret token (the body is a plain form)
+function tokenDelivery(): WebhookRequest {
+  const rawBody = Buffer.from('type=subscribe&fired_at=2026-01-01+00%3A00%3A00&data%5Bemail%5D=a%40example.com');
+  return {
+    method: 'POST',
+    url: `/webhooks/mailchimp/conformance?${WEBHOOK_TOKEN_PARAM}=${WEBHOOK_TOKEN}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    query: { [WEBHOOK_TOKEN_PARAM]: WEBHOOK_TOKEN },
+    rawBody,
+    receivedAt: new Date(),
+  };
+}
 
 describeConnectorConformance(connector, {
   settings: () => sandbox.settings,
@@ -37,6 +54,24 @@ describeConnectorConformance(connector, {
     archiveMember: [{ email_address: seeded[2]! }],
     deleteMemberPermanently: [{ email_address: seeded[3]! }],
   },
+  badSettings: () => ({ ...sandbox.settings, apiKey: 'wrong-secret-key-us1' }),
+  // the members stream re-reads OVERLAP members before its offset on resume (see streams/members.ts)
+  lookBackRecords: OVERLAP,
+  batchRecord: {
+    upsertMembers: (i) => ({ email_address: `batch${i}@example.com`, status_if_new: 'subscribed' }),
+  },
+  rejectedRecord: {
+    upsertMembers: { record: { email_address: 'bad-address', status: 'subscribed' }, reason: 'looks fake or invalid' },
+  },
+  countAtTarget: (_action, record) => {
+    const email = String((record as { email_address: string }).email_address)
+      .trim()
+      .toLowerCase();
+    return [...sandbox.members.values()].filter((m) => m.email_address.toLowerCase() === email).length;
+  },
+  // no rateLimit hook: Mailchimp answers 429 only past 10 simultaneous connections and sends no wait to pass on
+  signedWebhook: () => tokenDelivery(),
+  webhookSignsBody: false,
 });
 
 describe('mailchimp connector definition', () => {

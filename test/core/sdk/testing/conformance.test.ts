@@ -1,6 +1,7 @@
 import {
   checkConnectorConformance,
   describeConnectorConformance,
+  formatRuleResult,
   runConnectorConformance,
   type ConformanceTestApi,
 } from '../../../../core/sdk/testing';
@@ -34,8 +35,16 @@ function definition(overrides: Partial<ConnectorDefinition> = {}): ConnectorDefi
         identity: ['id'],
         modifiedField: 'updatedAt',
         async *read({ checkpoint }) {
-          if (checkpoint === null) yield { records: [{ id: 'a' }, { id: 'b' }], checkpoint: { page: 1 } };
-          yield { records: [{ id: 'c' }], checkpoint: { page: 2 } };
+          const at = '2026-01-01T00:00:00Z';
+          if (checkpoint === null)
+            yield {
+              records: [
+                { id: 'a', updatedAt: at },
+                { id: 'b', updatedAt: at },
+              ],
+              checkpoint: { page: 1 },
+            };
+          yield { records: [{ id: 'c', updatedAt: at }], checkpoint: { page: 2 } };
         },
       },
     ],
@@ -60,6 +69,10 @@ function collect(def: ConnectorDefinition, options: Parameters<typeof describeCo
   const testApi: ConformanceTestApi = { describe: (_name, fn) => fn(), it: (name, fn) => void tests.set(name, fn) };
   describeConnectorConformance(def, { ...options, testApi });
   return tests;
+}
+
+function named(tests: Map<string, () => Promise<void>>, id: string): (() => Promise<void>) | undefined {
+  return [...tests].find(([name]) => name.startsWith(`${id}:`) || name.startsWith(`${id} [`))?.[1];
 }
 
 async function failureOf(fn: (() => Promise<void>) | undefined): Promise<string> {
@@ -100,13 +113,23 @@ describe('checkConnectorConformance', () => {
 
 describe('describeConnectorConformance', () => {
   it('registers the standard tests, which pass for a conforming connector', async () => {
-    const tests = collect(definition(), { sampleRecords: { upsertContacts: [{ id: 'x' }] } });
+    const tests = collect(definition(), {
+      sampleRecords: { upsertContacts: [{ id: 'x' }] },
+      batchRecord: { upsertContacts: (i) => ({ id: `b${i}` }) },
+    });
+    // rules whose hooks are not given (badSettings, batchRecord…) and the webhook rules are not registered
     expect([...tests.keys()]).toEqual([
-      'definition passes the static checks',
-      'check() answers { ok: true, message } for the given settings',
-      'stream contacts: read yields pages of valid records with a JSON checkpoint',
-      'stream contacts: a read resumed from the last checkpoint yields valid pages',
-      'action upsertContacts: write returns exactly one valid WriteOutcome per record',
+      "definition.valid: the definition passes the registry's static checks",
+      'definition.settings-schema: the settings schema compiles and describes an object',
+      'definition.secrets-marked: credential fields of the settings are marked Secret()',
+      'definition.api-policy: the API policy has a budget, a max batch per action and sane retryable statuses',
+      'definition.record-schemas: every stream and action has an object record schema that compiles',
+      'check.accepts-good-credentials: check() answers { ok: true, message } for the sandbox settings',
+      'stream.pages-end [contacts]: a read from the start ends',
+      'stream.resumable [contacts]: a read resumed from a midway checkpoint yields exactly the rest',
+      'stream.records-valid [contacts]: records match the record schema and carry identity and modification-time fields',
+      'action.max-batch-accepted [upsertContacts]: a batch of the declared maximum (2) is accepted',
+      'action.one-outcome-per-record [upsertContacts]: write returns exactly one valid WriteOutcome per input record',
     ]);
     for (const [name, fn] of tests) expect([name, await failureOf(fn)]).toEqual([name, 'passed']);
   });
@@ -120,6 +143,7 @@ describe('describeConnectorConformance', () => {
           ...stream,
           async *read() {
             yield { records: [{ id: 7 }, { name: 'no id' }], checkpoint: { at: new Date(0) } as unknown as null };
+            yield { records: [], checkpoint: null };
           },
         },
       ],
@@ -127,49 +151,156 @@ describe('describeConnectorConformance', () => {
       check: async () => ({ ok: false, message: 'token expired' }),
     });
     const tests = collect(broken, { sampleRecords: { upsertContacts: [{ id: 'x' }, { id: 'y' }] } });
-    expect(await failureOf(tests.get('check() answers { ok: true, message } for the given settings'))).toContain(
-      'check() failed: token expired',
+    expect(await failureOf(named(tests, 'check.accepts-good-credentials'))).toContain(
+      'seen:     ok: false, "token expired"',
     );
-    const read = await failureOf(
-      tests.get('stream contacts: read yields pages of valid records with a JSON checkpoint'),
-    );
+    const read = await failureOf(named(tests, 'stream.records-valid'));
     expect(read).toContain('page 1 record 0: /id must be string');
     expect(read).toContain('page 1 record 1: /id is required');
     expect(read).toContain('page 1 record 1: identity field "id" is empty');
-    expect(read).toContain('page 1: checkpoint does not survive a JSON round trip');
-    expect(
-      await failureOf(tests.get('action upsertContacts: write returns exactly one valid WriteOutcome per record')),
-    ).toContain('write returned 1 outcomes for 2 records');
+    expect(read).toContain('page 1 record 0: modified field "updatedAt" is empty');
+    expect(await failureOf(named(tests, 'stream.resumable'))).toContain(
+      'page 1: checkpoint does not survive a JSON round trip',
+    );
+    const outcomes = await failureOf(named(tests, 'action.one-outcome-per-record'));
+    expect(outcomes).toContain('expected: 2 outcomes');
+    expect(outcomes).toMatch(/seen: +1$/);
   });
 
   it('asks for sample records of an action instead of skipping it', async () => {
     const tests = collect(definition());
-    expect(
-      await failureOf(tests.get('action upsertContacts: write returns exactly one valid WriteOutcome per record')),
-    ).toContain('no sample records for action "upsertContacts"');
+    expect(await failureOf(named(tests, 'action.one-outcome-per-record'))).toContain('no sample records');
   });
 
   it('registers only the static test when the definition is invalid', async () => {
     const tests = collect(definition({ version: 'one' }));
-    expect([...tests.keys()]).toEqual(['definition passes the static checks']);
-    expect(await failureOf(tests.get('definition passes the static checks'))).toContain('/version must match pattern');
+    expect([...tests.keys()]).toEqual(["definition.valid: the definition passes the registry's static checks"]);
+    expect(await failureOf(named(tests, 'definition.valid'))).toContain('/version must match pattern');
   });
 });
 
 describe('runConnectorConformance', () => {
-  it('runs every check without a test framework and prefixes problems with the check', async () => {
-    expect(await runConnectorConformance(definition(), { sampleRecords: { upsertContacts: [{ id: 'x' }] } })).toEqual({
-      ok: true,
-      problems: [],
+  it('returns one result per rule, skips naming the missing hook, and fails with expected and seen', async () => {
+    const good = await runConnectorConformance(definition(), { sampleRecords: { upsertContacts: [{ id: 'x' }] } });
+    expect(good.ok).toBe(true);
+    expect(good.problems).toEqual([]);
+    expect(good.results.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(good.results).toContainEqual({
+      id: 'action.rate-limited',
+      subject: 'upsertContacts',
+      status: 'skip',
+      seen: 'not applicable (no hook given: rateLimit)',
     });
-    const result = await runConnectorConformance(definition());
-    expect(result).toEqual({
-      ok: false,
-      problems: [
-        expect.stringMatching(
-          /^action upsertContacts: write returns exactly one valid WriteOutcome per record: no sample records/,
-        ),
+    expect(good.results).toContainEqual({
+      id: 'webhook.signed-accepted',
+      status: 'skip',
+      seen: 'not applicable (the connector declares no webhooks)',
+    });
+    expect(good.results).toContainEqual({ id: 'stream.resumable', subject: 'contacts', status: 'pass' });
+
+    const bad = await runConnectorConformance(definition());
+    expect(bad.ok).toBe(false);
+    expect(bad.problems).toEqual([
+      'action.one-outcome-per-record [upsertContacts]  expected: sampleRecords.upsertContacts; seen: no sample records',
+    ]);
+  });
+
+  it('stops at the static rule when the definition is invalid', async () => {
+    const report = await runConnectorConformance(definition({ version: 'one' }));
+    expect(report.ok).toBe(false);
+    expect(report.results).toEqual([
+      {
+        id: 'definition.valid',
+        status: 'fail',
+        expected: 'a valid definition',
+        seen: expect.stringContaining('/version'),
+      },
+    ]);
+    const notADefinition = await runConnectorConformance('nope' as unknown as ConnectorDefinition);
+    expect(notADefinition.results.map((r) => [r.id, r.status])).toEqual([['definition.valid', 'fail']]);
+  });
+
+  it('flags unmarked secrets, retried 4xx statuses, and a non-object settings schema', async () => {
+    const report = await runConnectorConformance(
+      definition({
+        settingsSchema: { type: 'object', properties: { apiKey: { type: 'string' }, webhookPublicKey: {} } },
+        policy: { ...definition().policy, retryStatuses: [401, 503] },
+      }),
+      { sampleRecords: { upsertContacts: [{ id: 'x' }] } },
+    );
+    expect(report.results.filter((r) => r.status === 'fail')).toEqual([
+      {
+        id: 'definition.secrets-marked',
+        status: 'fail',
+        expected: 'every key/token/secret/password field marked Secret()',
+        seen: 'unmarked: apiKey',
+      },
+      {
+        id: 'definition.api-policy',
+        status: 'fail',
+        expected: 'a complete API policy',
+        seen: 'retryStatuses retries 401, which never succeed on retry',
+      },
+    ]);
+    const array = await runConnectorConformance(definition({ settingsSchema: { type: 'array' } }));
+    expect(array.results.find((r) => r.id === 'definition.settings-schema')).toMatchObject({
+      status: 'fail',
+      seen: 'type "array"',
+    });
+  });
+
+  it('allows repeats on resume only inside the look-back (records or time), and skips an action the sandbox cannot limit', async () => {
+    const [stream] = definition().streams;
+    const pages = [
+      [
+        { id: 'a', updatedAt: '2026-01-01T00:00:01Z' },
+        { id: 'b', updatedAt: '2026-01-01T00:00:02Z' },
+      ],
+      [{ id: 'c', updatedAt: '2026-01-01T00:00:03Z' }],
+    ];
+    const overlapping = definition({
+      streams: [
+        {
+          ...stream,
+          // resuming re-reads a record before the checkpoint (older than its newest), as an offset overlap does
+          async *read({ checkpoint }) {
+            if (checkpoint === null) yield { records: pages[0]!, checkpoint: { page: 1 } };
+            yield { records: checkpoint === null ? pages[1]! : [pages[0]![0]!, ...pages[1]!], checkpoint: { page: 2 } };
+          },
+        },
       ],
     });
+    const options = {
+      sampleRecords: { upsertContacts: [{ id: 'x' }] },
+      rateLimit: async () => undefined,
+    };
+    const resumable = async (extra: object) =>
+      (await runConnectorConformance(overlapping, { ...options, ...extra })).results.find(
+        (r) => r.id === 'stream.resumable',
+      );
+    expect(await resumable({})).toMatchObject({
+      status: 'fail',
+      seen: '1 repeated beyond the look-back (["a"])',
+    });
+    expect(await resumable({ lookBackRecords: 1 })).toMatchObject({ status: 'fail' }); // a is 2 records back
+    expect(await resumable({ lookBackRecords: 2 })).toMatchObject({ status: 'pass' });
+    expect(await resumable({ lookBackMs: 1_000 })).toMatchObject({ status: 'pass' }); // a is 1 s older than b
+    const report = await runConnectorConformance(overlapping, options);
+    expect(report.results.find((r) => r.id === 'action.rate-limited')).toEqual({
+      id: 'action.rate-limited',
+      subject: 'upsertContacts',
+      status: 'skip',
+      seen: 'not applicable (the sandbox cannot rate-limit upsertContacts)',
+    });
+  });
+
+  it('formats one line per result', () => {
+    expect(formatRuleResult({ id: 'definition.valid', status: 'pass' })).toBe('pass  definition.valid');
+    expect(
+      formatRuleResult({ id: 'stream.resumable', subject: 'contacts', status: 'fail', expected: 'a', seen: 'b' }),
+    ).toBe('fail  stream.resumable [contacts]  expected: a; seen: b');
+    expect(formatRuleResult({ id: 'action.idempotent', status: 'skip', seen: 'why' })).toBe(
+      'skip  action.idempotent  why',
+    );
   });
 });

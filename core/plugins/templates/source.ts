@@ -1,0 +1,314 @@
+/**
+ * Source files of a scaffolded plugin (`hub plugins new`): the connector, its client, schemas, stream, action and
+ * webhook. Placeholders __PACKAGE__, __ID__ and __DISPLAY_NAME__ are replaced by the generator; the files are kept
+ * here as strings (not as files beside the hub) so a built hub carries them in dist/ without a copy step.
+ */
+export const SOURCE_FILES: Readonly<Record<string, string>> = {
+  'src/index.ts': `import { defineConnector } from 'connector-hub/sdk';
+import { upsertContacts } from './actions/upsertContacts';
+import { policy, request } from './client';
+import { Settings } from './schemas/settings';
+import { contacts } from './streams/contacts';
+import { contactChanged } from './webhooks';
+
+/**
+ * The __DISPLAY_NAME__ connector. The hub loads it through the "connectorHub" block of package.json: { "export": "connector" }.
+ */
+export const connector = defineConnector({
+  id: '__ID__',
+  displayName: '__DISPLAY_NAME__',
+  version: '0.1.0',
+  category: 'crm',
+  description: 'Reads contacts from __DISPLAY_NAME__ and upserts contacts into it.',
+  settingsSchema: Settings,
+  policy,
+  async check(connection) {
+    const account = await request<{ name: string }>(connection, '/v1/account');
+    return { ok: true, message: \`connected to account \${account.name}\` };
+  },
+  streams: [contacts],
+  actions: [upsertContacts],
+  webhooks: [contactChanged],
+});
+
+export default connector;
+export { conformance } from './conformance';
+export { startSandbox } from './sandbox';
+export type { Sandbox, SandboxContact, SandboxOptions } from './sandbox';
+`,
+  'src/client.ts': `import {
+  AuthError,
+  classifyHttpFailure,
+  RetryableError,
+  type ApiPolicy,
+  type ConnectionContext,
+} from 'connector-hub/sdk';
+import { DEFAULT_BASE_URL, type Settings } from './schemas/settings';
+
+/**
+ * A small client over fetch: the example API is three JSON endpoints, so no vendor SDK is needed. Replace it with
+ * the vendor's official SDK where one exists, keeping the error mapping: every failure becomes one of the SDK's
+ * typed errors (the runner retries, waits or gives up by their kind) and no message ever contains the API key.
+ */
+
+export const policy: ApiPolicy = {
+  rateBudget: { requests: 10, intervalMs: 1_000 },
+  concurrency: 2,
+  maxBatchSize: { upsertContacts: 100 },
+  retryStatuses: [500, 502, 503, 504],
+  retryAfter: [{ header: 'retry-after', unit: 'seconds' }],
+  timeoutMs: 30_000,
+};
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export function baseUrl(settings: Settings): string {
+  return (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\\/+$/, '');
+}
+
+/** Calls the API and returns its JSON body; throws AuthError, RateLimitedError, RetryableError or PermanentError. */
+export async function request<T>(
+  connection: ConnectionContext<Settings>,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  const url = new URL(baseUrl(connection.settings) + path);
+  for (const [key, value] of Object.entries(options.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  const timeout = AbortSignal.timeout(policy.timeoutMs ?? 30_000);
+  const signal = connection.signal ? AbortSignal.any([connection.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: options.method ?? 'GET',
+      headers: {
+        authorization: 'Bearer ' + connection.settings.apiKey,
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal,
+    });
+  } catch (error) {
+    // network errors and timeouts are worth retrying; the message names the host, never the key
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RetryableError(\`request to \${url.host} failed: \${reason}\`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const message = describeFailure(response.status, text, path);
+    if (response.status === 401 || response.status === 403)
+      throw new AuthError(\`\${message}; check the API key and reconnect\`, { status: response.status });
+    throw classifyHttpFailure(policy, { status: response.status, headers: response.headers }, message);
+  }
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+function describeFailure(status: number, text: string, path: string): string {
+  let reason = '';
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    if (typeof body.error === 'string') reason = \`: \${body.error}\`;
+  } catch {
+    // not JSON: the status alone
+  }
+  return \`\${path} answered \${status}\${reason}\`;
+}
+`,
+  'src/schemas/settings.ts': `import { Type, type Static } from '@sinclair/typebox';
+import { Secret } from 'connector-hub/sdk';
+
+/** The vendor's real API; a sandbox connection sets \`baseUrl\` to the sandbox instead. */
+export const DEFAULT_BASE_URL = 'https://api.__ID__.example';
+
+/** Connection settings; the settings type is derived from this schema. Secrets are marked with Secret(). */
+export const Settings = Type.Object(
+  {
+    apiKey: Secret(Type.String({ minLength: 1, description: 'API key (sent as a Bearer token)' })),
+    baseUrl: Type.Optional(
+      Type.String({ minLength: 1, description: \`API base URL (default \${DEFAULT_BASE_URL}; the sandbox URL in tests)\` }),
+    ),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 100, description: 'Contacts per page' })),
+    webhookSecret: Type.Optional(
+      Secret(Type.String({ minLength: 1, description: 'Secret the vendor signs webhook deliveries with' })),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Settings = Static<typeof Settings>;
+`,
+  'src/schemas/contact.ts': `import { Type, type Static } from '@sinclair/typebox';
+
+/** A contact as the \`contacts\` stream yields it. */
+export const Contact = Type.Object(
+  {
+    id: Type.String({ minLength: 1, description: 'Vendor id' }),
+    email: Type.String({ minLength: 3 }),
+    firstName: Type.Union([Type.String(), Type.Null()]),
+    lastName: Type.Union([Type.String(), Type.Null()]),
+    updatedAt: Type.String({ format: 'date-time', description: 'Last modification time (ISO 8601)' }),
+  },
+  { additionalProperties: false },
+);
+export type Contact = Static<typeof Contact>;
+
+/** One input record of the \`upsertContacts\` action; the email identifies the contact. */
+export const ContactInput = Type.Object(
+  {
+    email: Type.String({ minLength: 1 }),
+    firstName: Type.Optional(Type.String()),
+    lastName: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type ContactInput = Static<typeof ContactInput>;
+`,
+  'src/streams/contacts.ts': `import { defineStream, type Json } from 'connector-hub/sdk';
+import { request } from '../client';
+import { Contact } from '../schemas/contact';
+import type { Settings } from '../schemas/settings';
+
+interface ContactsPage {
+  contacts: Contact[];
+  /** Cursor of the next page; null on the last one. */
+  next: string | null;
+}
+
+function cursorOf(checkpoint: Json | null): string | undefined {
+  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) return undefined;
+  const after = checkpoint.after;
+  return typeof after === 'string' ? after : undefined;
+}
+
+/**
+ * Contacts in modification order (updatedAt, then id). The checkpoint is the cursor after the last record of a
+ * page, so a resumed read continues exactly where the previous one stopped; \`since\` narrows a first read.
+ */
+export const contacts = defineStream<Settings, Contact>({
+  name: 'contacts',
+  title: 'Contacts',
+  description: 'Every contact, oldest change first; resumable by cursor',
+  recordSchema: Contact,
+  identity: ['id'],
+  modifiedField: 'updatedAt',
+  async *read({ connection, checkpoint, since }) {
+    let after = cursorOf(checkpoint);
+    const limit = connection.settings.pageSize ?? 100;
+    for (;;) {
+      const page = await request<ContactsPage>(connection, '/v1/contacts', {
+        query: { limit, after, updatedSince: after === undefined ? since : undefined },
+      });
+      if (page.next === null) {
+        yield { records: page.contacts, checkpoint: after === undefined ? null : { after } };
+        return;
+      }
+      after = page.next;
+      yield { records: page.contacts, checkpoint: { after } };
+    }
+  },
+});
+`,
+  'src/actions/upsertContacts.ts': `import { defineAction, type WriteOutcome } from 'connector-hub/sdk';
+import { request } from '../client';
+import { ContactInput } from '../schemas/contact';
+import type { Settings } from '../schemas/settings';
+
+/** The API's answer for one row of a batch, in input order. */
+type BatchResult = { id: string; status: 'created' | 'updated' } | { error: string };
+
+/**
+ * Creates or updates contacts by email, up to 100 per request (policy.maxBatchSize). A row the API rejects
+ * (e.g. an invalid email) becomes a failed/permanent outcome with the API's reason; the rest of the batch succeeds.
+ */
+export const upsertContacts = defineAction<Settings, ContactInput>({
+  name: 'upsertContacts',
+  title: 'Create or update contacts',
+  description: 'Upserts contacts by email; one outcome per record, in order',
+  recordSchema: ContactInput,
+  mode: 'upsert',
+  identity: ['email'],
+  async write({ connection, records }) {
+    const answer = await request<{ results: BatchResult[] }>(connection, '/v1/contacts/batch', {
+      method: 'POST',
+      body: { contacts: records },
+    });
+    return records.map((_, i): WriteOutcome => {
+      const result = answer.results[i];
+      if (result === undefined)
+        return { status: 'failed', failure: 'retryable', reason: 'the API returned no result for this record' };
+      if ('error' in result) return { status: 'failed', failure: 'permanent', reason: result.error, field: 'email' };
+      return { status: 'ok', targetId: result.id, operation: result.status };
+    });
+  },
+});
+`,
+  'src/webhooks.ts': `import { createHmac, timingSafeEqual } from 'node:crypto';
+import { defineWebhook, type WebhookEvent } from 'connector-hub/sdk';
+import type { Settings } from './schemas/settings';
+
+/**
+ * The example API signs each delivery like many vendors do: header \`x-__ID__-signature: t=<unix seconds>,v1=<hex>\`
+ * where v1 = HMAC-SHA256(webhookSecret, "<t>.<raw body>"). Deliveries older than five minutes are refused, so a
+ * captured request cannot be replayed.
+ */
+export const SIGNATURE_HEADER = 'x-__ID__-signature';
+export const TOLERANCE_SECONDS = 300;
+
+export function signPayload(secret: string, rawBody: string | Buffer, timestamp: number): string {
+  const mac = createHmac('sha256', secret).update(\`\${timestamp}.\`).update(rawBody).digest('hex');
+  return \`t=\${timestamp},v1=\${mac}\`;
+}
+
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  rawBody: Buffer,
+  now: Date = new Date(),
+): boolean {
+  if (header === undefined) return false;
+  const parts = new Map(header.split(',').map((p) => p.trim().split('=') as [string, string]));
+  const timestamp = Number(parts.get('t'));
+  const given = parts.get('v1');
+  if (!Number.isInteger(timestamp) || given === undefined) return false;
+  if (Math.abs(now.getTime() / 1000 - timestamp) > TOLERANCE_SECONDS) return false;
+  const expected = Buffer.from(signPayload(secret, rawBody, timestamp).split('v1=')[1] ?? '', 'hex');
+  const actual = Buffer.from(given, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+interface Delivery {
+  id: string;
+  type: string;
+  occurredAt: string;
+  contact: Record<string, unknown>;
+}
+
+export const contactChanged = defineWebhook<Settings>({
+  name: 'contactChanged',
+  description: 'A contact was created or changed at the vendor',
+  stream: 'contacts',
+  verify(request, connection) {
+    const secret = connection.settings.webhookSecret;
+    if (secret === undefined) return false;
+    return verifySignature(secret, request.headers[SIGNATURE_HEADER], request.rawBody, request.receivedAt);
+  },
+  parse(request): WebhookEvent[] {
+    const delivery = JSON.parse(request.rawBody.toString('utf8')) as Delivery;
+    return [
+      {
+        id: delivery.id,
+        type: delivery.type,
+        stream: 'contacts',
+        occurredAt: delivery.occurredAt,
+        record: delivery.contact,
+      },
+    ];
+  },
+});
+`,
+};

@@ -1,0 +1,18 @@
+import { defineAction } from 'connector-hub/sdk';
+import { ContactRef } from '../schemas/records';
+import type { UnisenderSettings } from '../schemas/settings';
+import { perContact } from './per-contact';
+
+/**
+ * Action `exclude`: `exclude(contact_type=email, contact, list_ids=listId)` removes the contact from the list
+ * without marking it unsubscribed (it stays in the account and may be imported again).
+ */
+export const exclude = defineAction<UnisenderSettings, ContactRef>({
+  name: 'exclude',
+  title: 'Exclude contacts from the list',
+  description: 'Removes contacts from the list without unsubscribing them',
+  recordSchema: ContactRef,
+  mode: 'delete',
+  identity: ['email'],
+  write: ({ connection, records }) => perContact('exclude', connection.settings, records, connection.signal, 'deleted'),
+});

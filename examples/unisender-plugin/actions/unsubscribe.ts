@@ -1,0 +1,19 @@
+import { defineAction } from 'connector-hub/sdk';
+import { ContactRef } from '../schemas/records';
+import type { UnisenderSettings } from '../schemas/settings';
+import { perContact } from './per-contact';
+
+/**
+ * Action `unsubscribe`: `unsubscribe(contact_type=email, contact, list_ids=listId)`. The contact stays in the list
+ * with the unsubscribed status, so a later import does not silently re-subscribe it (unlike exclude).
+ */
+export const unsubscribe = defineAction<UnisenderSettings, ContactRef>({
+  name: 'unsubscribe',
+  title: 'Unsubscribe contacts',
+  description: 'Marks contacts unsubscribed from the list (they stay in it with that status)',
+  recordSchema: ContactRef,
+  mode: 'upsert',
+  identity: ['email'],
+  write: ({ connection, records }) =>
+    perContact('unsubscribe', connection.settings, records, connection.signal, 'updated'),
+});

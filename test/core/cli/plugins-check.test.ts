@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { buildProgram } from '../../../core/cli/main';
+import { registerPluginsCheck } from '../../../core/cli/commands/plugins-check';
+import type { Output } from '../../../core/cli/output';
+import { CliBed, ROOT, type CliResult } from './helpers';
+
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'connectors');
+
+/**
+ * Runs `hub plugins check …` in-process. Through core/cli/main once the lead has registered the `plugins` group
+ * there; until then through a program holding just that group, parsed the way main parses (exit code from
+ * process.exitCode, put back afterwards).
+ */
+async function pluginsCheck(bed: CliBed, ...args: string[]): Promise<CliResult> {
+  const wired = buildProgram().commands.some((c) => c.name() === 'plugins');
+  if (wired) return bed.hub('plugins', 'check', ...args);
+  let stdout = '';
+  let stderr = '';
+  const output: Output = { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) };
+  const program = new Command('hub').exitOverride();
+  registerPluginsCheck(program.command('plugins'), output);
+  const previous = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'hub', 'plugins', 'check', ...args]);
+    return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, stdout, stderr };
+  } catch (error) {
+    if (error instanceof CommanderError) return { code: error.exitCode, stdout, stderr };
+    return { code: 1, stdout, stderr: `${stderr}${(error as Error).message}\n` };
+  } finally {
+    process.exitCode = previous;
+  }
+}
+
+describe('hub plugins check', () => {
+  let bed: CliBed;
+  beforeEach(() => (bed = new CliBed()));
+  afterEach(() => bed.cleanup());
+
+  it('passes a conforming plugin folder: one line per rule, exit 0', async () => {
+    const result = await pluginsCheck(bed, path.join(FIXTURES, 'broken-kit'));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe('hub-fixture-broken-kit@1.0.0 (connector kit-none), options from conformance export');
+    expect(lines).toContain('pass  stream.resumable [contacts]');
+    expect(lines).toContain('pass  action.rate-limited [upsertContacts]');
+    expect(lines.at(-1)).toBe('18 passed, 0 failed, 0 skipped');
+  });
+
+  it('fails a broken plugin with what was expected and seen, exit 1; --json gives the results', async () => {
+    const dir = path.join(FIXTURES, 'broken-missing-outcomes');
+    const result = await pluginsCheck(bed, dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'fail  action.one-outcome-per-record [upsertContacts]  expected: 3 outcomes; seen: 2\n',
+    );
+    expect(result.stdout).toContain('17 passed, 1 failed, 0 skipped');
+
+    const asJson = await pluginsCheck(bed, dir, '--json');
+    expect(asJson.code).toBe(1);
+    const parsed = JSON.parse(asJson.stdout) as { ok: boolean; plugin: object; results: { status: string }[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.plugin).toEqual({
+      name: 'hub-fixture-broken-missing-outcomes',
+      version: '1.0.0',
+      connector: 'kit-missing-outcomes',
+    });
+    expect(parsed.results.filter((r) => r.status === 'fail')).toEqual([
+      {
+        id: 'action.one-outcome-per-record',
+        subject: 'upsertContacts',
+        status: 'fail',
+        expected: '3 outcomes',
+        seen: '2',
+      },
+    ]);
+  });
+
+  it('checks an npm pack tarball after unpacking it', async () => {
+    // a self-contained plugin (plain JS, no SDK import) packed the way npm pack lays it out: package/…
+    const pkg = path.join(bed.dir, 'src', 'package');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(
+      path.join(pkg, 'package.json'),
+      JSON.stringify({
+        name: 'tiny-plugin',
+        version: '0.1.0',
+        main: 'index.js',
+        connectorHub: { export: 'connector', sdk: '^1.0.0' },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(pkg, 'index.js'),
+      `exports.connector = {
+        id: 'tiny', displayName: 'Tiny', version: '0.1.0', category: 'other',
+        settingsSchema: { type: 'object', properties: {} },
+        policy: { rateBudget: { requests: 1, intervalMs: 1000 }, concurrency: 1, maxBatchSize: {}, retryStatuses: [], retryAfter: [] },
+        check: async () => ({ ok: true, message: 'ok' }),
+        streams: [], actions: [], webhooks: [],
+      };\n`,
+    );
+    const tarball = path.join(bed.dir, 'tiny-plugin-0.1.0.tgz');
+    execFileSync('tar', ['-czf', tarball, '-C', path.join(bed.dir, 'src'), 'package']);
+    const result = await pluginsCheck(bed, tarball);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('tiny-plugin@0.1.0 (connector tiny), options from none');
+    expect(result.stdout).toContain(
+      'skip  webhook.signed-accepted  not applicable (the connector declares no webhooks)',
+    );
+  });
+
+  it('names the plugin and the problem when it cannot be loaded', async () => {
+    const result = await pluginsCheck(bed, path.join(bed.dir, 'missing'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/plugin .*missing refused: folder .* does not exist/);
+  });
+});
