@@ -6,11 +6,13 @@ import semver from 'semver';
 import { PluginManifest } from '../sdk/contracts';
 import { SDK_VERSION } from '../sdk/version';
 import { shareSdkWith } from './sdk-alias';
+import { defaultDataDir, extractPluginTarball, isTarballSpec, TarballError } from './tarball';
 import { formatAjvErrors } from './validate';
 
 /**
  * Finds, checks and loads one plugin named in configuration: an npm package name (resolved from `cwd` upwards,
- * then from the hub's own folder) or a local folder (absolute, or relative to `cwd`). Every refusal is a
+ * then from the hub's own folder), a local folder (absolute, or relative to `cwd`) or a tarball written by
+ * `npm pack` (`*.tgz`, unpacked once under `<dataDir>/plugins/`, see tarball.ts). Every refusal is a
  * PluginRefusedError whose message names the plugin and the problem.
  */
 
@@ -88,13 +90,26 @@ function inside(root: string, file: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-export function loadPlugin(spec: string, cwd: string): LoadedPlugin {
+export interface LoadPluginOptions {
+  /** Where tarballs are unpacked (`<dataDir>/plugins/`); defaults to HUB_DATA_DIR, else `./data`, from `cwd`. */
+  dataDir?: string;
+}
+
+export function loadPlugin(spec: string, cwd: string, options: LoadPluginOptions = {}): LoadedPlugin {
   let label = spec;
   const refuse = (detail: string): PluginRefusedError =>
     new PluginRefusedError(spec, `plugin ${label} refused: ${detail}`);
 
   let root: string | undefined;
-  if (isPathSpec(spec)) {
+  const tarball = path.resolve(cwd, spec);
+  if (isTarballSpec(spec) && (isPathSpec(spec) || fs.existsSync(tarball))) {
+    try {
+      root = extractPluginTarball(tarball, options.dataDir ?? defaultDataDir(cwd));
+    } catch (error) {
+      if (error instanceof TarballError) throw refuse(error.message);
+      throw error;
+    }
+  } else if (isPathSpec(spec)) {
     root = path.resolve(cwd, spec);
     if (!fs.existsSync(root)) throw refuse(`folder ${root} does not exist`);
     if (!fs.statSync(root).isDirectory())

@@ -32,7 +32,12 @@ interface ModuleInternals {
 function aliasTargets(): Record<string, string> {
   const sdk = require.resolve('../sdk');
   const testing = require.resolve('../sdk/testing');
-  return { 'connector-hub': sdk, 'connector-hub/sdk': sdk, 'connector-hub/sdk/testing': testing };
+  return {
+    'connector-hub': sdk,
+    'connector-hub/sdk': sdk,
+    'connector-hub/sdk/testing': testing,
+    'connector-hub/testing': testing,
+  };
 }
 
 const pluginRoots = new Set<string>();

@@ -33,4 +33,5 @@ export const connector = defineConnector({
 
 export default connector;
 export { startSandbox } from './sandbox';
+export { conformance } from './conformance';
 export type { UnisenderSandbox, UnisenderSandboxOptions } from './sandbox';
