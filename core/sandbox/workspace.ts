@@ -95,7 +95,7 @@ async function resetSyncState(hub: Hub, connectionIds: readonly string[]): Promi
     (f) => ids.includes(f.sourceConnectionId ?? '') || ids.includes(f.targetConnectionId ?? ''),
   );
   for (const flow of flows) await hub.repos.checkpoints.clear(flow.id);
-  await hub.store.db.deleteFrom('record_links').where('connection_id', 'in', ids).execute();
+  await hub.repos.recordLinks.deleteInConnections(ids);
 }
 
 /**

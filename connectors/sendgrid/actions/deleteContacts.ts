@@ -1,9 +1,9 @@
 import { PermanentError, defineAction, isHubError, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type SendGridClient } from '../client';
-import { chunkBy, isPlausibleEmail, normalizeEmail } from '../emails';
+import { chunkBy } from '../emails';
 import { EmailInput } from '../schemas/records';
 import type { SendGridSettings } from '../schemas/settings';
-import { chunkFailure, complete } from './outcomes';
+import { writeByEmail } from './outcomes';
 
 /**
  * Action `deleteContacts`: resolves emails to contact ids with `POST /v3/marketing/contacts/search/emails` (at most
@@ -46,27 +46,10 @@ export const deleteContacts = defineAction<SendGridSettings, EmailInput>({
   identity: ['email'],
   async write({ connection, records }) {
     const client = clientFor(connection);
-    const outcomes: (WriteOutcome | undefined)[] = new Array(records.length).fill(undefined);
-    const indexes = new Map<string, number[]>();
-    records.forEach((record, i) => {
-      const email = normalizeEmail(record?.email);
-      if (email === undefined || !isPlausibleEmail(email)) {
-        outcomes[i] = {
-          status: 'failed',
-          failure: 'permanent',
-          field: 'email',
-          reason: email === undefined ? 'email is required' : `"${email}" is not a valid e-mail address`,
-        };
-        return;
-      }
-      indexes.set(email, [...(indexes.get(email) ?? []), i]);
-    });
-    let written = false;
-    for (const emails of chunkBy([...indexes.keys()], SEARCH_EMAILS_LIMIT, Infinity, () => 0)) {
-      const set = (email: string, outcome: WriteOutcome) => {
-        for (const i of indexes.get(email) ?? []) outcomes[i] = { ...outcome };
-      };
-      try {
+    return writeByEmail(
+      records,
+      (emails) => chunkBy(emails, SEARCH_EMAILS_LIMIT, Infinity, () => 0),
+      async (emails) => {
         const ids = await contactIdsByEmail(client, emails);
         if (ids.size > 0) {
           const answer = await client.request<{ job_id?: unknown }>('DELETE', '/v3/marketing/contacts', {
@@ -74,21 +57,18 @@ export const deleteContacts = defineAction<SendGridSettings, EmailInput>({
           });
           if (answer?.job_id === undefined) throw new PermanentError('SendGrid accepted the delete but sent no job_id');
         }
-        written = true;
-        for (const email of emails) {
-          const id = ids.get(email);
-          set(
-            email,
-            id === undefined
-              ? { status: 'skipped', reason: 'no SendGrid contact has this email', targetId: email }
-              : { status: 'ok', targetId: id, operation: 'deleted' },
-          );
-        }
-      } catch (error) {
-        const failure = chunkFailure(error, written);
-        for (const email of emails) set(email, failure);
-      }
-    }
-    return complete(outcomes, { status: 'failed', failure: 'permanent', reason: 'record was not processed' });
+        return new Map(
+          emails.map((email): [string, WriteOutcome] => {
+            const id = ids.get(email);
+            return [
+              email,
+              id === undefined
+                ? { status: 'skipped', reason: 'no SendGrid contact has this email', targetId: email }
+                : { status: 'ok', targetId: id, operation: 'deleted' },
+            ];
+          }),
+        );
+      },
+    );
   },
 });

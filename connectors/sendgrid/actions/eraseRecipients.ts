@@ -1,9 +1,9 @@
 import { defineAction, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type SendGridClient } from '../client';
-import { chunkBy, isPlausibleEmail, normalizeEmail } from '../emails';
+import { chunkBy } from '../emails';
 import { EmailInput } from '../schemas/records';
 import type { SendGridSettings } from '../schemas/settings';
-import { chunkFailure, complete, isBadRequest } from './outcomes';
+import { isBadRequest, writeByEmail } from './outcomes';
 
 /**
  * Action `eraseRecipients` (GDPR erasure): `POST /v3/recipients/erasejob` with at most 5,000 addresses or 256 KB
@@ -49,44 +49,23 @@ export const eraseRecipients = defineAction<SendGridSettings, EmailInput>({
   identity: ['email'],
   async write({ connection, records }) {
     const client = clientFor(connection);
-    const outcomes: (WriteOutcome | undefined)[] = new Array(records.length).fill(undefined);
-    const indexes = new Map<string, number[]>();
-    records.forEach((record, i) => {
-      const email = normalizeEmail(record?.email);
-      if (email === undefined || !isPlausibleEmail(email)) {
-        outcomes[i] = {
-          status: 'failed',
-          failure: 'permanent',
-          field: 'email',
-          reason: email === undefined ? 'email is required' : `"${email}" is not a valid e-mail address`,
-        };
-        return;
-      }
-      indexes.set(email, [...(indexes.get(email) ?? []), i]);
-    });
-    let written = false;
-    const chunks = chunkBy([...indexes.keys()], ERASE_MAX_ADDRESSES, ERASE_MAX_BYTES, (e) => Buffer.byteLength(e) + 3);
-    for (const emails of chunks) {
-      const set = (email: string, outcome: WriteOutcome) => {
-        for (const i of indexes.get(email) ?? []) outcomes[i] = { ...outcome };
-      };
-      try {
+    return writeByEmail(
+      records,
+      (emails) => chunkBy(emails, ERASE_MAX_ADDRESSES, ERASE_MAX_BYTES, (e) => Buffer.byteLength(e) + 3),
+      async (emails) => {
         const rejected = await erase(client, emails);
-        written = true;
-        for (const email of emails) {
-          const reason = rejected.get(email);
-          set(
-            email,
-            reason === undefined
-              ? { status: 'ok', targetId: email, operation: 'deleted' }
-              : { status: 'failed', failure: 'permanent', field: 'email', reason },
-          );
-        }
-      } catch (error) {
-        const failure = chunkFailure(error, written);
-        for (const email of emails) set(email, failure);
-      }
-    }
-    return complete(outcomes, { status: 'failed', failure: 'permanent', reason: 'record was not processed' });
+        return new Map(
+          emails.map((email): [string, WriteOutcome] => {
+            const reason = rejected.get(email);
+            return [
+              email,
+              reason === undefined
+                ? { status: 'ok', targetId: email, operation: 'deleted' }
+                : { status: 'failed', failure: 'permanent', field: 'email', reason },
+            ];
+          }),
+        );
+      },
+    );
   },
 });

@@ -141,6 +141,16 @@ export class RecordLinksRepo {
     }
   }
 
+  /** Forgets every link held in these connections, in every link group (a re-seeded sandbox starts over). */
+  async deleteInConnections(connectionIds: readonly string[]): Promise<number> {
+    if (connectionIds.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom('record_links')
+      .where('connection_id', 'in', [...connectionIds])
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Removes the links of many records (of any connections) in one statement per connection and chunk. */
   async deleteMany(linkGroup: string, refs: readonly RecordRef[]): Promise<number> {
     const byConnection = new Map<string, Set<string>>();

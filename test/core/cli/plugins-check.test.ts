@@ -1,38 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { buildProgram } from '../../../core/cli/main';
-import { registerPluginsCheck } from '../../../core/cli/commands/plugins-check';
-import type { Output } from '../../../core/cli/output';
 import { CliBed, ROOT, type CliResult } from './helpers';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'connectors');
 
-/**
- * Runs `hub plugins check …` in-process. Through core/cli/main once the lead has registered the `plugins` group
- * there; until then through a program holding just that group, parsed the way main parses (exit code from
- * process.exitCode, put back afterwards).
- */
-async function pluginsCheck(bed: CliBed, ...args: string[]): Promise<CliResult> {
-  const wired = buildProgram().commands.some((c) => c.name() === 'plugins');
-  if (wired) return bed.hub('plugins', 'check', ...args);
-  let stdout = '';
-  let stderr = '';
-  const output: Output = { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) };
-  const program = new Command('hub').exitOverride();
-  registerPluginsCheck(program.command('plugins'), output);
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'hub', 'plugins', 'check', ...args]);
-    return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, stdout, stderr };
-  } catch (error) {
-    if (error instanceof CommanderError) return { code: error.exitCode, stdout, stderr };
-    return { code: 1, stdout, stderr: `${stderr}${(error as Error).message}\n` };
-  } finally {
-    process.exitCode = previous;
-  }
+/** Runs `hub plugins check …` in-process through the CLI, output captured. */
+function pluginsCheck(bed: CliBed, ...args: string[]): Promise<CliResult> {
+  return bed.hub('plugins', 'check', ...args);
 }
 
 describe('hub plugins check', () => {

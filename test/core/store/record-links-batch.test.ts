@@ -124,6 +124,24 @@ describe.each(engines)('RecordLinksRepo batched writes (%s)', (engine) => {
     expect(await links.find(linkGroup, { connectionId: mail, externalId: 'm1' })).toBeUndefined();
   });
 
+  it('forgets every link of the given connections, in every link group, and nothing else', async () => {
+    const [one, two] = [nextGroup(), nextGroup()];
+    await links.saveMany(
+      [
+        read(one, 'h1', { entityId: 'ent_p' }),
+        { ...read(one, 'm1'), connectionId: mail, entityId: 'ent_p' },
+        { ...read(two, 'm2'), connectionId: mail, entityId: 'ent_q' },
+      ],
+      1000,
+    );
+    expect(await links.deleteInConnections([])).toBe(0);
+    const before = await links.deleteInConnections([mail]);
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(await links.find(one, { connectionId: mail, externalId: 'm1' })).toBeUndefined();
+    expect(await links.find(two, { connectionId: mail, externalId: 'm2' })).toBeUndefined();
+    expect(await links.find(one, { connectionId: crm, externalId: 'h1' })).toBeDefined();
+  });
+
   it('finds the peers of a page of entities through the index, not by scanning the connection', async () => {
     // a regression guard: SQLite used to pick the unique (link_group, connection_id, …) index and scan every link
     // of the connection once per page (quadratic over a large sync)
