@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, RetryableError, type CheckResult, type HubError } from '../../core/sdk';
+import type { Encoding } from './formats/text';
+import { assertInRoots, isWithin, realPathOf } from './roots';
 import type { FileSettings } from './schemas/settings';
 
 /**
@@ -15,7 +17,9 @@ export type FileField = 'path' | 'output';
 export interface FileOptions {
   /** Absolute base folder. */
   directory: string;
-  delimiter: string;
+  /** Set in the settings (or a .tsv name); undefined: detected when reading, a comma for a new file. */
+  delimiter?: string;
+  encoding?: Encoding;
   header: boolean;
   columns?: string[];
   pageSize: number;
@@ -37,19 +41,20 @@ export function fileOptions(settings: FileSettings, fileName?: string): FileOpti
   const tsv = fileName !== undefined && path.extname(fileName).toLowerCase() === '.tsv';
   const options: FileOptions = {
     directory: path.resolve(settings.directory),
-    delimiter: settings.delimiter ?? (tsv ? '\t' : ','),
     header: settings.header ?? true,
     pageSize: settings.pageSize ?? 500,
     idField: settings.idField ?? 'id',
   };
+  const delimiter = settings.delimiter ?? (tsv ? '\t' : undefined);
+  if (delimiter !== undefined) options.delimiter = delimiter;
+  if (settings.encoding !== undefined) options.encoding = settings.encoding;
   if (settings.columns !== undefined) options.columns = settings.columns;
   if (settings.modifiedField !== undefined) options.modifiedField = settings.modifiedField;
   return options;
 }
 
 function isInside(base: string, target: string): boolean {
-  const rel = path.relative(base, target);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  return target !== base && isWithin(base, target);
 }
 
 /** Resolves `name` inside `directory`, following symlinks of the parts that exist; refuses any escape. */
@@ -68,11 +73,13 @@ export function resolveInDirectory(directory: string, name: string, field: FileF
   } catch {
     throw new ConfigError(`directory "${directory}" does not exist`, { field: 'directory' });
   }
-  let probe = target;
-  while (!fs.existsSync(probe)) probe = path.dirname(probe);
-  const realTarget = path.join(fs.realpathSync(probe), path.relative(probe, target));
-  if (!isInside(realBase, realTarget)) throw outside();
+  if (!isInside(realBase, realPathOf(target))) throw outside();
   return target;
+}
+
+/** Refuses a directory outside the hub's file roots (HUB_FILES_ROOT, ./imports), symlinks followed. */
+export function checkDirectory(settings: FileSettings): void {
+  assertInRoots(path.resolve(settings.directory), 'directory', settings.directory);
 }
 
 export function formatOf(format: FileFormat | undefined, name: string, field: FileField): FileFormat {
@@ -106,7 +113,10 @@ export function targetFile(settings: FileSettings, field: FileField): TargetFile
       field: 'columns',
     });
   }
-  return { field, name, absolute: resolveInDirectory(options.directory, name, field), format, options };
+  checkDirectory(settings);
+  const absolute = resolveInDirectory(options.directory, name, field);
+  assertInRoots(absolute, field, name);
+  return { field, name, absolute, format, options };
 }
 
 /** What a file-system error means for the runner: the user's to fix (ConfigError) or worth retrying. */
@@ -143,8 +153,34 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
   }
 }
 
+/**
+ * Runs when a connection is saved: the directory and every named file must lie inside the hub's file roots and
+ * stay inside the directory (symlinks followed). A folder or file that does not exist yet is fine.
+ */
+export function checkSettings(settings: FileSettings): void {
+  checkDirectory(settings);
+  const base = path.resolve(settings.directory);
+  for (const field of ['path', 'output'] as const) {
+    const name = settings[field];
+    if (name === undefined) continue;
+    if (name.includes('\0')) throw new ConfigError(`${field} contains a NUL character`, { field });
+    const target = path.resolve(base, name);
+    if (!isInside(base, target) || (fs.existsSync(base) && !isInside(realPathOf(base), realPathOf(target))))
+      throw new ConfigError(
+        `${field} "${name}" resolves outside directory "${settings.directory}"; name a file inside that folder`,
+        { field },
+      );
+    assertInRoots(target, field, name);
+  }
+}
+
 export async function checkFiles(settings: FileSettings): Promise<CheckResult> {
   const directory = path.resolve(settings.directory);
+  try {
+    checkDirectory(settings);
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
   try {
     const stat = await fs.promises.stat(directory);
     if (!stat.isDirectory()) return { ok: false, message: `directory "${settings.directory}" is not a folder` };

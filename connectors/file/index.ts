@@ -1,6 +1,6 @@
 import { defineConnector } from '../../core/sdk';
 import { writeRecords } from './actions/writeRecords';
-import { checkFiles } from './client';
+import { checkFiles, checkSettings } from './client';
 import { FileSettings } from './schemas/settings';
 import { records } from './streams/records';
 
@@ -25,6 +25,7 @@ export const connector = defineConnector({
     retryAfter: [],
   },
   check: ({ settings }) => checkFiles(settings),
+  checkSettings,
   streams: [records],
   actions: [writeRecords],
 });

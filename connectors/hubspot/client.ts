@@ -1,22 +1,23 @@
-import { Client } from '@hubspot/api-client';
-import { RetryableError, isHubError } from '../../core/sdk';
+import { Request } from '@hubspot/api-client/lib/src/services/http/Request';
+import { RetryableError, SsrfError, httpOf, isHubError, type OutboundHttp } from '../../core/sdk';
 import { hubspotError } from './errors';
 import { hubspotPolicy } from './policy';
 import { burstLimit, type HubSpotSettings } from './schemas/settings';
 import { throttlesFor, type AccountThrottles } from './throttle';
 
 /**
- * The HubSpot API as the connector uses it, through the official SDK (@hubspot/api-client): the SDK builds every
- * request (base path, Bearer auth, user agent), with its own retries and Bottleneck limiter off
- * (`numberOfApiCallRetries: 0`, no `limiterOptions`) so that the hub's runner owns retries and budgets.
+ * The HubSpot API as the connector uses it, through the official SDK (@hubspot/api-client): the SDK's request
+ * builder (`Request`, what `Client.apiRequest` uses) makes every request (base path, Bearer auth, user agent,
+ * query, JSON body), and the hub's outbound door (`connection.http`) sends it. The SDK offers no transport hook for
+ * `apiRequest` (it calls node-fetch with no agent; `httpAgent` reaches only the typed APIs), so the request is
+ * built by the SDK and sent by the door: checked target, pinned address, no Bearer on a redirect to another
+ * origin, the policy's timeout, and /metrics. The SDK's retries and Bottleneck limiter are not used either, so the
+ * hub's runner owns retries and budgets.
  *
- * Calls go through the SDK's generic `apiRequest` rather than its typed object APIs, because the typed APIs
- * deserialize error bodies into their `Error` model, which drops `policyName` and `errorType`: the only way to tell
- * HubSpot's ten-secondly, secondly (search) and daily limits apart. They also turn timestamps into Date objects and
- * drop fields they do not model, while our records keep HubSpot's own values.
- *
- * The SDK keeps its decorators (retry, limiter) in a process-wide singleton that every `new Client()` resets, so a
- * client is built right before each request: the request then carries exactly this configuration.
+ * Not the SDK's typed object APIs, because they deserialize error bodies into their `Error` model, which drops
+ * `policyName` and `errorType`: the only way to tell HubSpot's ten-secondly, secondly (search) and daily limits
+ * apart. They also turn timestamps into Date objects and drop fields they do not model, while our records keep
+ * HubSpot's own values.
  */
 
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
@@ -55,10 +56,15 @@ export class HubSpotClient {
   private readonly throttles: AccountThrottles;
   private readonly limitBurst: boolean;
 
+  private readonly http: OutboundHttp;
+
   constructor(
     private readonly settings: HubSpotSettings,
     private readonly signal?: AbortSignal,
+    http?: OutboundHttp,
   ) {
+    // the connection's door when the caller hands it over, else the process's equal one for this connector
+    this.http = http ?? httpOf({}, 'hubspot', hubspotPolicy.timeoutMs);
     this.baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     const burst = burstLimit(settings);
     this.throttles = throttlesFor(this.baseUrl, settings.accessToken, burst, settings.searchRateLimit ?? 5);
@@ -87,53 +93,53 @@ export class HubSpotClient {
   }
 
   private async send<T>(method: string, path: string, options: RequestOptions): Promise<HubSpotResponse<T>> {
-    const sdk = new Client({
-      accessToken: this.settings.accessToken,
-      basePath: this.baseUrl,
-      numberOfApiCallRetries: 0,
-    });
-    const timeoutMs = hubspotPolicy.timeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RetryableError(`HubSpot did not answer ${options.what} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      onAbort = () => reject(new RetryableError(`HubSpot request cancelled: ${options.what}`));
-      if (this.signal?.aborted) onAbort();
-      else this.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([this.exchange<T>(sdk, method, path, options), stop]);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) this.signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  private async exchange<T>(sdk: Client, method: string, path: string, options: RequestOptions) {
-    let response: Awaited<ReturnType<Client['apiRequest']>>;
-    try {
-      response = await sdk.apiRequest({
+    // the SDK's own request builder: base path, Bearer auth, User-Agent, query and JSON body exactly as apiRequest
+    // would send them; the hub's outbound door sends it (apiRequest calls node-fetch with no agent or fetch hook,
+    // and node-fetch keeps Authorization on a redirect to the same host on another port)
+    const request = new Request(
+      { accessToken: this.settings.accessToken, basePath: this.baseUrl, numberOfApiCallRetries: 0 },
+      {
         method,
         path,
-        ...(options.body === undefined ? {} : { body: options.body }),
+        ...(options.body === undefined ? {} : { body: options.body as object }),
         ...(options.query === undefined ? {} : { qs: options.query }),
+      },
+    );
+    const data = request.getSendData() as { method: string; headers: Record<string, string>; body?: string };
+    const timeoutMs = hubspotPolicy.timeoutMs ?? 30_000;
+    let response: Response;
+    try {
+      response = await this.http.fetch(request.getUrl(), {
+        method: data.method,
+        headers: data.headers,
+        ...(data.body === undefined ? {} : { body: data.body }),
+        ...(this.signal === undefined ? {} : { signal: this.signal }),
+        timeoutMs,
+        field: 'baseUrl',
       });
     } catch (error) {
-      if (isHubError(error)) throw error;
-      const code = (error as { code?: unknown }).code;
+      if (this.signal?.aborted) throw new RetryableError(`HubSpot request cancelled: ${options.what}`);
+      // a target the door refused is a settings problem; it names the field
+      if (error instanceof SsrfError || (isHubError(error) && error.kind !== 'retryable')) throw error;
+      const cause = isHubError(error) && error.cause !== undefined ? error.cause : error;
+      if ((cause as { name?: unknown } | undefined)?.name === 'TimeoutError')
+        throw new RetryableError(`HubSpot did not answer ${options.what} within ${timeoutMs} ms`);
+      const code = (cause as { code?: unknown }).code;
       throw new RetryableError(
         `HubSpot could not be reached for ${options.what}${typeof code === 'string' ? ` (${code})` : ''}`,
-        { cause: error },
+        { cause },
       );
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      throw new RetryableError(`HubSpot's answer to ${options.what} was cut off`, { status: response.status });
+    }
     let body: unknown = undefined;
     if (text !== '') {
       try {

@@ -1,4 +1,5 @@
 import { defineConnector, isHubError } from '../../core/sdk';
+import { archiveContacts } from './actions/archiveContacts';
 import { deleteContact } from './actions/deleteContact';
 import { upsertContacts } from './actions/upsertContacts';
 import { upsertDeals } from './actions/upsertDeals';
@@ -34,7 +35,7 @@ export const connector = defineConnector({
     }
   },
   streams: [contacts, deals, companies],
-  actions: [upsertContacts, upsertDeals, deleteContact],
+  actions: [upsertContacts, upsertDeals, archiveContacts, deleteContact],
   webhooks: [hubspotEvents],
 });
 

@@ -10,7 +10,7 @@ export const hubspotPolicy: ApiPolicy = {
   rateBudget: { requests: BURST_PER_10S.professional, intervalMs: 10_000 },
   // HubSpot's SDK defaults to 6 in flight; more only queues behind the burst budget
   concurrency: 6,
-  maxBatchSize: { upsertContacts: 100, upsertDeals: 100, deleteContact: 1 },
+  maxBatchSize: { upsertContacts: 100, upsertDeals: 100, archiveContacts: 100, deleteContact: 1 },
   retryStatuses: [500, 502, 503, 504],
   // HubSpot documents no Retry-After on REST 429s; when a proxy adds one it wins. Otherwise the wait comes from
   // the body's policyName (see errors.ts).

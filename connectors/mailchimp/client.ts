@@ -5,8 +5,12 @@ import {
   RateLimitedError,
   PermanentError,
   RetryableError,
+  SsrfError,
+  httpOf,
+  isHubError,
   type ConnectionContext,
   type HubError,
+  type OutboundHttp,
 } from '../../core/sdk';
 import { CONNECTION_LIMIT_WAIT_MS, MAILCHIMP_POLICY, THROTTLE_WAIT_MS } from './policy';
 import type { MailchimpSettings } from './schemas/settings';
@@ -137,10 +141,15 @@ export class MailchimpClient {
   private readonly semaphore: Semaphore;
   private readonly timeoutMs: number;
 
+  private readonly http: OutboundHttp;
+
   constructor(
     readonly settings: MailchimpSettings,
     private readonly signal?: AbortSignal,
+    http?: OutboundHttp,
   ) {
+    this.timeoutMs = MAILCHIMP_POLICY.timeoutMs ?? 120_000;
+    this.http = http ?? httpOf({}, 'mailchimp', this.timeoutMs);
     this.baseUrl = resolveBaseUrl(settings);
     this.auth = authorization(settings);
     this.listId = settings.listId;
@@ -149,7 +158,6 @@ export class MailchimpClient {
       (s): s is string => typeof s === 'string' && s.length >= 4,
     );
     this.semaphore = semaphoreFor(this.account, settings.maxConnections ?? 8);
-    this.timeoutMs = MAILCHIMP_POLICY.timeoutMs ?? 120_000;
   }
 
   /** `/lists/<listId><rest>`, the list id encoded. */
@@ -181,21 +189,25 @@ export class MailchimpClient {
     let response: Response;
     let text: string;
     try {
-      const timeout = AbortSignal.timeout(this.timeoutMs);
-      const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
       try {
-        response = await fetch(url, {
+        // the hub's outbound door (the connection's `http`): checked target, pinned address, timeout, metrics
+        response = await this.http.fetch(url, {
           method: request.method,
           headers,
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          signal,
+          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+          ...(this.signal === undefined ? {} : { signal: this.signal }),
+          timeoutMs: this.timeoutMs,
+          field: 'baseUrl',
         });
         text = await response.text();
       } catch (error) {
         if (this.signal?.aborted) throw this.signal.reason;
-        const name = error instanceof Error ? error.name : '';
+        // a target the door refused: a settings problem, said as the door said it (it names the field)
+        if (error instanceof SsrfError || (isHubError(error) && error.kind !== 'retryable')) throw error;
+        const failure = isHubError(error) && error.cause instanceof Error ? error.cause : error;
+        const name = (failure as { name?: unknown } | undefined)?.name;
         const reason = name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : 'could not be reached';
-        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+        const cause = failure instanceof Error ? `: ${failure.message}` : '';
         throw new RetryableError(this.redact(`Mailchimp ${where} ${reason}${cause}`));
       }
     } finally {
@@ -258,5 +270,5 @@ export class MailchimpClient {
 
 /** The client for a connection (cheap: the connection cap and caches live at module level, per account). */
 export function clientFor(connection: ConnectionContext<MailchimpSettings>): MailchimpClient {
-  return new MailchimpClient(connection.settings, connection.signal);
+  return new MailchimpClient(connection.settings, connection.signal, httpOf(connection, 'mailchimp'));
 }

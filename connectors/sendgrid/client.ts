@@ -6,10 +6,15 @@ import {
   PermanentError,
   RateLimitedError,
   RetryableError,
+  SsrfError,
+  axiosAdapter,
   classifyHttpFailure,
+  httpOf,
+  isHubError,
   readRetryAfter,
   type ConnectionContext,
   type HubError,
+  type OutboundHttp,
 } from '../../core/sdk';
 import { sendgridPolicy } from './policy';
 import type { SendGridSettings } from './schemas/settings';
@@ -107,20 +112,26 @@ export function baseUrlOf(settings: SendGridSettings): string {
 export class SendGridClient {
   private readonly sdk: Client;
   readonly baseUrl: string;
+  private readonly http: OutboundHttp;
 
   constructor(
     readonly settings: SendGridSettings,
     readonly signal?: AbortSignal,
+    http?: OutboundHttp,
   ) {
+    this.http = http ?? httpOf({}, 'sendgrid', sendgridPolicy.timeoutMs);
     this.sdk = new Client();
     this.sdk.setApiKey(settings.apiKey);
     if (settings.region === 'eu') this.sdk.setDataResidency('eu');
     this.baseUrl = baseUrlOf(settings);
     this.sdk.setDefaultRequest('baseUrl', `${this.baseUrl}/`);
-    // axios options the SDK passes through from its default request but does not type
-    const extra = { timeout: sendgridPolicy.timeoutMs, signal } as unknown as Parameters<
-      Client['setDefaultRequest']
-    >[0];
+    // axios options the SDK passes through from its default request but does not type. `adapter` is axios's
+    // extension point: every request goes through the hub's outbound door instead of axios's own http code
+    const extra = {
+      timeout: sendgridPolicy.timeoutMs,
+      signal,
+      adapter: axiosAdapter(this.http),
+    } as unknown as Parameters<Client['setDefaultRequest']>[0];
     this.sdk.setDefaultRequest(extra);
   }
 
@@ -143,7 +154,9 @@ export class SendGridClient {
         throw classifySendGridFailure(method, path, failure.code, headers, failure.response.body);
       }
       this.signal?.throwIfAborted();
-      throw networkError(method, path, error);
+      // a target the door refused is a settings problem (it names the field), not a network failure
+      if (error instanceof SsrfError || (isHubError(error) && error.kind !== 'retryable')) throw error;
+      throw networkError(method, path, isHubError(error) && error.cause !== undefined ? error.cause : error);
     }
   }
 
@@ -155,9 +168,14 @@ export class SendGridClient {
   async download(url: string, what: string): Promise<Readable> {
     let response: Response;
     try {
-      response = await fetch(url, { signal: this.signal ?? null });
+      // through the door too (no credentials are sent: the link is pre-signed)
+      response = await this.http.fetch(url, {
+        ...(this.signal === undefined ? {} : { signal: this.signal }),
+        field: `${what} file URL`,
+      });
     } catch (error) {
       this.signal?.throwIfAborted();
+      if (error instanceof SsrfError) throw error;
       throw new RetryableError(`downloading the ${what} file failed: ${(error as Error).message}`);
     }
     if (!response.ok || response.body === null) {
@@ -194,7 +212,7 @@ export async function gunzipIfNeeded(source: Readable): Promise<Readable> {
 }
 
 export function clientFor(connection: ConnectionContext<SendGridSettings>): SendGridClient {
-  return new SendGridClient(connection.settings, connection.signal);
+  return new SendGridClient(connection.settings, connection.signal, httpOf(connection, 'sendgrid'));
 }
 
 /** Waits `ms`, or rejects when the run is cancelled. */

@@ -5,13 +5,14 @@ import {
   ExpectedError,
   findMappingDirs,
   loadMapping,
-  previewMapping,
+  MappingCompileError,
   type DiffEntry,
   type MapResult,
   type MappingDefinition,
   type MappingEngineOptions,
 } from '../mapping';
 import { findMapping } from '../mapping/source';
+import { sharedMappingWorkerPool, WorkerCompileError, type MappingWorkerPool } from '../mapping/worker-pool';
 import type { MappingFixture, Repos, StoredMapping } from '../store/repos';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors';
 import { unprocessable } from './problem';
@@ -55,7 +56,17 @@ export interface MappingCatalogDeps {
   /** Runs `fn` atomically (the version and its audit entry); without it, changes are sequential. */
   transaction?: <T>(fn: (repos: Repos) => Promise<T>) => Promise<T>;
   now?: () => number;
+  /**
+   * Where fixtures (on save) and previews are evaluated: worker threads with their own heap limit, so a runaway
+   * expression never runs on the thread that answers requests. Default: the process-wide pool.
+   */
+  pool?: MappingWorkerPool;
+  /** Total CPU time (ms) one preview or one save's fixtures may use (default 3000); later records fail. */
+  requestBudgetMs?: number;
 }
+
+/** Default total CPU time of one preview request or one save's fixture run. */
+export const MAPPING_REQUEST_BUDGET_MS = 3000;
 
 function summaryOfStored(m: StoredMapping): MappingSummaryView {
   const view: MappingSummaryView = {
@@ -164,10 +175,14 @@ export class MappingCatalog {
     const definition: MappingDefinition = { id: name, version: input.version, expression: input.expression };
     if (input.sourceSchema !== undefined) definition.source = { schema: input.sourceSchema };
     if (input.targetSchema !== undefined) definition.target = { schema: input.targetSchema };
-    const compiled = compileMapping(definition, this.deps.options); // MappingCompileError → 422 naming the field
+    compileMapping(definition, this.deps.options); // MappingCompileError → 422 naming the field
+    const results = await this.evaluate(
+      definition,
+      input.fixtures.map((fixture) => fixture.input),
+    );
     const failures = [];
     for (const [index, fixture] of input.fixtures.entries()) {
-      const result = await compiled.evaluate(fixture.input);
+      const result = results[index];
       const diffs = fixtureDiffs(fixture.expected, result);
       if (diffs.length > 0) {
         const label = fixture.name ?? `#${index}`;
@@ -230,8 +245,29 @@ export class MappingCatalog {
       repo: this.deps.repos.mappings,
     });
     if (!found.found) throw new StoreNotFoundError('mapping', version === undefined ? name : `${name}@${version}`);
-    const results: MapResult[] = [];
-    for (const record of records) results.push(await previewMapping(found.mapping, record, this.deps.options));
-    return results;
+    try {
+      return await this.evaluate(found.mapping, records);
+    } catch (err) {
+      if (err instanceof MappingCompileError) return records.map(() => ({ ok: false, error: err.mappingError }));
+      throw err;
+    }
+  }
+
+  /**
+   * Evaluates records in the worker pool within the request's CPU budget; a compile error is thrown as
+   * MappingCompileError (a 422 naming the expression).
+   */
+  private async evaluate(mapping: MappingDefinition, records: unknown[]): Promise<MapResult[]> {
+    const pool = this.deps.pool ?? sharedMappingWorkerPool();
+    if (records.length === 0) return [];
+    try {
+      return await pool.evaluateBatch(mapping, records, {
+        options: this.deps.options,
+        budgetMs: this.deps.requestBudgetMs ?? MAPPING_REQUEST_BUDGET_MS,
+      });
+    } catch (err) {
+      if (err instanceof WorkerCompileError) throw new MappingCompileError(err.mappingError, mapping.id);
+      throw err;
+    }
   }
 }

@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'runs:read': 'List and show runs with their per-record failures',
   'deadLetters:read': 'List and show dead letters',
   'deadLetters:replay': 'Replay dead letters through the current mapping',
+  'deadLetters:discard': 'Set dead letters aside for good, with a note (audited)',
   'audit:read': 'Read the audit log',
   'tokens:manage': 'Create, list and revoke API tokens',
 } as const;

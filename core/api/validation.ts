@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { schemaProblems } from '../flows/validate';
 import { bodyField, invalidRequest, type FieldError } from './problem';
+import { nulFields, patternMessage } from './schemas/strings';
 import type { ApiRoute } from './route';
 
 /**
@@ -33,6 +34,7 @@ function pointer(base: string, error: ErrorObject): string {
 function message(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'is not a known parameter';
   if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'pattern') return patternMessage(error.params.pattern) ?? error.message ?? 'is not valid';
   return error.message ?? 'is not valid';
 }
 
@@ -46,6 +48,13 @@ function describe(base: string, errors: ErrorObject[] | null | undefined): Field
     seen.add(key);
   }
   return out;
+}
+
+/** The value, unless a string in it holds a NUL (no store keeps one): then a 400 naming the fields. */
+function noNul<T>(value: T, base: string): T {
+  const found = nulFields(value, base);
+  if (found.length > 0) throw invalidRequest(found);
+  return value;
 }
 
 /** True when a body must be sent: its schema is not an object whose fields are all optional. */
@@ -71,12 +80,12 @@ export function compileRoute(route: ApiRoute): RouteValidator {
     params(value) {
       const copy = { ...(value as object) };
       if (!params(copy)) throw invalidRequest(describe('/params', params.errors));
-      return copy;
+      return noNul(copy, '/params');
     },
     query(value) {
       const copy = { ...(value as object) };
       if (!query(copy)) throw invalidRequest(describe('/query', query.errors));
-      return copy;
+      return noNul(copy, '/query');
     },
     body(value) {
       if (bodySchema === undefined) return undefined;
@@ -85,7 +94,7 @@ export function compileRoute(route: ApiRoute): RouteValidator {
       const problems = schemaProblems(bodySchema, value);
       if (problems.length > 0)
         throw invalidRequest(problems.map((p) => ({ field: bodyField(p.field), message: p.message })));
-      return value;
+      return noNul(value, '/body');
     },
     response(value) {
       if (route.response.schema === undefined) return [];

@@ -72,6 +72,13 @@ export const HubConfig = Type.Object(
           'Prefix of the Redis keys of the queue and the rate budgets, so two hubs can share one Redis. Default hub',
       }),
     ),
+    filesRoot: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Comma-separated folders the file connector may read and write (default <data dir>/files; ./imports is always allowed)',
+      }),
+    ),
     defaultCountry: Type.String({
       pattern: '^[A-Z]{2}$',
       description: 'ISO 3166-1 alpha-2 country for phone numbers without a prefix',
@@ -85,7 +92,11 @@ export type HubConfig = Static<typeof HubConfig>;
 export const ENV_VARIABLES = {
   HUB_DATA_DIR: { key: 'dataDir', expects: 'a folder path', fallback: './data' },
   HUB_PORT: { key: 'port', expects: 'a port number from 0 to 65535', fallback: '3000' },
-  HUB_HOST: { key: 'host', expects: 'an interface address such as 127.0.0.1 or 0.0.0.0', fallback: '127.0.0.1' },
+  HUB_HOST: {
+    key: 'host',
+    expects: 'an IP address of this machine to listen on: 127.0.0.1, 0.0.0.0 (every interface), ::, or localhost',
+    fallback: '127.0.0.1',
+  },
   HUB_DATABASE_URL: {
     key: 'databaseUrl',
     expects: 'a postgres:// URL (leave it unset for SQLite)',
@@ -132,5 +143,14 @@ export const ENV_VARIABLES = {
     expects: 'up to 64 letters, digits or _ . : - { } starting with a letter or digit, e.g. hub-staging (default hub)',
     fallback: undefined,
   },
-  HUB_DEFAULT_COUNTRY: { key: 'defaultCountry', expects: 'a two-letter country code such as RU or US', fallback: 'RU' },
+  HUB_FILES_ROOT: {
+    key: 'filesRoot',
+    expects: 'comma-separated folder paths (default <data dir>/files; ./imports is always allowed)',
+    fallback: undefined,
+  },
+  HUB_DEFAULT_COUNTRY: {
+    key: 'defaultCountry',
+    expects: 'a two-letter ISO 3166-1 country code such as RU or US',
+    fallback: 'RU',
+  },
 } as const satisfies Record<string, { key: keyof HubConfig; expects: string; fallback: string | undefined }>;

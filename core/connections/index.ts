@@ -3,6 +3,7 @@ import { createRepos, type Repos } from '../store/repos';
 import { ConnectionService } from './service';
 
 export * from './service';
+export * from './endpoint';
 
 /** The connection service over a hub's store, registry and vault (the CLI and the API use the same one). */
 export function connectionServiceFor(hub: Hub): ConnectionService {

@@ -1,9 +1,12 @@
+import { nameProblem } from '../api/schemas/strings';
 import { validateSettings } from './settings';
-import { scrubSecrets } from '../logging/logger';
+import { EndpointChangeForbiddenError, endpointChange, type EndpointChange } from './endpoint';
 import type { Registry } from '../registry';
 import type { ConnectorLogger } from '../sdk/define';
 import { ConfigError, toErrorInfo } from '../sdk/errors';
-import { REDACTED, getAt, secretPaths, setAt, type Settings } from '../security/secrets';
+import { outboundHttp } from '../sdk/http';
+import { redactVendorText } from '../security/redact';
+import { REDACTED, deleteAt, getAt, secretPaths, secretValues, setAt, type Settings } from '../security/secrets';
 import type { Connection, ConnectionStatus, Repos } from '../store/repos';
 
 /**
@@ -25,6 +28,22 @@ export interface ActorOption {
   actor?: string;
 }
 
+export interface UpdateOptions extends ActorOption {
+  /**
+   * Whether the actor is an admin. A token that is not may change the endpoint settings (`Endpoint()`) only of
+   * connections it created. Changes without an actor or by `cli`/`system` are local operators' and allowed.
+   */
+  admin?: boolean;
+}
+
+/** A connection after an update, with the secrets cleared because an endpoint setting changed. */
+export type UpdatedConnection = Connection & {
+  /** Secret fields whose stored value was dropped because an endpoint setting changed (re-enter them). */
+  secretsCleared?: string[];
+  /** What happened to the secrets, in words (present with secretsCleared). */
+  notice?: string;
+};
+
 export interface NewConnectionInput {
   name: string;
   connectorId: string;
@@ -42,6 +61,12 @@ export interface CheckOutcome {
   /** What the connector said, scrubbed of every secret the process knows. */
   message: string;
   connection: Connection;
+}
+
+/** The API checks names with its schema; callers that do not go through it (the CLI) get the same rule here. */
+function assertName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem !== undefined) throw new ConfigError(`name ${problem}`, { field: 'name' });
 }
 
 export class ConnectionService {
@@ -92,8 +117,10 @@ export class ConnectionService {
 
   /** Validates the settings against the connector's schema and creates the connection. */
   async create(input: NewConnectionInput, options: ActorOption = {}): Promise<Connection> {
+    assertName(input.name);
     const connector = this.connector(input.connectorId);
     validateSettings(connector.id, connector.settingsSchema, input.settings);
+    connector.checkSettings?.(input.settings);
     return this.transaction(async (repos) => {
       const created = await repos.connections.create(
         {
@@ -113,30 +140,78 @@ export class ConnectionService {
    * Renames a connection and/or replaces its settings. The new settings are validated with the stored secrets in
    * place of their placeholders, so a form sent back unchanged stays valid; the status goes back to `untested`.
    */
-  async update(ref: string, patch: ConnectionUpdate, options: ActorOption = {}): Promise<Connection> {
+  async update(ref: string, patch: ConnectionUpdate, options: UpdateOptions = {}): Promise<UpdatedConnection> {
+    if (patch.name !== undefined) assertName(patch.name);
     const before = await this.deps.repos.connections.require(ref);
     const connector = this.deps.registry.get(before.connectorId);
+    let stored: Settings | undefined;
+    let change: EndpointChange | undefined;
     if (patch.settings !== undefined) {
       const candidate = structuredClone(patch.settings);
       const paths = secretPaths(connector.settingsSchema);
-      if (paths.some((p) => getAt(candidate, p) === REDACTED)) {
-        const stored = await this.deps.repos.connections.require(before.id, { decrypt: true });
-        for (const path of paths) {
-          const kept = getAt(stored.settings, path);
-          if (getAt(candidate, path) === REDACTED && kept !== undefined) setAt(candidate, path, kept);
+      const kept = paths.filter((p) => getAt(candidate, p) === REDACTED);
+      if (kept.length > 0) {
+        const decrypted = await this.deps.repos.connections.require(before.id, { decrypt: true });
+        for (const path of kept) {
+          const value = getAt(decrypted.settings, path);
+          if (value !== undefined) setAt(candidate, path, value);
         }
       }
       validateSettings(connector.id, connector.settingsSchema, candidate);
+      connector.checkSettings?.(candidate);
+      change = endpointChange(connector.settingsSchema, before.settings, patch.settings, kept);
+      if (change !== undefined) {
+        await this.assertMayChangeEndpoint(before, change, options);
+        if (change.secretsCleared.length > 0) {
+          // the stored secrets were meant for the old endpoint: never send them to the new one
+          stored = structuredClone(patch.settings);
+          for (const path of change.secretsCleared) deleteAt(stored, path);
+        }
+      }
     }
+    const settings = stored ?? patch.settings;
     return this.transaction(async (repos) => {
       const after = await repos.connections.update(
         before.id,
-        { ...patch, settingsSchema: connector.settingsSchema },
+        { ...patch, ...(settings === undefined ? {} : { settings }), settingsSchema: connector.settingsSchema },
         this.now(),
       );
       await this.audit(repos, options.actor, 'connection.update', before, after);
-      return after;
+      if (change === undefined) return after;
+      await repos.auditLog.record(
+        {
+          actor: options.actor ?? 'cli',
+          action: 'connection.endpoint-change',
+          entity: 'connection',
+          entityId: before.id,
+          before: { endpoint: change.before },
+          after: { endpoint: change.after, secretsCleared: change.secretsCleared },
+        },
+        this.now(),
+      );
+      if (change.secretsCleared.length === 0) return after;
+      const notice = `the endpoint changed (${change.fields.join(', ')}), so the stored secrets (${change.secretsCleared.join(', ')}) were cleared; enter them again for the new endpoint`;
+      await repos.connections.recordCheck(before.id, { ok: false, error: notice }, this.now());
+      const cleared = await repos.connections.require(before.id);
+      return { ...cleared, secretsCleared: change.secretsCleared, notice };
     });
+  }
+
+  /**
+   * Only an admin, a local operator (CLI) or the token that created the connection may change where its
+   * secrets are sent.
+   */
+  private async assertMayChangeEndpoint(before: Connection, change: EndpointChange, options: UpdateOptions) {
+    const actor = options.actor;
+    if (options.admin === true || actor === undefined || actor === 'cli' || actor === 'system') return;
+    const [created] = await this.deps.repos.auditLog.list({
+      entity: 'connection',
+      entityId: before.id,
+      action: 'connection.create',
+      limit: 1,
+    });
+    if (created?.actor === actor) return;
+    throw new EndpointChangeForbiddenError(before.name, change.fields);
   }
 
   /** Deletes a connection; refused (StoreConflictError) while a flow uses it. */
@@ -162,6 +237,7 @@ export class ConnectionService {
       );
     }
     const connector = this.deps.registry.get(connection.connectorId);
+    const own = secretValues(connection.settings, secretPaths(connector.settingsSchema));
     let result: { ok: boolean; message: string };
     try {
       result = await connector.check({
@@ -169,11 +245,13 @@ export class ConnectionService {
         name: connection.name,
         settings: connection.settings,
         log: this.deps.logger,
+        http: outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs }),
       });
     } catch (error) {
       result = { ok: false, message: toErrorInfo(error).message };
     }
-    const message = scrubSecrets(result.message);
+    // vendor text: the connection's secrets in every derived form, and echoed credential headers, are scrubbed
+    const message = redactVendorText(result.message, own);
     await this.deps.repos.connections.recordCheck(
       connection.id,
       result.ok ? { ok: true } : { ok: false, error: message },

@@ -1,5 +1,5 @@
 /**
- * Flows (architecture.md §2): definitions validated against the schema and what they refer to, templates in
+ * Flows (docs/architecture.md §2): definitions validated against the schema and what they refer to, templates in
  * `flows/`, enable/disable, status, and the scheduler that starts schedule-triggered runs.
  */
 export * from './schema';
@@ -15,7 +15,20 @@ export {
   type EnableTemplateOptions,
   type FlowServiceDeps,
   type FlowStatus,
+  type FlowDeletion,
+  type FlowReset,
+  type FlowSchedule,
+  type RemoveOptions,
+  type ResetOptions,
 } from './service';
+export {
+  deadLetterHistory,
+  discardDeadLetters,
+  MAX_NOTE_LENGTH,
+  type DiscardReport,
+  type DiscardSelector,
+} from './dead-letter-discard';
+export { describeTrigger, formatRunTime, scheduleSummary } from './schedule-words';
 export {
   FlowTemplate,
   TemplateRole,

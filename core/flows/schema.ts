@@ -39,6 +39,12 @@ export const IdentityRule = Type.Object(
         description: 'Field of the mapped record that finds the target record (e.g. email)',
       }),
     ),
+    normalize: Type.Optional(
+      Type.Literal('email', {
+        description:
+          'email: the identity is the normalised e-mail (trimmed, lowercased), so "Ann@X.com " and "ann@x.com" are one record; a value that is not a usable e-mail is set aside as a dead letter',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,55 +1,45 @@
-import type { MappingEngineOptions } from '../mapping';
-import type { Registry } from '../registry';
-import type { Repos, Run, RunCounts, RunStatus, StoredFlow } from '../store/repos';
+import { ConfigError } from '../sdk/errors';
+import { StoreConflictError } from '../store/errors';
+import type { Repos, RunCounts, RunStatus, StoredFlow } from '../store/repos';
 import { isScheduleTrigger, nextFireAt } from './cron';
 import { FlowValidationError, assertNoProblems, type FlowProblem } from './errors';
-import type { FlowDefinition } from './schema';
+import type { FlowDefinition, Trigger } from './schema';
+import { scheduleSummary } from './schedule-words';
+import { discardDeadLetters, type DiscardReport, type DiscardSelector } from './dead-letter-discard';
 import { instantiateTemplate, listTemplates, loadTemplate, type FlowTemplate } from './templates';
 import { checkFlowDefinition, type CheckedFlow } from './validate';
+import type {
+  ChangeOptions,
+  CreateOptions,
+  EnableTemplateOptions,
+  FlowDeletion,
+  FlowReset,
+  FlowSchedule,
+  FlowServiceDeps,
+  FlowStatus,
+  RemoveOptions,
+  ResetOptions,
+} from './service-types';
 
-export interface FlowServiceDeps {
-  repos: Repos;
-  registry: Pick<Registry, 'has' | 'get'>;
-  /** The mappings folder (config.mappingsDir); stored mappings are looked up too. */
-  mappingsDir: string;
-  /** The templates folder (config.flowsDir). */
-  flowsDir: string;
-  mappingOptions?: MappingEngineOptions;
-  /** Runs `fn` atomically (store.transaction with repos over the transaction); without it, changes are sequential. */
-  transaction?: <T>(fn: (repos: Repos) => Promise<T>) => Promise<T>;
-  now?: () => number;
-}
-
-export interface ChangeOptions {
-  /** Who makes the change, for the audit log: an API token name, `cli` (default), `system`. */
-  actor?: string;
-}
-
-export interface CreateOptions extends ChangeOptions {
-  enabled?: boolean;
-  template?: string;
-}
-
-export interface EnableTemplateOptions extends ChangeOptions {
-  /** Role → connection name (or id). */
-  connections: Record<string, string>;
-  /** Prefixes the flow names and the link group, to enable a template more than once. */
-  namePrefix?: string;
-}
-
-export interface FlowStatus {
-  flow: StoredFlow;
-  /** Newest first. */
-  runs: Run[];
-  /** Sums of the counts of `runs`. */
-  totals: RunCounts;
-  byStatus: Partial<Record<RunStatus, number>>;
-  pendingDeadLetters: number;
-  /** Enabled schedule flows: the next fire time (epoch ms). */
-  nextRunAt?: number;
-}
+export type * from './service-types';
 
 const ZERO: RunCounts = { read: 0, unchanged: 0, created: 0, updated: 0, deleted: 0, failed: 0, deadLettered: 0 };
+
+/** The trigger `--schedule manual|<cron>` asks for (undefined: keep the template's). */
+function triggerFrom(options: EnableTemplateOptions): Trigger | undefined {
+  const schedule = options.schedule?.trim();
+  if (schedule === undefined || schedule === '') {
+    if (options.timezone !== undefined)
+      throw new ConfigError('a time zone applies to a schedule: pass it with a cron schedule', { field: 'timezone' });
+    return undefined;
+  }
+  if (schedule === 'manual') return { type: 'manual' };
+  return {
+    type: 'schedule',
+    cron: schedule,
+    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+  };
+}
 
 /** The flow definition as stored (the document saved with the flow). */
 export function definitionOf(flow: StoredFlow): FlowDefinition {
@@ -68,8 +58,10 @@ export class FlowService {
   }
 
   /** Checks a definition (shape and references); throws FlowValidationError naming the fields. */
-  validate(value: unknown): Promise<CheckedFlow> {
+  validate(value: unknown, names?: { except?: string }): Promise<CheckedFlow> {
     return checkFlowDefinition(value, {
+      // create/update: a taken name is reported with every other problem, in one answer
+      nameTaken: names ? (name) => this.nameTaken(name, names.except) : undefined,
       connections: this.deps.repos.connections,
       registry: this.deps.registry,
       mappings: { mappingsDir: this.deps.mappingsDir, repo: this.deps.repos.mappings },
@@ -108,7 +100,7 @@ export class FlowService {
   }
 
   async create(value: unknown, options: CreateOptions = {}): Promise<StoredFlow> {
-    const checked = await this.validate(value);
+    const checked = await this.validate(value, {});
     if (await this.nameTaken(checked.definition.name)) {
       throw new FlowValidationError(`flow "${checked.definition.name}"`, [
         { field: 'name', message: 'a flow with this name already exists; pick another name or update that flow' },
@@ -127,7 +119,7 @@ export class FlowService {
   /** Replaces the definition of flow `ref` (id or name); the definition may rename it. */
   async update(ref: string, value: unknown, options: ChangeOptions = {}): Promise<StoredFlow> {
     const before = await this.deps.repos.flows.require(ref);
-    const checked = await this.validate(value);
+    const checked = await this.validate(value, { except: before.id });
     if (await this.nameTaken(checked.definition.name, before.id)) {
       throw new FlowValidationError(`flow "${checked.definition.name}"`, [
         { field: 'name', message: 'another flow already has this name; pick another name' },
@@ -171,14 +163,94 @@ export class FlowService {
     });
   }
 
-  /** Deletes a flow with its runs, checkpoints and dead letters. */
-  async remove(ref: string, options: ChangeOptions = {}): Promise<StoredFlow> {
+  /** The flow's queued or running run, refused with the way out (reset and delete must not race a run). */
+  private async assertIdle(flow: StoredFlow, doing: string): Promise<void> {
+    const [active] = await this.deps.repos.runs.active(flow.id);
+    if (active === undefined) return;
+    throw new StoreConflictError(
+      `flow "${flow.name}" has a run in progress (${active.id}, ${active.status}); wait for it to finish (hub flows status ${flow.name}) before you ${doing}`,
+      'flow',
+    );
+  }
+
+  /**
+   * Deletes a flow with its runs, checkpoints and dead letters. Its record links are kept while another flow of
+   * its link group (the other half of a sync pair) still uses them, and deleted otherwise. Refused while a run is
+   * in progress unless `force`.
+   */
+  async remove(ref: string, options: RemoveOptions = {}): Promise<FlowDeletion> {
     const before = await this.deps.repos.flows.require(ref);
+    if (options.force !== true) await this.assertIdle(before, 'delete it (or pass force)');
+    const linkGroup = definitionOf(before).sync?.linkGroup ?? before.linkGroup ?? before.id;
+    const others = (await this.deps.repos.flows.list({ linkGroup }))
+      .filter((f) => f.id !== before.id)
+      .map((f) => f.name);
     return this.transaction(async (repos) => {
+      const owned = await repos.flows.countOwned(before.id);
+      const links = await repos.flows.countLinks(linkGroup);
+      if (others.length === 0) await repos.flows.deleteLinks(linkGroup);
       await repos.flows.delete(before.id);
-      await this.audit(repos, options.actor, 'flow.delete', before);
-      return before;
+      const deletion: FlowDeletion = {
+        flow: before,
+        ...owned,
+        links: { linkGroup, count: links, kept: others.length > 0, ...(others.length > 0 ? { keptFor: others } : {}) },
+      };
+      await repos.auditLog.record(
+        {
+          actor: options.actor ?? 'cli',
+          action: 'flow.delete',
+          entity: 'flow',
+          entityId: before.id,
+          before,
+          after: { ...deletion, flow: undefined },
+        },
+        this.now(),
+      );
+      return deletion;
     });
+  }
+
+  /**
+   * Forgets the flow's checkpoints so the next run reads everything again (record links keep that run write-free),
+   * or, with `from`, makes the next run read what changed since then. Refused while a run is in progress.
+   */
+  async reset(ref: string, options: ResetOptions = {}): Promise<FlowReset> {
+    const flow = await this.deps.repos.flows.require(ref);
+    const { from } = options;
+    if (from !== undefined && (!Number.isFinite(from) || from > this.now()))
+      throw new ConfigError('the reset time must be a date in the past, e.g. 2026-01-31T00:00:00Z', { field: 'from' });
+    await this.assertIdle(flow, 'reset it');
+    const stream = definitionOf(flow).source.stream;
+    return this.transaction(async (repos) => {
+      const previous = await repos.checkpoints.list(flow.id);
+      const clearedCheckpoints = await repos.checkpoints.clear(flow.id);
+      if (from !== undefined) await repos.checkpoints.resetTo(flow.id, stream, from, this.now());
+      const result: FlowReset = { flow, stream, clearedCheckpoints };
+      if (from !== undefined) result.from = new Date(from).toISOString();
+      await repos.auditLog.record(
+        {
+          actor: options.actor ?? 'cli',
+          action: 'flow.reset',
+          entity: 'flow',
+          entityId: flow.id,
+          before: { checkpoints: previous },
+          after: { from: result.from ?? null },
+        },
+        this.now(),
+      );
+      return result;
+    });
+  }
+
+  /** Marks pending dead letters discarded (by ids, or every pending one of a flow), auditing each with the note. */
+  discardDeadLetters(selector: DiscardSelector, note: string, options: ChangeOptions = {}): Promise<DiscardReport> {
+    return discardDeadLetters(this.deps, selector, note, options.actor ?? 'cli');
+  }
+
+  /** The flow's trigger in words with its next run time (the first one, right after enabling). */
+  schedule(flow: StoredFlow): FlowSchedule {
+    const trigger = flow.enabled ? definitionOf(flow).trigger : ({ type: 'manual' } as Trigger);
+    return { flow: flow.name, ...scheduleSummary(trigger, this.now()) };
   }
 
   list(filter: { enabled?: boolean; linkGroup?: string; connectionId?: string } = {}): Promise<StoredFlow[]> {
@@ -260,6 +332,8 @@ export class FlowService {
     assertNoProblems(subject, problems);
 
     const definitions = instantiateTemplate(template, { connections: connectionNames, namePrefix: options.namePrefix });
+    const trigger = triggerFrom(options);
+    if (trigger !== undefined) for (const definition of definitions) definition.trigger = trigger;
     const checked: CheckedFlow[] = [];
     for (const definition of definitions) {
       if (await this.nameTaken(definition.name)) {

@@ -15,6 +15,7 @@ import { isScheduleTrigger, scheduleProblems } from './cron';
 import { assertNoProblems, type FlowProblem } from './errors';
 import { findMapping, type MappingSource } from '../mapping/source';
 import { FlowDefinition } from './schema';
+import { patternMessage } from '../api/schemas/strings';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new WeakMap<TSchema, ValidateFunction>();
@@ -45,7 +46,9 @@ function describe(error: ErrorObject): FlowProblem {
     case 'pattern':
       return {
         field: dotted(error.instancePath),
-        message: `must match ${String(params.pattern)} (lowercase letters, digits, ".", "_" and "-")`,
+        message:
+          patternMessage(params.pattern) ??
+          `must match ${String(params.pattern)} (lowercase letters, digits, ".", "_" and "-")`,
       };
     case 'minLength':
       return { field: dotted(error.instancePath), message: 'must not be empty' };
@@ -107,6 +110,8 @@ export interface FlowCheckContext {
   registry: Pick<Registry, 'has' | 'get'>;
   mappings: MappingSource;
   mappingOptions?: MappingEngineOptions;
+  /** True when another flow already has this name (create/update); checked with everything else, in one answer. */
+  nameTaken?: (name: string) => Promise<boolean>;
 }
 
 /** A flow definition that passed every check, with what it refers to resolved. */
@@ -203,28 +208,80 @@ async function mappingProblems(definition: FlowDefinition, ctx: FlowCheckContext
   }
 }
 
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const fieldOf = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
 /**
- * Validates a flow definition: its shape (ajv, from the TypeBox schema), then what it refers to — connections,
- * the connector's stream and action, the mapping (it must compile), the batch size against the action's maximum,
- * mirror mode against the target's delete support, and the schedule. Throws FlowValidationError listing every
- * problem with its field and the fix.
+ * Validates a flow definition and reports EVERY problem in one answer: its shape (ajv, from the TypeBox schema)
+ * and, for each part whose shape is right, what it refers to — the name (not taken), connections, the connector's
+ * stream and action, the mapping (it must compile), the batch size against the action's maximum, mirror mode
+ * against the target's delete support, and the schedule. Throws FlowValidationError listing every problem with its
+ * field and the fix.
  */
 export async function checkFlowDefinition(value: unknown, ctx: FlowCheckContext): Promise<CheckedFlow> {
-  const subject = `flow ${typeof value === 'object' && value !== null && 'name' in value ? JSON.stringify((value as { name: unknown }).name) : 'definition'}`;
-  assertNoProblems(subject, schemaProblems(FlowDefinition, value));
-  const definition = value as FlowDefinition;
-  const problems: FlowProblem[] = [];
-  const source = await resolveConnection('source', definition.source.connection, ctx, problems);
-  const target = await resolveConnection('target', definition.target.connection, ctx, problems);
+  const name = fieldOf(value, 'name');
+  const subject = `flow ${name !== undefined ? JSON.stringify(name) : 'definition'}`;
+  const problems: FlowProblem[] = schemaProblems(FlowDefinition, value);
+  const shapeOk = problems.length === 0;
+  const wrong = (field: string) => problems.some((p) => p.field === field || p.field.startsWith(`${field}.`));
+  // the references are checked wherever their own fields are well-formed, even when other fields are not
+  const sourceRef = fieldOf(fieldOf(value, 'source'), 'connection');
+  const targetRef = fieldOf(fieldOf(value, 'target'), 'connection');
+  if (isText(name) && !wrong('name') && ctx.nameTaken && (await ctx.nameTaken(name))) {
+    problems.push({ field: 'name', message: `a flow named "${name}" already exists; choose another name` });
+  }
+  const source =
+    isText(sourceRef) && !wrong('source.connection')
+      ? await resolveConnection('source', sourceRef, ctx, problems)
+      : undefined;
+  const target =
+    isText(targetRef) && !wrong('target.connection')
+      ? await resolveConnection('target', targetRef, ctx, problems)
+      : undefined;
   if (source && target && source.connection.id === target.connection.id) {
     problems.push({
       field: 'target.connection',
       message: `is the same connection as source.connection ("${source.connection.name}"); records are linked per connection, so reading and writing one connection would write every record again on each full read — add a second connection for the target`,
     });
   }
-  problems.push(...connectorProblems(definition, source?.connector, target?.connector));
-  const mapping = await mappingProblems(definition, ctx, problems);
-  if (isScheduleTrigger(definition.trigger)) problems.push(...scheduleProblems(definition.trigger));
+  let mapping: MappingDefinition | undefined;
+  if (shapeOk) {
+    const definition = value as FlowDefinition;
+    problems.push(...connectorProblems(definition, source?.connector, target?.connector));
+    mapping = await mappingProblems(definition, ctx, problems);
+    if (isScheduleTrigger(definition.trigger)) problems.push(...scheduleProblems(definition.trigger));
+  } else {
+    // the shape is wrong somewhere: check the parts that are right on their own
+    const partial = value as Partial<FlowDefinition>;
+    const sourceStream = fieldOf(partial.source, 'stream');
+    const targetAction = fieldOf(partial.target, 'action');
+    if (source && isText(sourceStream) && !wrong('source.stream')) {
+      problems.push(
+        ...connectorProblems(
+          { source: { stream: sourceStream }, target: {} } as unknown as FlowDefinition,
+          source.connector,
+        ),
+      );
+    }
+    if (target && isText(targetAction) && !wrong('target.action') && !wrong('options') && !wrong('mode')) {
+      problems.push(
+        ...connectorProblems(
+          { ...partial, source: { stream: '' }, target: { action: targetAction } } as unknown as FlowDefinition,
+          undefined,
+          target.connector,
+        ),
+      );
+    }
+    const mappingRef = partial.mapping as unknown;
+    if (isText(fieldOf(mappingRef, 'id')) && !wrong('mapping')) {
+      await mappingProblems({ mapping: mappingRef } as FlowDefinition, ctx, problems);
+    }
+    const trigger = partial.trigger as unknown;
+    if (!wrong('trigger') && trigger !== undefined && isScheduleTrigger(trigger as FlowDefinition['trigger'])) {
+      problems.push(...scheduleProblems(trigger as Parameters<typeof scheduleProblems>[0]));
+    }
+  }
   assertNoProblems(subject, problems);
-  return { definition, source: source!, target: target!, mapping: mapping! };
+  return { definition: value as FlowDefinition, source: source!, target: target!, mapping: mapping! };
 }

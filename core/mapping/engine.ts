@@ -1,7 +1,8 @@
 import { MappingCompileError, toMappingError } from './errors';
 import { getCompiledExpression } from './expression-cache';
 import { checkDeadline, createYielder, explainGuardrail, resolveEngineOptions } from './guardrails';
-import { toPlainJson } from './plain-json';
+import { beginEvaluation, endEvaluation } from './limits';
+import { OutputError, toPlainJson } from './plain-json';
 import { isSkipMarker } from './stdlib/skip';
 import type {
   CompiledMapping,
@@ -20,6 +21,20 @@ import { createRecordValidator, type JsonSchema, type RecordValidator } from './
 
 function fail(error: MappingError): MapResult {
   return { ok: false, error };
+}
+
+/** Deepest output record accepted (a deeper one is a guardrail.stack error, not a JS stack overflow). */
+const MAX_OUTPUT_DEPTH = 1000;
+
+/**
+ * Evaluations on this thread run one at a time: JSONata evaluates as a chain of microtasks, so two evaluations
+ * started together would interleave and each would be charged the other's CPU time.
+ */
+let turn: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = turn.then(work, work);
+  turn = run.catch(() => undefined);
+  return run;
 }
 
 function validatorFor(
@@ -52,22 +67,29 @@ class Compiled implements CompiledMapping {
     this.evaluatePage = this.evaluatePage.bind(this);
   }
 
-  async evaluate(record: unknown): Promise<MapResult> {
+  evaluate(record: unknown): Promise<MapResult> {
+    return oneAtATime(() => this.evaluateNow(record));
+  }
+
+  private async evaluateNow(record: unknown): Promise<MapResult> {
     const inputError = this.validateInput?.(record);
     if (inputError) return fail(inputError);
-    const startedAt = Date.now();
+    const evaluation = beginEvaluation();
     let raw: unknown;
     try {
       raw = await this.run(record);
     } catch (err) {
       return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
+    } finally {
+      endEvaluation(evaluation);
     }
-    const late = checkDeadline(startedAt, this.options);
+    const late = checkDeadline(evaluation.cpuStart, this.options);
     if (late) return fail(late);
     let value: unknown;
     try {
-      value = toPlainJson(raw);
+      value = toPlainJson(raw, { maxSize: this.options.maxOutputSize, maxDepth: MAX_OUTPUT_DEPTH });
     } catch (err) {
+      if (err instanceof OutputError) return fail(err.mappingError);
       return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
     }
     if (value === undefined) {

@@ -88,7 +88,7 @@ export function toMappingError(err: unknown, expression: string, phase: 'compile
   if (rawCode && GUARDRAIL_CODES[rawCode]) {
     code = GUARDRAIL_CODES[rawCode];
     jsonataCode = rawCode;
-  } else if (rawCode && /^(stdlib|regex)\./.test(rawCode)) {
+  } else if (rawCode && /^(stdlib|regex|guardrail)\./.test(rawCode)) {
     code = rawCode;
   } else {
     code = phase === 'compile' ? 'compile.syntax' : 'evaluate.error';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
 import { MappingCompileError, offsetToLineColumn, toMappingError } from './errors';
 import { jsonataOptions } from './guardrails';
+import { installLimits } from './limits';
 import { compileRe2 } from './re2-regexp';
 import { createStdlib, registerStdlib, type StdlibFunction } from './stdlib';
 import type { MappingError, ResolvedEngineOptions } from './types';
@@ -21,8 +22,9 @@ export function hashText(text: string): string {
 }
 
 function optionsFingerprint(options: ResolvedEngineOptions): string {
-  const { timeoutMs, maxDepth, maxSequence, defaultCountry, citySynonyms } = options;
-  return hashText(JSON.stringify([timeoutMs, maxDepth, maxSequence, defaultCountry ?? '', citySynonyms]));
+  const { timeoutMs, maxDepth, maxSequence, maxStringLength, maxAllocation, defaultCountry, citySynonyms } = options;
+  const limits = [timeoutMs, maxDepth, maxSequence, maxStringLength, maxAllocation];
+  return hashText(JSON.stringify([...limits, defaultCountry ?? '', citySynonyms]));
 }
 
 function stdlibFor(fingerprint: string, options: ResolvedEngineOptions): StdlibFunction[] {
@@ -110,6 +112,7 @@ export function getCompiledExpression(
   const regexError = findUnsupportedRegex(expression.ast(), text);
   if (regexError) throw new MappingCompileError(regexError, id);
   registerStdlib(expression, stdlibFor(fingerprint, options));
+  installLimits(expression, options);
   if (expressions.size >= MAX_ENTRIES) expressions.delete(expressions.keys().next().value as string);
   expressions.set(key, expression);
   return { key, hash, expression };

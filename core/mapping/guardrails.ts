@@ -1,5 +1,7 @@
 import type jsonata from 'jsonata';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { threadCpuMs } from './cpu-clock';
+import { guardedJsonataOptions } from './limits';
 import { Re2RegExp } from './re2-regexp';
 import {
   DEFAULT_ENGINE_OPTIONS,
@@ -11,11 +13,16 @@ import {
 /**
  * Guardrails so a runaway expression fails its record, not the worker:
  *
- * - `timeout`: JSONata checks the wall clock on entry to every AST node evaluation (D1012). This also stops tail-call
- *   optimised recursion, which never grows `stack`. A single built-in call cannot be interrupted (e.g. `$pad` to a
- *   huge width), so the engine also fails any evaluation that finished past its deadline (checkDeadline).
+ * - `timeout`: the CPU time of this thread (not the wall clock: a paused or loaded machine must not fail valid
+ *   records) is checked every few AST nodes (limits.ts, reported as D1012). This also stops tail-call optimised
+ *   recursion, which never grows `stack`. The engine also fails an evaluation whose total CPU time ended over the
+ *   limit (checkDeadline), e.g. one long built-in call between two checks.
  * - `stack`: maximum AST evaluation depth (D1011); a real JS stack overflow (deeply nested input) maps to the same code.
- * - `sequence`: maximum length of any sequence or range (D2015; ranges over 1e7 are D2014).
+ * - `sequence`: maximum length of any sequence or range (D2015; ranges over 1e7 are D2014), and of any array a
+ *   function returns (`$split`, `$keys`, … — limits.ts).
+ * - `maxStringLength`, `maxAllocation`, `maxOutputSize`: string- and array-producing built-ins and `&` are checked
+ *   before they allocate, every call result on the way out, and the output record as it is copied (limits.ts,
+ *   plain-json.ts), so no expression can exhaust the heap of the thread it runs on.
  * - `RegexEngine`: regex literals run on RE2 (re2js), linear time, so /^(a+)+$/ cannot backtrack catastrophically.
  */
 
@@ -24,6 +31,9 @@ export function resolveEngineOptions(options: MappingEngineOptions = {}): Resolv
     timeoutMs: options.timeoutMs ?? DEFAULT_ENGINE_OPTIONS.timeoutMs,
     maxDepth: options.maxDepth ?? DEFAULT_ENGINE_OPTIONS.maxDepth,
     maxSequence: options.maxSequence ?? DEFAULT_ENGINE_OPTIONS.maxSequence,
+    maxStringLength: options.maxStringLength ?? DEFAULT_ENGINE_OPTIONS.maxStringLength,
+    maxOutputSize: options.maxOutputSize ?? DEFAULT_ENGINE_OPTIONS.maxOutputSize,
+    maxAllocation: options.maxAllocation ?? DEFAULT_ENGINE_OPTIONS.maxAllocation,
     defaultCountry: options.defaultCountry,
     citySynonyms: options.citySynonyms ?? {},
     validateSource: options.validateSource,
@@ -32,12 +42,12 @@ export function resolveEngineOptions(options: MappingEngineOptions = {}): Resolv
 }
 
 export function jsonataOptions(options: ResolvedEngineOptions): jsonata.JsonataOptions {
-  return {
-    timeout: options.timeoutMs,
-    stack: options.maxDepth,
+  // no `timeout`: JSONata's own check reads the wall clock; limits.ts checks this thread's CPU time instead (and
+  // defines `stack`)
+  return guardedJsonataOptions(options, {
     sequence: options.maxSequence,
     RegexEngine: Re2RegExp as unknown as RegExpConstructor,
-  };
+  });
 }
 
 /** Rewrites guardrail errors so the message names the configured limit; other errors pass through. */
@@ -46,7 +56,7 @@ export function explainGuardrail(error: MappingError, options: ResolvedEngineOpt
     case 'guardrail.timeout':
       return {
         ...error,
-        message: `Evaluation stopped after the ${options.timeoutMs} ms time limit (check for an infinite loop or runaway recursion)`,
+        message: `Evaluation stopped after the ${options.timeoutMs} ms CPU time limit (check for an infinite loop or runaway recursion)`,
       };
     case 'guardrail.stack':
       return {
@@ -54,6 +64,7 @@ export function explainGuardrail(error: MappingError, options: ResolvedEngineOpt
         message: `Evaluation exceeded the maximum depth of ${options.maxDepth} (check for non-terminating recursion): ${error.message}`,
       };
     case 'guardrail.sequence':
+      if (error.message.includes('maximum length')) return error;
       return {
         ...error,
         message: `A sequence exceeded the maximum length of ${options.maxSequence} items: ${error.message}`,
@@ -63,13 +74,13 @@ export function explainGuardrail(error: MappingError, options: ResolvedEngineOpt
   }
 }
 
-/** Fails an evaluation that returned after its deadline (a long, uninterruptible built-in call). */
-export function checkDeadline(startedAt: number, options: ResolvedEngineOptions): MappingError | undefined {
-  const elapsed = Date.now() - startedAt;
+/** Fails an evaluation whose CPU time (`threadCpuMs()` at its start) ended over the limit. */
+export function checkDeadline(cpuStartedAt: number, options: ResolvedEngineOptions): MappingError | undefined {
+  const elapsed = Math.round(threadCpuMs() - cpuStartedAt);
   if (elapsed <= options.timeoutMs) return undefined;
   return {
     code: 'guardrail.timeout',
-    message: `Evaluation took ${elapsed} ms, over the ${options.timeoutMs} ms time limit (a single built-in call ran too long)`,
+    message: `Evaluation used ${elapsed} ms of CPU time, over the ${options.timeoutMs} ms CPU time limit (a single built-in call ran too long)`,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Public API of the mapping engine (architecture.md §6). Everything else in core/mapping is an implementation detail.
+ * Public API of the mapping engine (docs/architecture.md §6). Everything else in core/mapping is an implementation detail.
  */
 export { compileMapping, previewMapping } from './engine';
 export { clearMappingCache, mappingCacheStats } from './expression-cache';

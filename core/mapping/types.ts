@@ -92,11 +92,29 @@ export type MappingError = Static<typeof MappingError>;
 
 export type MapResult = { ok: true; value: unknown } | { ok: false; error: MappingError };
 
-/** Engine-wide options. Guardrail defaults: 1000 ms, depth 200, sequence 100000. */
+/**
+ * Engine-wide options. Guardrail defaults: 1000 ms of CPU time, depth 200, sequence 100000, strings of 1 000 000
+ * characters, 10 000 000 characters of output and 50 000 000 characters/items built per record.
+ */
 export const MappingEngineOptions = Type.Object({
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, default: 1000 })),
+  timeoutMs: Type.Optional(
+    Type.Integer({ minimum: 1, default: 1000, description: 'CPU time (not wall time) one record may use' }),
+  ),
   maxDepth: Type.Optional(Type.Integer({ minimum: 1, default: 200 })),
   maxSequence: Type.Optional(Type.Integer({ minimum: 1, default: 100000 })),
+  maxStringLength: Type.Optional(
+    Type.Integer({ minimum: 1, default: 1000000, description: 'Longest string a function or & may produce' }),
+  ),
+  maxOutputSize: Type.Optional(
+    Type.Integer({ minimum: 1, default: 10000000, description: 'Largest output record, in JSON characters' }),
+  ),
+  maxAllocation: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      default: 50000000,
+      description: 'Characters of large strings plus items of large arrays that function calls may build per record',
+    }),
+  ),
   defaultCountry: Type.Optional(
     Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 default for $normalizePhone' }),
   ),
@@ -112,13 +130,23 @@ export interface ResolvedEngineOptions {
   timeoutMs: number;
   maxDepth: number;
   maxSequence: number;
+  maxStringLength: number;
+  maxOutputSize: number;
+  maxAllocation: number;
   defaultCountry?: string;
   citySynonyms: Record<string, string[]>;
   validateSource?: boolean;
   validateOutput: boolean;
 }
 
-export const DEFAULT_ENGINE_OPTIONS = { timeoutMs: 1000, maxDepth: 200, maxSequence: 100000 } as const;
+export const DEFAULT_ENGINE_OPTIONS = {
+  timeoutMs: 1000,
+  maxDepth: 200,
+  maxSequence: 100000,
+  maxStringLength: 1000000,
+  maxOutputSize: 10000000,
+  maxAllocation: 50000000,
+} as const;
 
 export interface CompiledMapping {
   readonly id: string;
@@ -127,8 +155,8 @@ export interface CompiledMapping {
   /** sha256 of the expression text (first 16 hex chars). */
   readonly expressionHash: string;
   /**
-   * Maps one record; never throws. Guardrail time is wall-clock, so run records one at a time (evaluatePage does):
-   * evaluations started concurrently share the event loop and would count each other's time.
+   * Maps one record; never throws. The time limit counts this thread's CPU time; evaluations on one thread run one
+   * at a time (concurrent calls wait their turn), so they never count each other's time.
    */
   evaluate(record: unknown): Promise<MapResult>;
   /** Evaluates records one after another (guardrail timing stays per record), yielding to the event loop between. */

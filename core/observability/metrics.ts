@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { JobQueue, QueueDepth } from '../queue/port';
 import type { RunnerMetrics } from '../runner/metrics-port';
 import { RUN_QUEUE } from '../runner/runner-port';
+import { outboundRegistry } from './outbound';
 
 /**
  * The hub's Prometheus metrics, in a registry of their own (never prom-client's global one, so several hubs in one
@@ -20,6 +21,8 @@ export const METRIC_NAMES = {
   queueJobs: 'hub_queue_jobs',
   jobLatency: 'hub_job_latency_seconds',
   httpDuration: 'hub_http_request_duration_seconds',
+  orphanedRuns: 'hub_orphaned_runs_requeued_total',
+  leasesLost: 'hub_run_leases_lost_total',
 } as const;
 
 /** One finished HTTP request, as the middleware saw it. */
@@ -119,6 +122,16 @@ export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
     buckets: JOB_LATENCY_BUCKETS,
     registers,
   });
+  const orphanedRuns = new Counter({
+    name: METRIC_NAMES.orphanedRuns,
+    help: 'Runs found running or queued with no live job behind them and enqueued again from their checkpoint',
+    registers,
+  });
+  const leasesLost = new Counter({
+    name: METRIC_NAMES.leasesLost,
+    help: 'Flights that stopped because another worker took their run over (their late writes were refused)',
+    registers,
+  });
   const httpDuration = new Histogram({
     name: METRIC_NAMES.httpDuration,
     help: 'Duration of HTTP requests, by method, route pattern and status',
@@ -156,6 +169,8 @@ export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
     connectorRequest: (connection, kind) => connectorRequests.inc({ connection, kind }),
     rateLimited: (connection) => rateLimited.inc({ connection }),
     jobLatency: (queue, seconds) => jobLatency.observe({ queue }, seconds),
+    orphanedRunRequeued: () => orphanedRuns.inc(),
+    leaseLost: () => leasesLost.inc(),
   };
 
   return {
@@ -171,7 +186,8 @@ export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
       watched = queue;
     },
     async render() {
-      const exposed = defaults === undefined ? registry : Registry.merge([defaults, registry]);
+      const parts = defaults === undefined ? [registry] : [defaults, registry];
+      const exposed = Registry.merge([...parts, outboundRegistry()]);
       return { contentType: exposed.contentType, body: await exposed.metrics() };
     },
   };

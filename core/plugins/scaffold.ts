@@ -136,7 +136,7 @@ function chooseSdk(sdk: string | undefined, cwd: string, hubRoot: string): SdkCh
   const warnings = fs.existsSync(path.join(target, SDK_ENTRY))
     ? []
     : [
-        `${target} has no built SDK (${SDK_ENTRY}): run \`npm run build\` there before \`npm install && npm test\` in the new package`,
+        `${target} has no built SDK (${SDK_ENTRY}): run \`npm install\` (or \`npm run build\`) there before \`npm install && npm test\` in the new package`,
       ];
   return { spec: `file:${target}`, kind: 'folder', lookupFrom: target, warnings };
 }

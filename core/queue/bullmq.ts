@@ -11,7 +11,9 @@ import {
   InFlight,
   drainInFlight,
   silentLogger,
+  toError,
 } from './shared';
+import { RedisHealth, redactRedisUrl } from './redis-health';
 
 /**
  * The BullMQ driver: one BullMQ Queue (producer) and, when processed, one Worker per queue name, on Redis — for
@@ -38,6 +40,8 @@ export interface BullmqQueueOptions {
   backoffBaseMs?: number;
   /** How long a failed job stays in Redis for inspection. Default 7 days. */
   keepFailedSeconds?: number;
+  /** Reports Redis outages once (shared with the engine's other Redis connections). Default: the queue's own. */
+  health?: RedisHealth;
 }
 
 /**
@@ -68,14 +72,17 @@ class BullmqQueue implements JobQueue {
   readonly #queues = new Map<string, Queue<JobData>>();
   readonly #workers = new Map<string, Worker<JobData, void>>();
   readonly #inFlight = new Set<InFlight>();
+  readonly #health: RedisHealth;
   #closing: Promise<void> | undefined;
 
   constructor(private readonly options: BullmqQueueOptions) {
     this.#logger = options.logger ?? silentLogger();
     this.#prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     this.#lockMs = options.lockMs ?? DEFAULT_QUEUE_LOCK_MS;
+    this.#health = options.health ?? new RedisHealth(this.#logger, redactRedisUrl(options.redisUrl));
     this.#client = new Redis(options.redisUrl, { lazyConnect: false });
-    this.#client.on('error', (error) => this.#logger.warn({ err: error }, 'bullmq queue: Redis connection error'));
+    this.#client.on('error', (error) => this.#health.error(error, 'bullmq queue: Redis connection error'));
+    this.#client.on('ready', () => this.#health.ready());
   }
 
   async enqueue<T extends JobData>(
@@ -132,7 +139,33 @@ class BullmqQueue implements JobQueue {
         maxStalledCount: this.options.maxStalledCount ?? 2,
       },
     );
-    worker.on('error', (error) => this.#logger.error({ err: error, queue }, 'bullmq queue: worker error'));
+    worker.on('error', (error) => {
+      // told by the lockRenewalFailed line below
+      if (/^could not renew lock for job/.test(error.message)) return;
+      if (/^Missing lock for job/.test(error.message)) {
+        // a job finished (or handed back) after its lock was lost: whoever holds it now decides its fate
+        this.#logger.warn(
+          { queue, reason: error.message },
+          'bullmq queue: the job lock was lost; outcome left to its new holder',
+        );
+        return;
+      }
+      this.#health.error(error, 'bullmq queue: worker error', { queue });
+    });
+    // The queue lock says who should pick a job up; whether the job's work may go on is the handler's to decide (a
+    // run checks its lease in the store: it keeps working while it owns the run, and stops at once when it does not)
+    const lostLocks = new Set<string>();
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const id of jobIds) {
+        if (lostLocks.has(id)) continue;
+        lostLocks.add(id);
+        if (lostLocks.size > 1000) lostLocks.clear();
+        this.#logger.warn(
+          { jobId: fromBullJobId(id), queue },
+          'bullmq queue: lost the lock of a running job (Redis was unreachable, or the worker stalled); another worker may take it',
+        );
+      }
+    });
     worker.on('failed', (job, error) => {
       // finishedOn is set only when the job moved to failed (not retried); a job recovered from dead workers too
       // often ("stalled more than allowable limit") fails with attempts left
@@ -209,6 +242,15 @@ class BullmqQueue implements JobQueue {
           job.stalledCounter = 0;
           queueJob.attempt = 1;
         },
+        held: async () => {
+          if (token === undefined) return true;
+          try {
+            return Number(await job.extendLock(token, this.#lockMs)) === 1;
+          } catch (error) {
+            this.#health.error(toError(error), 'bullmq queue: could not check a job lock');
+            return false;
+          }
+        },
       };
       const outcome = await flight.run(() => handler(queueJob));
       switch (outcome.kind) {
@@ -235,7 +277,7 @@ class BullmqQueue implements JobQueue {
     let producer = this.#queues.get(queue);
     if (!producer) {
       producer = new Queue<JobData>(queue, { connection: this.#client, prefix: this.#prefix });
-      producer.on('error', (error) => this.#logger.error({ err: error, queue }, 'bullmq queue: queue error'));
+      producer.on('error', (error) => this.#health.error(error, 'bullmq queue: queue error', { queue }));
       this.#queues.set(queue, producer);
     }
     return producer;

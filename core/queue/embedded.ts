@@ -134,6 +134,12 @@ class Consumer {
           running.job = { ...running.job, attempts: 1 };
           queueJob.attempt = 1;
         },
+        held: async () => {
+          if (running.settled || flight.controller.signal.aborted) return false;
+          const now = Date.now();
+          const held = await this.owner.repo.extendLocks([token], now + this.owner.lockMs, now);
+          return held.has(job.id);
+        },
       };
       const outcome = await flight.run(() => this.handler(queueJob));
       running.settled = true;
@@ -210,6 +216,8 @@ class EmbeddedQueue implements JobQueue {
   readonly #consumers = new Map<string, Consumer>();
   #seq = 0;
   #heartbeat: NodeJS.Timeout | undefined;
+  /** When the heartbeat last extended the locks (ms). */
+  #lastBeat = Date.now();
   #closing: Promise<void> | undefined;
 
   constructor(private readonly options: EmbeddedQueueOptions) {
@@ -308,7 +316,10 @@ class EmbeddedQueue implements JobQueue {
   /** Extends the locks of the jobs in flight; a job whose lock was taken over is told to stop (its signal aborts). */
   private async beat(): Promise<void> {
     const running = [...this.#consumers.values()].flatMap((c) => [...c.running]).filter((r) => !r.settled);
-    if (running.length === 0) return;
+    if (running.length === 0) {
+      this.#lastBeat = Date.now();
+      return;
+    }
     const now = Date.now();
     try {
       const held = await this.repo.extendLocks([...new Set(running.map((r) => r.token))], now + this.lockMs, now);
@@ -317,8 +328,17 @@ class EmbeddedQueue implements JobQueue {
         this.logger.warn({ jobId: r.job.id }, 'embedded queue: lost the lock of a running job; aborting it');
         r.flight.controller.abort(new Error('the job lock was lost (another worker took the job over)'));
       }
+      this.#lastBeat = now;
     } catch (error) {
       this.logger.error({ err: error }, 'embedded queue: heartbeat failed');
+      // the locks may have expired meanwhile: another worker may take these jobs, so they stop here
+      if (Date.now() - this.#lastBeat >= this.lockMs) {
+        for (const r of running) {
+          if (r.settled) continue;
+          this.logger.warn({ jobId: r.job.id }, 'embedded queue: the job lock could not be renewed in time; aborting it');
+          r.flight.controller.abort(new Error('the job lock could not be renewed (the store did not answer)'));
+        }
+      }
     }
   }
 

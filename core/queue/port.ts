@@ -34,6 +34,11 @@ export interface QueueJob<T extends JobData = JobData> {
    * progresses, still runs out of attempts). Cheap, but meant to be called once per attempt, not per step.
    */
   progressed?(): Promise<void>;
+  /**
+   * Whether this worker still holds the job's lock (it may have lost it while stalled between dequeuing and
+   * starting the job: another worker then has the job). Also extends the lock. A job no longer held must not start.
+   */
+  held?(): Promise<boolean>;
 }
 
 /** What a handler returns: nothing when done, or a request to continue the same job later. */

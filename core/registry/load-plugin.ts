@@ -93,6 +93,29 @@ function inside(root: string, file: string): boolean {
 export interface LoadPluginOptions {
   /** Where tarballs are unpacked (`<dataDir>/plugins/`); defaults to HUB_DATA_DIR, else `./data`, from `cwd`. */
   dataDir?: string;
+  /**
+   * When the built entry (e.g. `dist/index.js`) is missing, load the TypeScript sources instead (`src/index.ts`,
+   * through tsx): `hub plugins check` on a freshly scaffolded folder needs no build first. The hub itself never
+   * does this for HUB_PLUGINS (a plugin runs built).
+   */
+  fromSources?: boolean;
+}
+
+/** The TypeScript source of a built entry: `dist/index.js` → `src/index.ts`, else `src/index.ts`, `index.ts`. */
+function sourceEntryOf(root: string, entryField: string): string | undefined {
+  const normalized = entryField.replace(/^\.\//, '');
+  const candidates = [
+    normalized.replace(/^(dist|lib|build)\//, 'src/').replace(/\.[cm]?js$/, '.ts'),
+    'src/index.ts',
+    'index.ts',
+  ];
+  return candidates.map((c) => path.resolve(root, c)).find((file) => inside(root, file) && fs.existsSync(file));
+}
+
+/** Lets require() load TypeScript (tsx's CommonJS hook), unless something already does (tsx, jest). */
+function enableTypeScript(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (require.extensions['.ts'] === undefined) (require('tsx/cjs/api') as { register(): unknown }).register();
 }
 
 export function loadPlugin(spec: string, cwd: string, options: LoadPluginOptions = {}): LoadedPlugin {
@@ -157,7 +180,15 @@ export function loadPlugin(spec: string, cwd: string, options: LoadPluginOptions
   try {
     entry = requireFromHere.resolve(entryPath);
   } catch {
-    throw refuse(`entry module "${entryField}" not found in ${root}`);
+    const source = options.fromSources ? sourceEntryOf(root, entryField) : undefined;
+    if (source === undefined) {
+      throw refuse(
+        `entry module "${entryField}" not found in ${root}` +
+          (sourceEntryOf(root, entryField) ? ' (build the plugin first: npm run build)' : ''),
+      );
+    }
+    enableTypeScript();
+    entry = source;
   }
 
   shareSdkWith(root);

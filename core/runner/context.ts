@@ -3,10 +3,12 @@ import { FlowDefinition, type ConflictPolicy, type SyncMode } from '../flows/sch
 import { compileMapping, MappingCompileError, type CompiledMapping } from '../mapping';
 import type { ActionDefinition, ConnectorDefinition, StreamDefinition } from '../sdk/define';
 import { isHubError, toErrorInfo } from '../sdk/errors';
+import { outboundHttp } from '../sdk/http';
 import type { StoredFlow } from '../store/repos';
 import { configError, type RunnerCore } from './core';
 import { childLogger } from './deps';
 import { RunStopError } from './errors';
+import { connectionRetry, DEFAULT_MAX_ATTEMPTS } from './retry';
 import type { Endpoint } from './writer';
 
 /**
@@ -26,7 +28,7 @@ export interface SourceSide extends Endpoint {
 export interface TargetSide extends Endpoint {
   connector: ConnectorDefinition;
   action: AnyAction;
-  /** The connector's delete action (mirror mode). */
+  /** The connector's ordinary delete action (mirror mode); never an `erase` action. */
   deleteAction?: AnyAction;
   batchSize: number;
   deleteBatchSize: number;
@@ -44,6 +46,8 @@ export interface FlowContext {
   target: TargetSide;
   /** Source fields that identify a record (flow.identity.source, default: the stream identity). */
   identity: string[];
+  /** flow.identity.normalize: how identity values are normalised into keys (e.g. e-mail addresses). */
+  identityNormalize?: 'email';
   /** Field of the mapped record that finds the target record (filled from the link when the mapping leaves it out). */
   targetIdentityField?: string;
   modifiedField?: string;
@@ -105,7 +109,9 @@ async function endpoint(
     throw hubErrorToStop(error, `${role}.connection`);
   }
   const { rateBudget, concurrency } = connector.policy;
+  const retry = connectionRetry(connection.settings, core.retry);
   return {
+    ...(retry === undefined ? {} : { retry }),
     connectionId: connection.id,
     connectionName: connection.name,
     context: {
@@ -113,6 +119,7 @@ async function endpoint(
       name: connection.name,
       settings: connection.settings,
       log: childLogger(core.logger, { flowId, connectionId: connection.id, connector: connector.id }),
+      http: outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs }),
       ...(signal === undefined ? {} : { signal }),
     },
     policy: { requests: rateBudget.requests, intervalMs: rateBudget.intervalMs, concurrency },
@@ -173,10 +180,12 @@ export async function loadFlowContext(
       'target.action',
     );
   }
+  // mirror mode deletes with an ordinary delete only: an `erase` action (a GDPR purge) is never chosen for it
   const deleteAction = targetSide.connector.actions.find((a) => a.mode === 'delete') as AnyAction | undefined;
   if (definition.mode === 'mirror' && deleteAction === undefined) {
+    const erase = targetSide.connector.actions.some((a) => a.mode === 'erase');
     throw stop(
-      `mode "mirror" deletes records, but connector ${targetSide.connector.id} has no delete action; use mode "upsert"`,
+      `mode "mirror" deletes records, but connector ${targetSide.connector.id} has no delete action${erase ? ' (its erase action is a permanent GDPR erasure, never used by mirror mode)' : ''}; use mode "upsert"`,
       'mode',
     );
   }
@@ -205,10 +214,12 @@ export async function loadFlowContext(
     target: { ...targetSide, action, batchSize, deleteBatchSize, ...(deleteAction ? { deleteAction } : {}) },
     identity,
     mapping: await loadMapping(core, definition),
-    maxAttempts: definition.options?.maxAttempts ?? 5,
+    // without options.maxAttempts the connection's retry window (minutes) decides how long failures are retried
+    maxAttempts: definition.options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     concurrency: definition.options?.concurrency ?? 1,
   };
   if (targetIdentityField !== undefined) context.targetIdentityField = targetIdentityField;
+  if (definition.identity?.normalize !== undefined) context.identityNormalize = definition.identity.normalize;
   if (source.stream.modifiedField !== undefined) context.modifiedField = source.stream.modifiedField;
   if (conflict !== undefined) context.conflict = conflict;
   if (writableFields !== undefined) context.writableFields = writableFields;

@@ -36,6 +36,8 @@ export interface RetryOptions {
   baseMs?: number;
   /** Ceiling of one wait. Default 60000. */
   maxMs?: number;
+  /** How long retryable failures are retried, the backoff waits added up (ms). Default 300000 (core/runner/retry.ts). */
+  maxElapsedMs?: number;
 }
 
 export interface FlowRunnerDeps {
@@ -64,6 +66,13 @@ export interface FlowRunnerDeps {
   workerConcurrency?: number;
   /** Where records, requests, 429s and job latency are counted (core/observability). Default: nowhere. */
   metrics?: RunnerMetrics;
+  /**
+   * How long a run's owner may go without a heartbeat before another worker takes the run over, and how soon an
+   * orphaned run (no live job behind it) is re-enqueued: the queue lock (HUB_QUEUE_LOCK_MS). Default 30000.
+   */
+  leaseMs?: number;
+  /** How often this worker looks for orphaned runs (ms). Default: the lease. 0 turns the reaper off. */
+  reaperIntervalMs?: number;
 }
 
 /** The default sleep: a timer, cancelled (rejecting with the abort reason) when the signal aborts. */

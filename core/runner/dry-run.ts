@@ -4,7 +4,7 @@ import { hubErrorFromInfo, RunStopError } from './errors';
 import { deleteRecord } from './mirror';
 import { UNIDENTIFIED_KEY } from './page-processor';
 import { planPage, type Decision, type PagePlan } from './plan';
-import { readStart } from './read-start';
+import { readOptionsOf, readStart } from './read-start';
 import { readPages } from './reader';
 import type { DryRunRecord, DryRunReport } from './runner-port';
 
@@ -25,6 +25,7 @@ function toDryRecord(key: string, decision: Decision): DryRunRecord {
       return { sourceKey: key, decision: 'skip-echo', reason: 'the record reads back as the hub last wrote it' };
     case 'stale':
     case 'conflict':
+    case 'duplicate':
       return { sourceKey: key, decision: 'skip-conflict', reason: decision.reason };
     case 'suppressed':
       return { sourceKey: key, decision: 'skip-suppressed', reason: decision.reason };
@@ -78,7 +79,8 @@ export async function dryRun(
   try {
     const ctx = await loadFlowContext(core, flow, options.signal ? { signal: options.signal } : {});
     const mirror = ctx.mode === 'mirror';
-    const { checkpoint, since } = await readStart(core, ctx);
+    const start = await readStart(core, ctx);
+    const { checkpoint } = start;
     const records: DryRunRecord[] = [];
     const seen = new Set<string>();
     let read = 0;
@@ -88,7 +90,7 @@ export async function dryRun(
       // a restarted read would show its pages twice: a dry run reports the first failure instead
       maxAttempts: 1,
       checkpoint: () => checkpoint,
-      ...(since === undefined ? {} : { since }),
+      ...readOptionsOf(start),
       onPage: async (page) => {
         const room = limit - read;
         if (room <= 0) {
@@ -99,6 +101,9 @@ export async function dryRun(
         const plan = await planPage(core, ctx, taken);
         for (const p of plan.planned) seen.add(p.item.key);
         records.push(...recordsOf(plan));
+        // rows the stream could not read (Page.rejected) would be dead-lettered: shown as invalid
+        for (const r of page.rejected ?? [])
+          records.push({ sourceKey: JSON.stringify(r.source), decision: 'invalid', reason: r.reason });
         read += taken.length;
         if (page.records.length > room) {
           truncated = true;

@@ -1,5 +1,6 @@
 import type { GivenUpJob, JobResult, QueueJob } from '../queue/port';
 import type { Json } from '../sdk/contracts';
+import type { ErrorInfo } from '../sdk/errors';
 import type { Run, RunStatus } from '../store/repos';
 import { loadFlowContext } from './context';
 import type { RunnerCore } from './core';
@@ -8,9 +9,11 @@ import { RUN_QUEUE } from './runner-port';
 import { deleteUnseen } from './mirror';
 import { processPage } from './page-processor';
 import { refreshOppositeSide } from './peek';
-import { readStart } from './read-start';
+import { readOptionsOf, readStart } from './read-start';
 import { readPages } from './reader';
 import { deadLetterLedger } from './recorder';
+import { currentLease, holdsLease, isLeaseLost, LeaseLostError, RunLease, withLease } from './lease';
+import { reviewInterruptedWrite } from './review';
 
 /**
  * The run job: executes one run of a flow, from its stored checkpoint, page by page. Shutdown (the job's signal)
@@ -28,12 +31,25 @@ export const RUN_JOB_ATTEMPTS = 3;
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 
+/** Inside a flight, the end of the run is fenced by its lease: a stale owner's "finished" changes nothing. */
+async function finishFenced(core: RunnerCore, runId: string, outcome: { status: RunStatus; error?: ErrorInfo }) {
+  const lease = currentLease();
+  if (lease === undefined) {
+    await core.repos.runs.finish(runId, outcome, core.now());
+    return;
+  }
+  if (!(await core.repos.runs.finish(runId, outcome, core.now(), lease.lease))) {
+    lease.lose();
+    throw new LeaseLostError(runId, lease.lease);
+  }
+}
+
 /** Marks the run finished: partial when anything failed, else succeeded. */
 export async function finishRun(core: RunnerCore, runId: string): Promise<Run | undefined> {
   const run = await core.repos.runs.get(runId);
   if (run === undefined) return undefined;
   const status: RunStatus = run.counts.failed > 0 || run.counts.deadLettered > 0 ? 'partial' : 'succeeded';
-  await core.repos.runs.finish(runId, { status }, core.now());
+  await finishFenced(core, runId, { status });
   core.logger.info({ runId, flowId: run.flowId, status, counts: run.counts }, 'run finished');
   return { ...run, status };
 }
@@ -43,7 +59,7 @@ export async function failRun(core: RunnerCore, runId: string, error: RunStopErr
   if (error.info.kind === 'auth' && error.connectionId !== undefined) {
     await core.repos.connections.recordCheck(error.connectionId, { ok: false, error: error.info.message }, core.now());
   }
-  await core.repos.runs.finish(runId, { status: 'failed', error: error.info }, core.now());
+  await finishFenced(core, runId, { status: 'failed', error: error.info });
   core.logger.warn({ runId, kind: error.info.kind, reason: error.info.message }, 'run failed');
 }
 
@@ -59,11 +75,6 @@ export async function executeRun(
   signal: AbortSignal,
   options: ExecuteOptions = {},
 ): Promise<'finished' | 'stopped'> {
-  if (run.status === 'queued') {
-    const now = core.now();
-    core.metrics.jobLatency(RUN_QUEUE, Math.max(0, now - run.createdAt) / 1000);
-    await core.repos.runs.start(run.id, now);
-  }
   const flow = await core.repos.flows.get(run.flowId);
   if (flow === undefined) {
     throw new RunStopError({ kind: 'config', message: `flow ${run.flowId} no longer exists`, field: 'flowId' });
@@ -73,12 +84,12 @@ export async function executeRun(
   await refreshOppositeSide(core, ctx, signal);
 
   const mirror = ctx.mode === 'mirror';
-  const start = await readStart(core, ctx);
+  const start = await readStart(core, ctx, run.id);
   let checkpoint: Json | null = start.checkpoint;
   const end = await readPages(core, ctx.source, {
     signal,
     // a read restarted after an error (from the last recorded checkpoint) keeps the same look-back
-    ...(start.since === undefined ? {} : { since: start.since }),
+    ...readOptionsOf(start),
     maxAttempts: ctx.maxAttempts,
     checkpoint: () => (mirror ? null : checkpoint),
     onPage: async (page) => {
@@ -86,6 +97,7 @@ export async function executeRun(
       await processPage(core, ctx, page.records, {
         runId: run.id,
         signal,
+        ...(page.rejected === undefined ? {} : { rejected: page.rejected }),
         checkpoint: page.checkpoint,
         markSeen: mirror,
         ledger: deadLetterLedger,
@@ -119,16 +131,105 @@ export async function handleGivenUpRunJob(core: RunnerCore, job: GivenUpJob<RunJ
   );
 }
 
+/**
+ * Activation (fencing): the job is only activated while this worker still holds it (a worker that dequeued it,
+ * stalled, and lost it to another does nothing), and the run only while nobody else works it (a fresh heartbeat
+ * means its owner is alive: the job waits until that heartbeat would be stale). Activating bumps the lease.
+ */
+async function activate(
+  core: RunnerCore,
+  job: QueueJob<RunJobData>,
+): Promise<{ lease: RunLease; run: Run } | { result: JobResult }> {
+  if (job.held !== undefined && !(await job.held())) {
+    core.logger.warn({ runId: job.data.runId }, 'run job no longer held by this worker; not activated');
+    return { result: undefined };
+  }
+  const now = Date.now();
+  const activation = await core.repos.runs.activate(job.data.runId, now, now - core.leaseMs, core.now());
+  if ('refused' in activation) {
+    if (activation.refused !== 'live') return { result: undefined };
+    const delayMs = Math.max(100, activation.staleAt - now + 100);
+    core.logger.info({ runId: job.data.runId, delayMs }, 'run is being worked by another worker; checking again later');
+    return { result: { reschedule: { delayMs } } };
+  }
+  return { lease: new RunLease(job.data.runId, activation.lease, now), run: activation.run };
+}
+
+/**
+ * The owner's heartbeat: stamps the run while the flight works it; the flight aborts as soon as the stamp is
+ * refused (another worker took the run over) or could not be written for as long as the lease lasts.
+ */
+function startHeartbeat(core: RunnerCore, lease: RunLease): () => void {
+  let beating = false;
+  const timer = setInterval(
+    () => {
+      if (beating || lease.lost) return;
+      beating = true;
+      const now = Date.now();
+      holdsLease(core.store.db, lease, now)
+        .then((held) => {
+          if (held) lease.lastBeat = now;
+          else lease.lose();
+        })
+        .catch((error: unknown) => {
+          if (Date.now() - lease.lastBeat < core.leaseMs) return;
+          const message = error instanceof Error ? error.message : String(error);
+          core.logger.warn({ runId: lease.runId, err: message }, 'run heartbeat could not be written; stopping');
+          lease.lose();
+        })
+        .finally(() => (beating = false));
+    },
+    Math.max(50, Math.floor(core.leaseMs / 4)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** The RUN_QUEUE handler. `closing` aborts when the runner closes (in addition to the job's own signal). */
 export async function handleRunJob(
   core: RunnerCore,
   job: QueueJob<RunJobData>,
   closing: AbortSignal,
 ): Promise<JobResult> {
-  const signal = AbortSignal.any([job.signal, closing]);
-  if (signal.aborted) return { reschedule: { delayMs: 0 } };
-  const run = await core.repos.runs.get(job.data.runId);
-  if (run === undefined || FINISHED.has(run.status)) return;
+  if (job.signal.aborted || closing.aborted) return { reschedule: { delayMs: 0 } };
+  const before = await core.repos.runs.get(job.data.runId);
+  if (before === undefined || FINISHED.has(before.status)) return;
+  const activated = await activate(core, job);
+  if ('result' in activated) return activated.result;
+  const { lease } = activated;
+  const run = activated.run;
+  if (before.status === 'queued') core.metrics.jobLatency(RUN_QUEUE, Math.max(0, core.now() - run.createdAt) / 1000);
+  const signal = AbortSignal.any([job.signal, closing, lease.controller.signal]);
+  const stopHeartbeat = startHeartbeat(core, lease);
+  let finished = false;
+  try {
+    const result = await withLease(lease, () => workRun(core, job, run, signal));
+    finished = result === undefined;
+    return result;
+  } catch (error) {
+    if (lease.lost || isLeaseLost(error)) {
+      finished = true;
+      core.metrics.leaseLost?.();
+      core.logger.warn(
+        { runId: run.id, lease: lease.lease },
+        'run taken over by another worker; this worker stopped (its late writes were refused)',
+      );
+      return;
+    }
+    throw error;
+  } finally {
+    stopHeartbeat();
+    // handed back or retried: the next activation need not wait for this heartbeat to go stale
+    if (!finished && !lease.lost) await core.repos.runs.releaseLease(run.id, lease.lease).catch(() => undefined);
+  }
+}
+
+async function workRun(
+  core: RunnerCore,
+  job: QueueJob<RunJobData>,
+  run: Run,
+  signal: AbortSignal,
+): Promise<JobResult | undefined> {
   // A run resumes from its checkpoint: once it has recorded one in this attempt, the queue forgets the attempts
   // (crashed workers included) used before, so a long run survives any number of worker deaths as long as it
   // advances between them; a run that kills its worker before it advances still runs out of attempts.
@@ -144,15 +245,20 @@ export async function handleRunJob(
     }
   };
   try {
+    await reviewInterruptedWrite(core, run);
     const outcome = await executeRun(core, run, signal, { onProgress });
     if (outcome === 'stopped') {
+      const lease = currentLease();
+      if (lease?.lost) throw new LeaseLostError(run.id, lease.lease);
       core.logger.info({ runId: run.id }, 'run interrupted at a page boundary; handing it back');
       return { reschedule: { delayMs: 0 } };
     }
+    return undefined;
   } catch (error) {
+    if (isLeaseLost(error) || currentLease()?.lost) throw error;
     if (error instanceof RunStopError) {
       await failRun(core, run.id, error);
-      return;
+      return undefined;
     }
     if (signal.aborted) {
       core.logger.info({ runId: run.id }, 'run interrupted mid-page; handing it back (the page is processed again)');
@@ -162,5 +268,6 @@ export async function handleRunJob(
     core.logger.error({ runId: run.id, attempt: job.attempt, err: message }, 'run failed unexpectedly');
     if (job.attempt < RUN_JOB_ATTEMPTS) throw error;
     await failRun(core, run.id, new RunStopError({ kind: 'retryable', message: `the run failed: ${message}` }));
+    return undefined;
   }
 }

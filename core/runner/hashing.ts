@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeEmail } from '../mapping/stdlib/email';
 import { PermanentError } from '../sdk/errors';
 
 /**
@@ -75,11 +76,18 @@ export function pickPaths(record: SourceRecord, paths: readonly string[]): Sourc
  * The source key of a record: the value of its identity field, or a JSON array of the values of several.
  * A record without a value for an identity field cannot be linked: PermanentError naming the field.
  */
-export function sourceKeyOf(record: SourceRecord, identity: readonly string[]): string {
+export function sourceKeyOf(record: SourceRecord, identity: readonly string[], normalize?: 'email'): string {
   const values = identity.map((field) => {
     const value = getPath(record, field);
     if (value === undefined || value === null || value === '') {
       throw new PermanentError(`the record has no value for its identity field "${field}"`, { field });
+    }
+    if (normalize === 'email') {
+      // flow identity.normalize: one record per normalised address; anything else is not usable as an identity
+      const email = normalizeEmail(value);
+      if (email === undefined)
+        throw new PermanentError(`the identity field "${field}" does not hold a usable e-mail address`, { field });
+      return email;
     }
     return typeof value === 'object' ? stableStringify(value) : String(value);
   });

@@ -1,5 +1,5 @@
 /**
- * The flow runner (architecture.md §3): read → compare → map → write → record, per page, driven by run jobs.
+ * The flow runner (docs/architecture.md §3): read → compare → map → write → record, per page, driven by run jobs.
  */
 export { createFlowRunner, runJobId } from './service';
 export { createMappingResolver, type MappingResolverOptions } from './mapping-resolver';

@@ -17,6 +17,10 @@ export interface RunnerMetrics {
   rateLimited(connection: string): void;
   /** Time between a job being enqueued and a worker starting it. */
   jobLatency(queue: string, seconds: number): void;
+  /** The orphan reaper enqueued a run again that had no live job behind it. */
+  orphanedRunRequeued?(): void;
+  /** A flight stopped because another worker took its run over. */
+  leaseLost?(): void;
 }
 
 const noop = (): void => undefined;
@@ -29,6 +33,8 @@ export const NOOP_RUNNER_METRICS: RunnerMetrics = {
   connectorRequest: noop,
   rateLimited: noop,
   jobLatency: noop,
+  orphanedRunRequeued: noop,
+  leaseLost: noop,
 };
 
 /** Reports the counts a batch added to its run (after its transaction committed). `read` is reported by the reader. */

@@ -1,8 +1,10 @@
-import type { Json } from '../sdk/contracts';
-import type { RunCounts } from '../store/repos';
+import type { Json, RejectedRecord } from '../sdk/contracts';
+import type { RecordLink, RunCounts } from '../store/repos';
 import type { FlowContext } from './context';
-import { inTransaction, type RunnerCore } from './core';
+import { UNIDENTIFIED_KEY } from '../store/repos/dead-letters';
+import { inTransaction, type RunnerCore, type TxRepos } from './core';
 import { reportCounts } from './metrics-port';
+import { collisionsAfterWrite, type Demoted } from './collisions';
 import { planPage, type Decision, type PagePlan, type PageItem, type PlannedItem } from './plan';
 import {
   addCount,
@@ -16,6 +18,7 @@ import {
   type Written,
 } from './recorder';
 import { LinkBatch } from './link-batch';
+import { fencedWrite } from './review';
 import type { SourceRecord } from './hashing';
 import { writeRecords } from './writer';
 
@@ -34,11 +37,52 @@ export interface PageOptions {
   checkpoint?: Json | null;
   markSeen: boolean;
   ledger: Ledger;
+  /** Rows the stream could not read as records (Page.rejected): dead-lettered with their reason. */
+  rejected?: RejectedRecord[];
 }
 
 type WritePlan = PlannedItem & { decision: Extract<Decision, { kind: 'write' }> };
 
-export const UNIDENTIFIED_KEY = '(no identity)';
+export { UNIDENTIFIED_KEY };
+
+/**
+ * Whether the flow of a run may have open dead letters, asked once per run (an UPDATE per batch is saved when the
+ * ledger of the flow is empty) and set as soon as the run dead-letters a record.
+ */
+const openLetters = new WeakMap<FlowContext, boolean>();
+
+async function mayHaveOpenLetters(tx: TxRepos, ctx: FlowContext): Promise<boolean> {
+  let known = openLetters.get(ctx);
+  if (known === undefined) {
+    known = (await tx.deadLetters.count({ flowId: ctx.flow.id, status: 'pending' })) > 0;
+    openLetters.set(ctx, known);
+  }
+  return known;
+}
+
+/**
+ * One ledger entry per record: a record delivered by a later run (written, or found as it should be) closes its
+ * open dead letter, so a replay can never send its older version over the newer one (a later version supersedes
+ * an earlier failure: matrix row 18). Replays resolve their own entries through their ledger.
+ */
+async function closeDelivered(
+  tx: TxRepos,
+  ctx: FlowContext,
+  ledger: Ledger,
+  items: readonly PageItem[],
+  now: number,
+): Promise<void> {
+  if (!ledger.countsDeadLettered || items.length === 0 || !(await mayHaveOpenLetters(tx, ctx))) return;
+  await tx.deadLetters.closeDelivered(
+    ctx.flow.id,
+    items.map((i) => i.key),
+    now,
+  );
+}
+
+function noteFailures(ctx: FlowContext, ledger: Ledger, failures: readonly Failure[]): void {
+  if (ledger.countsDeadLettered && failures.length > 0) openLetters.set(ctx, true);
+}
 
 /** Runs `worker` over `items`, at most `concurrency` at once; after a failure starts no more, waits, rethrows. */
 export async function forEachLimited<T>(
@@ -107,8 +151,23 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
       }
     }
     await recordWritten(tx, ctx, written, recordOptions, links);
+    for (const w of written) clearDuplicate(links, ctx, w.item);
+    const fresh = written.flatMap((w) =>
+      w.result.targetId !== undefined && w.item.sourceLink === undefined && w.item.targetLink === undefined
+        ? [{ item: w.item, targetId: w.result.targetId }]
+        : [],
+    );
+    await tx.runs.recordFailures(options.runId, await collisionsAfterWrite(tx, ctx, fresh, links), now);
     await recordFailures(tx, ctx, options.ledger, failures, recordOptions, links);
+    noteFailures(ctx, options.ledger, failures);
     await links.flush(tx, now);
+    await closeDelivered(
+      tx,
+      ctx,
+      options.ledger,
+      written.map((w) => w.item),
+      now,
+    );
     addCount(counts, 'failed', failures.length);
     if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
     await options.ledger.resolved(
@@ -119,6 +178,65 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
     await tx.runs.addCounts(options.runId, counts);
   });
   reportCounts(core.metrics, ctx.flow.name, counts);
+}
+
+type Duplicate = { item: PageItem; decision: Extract<Decision, { kind: 'duplicate' }> };
+
+/** A record that lost an identity collision before and now wins (or stands alone): no longer a duplicate. */
+function clearDuplicate(links: LinkBatch, ctx: FlowContext, item: PageItem): void {
+  if (item.sourceLink?.duplicateOf === undefined) return;
+  links.save({
+    linkGroup: ctx.linkGroup,
+    entity: ctx.entity,
+    connectionId: ctx.source.connectionId,
+    externalId: item.key,
+    duplicateOf: null,
+  });
+}
+
+/**
+ * Identity collisions (core/runner/collisions.ts): each losing record is linked to the winner's entity as a
+ * duplicate of it (the winner's link is looked up when it was written on this page) and reported in the run
+ * (failure kind `duplicate`, not counted as failed); records off the page that lost are marked duplicates.
+ */
+async function recordDuplicates(
+  tx: TxRepos,
+  ctx: FlowContext,
+  duplicates: readonly Duplicate[],
+  demoted: readonly Demoted[],
+  options: RecordOptions,
+  links: LinkBatch,
+): Promise<void> {
+  for (const { link, of } of demoted)
+    links.save({
+      linkGroup: ctx.linkGroup,
+      entity: link.entity,
+      connectionId: link.connectionId,
+      externalId: link.externalId,
+      duplicateOf: of,
+    });
+  if (duplicates.length === 0) return;
+  const unknown = duplicates.filter((d) => d.decision.entityId === undefined).map((d) => d.decision.of);
+  const winners =
+    unknown.length === 0
+      ? new Map<string, RecordLink>()
+      : await tx.links.findMany(ctx.linkGroup, ctx.source.connectionId, unknown);
+  for (const { item, decision } of duplicates) {
+    const entityId = decision.entityId ?? winners.get(decision.of)?.entityId;
+    links.saveIfChanged(
+      { ...readState(ctx, item, options), ...(entityId === undefined ? {} : { entityId }), duplicateOf: decision.of },
+      item.sourceLink,
+    );
+  }
+  await tx.runs.recordFailures(
+    options.runId,
+    duplicates.map(({ item, decision }) => ({
+      recordKey: item.key,
+      reason: decision.reason,
+      failureKind: 'duplicate',
+    })),
+    options.now,
+  );
 }
 
 /** Records the items that needed no write, the failures found before writing, the counts and the checkpoint. */
@@ -139,16 +257,21 @@ async function recordRest(
     const failures: Failure[] = plan.unidentified.map((u) => ({
       key: UNIDENTIFIED_KEY,
       reason: u.reason,
-      failureKind: 'identity',
+      failureKind: u.failureKind ?? 'identity',
       ...(u.field === undefined ? {} : { field: u.field }),
       source: u.record,
     }));
     const done: PageItem[] = [];
     const suppressed: PageItem[] = [];
+    const duplicates: Duplicate[] = [];
     for (const { item, decision } of plan.planned) {
+      if (decision.kind !== 'write' && decision.kind !== 'duplicate') clearDuplicate(links, ctx, item);
       switch (decision.kind) {
         case 'write':
           continue;
+        case 'duplicate':
+          duplicates.push({ item, decision });
+          break;
         case 'invalid':
           failures.push({
             key: item.key,
@@ -199,8 +322,11 @@ async function recordRest(
       addCount(counts, 'unchanged');
       (decision.kind === 'suppressed' ? suppressed : done).push(item);
     }
+    await recordDuplicates(tx, ctx, duplicates, plan.demoted ?? [], recordOptions, links);
     await recordFailures(tx, ctx, options.ledger, failures, recordOptions, links);
+    noteFailures(ctx, options.ledger, failures);
     await links.flush(tx, now);
+    await closeDelivered(tx, ctx, options.ledger, done, now);
     addCount(counts, 'failed', failures.length);
     if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
     await options.ledger.resolved(tx, done, 'done');
@@ -221,7 +347,7 @@ export async function executePlan(
 ): Promise<void> {
   const writes = plan.planned.filter((p): p is WritePlan => p.decision.kind === 'write');
   await forEachLimited(chunk(writes, ctx.target.batchSize), ctx.concurrency, (batch) =>
-    writeBatch(core, ctx, batch, options),
+    fencedWrite(core, ctx, batch, (todo) => writeBatch(core, ctx, todo, options)),
   );
   await recordRest(core, ctx, plan, readCount, options);
 }
@@ -233,5 +359,13 @@ export async function processPage(
   options: PageOptions,
 ): Promise<void> {
   const plan = await planPage(core, ctx, records);
-  await executePlan(core, ctx, plan, records.length, options);
+  const rejected = options.rejected ?? [];
+  for (const r of rejected)
+    plan.unidentified.push({
+      record: r.source,
+      reason: r.reason,
+      failureKind: 'source',
+      ...(r.field === undefined ? {} : { field: r.field }),
+    });
+  await executePlan(core, ctx, plan, records.length + rejected.length, options);
 }

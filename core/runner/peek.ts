@@ -37,7 +37,7 @@ export async function refreshOppositeSide(core: RunnerCore, ctx: FlowContext, si
       onPage: async (page) => {
         const keyed = page.records.flatMap((record) => {
           try {
-            return [{ record, key: sourceKeyOf(record, identity) }];
+            return [{ record, key: sourceKeyOf(record, identity, definition.identity?.normalize) }];
           } catch {
             return [];
           }

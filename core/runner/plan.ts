@@ -6,6 +6,7 @@ import { isEcho, isStale, restrictToOwned, targetIsNewer } from './conflict';
 import type { FlowContext } from './context';
 import type { RunnerCore } from './core';
 import { contentHash, fieldHashes, getPath, modifiedAtOf, setPath, sourceKeyOf, type SourceRecord } from './hashing';
+import { destinationOf, resolveCollisions, type Demoted } from './collisions';
 import { suppressionCandidates } from './suppression';
 
 /**
@@ -22,6 +23,8 @@ export interface PageItem {
   sourceLink?: RecordLink;
   /** The linked record in the target connection. */
   targetLink?: RecordLink;
+  /** Other source records linked to the same entity (identity collisions: core/runner/collisions.ts). */
+  siblings?: RecordLink[];
   /** Replays: the dead letters this item resolves. */
   letterIds?: string[];
 }
@@ -42,6 +45,8 @@ export type Decision =
   | { kind: 'stale'; reason: string }
   | { kind: 'conflict'; reason: string }
   | { kind: 'suppressed'; reason: string }
+  /** Resolves to the same destination record as source record `of`, which wins (the most recently modified). */
+  | { kind: 'duplicate'; of: string; entityId?: string; reason: string }
   /** The mapping returned nothing: this record is not for this target (e.g. no marketing consent). */
   | { kind: 'filtered'; reason: string }
   | { kind: 'invalid'; failureKind: string; reason: string; field?: string; payload?: unknown };
@@ -56,6 +61,8 @@ export interface Unidentified {
   record: SourceRecord;
   reason: string;
   field?: string;
+  /** 'identity' unless set: 'source' for a row the stream could not read (Page.rejected). */
+  failureKind?: string;
 }
 
 export interface PagePlan {
@@ -63,6 +70,8 @@ export interface PagePlan {
   unidentified: Unidentified[];
   /** Earlier copies of a key that appears again later in the same page (only the last one is processed). */
   superseded: number;
+  /** Source records off the page that lost an identity collision to a record of the page (marked duplicates). */
+  demoted?: Demoted[];
 }
 
 function isPlainObject(value: unknown): value is SourceRecord {
@@ -81,7 +90,7 @@ export async function loadItems(
   for (const record of records) {
     let key: string;
     try {
-      key = sourceKeyOf(record, ctx.identity);
+      key = sourceKeyOf(record, ctx.identity, ctx.identityNormalize);
     } catch (error) {
       const field = isHubError(error) ? error.field : undefined;
       unidentified.push({
@@ -118,13 +127,32 @@ export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: Pag
     items.map((i) => i.key),
   );
   const entityIds = [...sourceLinks.values()].map((l) => l.entityId);
-  const peers = await links.findPeersIn(ctx.linkGroup, entityIds, ctx.target.connectionId);
+  // one query for both: each entity's record in the target connection, and its records in the source connection
+  const linked =
+    entityIds.length === 0
+      ? []
+      : await links.findByEntities(ctx.linkGroup, entityIds, [ctx.target.connectionId, ctx.source.connectionId]);
+  const peers = new Map<string, RecordLink>();
+  const bySource = new Map<string, RecordLink[]>();
+  for (const link of linked) {
+    if (link.connectionId === ctx.target.connectionId && link.duplicateOf === undefined && !peers.has(link.entityId))
+      peers.set(link.entityId, link);
+    if (link.connectionId === ctx.source.connectionId) {
+      const list = bySource.get(link.entityId) ?? [];
+      list.push(link);
+      bySource.set(link.entityId, list);
+    }
+  }
   for (const item of items) {
     const sourceLink = sourceLinks.get(item.key);
     if (sourceLink === undefined) continue;
     item.sourceLink = sourceLink;
     const targetLink = peers.get(sourceLink.entityId);
     if (targetLink !== undefined) item.targetLink = targetLink;
+    const siblings = (bySource.get(sourceLink.entityId) ?? []).filter(
+      (l) => l.externalId !== item.key && l.id !== targetLink?.id,
+    );
+    if (siblings.length > 0) item.siblings = siblings;
   }
 }
 
@@ -174,17 +202,27 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
   };
 }
 
-/** The compare step for a page: load items and links, map, check suppressions, decide. */
+/** The compare step for a page: load items and links, map, check suppressions, decide, resolve collisions. */
 export async function planPage(
   core: RunnerCore,
   ctx: FlowContext,
   records: readonly SourceRecord[],
 ): Promise<PagePlan> {
   const { items, unidentified, superseded } = await loadItems(core, ctx, records);
-  return { planned: await planItems(core, ctx, items), unidentified, superseded };
+  const { planned, demoted } = await planWithCollisions(core, ctx, items);
+  return { planned, unidentified, superseded, ...(demoted.length === 0 ? {} : { demoted }) };
 }
 
+/** Plans items whose links are attached (replays): the decisions, identity collisions resolved. */
 export async function planItems(core: RunnerCore, ctx: FlowContext, items: PageItem[]): Promise<PlannedItem[]> {
+  return (await planWithCollisions(core, ctx, items)).planned;
+}
+
+async function planWithCollisions(
+  core: RunnerCore,
+  ctx: FlowContext,
+  items: PageItem[],
+): Promise<{ planned: PlannedItem[]; demoted: Demoted[] }> {
   const mapped = await ctx.mapping.evaluatePage(items.map((i) => i.record));
   const candidates = items.map((item, i) =>
     suppressionCandidates(item.record, mapped[i].ok ? mapped[i].value : undefined, [
@@ -195,7 +233,7 @@ export async function planItems(core: RunnerCore, ctx: FlowContext, items: PageI
     ]),
   );
   const suppressed = await core.repos.suppressions.suppressed(candidates.flat());
-  return items.map((item, i) => ({
+  const planned = items.map((item, i) => ({
     item,
     decision: decide(
       ctx,
@@ -204,6 +242,9 @@ export async function planItems(core: RunnerCore, ctx: FlowContext, items: PageI
       candidates[i].some((h) => suppressed.has(h)),
     ),
   }));
+  const destinations = mapped.map((m) => (m.ok && isPlainObject(m.value) ? destinationOf(ctx, m.value) : undefined));
+  const demoted = resolveCollisions(ctx, planned, destinations);
+  return { planned, demoted };
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

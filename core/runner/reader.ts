@@ -5,7 +5,7 @@ import type { RunnerCore } from './core';
 import { abortReason, throwIfAborted } from './deps';
 import { RunStopError } from './errors';
 import type { SourceRecord } from './hashing';
-import { backoffDelay } from './retry';
+import { backoffDelay, maxElapsedOf } from './retry';
 import { pauseFor, stopError, withBudget } from './writer';
 
 /**
@@ -22,6 +22,8 @@ export interface ReadOptions {
   /** Called for each page in order; its errors end the read and propagate as they are. */
   onPage: (page: Page<SourceRecord>) => Promise<'continue' | 'stop'>;
   since?: string;
+  /** The checkpoint lies in the future (read-start.ts): read nothing, the read is complete. */
+  readNothing?: boolean;
 }
 
 export type ReadEnd = 'complete' | 'stopped';
@@ -40,13 +42,22 @@ function checkPage(value: unknown, stream: string): Page<SourceRecord> {
       message: `stream "${stream}" yielded something that is not a page ({ records: [], checkpoint })`,
     });
   }
-  return { records: page.records, checkpoint: page.checkpoint === undefined ? null : page.checkpoint };
+  const checked: Page<SourceRecord> = {
+    records: page.records,
+    checkpoint: page.checkpoint === undefined ? null : page.checkpoint,
+  };
+  // rows the stream could not read as records: dead-lettered with the page (core/runner/page-processor.ts)
+  if (Array.isArray(page.rejected) && page.rejected.length > 0) checked.rejected = page.rejected;
+  return checked;
 }
 
 /** Reads until the stream is exhausted ('complete') or `onPage` asks to stop ('stopped'). */
 export async function readPages(core: RunnerCore, side: SourceSide, options: ReadOptions): Promise<ReadEnd> {
   const { signal } = options;
+  if (options.readNothing) return 'complete';
   let failures = 0;
+  let waited = 0;
+  const retry = side.retry ?? core.retry;
   for (;;) {
     throwIfAborted(signal);
     let readError: unknown;
@@ -90,13 +101,15 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
       throw new RunStopError({ ...info, message: `reading stream "${side.stream.name}" failed: ${info.message}` });
     }
     failures += 1;
-    if (failures >= options.maxAttempts) {
+    const waitMs = backoffDelay(failures, retry, core.random, info.retryAfterMs ?? 0);
+    // retried over the connection's retry window (and up to the flow's attempts when it sets them)
+    if (failures >= options.maxAttempts || waited + waitMs > maxElapsedOf(retry)) {
       throw new RunStopError({
         ...info,
         message: `reading stream "${side.stream.name}" failed ${failures} times: ${info.message}`,
       });
     }
-    const waitMs = backoffDelay(failures, core.retry, core.random, info.retryAfterMs ?? 0);
+    waited += waitMs;
     core.logger.warn(
       { connection: side.connectionName, stream: side.stream.name, attempt: failures, waitMs, reason: info.message },
       'reading the stream failed; reading again from the last recorded checkpoint after a backoff',

@@ -50,7 +50,7 @@ export interface FlowRunner {
   /** Reads up to `limit` records and shows what would be written; writes nothing, saves no checkpoint. */
   dryRun(flowId: string, options?: { limit?: number }): Promise<DryRunReport>;
   /** Replays dead letters (by ids, or all pending of a flow) through the CURRENT mapping version. */
-  replayDeadLetters(selector: { ids?: string[]; flowId?: string }): Promise<ReplayReport>;
+  replayDeadLetters(selector: { ids?: string[]; flowId?: string; fromStored?: boolean }): Promise<ReplayReport>;
   /** Registers the run-queue handler on this process (`hub serve`, `hub worker`, `hub flows run`). */
   startWorker(options?: { concurrency?: number }): Promise<void>;
   /** Graceful: in-flight runs stop at a page boundary with their checkpoint saved, and are handed back. */

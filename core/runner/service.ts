@@ -4,12 +4,10 @@ import type { FlowRunnerDeps } from './deps';
 import { dryRun } from './dry-run';
 import { handleGivenUpRunJob, handleRunJob, RUN_JOB_ATTEMPTS, type RunJobData } from './executor';
 import { replayDeadLetters } from './replay';
+import { runJobId, startReaper } from './reaper';
 import { RUN_QUEUE, type DryRunReport, type FlowRunner, type ReplayReport } from './runner-port';
 
-/** The job id of a run: enqueueing it twice is a no-op. */
-export function runJobId(runId: string): string {
-  return `run-${runId}`;
-}
+export { runJobId };
 
 /**
  * The flow runner: runs are created here and executed by the RUN_QUEUE handler (on this process after
@@ -20,6 +18,7 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
   const closing = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
   let workerStarted = false;
+  let stopReaper: (() => void) | undefined;
 
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -63,7 +62,7 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
       return track(dryRun(core, flowId, { ...options, signal: closing.signal }));
     },
 
-    replayDeadLetters(selector: { ids?: string[]; flowId?: string }): Promise<ReplayReport> {
+    replayDeadLetters(selector: { ids?: string[]; flowId?: string; fromStored?: boolean }): Promise<ReplayReport> {
       assertOpen();
       return track(replayDeadLetters(core, selector, closing.signal));
     },
@@ -76,9 +75,12 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
         concurrency: options?.concurrency ?? deps.workerConcurrency ?? 2,
         onGivenUp: (job) => track(handleGivenUpRunJob(core, job)),
       });
+      const reaperMs = deps.reaperIntervalMs ?? core.leaseMs;
+      if (reaperMs > 0) stopReaper = startReaper(core, reaperMs);
     },
 
     async close() {
+      stopReaper?.();
       if (!closing.signal.aborted) closing.abort(new Error('the flow runner is closing'));
       await Promise.allSettled([...inFlight]);
     },

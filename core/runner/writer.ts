@@ -5,12 +5,20 @@ import type { BudgetPolicy, ConnectionBudget } from './budget-port';
 import { abortReason, throwIfAborted, type RetryOptions, type RunnerLogger, type Sleep } from './deps';
 import { RunStopError } from './errors';
 import type { RunnerMetrics } from './metrics-port';
-import { backoffDelay } from './retry';
+import { backoffDelay, maxElapsedOf } from './retry';
 
 /**
  * Every request to a connection goes through here: the connection's rate budget (acquire/release), a vendor's
  * "wait" (RateLimitedError: pause the connection, retry the same request, no attempt used), and exponential
- * backoff for retryable failures, per record, up to the flow's attempts.
+ * backoff for retryable failures, per record, over the connection's retry window (minutes, core/runner/retry.ts)
+ * and up to the flow's attempts when it sets them.
+ *
+ * A lost reply (the request went out, the answer did not come back: a timeout, a reset connection, a 500/502/504)
+ * may have been applied by the vendor. Such a write is sent again only when the action is idempotent (an upsert by
+ * identity: sending it twice has one effect); if it still cannot be confirmed when the window closes, its records
+ * are dead-lettered saying the vendor may have applied it and that a replay is safe, never as "retries exhausted".
+ * A non-idempotent action's lost reply is not sent again: its records are dead-lettered at once, saying to check
+ * the target before replaying.
  */
 
 /** A connection as the runner talks to it. */
@@ -19,6 +27,23 @@ export interface Endpoint {
   connectionName: string;
   context: ConnectionContext;
   policy: BudgetPolicy;
+  /** The connection's retry options (its settings' `retry` over the runner's); the runner's when absent. */
+  retry?: RetryOptions;
+}
+
+/** The start of the reason of a record whose write the vendor may have applied, unconfirmed. */
+export const MAY_HAVE_APPLIED = 'the vendor may have applied this write; replay is safe';
+/** The same for an action that is not idempotent: nothing was sent again. */
+export const MAY_HAVE_APPLIED_NOT_IDEMPOTENT =
+  'the vendor may have applied this write and the action is not idempotent, so it was not sent again; check the target before replaying';
+
+/**
+ * Whether a write that threw `info` may have been applied: a retryable failure that is not the vendor saying it
+ * did not process the request (503 Service Unavailable, 429). Network errors and timeouts (no status) count: the
+ * request may have gone out. Decided on the class and status, never on a message.
+ */
+export function mayHaveApplied(info: ErrorInfo): boolean {
+  return info.kind === 'retryable' && info.status !== 503 && info.status !== 429;
 }
 
 export interface RequestDeps {
@@ -110,8 +135,10 @@ export interface WriteOptions {
 
 /**
  * Writes `records` with `action` and returns one result per record, in order. Retryable failures (thrown for the
- * batch or reported per record) are retried with backoff until `maxAttempts`, then failed with "retries exhausted";
- * a permanent failure fails only its record (or, thrown, the batch). Auth and config errors stop the run.
+ * batch or reported per record) are retried with backoff while the connection's retry window lasts (and, when the
+ * flow sets them, up to `maxAttempts`), then failed: "retries exhausted", or for a write whose reply was lost, "the
+ * vendor may have applied this write; replay is safe". A permanent failure fails only its record (or, thrown, the
+ * batch). Auth and config errors stop the run.
  */
 export async function writeRecords(
   deps: RequestDeps,
@@ -121,10 +148,27 @@ export async function writeRecords(
   options: WriteOptions,
 ): Promise<ItemResult[]> {
   const { signal, maxAttempts } = options;
+  const retry = endpoint.retry ?? deps.retry;
+  const maxElapsedMs = maxElapsedOf(retry);
+  const idempotent = action.idempotent !== false;
+  const started = deps.now();
   const results: ItemResult[] = new Array<ItemResult>(records.length);
   const attempts = new Array<number>(records.length).fill(0);
+  /** The record's last attempt was a lost reply: the vendor may have applied it. */
+  const unconfirmed = new Array<boolean>(records.length).fill(false);
   let pending = records.map((_, i) => i);
   let rateLimitWaits = 0;
+  let waited = 0;
+  /** Whether a wait of `waitMs` still fits in the retry window. */
+  const fits = (waitMs: number) => Math.max(waited, deps.now() - started) + waitMs <= maxElapsedMs;
+  const giveUp = (i: number, reason: string, field?: string) => {
+    results[i] = {
+      status: 'failed',
+      failure: 'retryable',
+      reason: unconfirmed[i] ? `${MAY_HAVE_APPLIED}: ${reason}` : `retries exhausted: ${reason}`,
+      ...(field === undefined ? {} : { field }),
+    };
+  };
 
   while (pending.length > 0) {
     let outcomes: WriteOutcome[];
@@ -148,22 +192,46 @@ export async function writeRecords(
       }
       // retryable (or an unknown error, or a vendor that keeps answering 429): one attempt used by every record
       rateLimitWaits = 0;
-      const exhausted = pending.filter((i) => ++attempts[i] >= maxAttempts);
-      for (const i of exhausted) results[i] = failed('retryable', info, true);
+      const lost = mayHaveApplied(info);
+      for (const i of pending) {
+        attempts[i] += 1;
+        unconfirmed[i] = lost;
+      }
+      if (lost && !idempotent) {
+        const reason = `${MAY_HAVE_APPLIED_NOT_IDEMPOTENT}: ${info.message}`;
+        for (const i of pending) results[i] = failed('retryable', { ...info, message: reason });
+        return results;
+      }
+      for (const i of pending.filter((j) => attempts[j] >= maxAttempts)) giveUp(i, info.message, info.field);
       pending = pending.filter((i) => attempts[i] < maxAttempts);
       if (pending.length === 0) return results;
       const attempt = Math.max(...pending.map((i) => attempts[i]));
-      const waitMs = backoffDelay(attempt, deps.retry, deps.random, info.retryAfterMs ?? 0);
+      const waitMs = backoffDelay(attempt, retry, deps.random, info.retryAfterMs ?? 0);
+      if (!fits(waitMs)) {
+        for (const i of pending) giveUp(i, info.message, info.field);
+        return results;
+      }
       deps.logger.warn(
-        { connection: endpoint.connectionName, action: action.name, attempt, waitMs, reason: info.message },
-        'write failed; retrying the batch after a backoff',
+        {
+          connection: endpoint.connectionName,
+          action: action.name,
+          attempt,
+          waitMs,
+          lostReply: lost,
+          reason: info.message,
+        },
+        lost
+          ? 'write failed after it was sent (the vendor may have applied it); sending it again (idempotent) after a backoff'
+          : 'write failed; retrying the batch after a backoff',
       );
+      waited += waitMs;
       await deps.sleep(waitMs, signal);
       continue;
     }
 
     rateLimitWaits = 0;
-    const retry: number[] = [];
+    const retryNow: number[] = [];
+    const reasons = new Map<number, { reason: string; field?: string }>();
     let minimumWait = 0;
     pending.forEach((i, j) => {
       const result = fromOutcome(outcomes[j]);
@@ -171,35 +239,39 @@ export async function writeRecords(
         results[i] = result;
         return;
       }
+      // the vendor answered for this record: its earlier lost reply is settled (it was not applied)
+      unconfirmed[i] = false;
       attempts[i] += 1;
       if (attempts[i] >= maxAttempts) {
-        results[i] = { ...result, reason: `retries exhausted: ${result.reason}` };
+        giveUp(i, result.reason, result.field);
         return;
       }
       const outcome = outcomes[j];
       if (outcome?.status === 'failed') minimumWait = Math.max(minimumWait, outcome.retryAfterMs ?? 0);
-      retry.push(i);
+      reasons.set(i, { reason: result.reason, ...(result.field === undefined ? {} : { field: result.field }) });
+      retryNow.push(i);
     });
-    pending = retry;
+    pending = retryNow;
     if (pending.length > 0) {
       const attempt = Math.max(...pending.map((i) => attempts[i]));
-      const waitMs = backoffDelay(attempt, deps.retry, deps.random, minimumWait);
+      const waitMs = backoffDelay(attempt, retry, deps.random, minimumWait);
+      if (!fits(waitMs)) {
+        for (const i of pending) giveUp(i, reasons.get(i)!.reason, reasons.get(i)!.field);
+        return results;
+      }
       deps.logger.info(
         { connection: endpoint.connectionName, action: action.name, records: pending.length, attempt, waitMs },
         'some records failed with a retryable error; retrying them after a backoff',
       );
+      waited += waitMs;
       await deps.sleep(waitMs, signal);
     }
   }
   return results;
 }
 
-function failed(failure: 'permanent' | 'retryable', info: ErrorInfo, exhausted = false): ItemResult {
-  const result: ItemResult = {
-    status: 'failed',
-    failure,
-    reason: exhausted ? `retries exhausted: ${info.message}` : info.message,
-  };
+function failed(failure: 'permanent' | 'retryable', info: ErrorInfo): ItemResult {
+  const result: ItemResult = { status: 'failed', failure, reason: info.message };
   if (info.field !== undefined) result.field = info.field;
   return result;
 }

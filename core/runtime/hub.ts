@@ -1,7 +1,7 @@
 import type { HubConfig } from '../config';
 import { createLogger, registerSecretValue, type HubLogger } from '../logging/logger';
 import { createRegistry, type Registry } from '../registry';
-import { openVault } from '../security';
+import { configureOutbound, openVault } from '../security';
 import type { Vault } from '../security/vault';
 import { openStore, type Store } from '../store';
 import { createRepos, type Repos } from '../store/repos';
@@ -30,6 +30,9 @@ export interface OpenHubOptions {
 export async function openHub(config: HubConfig, options: OpenHubOptions = {}): Promise<Hub> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   if (config.encryptionKey) registerSecretValue(config.encryptionKey);
+  // HUB_ALLOW_PRIVATE_HOSTS: what the outbound door may reach on private networks (a bad CIDR stops start-up)
+  const allowPrivateHosts: readonly string[] | undefined = config.allowPrivateHosts;
+  if (allowPrivateHosts !== undefined && allowPrivateHosts.length > 0) configureOutbound({ allowPrivateHosts });
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

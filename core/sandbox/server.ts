@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSandboxOrigin } from '../security/outbound-policy';
 
 /**
  * A small HTTP server for vendor sandboxes: a route table with `:param` segments, JSON and form bodies,
@@ -163,6 +164,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // the outbound door lets connectors reach this origin (and only while it listens): the hub started it
+  const withdraw = registerSandboxOrigin(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -176,6 +179,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     },
     close: () =>
       new Promise<void>((resolve) => {
+        withdraw();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

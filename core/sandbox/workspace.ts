@@ -39,6 +39,8 @@ export interface SandboxWorkspace {
   sandboxes: Map<string, ConnectorSandbox>;
   /** True when this start created the workspace (the store was empty). */
   created: boolean;
+  /** Names of the flows already enabled from the workspace template (empty: the hint shows how to enable it). */
+  templateFlows: string[];
   close(): Promise<void>;
 }
 
@@ -98,6 +100,15 @@ async function resetSyncState(hub: Hub, connectionIds: readonly string[]): Promi
   await hub.repos.recordLinks.deleteInConnections(ids);
 }
 
+/** Flows created from the workspace template over the sandbox connections (the template is enabled already). */
+async function workspaceTemplateFlows(hub: Hub, entries: readonly WorkspaceEntry[]): Promise<string[]> {
+  const ids = new Set(entries.map((e) => e.connectionId));
+  return (await hub.repos.flows.list())
+    .filter((f) => f.template === WORKSPACE_TEMPLATE)
+    .filter((f) => ids.has(f.sourceConnectionId ?? '') || ids.has(f.targetConnectionId ?? ''))
+    .map((f) => f.name);
+}
+
 /**
  * Starts the sandbox workspace: on an empty store creates it (sandboxes, seeded, and connections named
  * `sandbox-<connector>`); when one exists, restarts its sandboxes and points the connections at them. Returns
@@ -142,7 +153,8 @@ export async function startSandboxWorkspace(
       entries,
     };
     await hub.repos.meta.set(WORKSPACE_META_KEY, JSON.stringify(record));
-    return { record, sandboxes, created: existing === undefined, close };
+    const templateFlows = await workspaceTemplateFlows(hub, entries);
+    return { record, sandboxes, created: existing === undefined, templateFlows, close };
   } catch (error) {
     await close();
     throw error;
@@ -165,10 +177,18 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
     'Sandbox connections (marked "sandbox" in `hub connections list`):',
     ...lines,
     '',
-    'Try the two-way contact sync against them:',
-    `    npx hub flows enable ${WORKSPACE_TEMPLATE} --connection hubspot=${role('hubspot')} --connection mailchimp=${role('mailchimp')}`,
-    '    npx hub flows run hubspot-contacts-to-mailchimp',
-    '    npx hub flows run mailchimp-members-to-hubspot',
+    // the enable command only while the template is not enabled (a second enable would fail: the flows exist)
+    ...(workspace.templateFlows.length === 0
+      ? [
+          'Try the two-way contact sync against them:',
+          `    npx hub flows enable ${WORKSPACE_TEMPLATE} --connection hubspot=${role('hubspot')} --connection mailchimp=${role('mailchimp')}`,
+          '    npx hub flows run hubspot-contacts-to-mailchimp',
+          '    npx hub flows run mailchimp-members-to-hubspot',
+        ]
+      : [
+          `Template ${WORKSPACE_TEMPLATE} is enabled against them (flows ${workspace.templateFlows.join(', ')}); run one with:`,
+          ...workspace.templateFlows.map((name) => `    npx hub flows run ${name}`),
+        ]),
     'or run the whole tour in one go: npx hub demo',
     '',
   ].join('\n');

@@ -56,6 +56,25 @@ export const ApiPolicy = Type.Object(
 );
 export type ApiPolicy = Static<typeof ApiPolicy>;
 
+/**
+ * Optional connection setting `retry`: how the runner retries this connection's retryable failures. A connector
+ * that lets users tune it adds `retry: Type.Optional(RetrySettings)` to its settings schema.
+ */
+export const RetrySettings = Type.Object(
+  {
+    maxElapsedMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'How long to keep retrying, the backoff waits added up (default 5 min)',
+      }),
+    ),
+    baseMs: Type.Optional(Type.Integer({ minimum: 1, description: 'First backoff wait; doubles each attempt' })),
+    maxMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Longest single backoff wait (default 60 s)' })),
+  },
+  { additionalProperties: false, description: 'Retries of retryable failures (exponential backoff with jitter)' },
+);
+export type RetrySettings = Static<typeof RetrySettings>;
+
 /** A JSON value as stored in checkpoints. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export const JsonValue = Type.Unsafe<Json>({ description: 'Any JSON value' });
@@ -65,6 +84,7 @@ export const PageSchema = Type.Object(
   {
     records: Type.Array(Type.Record(Type.String(), Type.Unknown())),
     checkpoint: Type.Union([JsonValue, Type.Null()]),
+    rejected: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
   },
   { additionalProperties: false },
 );
@@ -72,7 +92,28 @@ export interface Page<R = Record<string, unknown>> {
   records: R[];
   /** Opaque to the runner; stored only after every record before it is recorded, handed back to the next read. */
   checkpoint: Json | null;
+  /** Rows of this page the stream could not read as records (e.g. a malformed CSV line): each becomes a dead letter. */
+  rejected?: RejectedRecord[];
 }
+
+/** A source row a stream could not turn into a record: dead-lettered with its reason while the read goes on. */
+export interface RejectedRecord {
+  reason: string;
+  /** What locates the row in the source and shows it (e.g. `{ line, raw }`): stored as the dead letter's source. */
+  source: { [key: string]: Json };
+  field?: string;
+}
+
+/** One record read again for a replay (`StreamDefinition.refetch`), in the order asked. */
+export type Refetched<R = Record<string, unknown>> =
+  /** The source's current version of the record. */
+  | { status: 'found'; record: R }
+  /** The row is still unreadable (e.g. still malformed): the dead letter keeps it with the new reason. */
+  | { status: 'rejected'; reason: string; source?: { [key: string]: Json } }
+  /** The source no longer has the record (deleted, the line is gone). */
+  | { status: 'missing'; reason: string }
+  /** This stored record carries nothing to find it by: the replay uses the stored copy. */
+  | { status: 'unsupported' };
 
 export const WriteOutcome = Type.Union([
   Type.Object(
@@ -120,8 +161,17 @@ export const ActionInfo = Type.Object({
   title: Type.Optional(Type.String()),
   description: Type.Optional(Type.String()),
   recordSchema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of one input record' }),
-  mode: Type.Union([Type.Literal('upsert'), Type.Literal('delete'), Type.Literal('append')]),
+  mode: Type.Union([Type.Literal('upsert'), Type.Literal('delete'), Type.Literal('erase'), Type.Literal('append')], {
+    description:
+      'upsert, delete (ordinary, e.g. archive: the only delete mirror mode uses), erase (GDPR: permanent and irreversible; never used by mirror mode), append',
+  }),
   identity: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  idempotent: Type.Optional(
+    Type.Boolean({
+      description:
+        'false: sending a record twice has two effects (an order created without a vendor-side key); after a crash mid-write such records go to manual review instead of being sent again. Default true',
+    }),
+  ),
 });
 export type ActionInfo = Static<typeof ActionInfo>;
 
@@ -170,4 +220,13 @@ export type PluginManifest = Static<typeof PluginManifest>;
 /** Marks a settings property as secret: encrypted at rest, never shown in API responses, logs or errors. */
 export function Secret<T extends TSchema>(schema: T): T {
   return { ...schema, 'x-secret': true } as T;
+}
+
+/**
+ * Marks a settings property as deciding where the connection's secrets are sent (a base URL, a region or data
+ * centre, an account host). Changing it clears the stored secrets of the connection unless new ones are given in
+ * the same change, and only an admin may change it on a connection someone else created.
+ */
+export function Endpoint<T extends TSchema>(schema: T): T {
+  return { ...schema, 'x-endpoint': true } as T;
 }

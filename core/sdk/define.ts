@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { ApiPolicy, Category, Json, Page, WriteOutcome } from './contracts';
+import type { ApiPolicy, Category, Json, Page, Refetched, WriteOutcome } from './contracts';
+import type { OutboundHttp } from './http';
 import { SDK_VERSION } from './version';
 
 /** The logger a connector receives; pino-compatible, already redacting secrets. */
@@ -18,6 +19,8 @@ export interface ConnectionContext<S = Record<string, unknown>> {
   log: ConnectorLogger;
   /** Aborted when the run is cancelled or the worker shuts down. */
   signal?: AbortSignal;
+  /** The hub's outbound door: make every HTTP request through it (see OutboundHttp). */
+  http?: OutboundHttp;
 }
 
 export interface CheckResult {
@@ -41,6 +44,19 @@ export interface StreamDefinition<S = Record<string, unknown>, R extends object 
   identity: string[];
   modifiedField?: string;
   read(args: ReadArgs<S>): AsyncIterable<Page<R>>;
+  /**
+   * Optional: what is wrong with a stored checkpoint this stream cannot resume from (undefined: it can). The runner
+   * then fails the run closed, naming `hub flows reset`, instead of the stream silently reading everything again.
+   */
+  checkpointProblem?(checkpoint: Json): string | undefined;
+  /** Optional: reads records again by what their stored copies carry (an id, a line), for `hub dlq replay`. */
+  refetch?(args: RefetchArgs<S>): Promise<Refetched<R>[]>;
+}
+
+/** What a replay hands `refetch`: the stored source copy (and record key) of each dead letter. */
+export interface RefetchArgs<S> {
+  connection: ConnectionContext<S>;
+  records: { key: string; source: Record<string, unknown> }[];
 }
 
 export interface WriteArgs<S, R> {
@@ -53,9 +69,18 @@ export interface ActionDefinition<S = Record<string, unknown>, R extends object 
   title?: string;
   description?: string;
   recordSchema: TSchema | Record<string, unknown>;
-  /** upsert: create or update by identity; delete: remove by identity; append: events, idempotent by key. */
-  mode: 'upsert' | 'delete' | 'append';
+  /**
+   * upsert: create or update by identity; delete: an ordinary removal by identity (archive, recycle bin), the only
+   * kind mirror mode uses; erase: a GDPR erasure, permanent and irreversible (a purge), used only by erasure
+   * requests and never by mirror mode; append: events, idempotent by key.
+   */
+  mode: 'upsert' | 'delete' | 'erase' | 'append';
   identity?: string[];
+  /**
+   * false when sending a record twice has two effects (e.g. an order created without a vendor-side key): a write
+   * interrupted by a crash is then never sent again automatically; its records go to manual review. Default true.
+   */
+  idempotent?: boolean;
   /** One outcome per input record, in the same order. Never a single pass/fail for the whole batch. */
   write(args: WriteArgs<S, R>): Promise<WriteOutcome[]>;
 }
@@ -106,6 +131,8 @@ export interface ConnectorDefinition<S = Record<string, unknown>> {
   settingsSchema: TSchema | Record<string, unknown>;
   policy: ApiPolicy;
   check(connection: ConnectionContext<S>): Promise<CheckResult>;
+  /** Optional: refuses settings the schema cannot judge (e.g. a file outside the allowed folders) when a connection is saved; throws ConfigError naming the field. */
+  checkSettings?(settings: S): void;
   streams: StreamDefinition<S, object>[];
   actions: ActionDefinition<S, object>[];
   webhooks?: WebhookDefinition<S>[];

@@ -1,5 +1,10 @@
+import type { Agent } from 'node:http';
+import { countOutboundRequest } from '../observability/outbound';
+import { safeFetch } from '../security/http-client';
+import { guardedAgent, vetTarget } from '../security/outbound-guard';
+import { SsrfError } from '../security/ssrf';
 import type { ApiPolicy, RetryAfterRule } from './contracts';
-import { AuthError, PermanentError, RateLimitedError, RetryableError, type HubError } from './errors';
+import { AuthError, PermanentError, RateLimitedError, RetryableError, isHubError, type HubError } from './errors';
 
 export type HeaderBag = Record<string, string | string[] | undefined> | Headers;
 
@@ -70,4 +75,108 @@ export function classifyHttpFailure(
     return new RetryableError(message, wait === undefined ? { status } : { status, retryAfterMs: wait });
   }
   return new PermanentError(message, { status });
+}
+
+/** One request through the outbound door (a subset of fetch's RequestInit). */
+export interface OutboundRequest {
+  method?: string;
+  headers?: Record<string, string> | [string, string][] | Headers;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+  /** Overrides the connection policy's timeout for this request (e.g. a long download). */
+  timeoutMs?: number;
+  /** Redirects followed at most (default 5; 0 hands back the redirect itself). */
+  maxRedirects?: number;
+  /** The setting the URL came from, named when the URL is refused (e.g. `baseUrl`). */
+  field?: string;
+}
+
+/**
+ * The hub's one outbound door, handed to every connector in its context (`connection.http`) and exported here so
+ * plugins use the same one. Every hop is checked: https only (http only for hosts in HUB_ALLOW_PRIVATE_HOSTS and
+ * the local sandboxes the hub started), no loopback, private, link-local, multicast, unspecified or metadata address
+ * in any spelling, the socket connects to the address that was checked, credentials never follow a redirect to
+ * another origin, the connection policy's timeout applies, and requests are counted in /metrics.
+ */
+export interface OutboundHttp {
+  /** The connector the requests are counted for. */
+  readonly connector: string;
+  /** Like fetch; throws SsrfError (a ConfigError) for a refused target, RetryableError when nothing answered. */
+  fetch(url: string | URL, init?: OutboundRequest): Promise<Response>;
+  /**
+   * A node:http(s) agent whose every connection is checked the same way, for clients that take an agent. It does
+   * not follow redirects itself: a client that does must not forward credentials across origins.
+   */
+  agent(protocol: 'http:' | 'https:'): Agent;
+  /** Checks a URL without sending anything (protocol, literal addresses, names like localhost); returns it parsed. */
+  check(url: string | URL, field?: string): URL;
+}
+
+export interface OutboundOptions {
+  /** Connector id (the /metrics label). */
+  connector: string;
+  /** The connection policy's timeout for one request; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** The outbound door for one connector. */
+export function outboundHttp(options: OutboundOptions): OutboundHttp {
+  const { connector } = options;
+  return {
+    connector,
+    async fetch(url, init = {}) {
+      const timeoutMs = init.timeoutMs ?? options.timeoutMs ?? 30_000;
+      let response: Response;
+      try {
+        response = await safeFetch(
+          url,
+          {
+            ...(init.method === undefined ? {} : { method: init.method }),
+            ...(init.headers === undefined ? {} : { headers: init.headers }),
+            ...(init.body === undefined ? {} : { body: init.body }),
+            ...(init.signal === undefined ? {} : { signal: init.signal }),
+          },
+          {
+            timeoutMs,
+            ...(init.maxRedirects === undefined ? {} : { maxRedirects: init.maxRedirects }),
+            ...(init.field === undefined ? {} : { field: init.field }),
+          },
+        );
+      } catch (error) {
+        if (error instanceof SsrfError) {
+          countOutboundRequest(connector, 'refused');
+          throw error;
+        }
+        if (init.signal?.aborted) {
+          countOutboundRequest(connector, 'error');
+          throw init.signal.reason;
+        }
+        if (isHubError(error)) {
+          countOutboundRequest(connector, 'error');
+          throw error;
+        }
+        const timedOut =
+          typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
+        countOutboundRequest(connector, timedOut ? 'timeout' : 'error');
+        const code = (error as { code?: unknown }).code;
+        const reason = timedOut
+          ? `no answer within ${timeoutMs} ms`
+          : `could not connect${typeof code === 'string' ? ` (${code})` : ''}`;
+        throw new RetryableError(`${connector}: ${reason} to ${new URL(url).host}`, { cause: error });
+      }
+      countOutboundRequest(connector, String(response.status));
+      return response;
+    },
+    agent(protocol) {
+      return guardedAgent(protocol);
+    },
+    check(url, field) {
+      return vetTarget(url, field);
+    },
+  };
+}
+
+/** The door the hub handed this connection, or (a context built without one, e.g. in a unit test) an equal one. */
+export function httpOf(connection: { http?: OutboundHttp }, connector: string, timeoutMs?: number): OutboundHttp {
+  return connection.http ?? outboundHttp({ connector, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }

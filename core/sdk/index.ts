@@ -6,4 +6,6 @@ export * from './contracts';
 export * from './define';
 export * from './errors';
 export * from './http';
+export { axiosAdapter, type AxiosAdapterConfig, type AxiosAdapterResponse } from './axios-adapter';
+export { SsrfError, type SsrfCode } from '../security/ssrf';
 export { SDK_VERSION } from './version';

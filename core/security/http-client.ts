@@ -1,21 +1,23 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { PermanentError } from '../sdk/errors';
-import { assertPublicUrl, type ResolvedAddress, type SsrfOptions, type VettedUrl } from './ssrf';
+import { guardedAgent, vetTarget } from './outbound-guard';
 
 /**
- * `safeFetch`: an outbound HTTP(S) client for user-configured URLs that cannot be steered to internal systems.
- * - every hop (the first request and each redirect) goes through `assertPublicUrl`;
- * - redirects are followed by hand (at most `maxRedirects`); credentials are dropped when one leaves the origin;
- * - the connection is pinned to the addresses that were checked: node:http/https get a `lookup` that answers
- *   with the vetted addresses instead of asking DNS again, so a DNS answer that changes between the check and the
- *   connection (DNS rebinding) cannot reach a private address. TLS still verifies the certificate against the
- *   host name (SNI and the Host header keep the name);
+ * `safeFetch`: the transport of the hub's outbound door, for URLs users configure; it cannot be steered to
+ * internal systems.
+ * - every hop (the first request and each redirect) is checked by `vetTarget` (https only, unless allow-listed or
+ *   a local sandbox the hub started; literal addresses in every spelling) before it is sent;
+ * - sockets are opened by the guarded agents, whose `lookup` resolves the name, refuses it when any answer is not
+ *   public, and hands the checked address to the socket: no second lookup, so no DNS-rebinding window. TLS still
+ *   verifies the certificate against the host name (SNI and the Host header keep the name);
+ * - redirects are followed by hand (at most `maxRedirects`); credentials (Authorization, Cookie, API-key and
+ *   token headers) are dropped when a hop leaves the origin (scheme, host and port);
  * - the whole exchange (every hop, and reading the body) is bounded by `timeoutMs` (AbortSignal.timeout);
- * - no proxy from the environment is used (a fresh agent per request), since a proxy would resolve the name itself.
+ * - no proxy from the environment is used, since a proxy would resolve the name itself.
+ * node:http underneath (not undici), so nock intercepts it in tests like any other client.
  */
 
 export interface SafeFetchInit {
@@ -25,16 +27,24 @@ export interface SafeFetchInit {
   signal?: AbortSignal;
 }
 
-export interface SafeFetchOptions extends SsrfOptions {
+export interface SafeFetchOptions {
   /** Deadline for the whole exchange, body included; default 30 s. */
   timeoutMs?: number;
   /** Redirects followed at most; default 5. 0 returns the redirect response itself. */
   maxRedirects?: number;
+  /** Field named in the error when the first URL is refused (e.g. `baseUrl`). */
+  field?: string;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+/** Headers that carry credentials by name; any header whose name says key, token, secret, auth… is one too. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const CREDENTIAL_WORDS = /(key|token|secret|auth|session|signature|password|credential)/i;
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase()) || CREDENTIAL_WORDS.test(name);
+}
 
 interface Hop {
   method: string;
@@ -42,28 +52,13 @@ interface Hop {
   body?: string | Uint8Array;
 }
 
-function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
-  return (_hostname, options, callback) => {
-    if (options.all) {
-      callback(
-        null,
-        addresses.map((a) => ({ address: a.address, family: a.family })),
-      );
-      return;
-    }
-    const wanted = options.family === 4 || options.family === 6 ? options.family : undefined;
-    const chosen = addresses.find((a) => wanted === undefined || a.family === wanted) ?? addresses[0];
-    callback(null, chosen.address, chosen.family);
-  };
-}
-
-function send(vetted: VettedUrl, hop: Hop, signal: AbortSignal): Promise<IncomingMessage> {
-  const { url } = vetted;
+function send(url: URL, hop: Hop, signal: AbortSignal): Promise<IncomingMessage> {
   const headers: Record<string, string> = {};
   hop.headers.forEach((value, name) => {
     if (name !== 'host') headers[name] = value;
   });
   if (hop.body !== undefined) headers['content-length'] = String(Buffer.byteLength(hop.body));
+  const secure = url.protocol === 'https:';
   const options: http.RequestOptions = {
     protocol: url.protocol,
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -71,12 +66,11 @@ function send(vetted: VettedUrl, hop: Hop, signal: AbortSignal): Promise<Incomin
     path: `${url.pathname}${url.search}`,
     method: hop.method,
     headers,
-    lookup: pinnedLookup(vetted.addresses),
-    agent: false,
+    agent: guardedAgent(secure ? 'https:' : 'http:'),
     signal,
   };
   return new Promise<IncomingMessage>((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).request(options, resolve);
+    const request = (secure ? https : http).request(options, resolve);
     request.on('error', (error) => reject(signal.aborted ? signal.reason : error));
     request.end(hop.body);
   });
@@ -118,23 +112,38 @@ export async function safeFetch(
   let url: string | URL = input;
   for (let redirects = 0; ; redirects++) {
     signal.throwIfAborted();
-    const vetted = await assertPublicUrl(url, options);
-    signal.throwIfAborted();
-    const message = await send(vetted, hop, signal);
+    const target = vetTarget(url, redirects === 0 ? (options.field ?? 'url') : 'redirect location');
+    const message = await send(target, hop, signal);
     const location = message.headers.location;
     if (!REDIRECTS.has(message.statusCode ?? 0) || location === undefined || maxRedirects === 0)
-      return toResponse(message, hop.method, vetted.url);
+      return toResponse(message, hop.method, target);
     message.resume();
     if (redirects >= maxRedirects) throw new PermanentError(`too many redirects (more than ${maxRedirects})`);
-    const next = new URL(location, vetted.url);
+    let next: URL;
+    try {
+      next = new URL(location, target);
+    } catch {
+      throw new PermanentError(`the answer redirected to an invalid location`);
+    }
     const status = message.statusCode ?? 0;
+    const keepsBody = hop.body !== undefined && (status === 307 || status === 308);
+    // a body may carry credentials too (form-encoded API keys): it never goes on to another origin
+    if (keepsBody && next.origin !== target.origin)
+      throw new PermanentError(
+        `${target.host} answered ${status}, a redirect to another origin (${next.host}) for a request with a body; not followed`,
+        { status },
+      );
     if (status === 303 ? hop.method !== 'HEAD' : (status === 301 || status === 302) && hop.method === 'POST') {
       hop.method = 'GET';
       hop.body = undefined;
       for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language'])
         hop.headers.delete(name);
     }
-    if (next.origin !== vetted.url.origin) for (const name of CREDENTIAL_HEADERS) hop.headers.delete(name);
+    if (next.origin !== target.origin) {
+      const names: string[] = [];
+      hop.headers.forEach((_value, name) => names.push(name));
+      for (const name of names) if (isCredentialHeader(name)) hop.headers.delete(name);
+    }
     url = next;
   }
 }

@@ -162,6 +162,38 @@ export function writeKeyFile(file: string, keys: readonly VaultKey[]): void {
   fs.renameSync(temporary, file);
 }
 
+/** What identifies one version of a file on disk: a rename (how the key file is written) changes the inode. */
+function fileSignature(file: string): string | undefined {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches the key file for a running vault: each call stats the file (cheap) and re-reads it only when it was
+ * replaced since the last read, e.g. by `hub keys rotate` in another process. A file that vanished or cannot be
+ * parsed is reported once through the logger and the keys already held are kept.
+ */
+export function keyFileRefresher(file: string, logger?: VaultLogger): () => VaultKey[] | undefined {
+  let seen = fileSignature(file);
+  return () => {
+    const now = fileSignature(file);
+    if (now === undefined || now === seen) return undefined;
+    seen = now;
+    try {
+      const keys = readKeyFile(file);
+      logger?.info?.(`vault: the key file ${file} changed; active key is now ${keys[0].id}`);
+      return keys;
+    } catch (error) {
+      logger?.warn(`vault: the key file ${file} changed but cannot be used: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+}
+
 /**
  * Finds the keys: HUB_ENCRYPTION_KEY when given, else the key file, else a new key written to the key file
  * (with a loud warning: that file must be backed up).

@@ -2,7 +2,7 @@ import { ConfigError } from '../sdk/errors';
 import type { Store } from '../store/open';
 import { MetaRepo } from '../store/repos/meta';
 import { keyUsage } from './inventory';
-import { loadKeyring, type Keyring, type VaultLogger } from './keyring';
+import { keyFileRefresher, loadKeyring, type Keyring, type VaultLogger } from './keyring';
 import { Vault, VaultError } from './vault';
 
 /**
@@ -84,7 +84,9 @@ export async function openVault(options: OpenVaultOptions): Promise<Vault> {
     dataDir: options.dataDir,
     logger: options.logger,
   });
-  const vault = new Vault(keyring.keys, { source: keyring.source, file: keyring.file });
+  // with a key file, the running vault follows rotations made by other processes (`hub keys rotate`)
+  const refresh = keyring.file ? keyFileRefresher(keyring.file, options.logger) : undefined;
+  const vault = new Vault(keyring.keys, { source: keyring.source, file: keyring.file }, refresh);
   await verifyVault(options.store, vault, keyring, options.logger);
   return vault;
 }

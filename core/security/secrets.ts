@@ -16,24 +16,48 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function collect(schema: unknown, prefix: string, out: Set<string>): void {
+function collect(schema: unknown, marker: string, prefix: string, out: Set<string>): void {
   if (!isObject(schema)) return;
-  if (schema['x-secret'] === true && prefix !== '') out.add(prefix);
+  if (schema[marker] === true && prefix !== '') out.add(prefix);
   if (isObject(schema.properties)) {
-    for (const [name, sub] of Object.entries(schema.properties)) collect(sub, prefix ? `${prefix}.${name}` : name, out);
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      collect(sub, marker, prefix ? `${prefix}.${name}` : name, out);
+    }
   }
   for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
     const list = schema[keyword];
-    if (Array.isArray(list)) for (const sub of list) collect(sub, prefix, out);
+    if (Array.isArray(list)) for (const sub of list) collect(sub, marker, prefix, out);
   }
-  for (const keyword of ['then', 'else']) collect(schema[keyword], prefix, out);
+  for (const keyword of ['then', 'else']) collect(schema[keyword], marker, prefix, out);
 }
 
 /** Paths of every property marked `"x-secret": true` in a settings JSON Schema (nested objects included). */
 export function secretPaths(jsonSchema: unknown): string[] {
   const out = new Set<string>();
-  collect(jsonSchema, '', out);
+  collect(jsonSchema, 'x-secret', '', out);
   return [...out].sort();
+}
+
+/**
+ * Paths of every property marked `"x-endpoint": true` (the SDK's `Endpoint()`): the settings that decide where the
+ * connection's secrets are sent (base URL, region, data centre).
+ */
+export function endpointPaths(jsonSchema: unknown): string[] {
+  const out = new Set<string>();
+  collect(jsonSchema, 'x-endpoint', '', out);
+  return [...out].sort();
+}
+
+/** Every string held by the secret fields of clear settings (for redacting a connection's own secrets). */
+export function secretValues(settings: Settings, paths: readonly string[]): string[] {
+  const values: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') values.push(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (isObject(value)) Object.values(value).forEach(visit);
+  };
+  for (const path of paths) visit(getAt(settings, path));
+  return values;
 }
 
 /** The value at a dot path of a settings object (undefined when a step is missing). */
@@ -56,6 +80,18 @@ export function setAt(value: Settings, path: string, replacement: unknown): void
     current = next;
   }
   current[segments[segments.length - 1]] = replacement;
+}
+
+/** Removes the property at a dot path when every parent object exists. */
+export function deleteAt(value: Settings, path: string): void {
+  const segments = path.split('.');
+  let current: Record<string, unknown> = value;
+  for (const segment of segments.slice(0, -1)) {
+    const next = current[segment];
+    if (!isObject(next)) return;
+    current = next;
+  }
+  delete current[segments[segments.length - 1]];
 }
 
 /** A copy of `settings` with the value at each path (when present) replaced by REDACTED. */

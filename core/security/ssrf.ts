@@ -41,10 +41,26 @@ export type SsrfCode = 'invalid_url' | 'protocol' | 'private_address';
 /** The URL is refused. A configuration error: it names the fix (allow-list the host) in its message. */
 export class SsrfError extends ConfigError {
   readonly code: SsrfCode;
-  constructor(code: SsrfCode, message: string) {
-    super(message, { field: 'url' });
+  constructor(code: SsrfCode, message: string, field = 'url') {
+    super(message, { field });
     this.code = code;
   }
+}
+
+/**
+ * Host names that always mean "this machine" or a cloud metadata service, whatever DNS says: refused by name
+ * before any lookup (`localhost` and `*.localhost` by RFC 6761, the metadata names of the big clouds).
+ */
+const LOCAL_NAMES = [
+  /^localhost\.?$/,
+  /\.localhost\.?$/,
+  /^metadata(\.google\.internal)?\.?$/,
+  /^instance-data(\.ec2\.internal)?\.?$/,
+];
+
+/** Why a host name is refused by name alone, or undefined. */
+export function localNameReason(host: string): string | undefined {
+  return LOCAL_NAMES.some((pattern) => pattern.test(host.toLowerCase())) ? 'a local or metadata host name' : undefined;
 }
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -71,7 +87,7 @@ export interface AllowList {
   cidrs: [Address, number][];
 }
 
-function compileAllowList(options: SsrfOptions): AllowList {
+export function compileAllowList(options: Pick<SsrfOptions, 'allowHosts' | 'allowCidrs'>): AllowList {
   const cidrs = (options.allowCidrs ?? []).map((cidr) => {
     try {
       return ipaddr.parseCIDR(cidr.trim());
@@ -82,11 +98,11 @@ function compileAllowList(options: SsrfOptions): AllowList {
   return { hosts: (options.allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean), cidrs };
 }
 
-function hostAllowed(hostname: string, hosts: readonly string[]): boolean {
+export function hostAllowed(hostname: string, hosts: readonly string[]): boolean {
   return hosts.some((h) => (h.startsWith('*.') ? hostname.endsWith(h.slice(1)) : hostname === h));
 }
 
-function addressAllowed(address: string, cidrs: AllowList['cidrs']): boolean {
+export function addressAllowed(address: string, cidrs: AllowList['cidrs']): boolean {
   const parsed = ipaddr.parse(address);
   return cidrs.some(([range, bits]) => {
     if (parsed.kind() === range.kind()) return parsed.match(range, bits);
@@ -122,7 +138,7 @@ async function defaultLookup(hostname: string): Promise<ResolvedAddress[]> {
 }
 
 /** The URL's host without IPv6 brackets, lower-cased. */
-function bareHost(url: URL): string {
+export function bareHost(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }
 
@@ -143,6 +159,12 @@ export async function assertPublicUrl(input: string | URL, options: SsrfOptions 
   if (host === '') throw new SsrfError('invalid_url', 'the URL has no host');
   const allow = compileAllowList(options);
   const hostIsAllowed = hostAllowed(host, allow.hosts);
+  const named = hostIsAllowed ? undefined : localNameReason(host);
+  if (named !== undefined)
+    throw new SsrfError(
+      'private_address',
+      `${host} is ${named}; add the host to HUB_ALLOW_PRIVATE_HOSTS if this on-premise system is intended`,
+    );
 
   let addresses: ResolvedAddress[];
   const literal = net.isIP(host);

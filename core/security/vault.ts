@@ -70,14 +70,23 @@ export interface VaultOrigin {
   file?: string;
 }
 
+/**
+ * Where a running vault looks for keys added after it was opened (a `hub keys rotate` run by another process on
+ * the same key file). Returns the current keys, active first, when they changed since the last call; undefined
+ * when nothing changed. Must be cheap when nothing changed (it is called before every encryption).
+ */
+export type KeyRefresher = () => readonly VaultKey[] | undefined;
+
 export class Vault {
   readonly #keys = new Map<string, Buffer>();
   #activeKeyId: string;
   readonly origin: VaultOrigin;
+  readonly #refresh: KeyRefresher | undefined;
 
   /** `keys[0]` is the active key (used to encrypt); every key can decrypt. */
-  constructor(keys: readonly VaultKey[], origin: VaultOrigin = { source: 'memory' }) {
+  constructor(keys: readonly VaultKey[], origin: VaultOrigin = { source: 'memory' }, refresh?: KeyRefresher) {
     this.origin = origin;
+    this.#refresh = refresh;
     if (keys.length === 0) throw new Error('the vault needs at least one key');
     for (const { id, key } of keys) {
       if (!KEY_ID_PATTERN.test(id)) throw new Error(`vault key id ${JSON.stringify(id)} must match ${KEY_ID_PATTERN}`);
@@ -91,6 +100,24 @@ export class Vault {
 
   get activeKeyId(): string {
     return this.#activeKeyId;
+  }
+
+  /**
+   * Picks up keys another process added to the key file (live rotation): new keys are added, the file's active
+   * key becomes active. Keys the vault already holds are kept, so values written before a rotation still decrypt.
+   * Returns true when the keys changed.
+   */
+  refreshKeys(): boolean {
+    const keys = this.#refresh?.();
+    if (!keys || keys.length === 0) return false;
+    for (const { id, key } of keys) {
+      const existing = this.#keys.get(id);
+      if (existing && !timingSafeEqual(existing, key)) throw new Error(`two different vault keys share the id ${id}`);
+      if (key.length !== KEY_BYTES) throw new Error(`vault key ${id} must be ${KEY_BYTES} bytes`);
+      if (!existing) this.#keys.set(id, Buffer.from(key));
+    }
+    this.#activeKeyId = keys[0].id;
+    return true;
   }
 
   /** Ids of every key the vault holds, the active one first. */
@@ -128,6 +155,8 @@ export class Vault {
   }
 
   encrypt(plaintext: string, aad?: string): string {
+    // a rotation by another process makes a new key active in the key file: encrypt with that one
+    this.refreshKeys();
     const keyId = this.#activeKeyId;
     const key = this.#keys.get(keyId) as Buffer;
     const iv = randomBytes(IV_BYTES);
@@ -143,7 +172,8 @@ export class Vault {
     if (!match)
       throw new VaultError('malformed', 'not a vault envelope (expected enc:v1:<keyId>:<iv>:<tag>:<ciphertext>)');
     const [, keyId, ivText, tagText, ctText] = match;
-    const key = this.#keys.get(keyId);
+    // an unknown id may come from a rotation run by another process since this one read the key file
+    const key = this.#keys.get(keyId) ?? (this.refreshKeys() ? this.#keys.get(keyId) : undefined);
     if (!key) {
       throw new VaultError(
         'unknown_key',

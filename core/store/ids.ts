@@ -32,6 +32,7 @@ export const ID_PREFIX = {
   audit: 'aud',
   apiToken: 'tok',
   webhookEvent: 'whe',
+  webhookRejection: 'whr',
 } as const;
 
 /**

@@ -65,6 +65,35 @@ function redactUrl(url: string): string {
   }
 }
 
+/**
+ * What went wrong when the first query failed, told apart by PostgreSQL's SQLSTATE (or the socket's error code),
+ * with the fix. The URL in the message has its password masked; PostgreSQL's own messages never quote it.
+ */
+export function postgresConnectError(error: unknown, location: string): Error {
+  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
+  const reason = error instanceof Error ? error.message : String(error);
+  const config = (message: string) =>
+    new ConfigError(`${message} (HUB_DATABASE_URL=${location})`, { field: 'HUB_DATABASE_URL', cause: error });
+  switch (code) {
+    case '28P01':
+      return config(`PostgreSQL refused the password: ${reason}; fix the user or password in HUB_DATABASE_URL`);
+    case '28000':
+      return config(
+        `PostgreSQL refused the login: ${reason}; check the user in HUB_DATABASE_URL and the server's pg_hba.conf`,
+      );
+    case '3D000':
+      return config(`${reason}; create it (createdb) or fix the database name in HUB_DATABASE_URL`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return config(`cannot find the PostgreSQL host: ${reason}; fix the host in HUB_DATABASE_URL`);
+    default:
+      return new Error(
+        `cannot reach PostgreSQL at ${location}: ${reason}; check that it is running and that HUB_DATABASE_URL points to it`,
+        { cause: error },
+      );
+  }
+}
+
 function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
@@ -116,7 +145,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (url !== undefined && isPostgresUrl(url)) {
     engine = 'postgres';
     location = redactUrl(url);
-    const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, types: postgresTypes() });
+    // connectionTimeoutMillis: an unreachable host fails within a bounded wait instead of hanging on the socket
+    const pool = new Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: postgresTypes(),
+      connectionTimeoutMillis: 10_000,
+    });
     pool.on('error', (error) => options.onBackgroundError?.(error));
     db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool }), scope) });
   } else {
@@ -131,8 +166,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       try {
         await sql`select 1`.execute(db);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`cannot reach PostgreSQL at ${location}: ${reason}`, { cause: error });
+        throw postgresConnectError(error, location);
       }
     }
     await migrate(db, engine);

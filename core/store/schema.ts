@@ -8,6 +8,7 @@
  * - counters: integer.
  * Secret connection settings are stored inside `settings_json` as vault envelopes (`enc:v1:…`), never in clear.
  */
+import type { Generated } from 'kysely';
 
 export interface ConnectionsTable {
   id: string;
@@ -71,6 +72,29 @@ export interface RunsTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** Fencing epoch, bumped by every activation of the run (0005_fencing). */
+  lease: Generated<number>;
+  /** When the run's owner last showed it is alive (0005_fencing). */
+  heartbeat_at: number | null;
+  /** Record keys of a non-idempotent write sent and not yet recorded, as a JSON array (0005_fencing). */
+  write_in_flight: string | null;
+}
+
+/** Records of non-idempotent writes interrupted by a crash, waiting for a person (0005_fencing). */
+export interface ReviewItemsTable {
+  id: string;
+  flow_id: string;
+  run_id: string;
+  record_key: string;
+  action: string;
+  reason: string;
+  /** The source record and the payload that was being written (JSON), for a retry through the ledger. */
+  source_json: string | null;
+  payload_json: string | null;
+  /** 'open' | 'done' | 'retry' */
+  status: string;
+  created_at: number;
+  resolved_at: number | null;
 }
 
 export interface RunFailuresTable {
@@ -114,6 +138,8 @@ export interface RecordLinksTable {
   last_read_fields: string | null;
   /** The run that last read the record (mirror mode, 0003). */
   last_seen_run: string | null;
+  /** A source record whose destination identity collides with another's: the winner's external id (0006). */
+  duplicate_of: string | null;
 }
 
 export interface DeadLettersTable {
@@ -135,6 +161,10 @@ export interface DeadLettersTable {
   created_at: number;
   replayed_at: number | null;
   discarded_at: number | null;
+  /** Times the record was dead-lettered while this entry was open (0006_ledger_dedupe). */
+  attempts: number;
+  /** When the record last failed (0006_ledger_dedupe); null: at created_at. */
+  last_seen_at: number | null;
 }
 
 export interface SuppressionsTable {
@@ -199,6 +229,18 @@ export interface WebhookEventsTable {
   processed_at: number | null;
 }
 
+/** A signed webhook delivery the hub refused (its body did not parse); the body itself is never kept. */
+export interface WebhookRejectionsTable {
+  id: string;
+  connection_id: string;
+  webhook: string;
+  reason: string;
+  content_type: string | null;
+  body_bytes: number;
+  body_sha256: string;
+  received_at: number;
+}
+
 /** Small key/value facts about the store itself (e.g. the vault's key checks). */
 export interface MetaTable {
   key: string;
@@ -211,6 +253,7 @@ export interface Database {
   mappings: MappingsTable;
   flows: FlowsTable;
   runs: RunsTable;
+  review_items: ReviewItemsTable;
   run_failures: RunFailuresTable;
   checkpoints: CheckpointsTable;
   record_links: RecordLinksTable;
@@ -220,5 +263,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   jobs: JobsTable;
   webhook_events: WebhookEventsTable;
+  webhook_rejections: WebhookRejectionsTable;
   meta: MetaTable;
 }

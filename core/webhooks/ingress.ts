@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Registry } from '../registry';
 import type {
   ConnectionContext,
@@ -8,11 +9,11 @@ import type {
   WebhookResponse,
 } from '../sdk/define';
 import type { ConnectionsRepo } from '../store/repos/connections';
-import type { WebhookEventsRepo } from '../store/repos/webhook-events';
+import type { NewWebhookRejection, WebhookEventsRepo } from '../store/repos/webhook-events';
 import { SlidingWindowRateLimiter, type RateLimitOptions } from './rate-limit';
 
-/** Longest vendor event id accepted (the column is text; this only bounds abuse). */
-const MAX_EVENT_ID_LENGTH = 512;
+/** Longest vendor event id kept as it is; a longer one is replaced by a stable hash of it (see `eventKey`). */
+export const MAX_EVENT_ID_LENGTH = 512;
 /** Connections remembered at most by the lookup cache. */
 const CACHE_LIMIT = 1000;
 
@@ -38,8 +39,17 @@ export interface WebhookIngressDeps {
    * turns it off. Bounds how long an edited secret or a deleted connection takes to be seen.
    */
   connectionCacheMs?: number;
-  /** Per-connection request rate; default 100 requests per second. `false` turns it off. */
+  /**
+   * Per-connection request rate; default 100 requests per second. `false` turns it off. Two buckets of this size
+   * per connection: one counts deliveries whose signature checked out, the other everything else (bad or missing
+   * signatures, handshakes), so unsigned junk cannot starve genuine deliveries.
+   */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Where signed deliveries the hub refuses (a body that does not parse) are recorded for the user to see
+   * (`GET /api/v1/connections/{id}/webhook-rejections`). A failure here is logged; the answer stays 400.
+   */
+  rejections?: Pick<WebhookEventsRepo, 'recordRejection'>;
   clock?: () => number;
 }
 
@@ -77,43 +87,73 @@ function validEvents(events: unknown): events is WebhookEvent[] {
         e !== null &&
         typeof (e as WebhookEvent).id === 'string' &&
         (e as WebhookEvent).id.length > 0 &&
-        (e as WebhookEvent).id.length <= MAX_EVENT_ID_LENGTH &&
         typeof (e as WebhookEvent).type === 'string',
     )
   );
 }
 
 /**
- * The webhook ingress, independent of HTTP framework: rate limit → connection → verify → parse → record
- * (de-duplicated, durable) → onAccepted → 2xx. A request that fails verification records nothing and tells
- * nobody; it is answered 401 without saying why.
+ * The key an event is de-duplicated by: its id, or for an id longer than MAX_EVENT_ID_LENGTH a stable
+ * `sha256:<hex>` of it (the same id always gives the same key, so a redelivery is still recognised).
+ */
+export function eventKey(id: string): string {
+  return id.length <= MAX_EVENT_ID_LENGTH ? id : `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
+/** Media types whose bodies must parse as JSON; form posts (Mailchimp) and empty bodies are the connector's. */
+function declaredJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
+
+/** Why a body declared as JSON is refused, or undefined when it parses. Never quotes the body. */
+function jsonProblem(request: WebhookRequest): string | undefined {
+  const contentType = request.headers['content-type'];
+  if (!declaredJson(contentType)) return undefined;
+  const text = request.rawBody.toString('utf8');
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const at = /position (\d+)/.exec(message(error))?.[1];
+    const where = at === undefined ? '' : ` at byte ${at}`;
+    const empty = text.trim() === '' ? ' (the body is empty)' : '';
+    return `the body is sent as ${contentType?.split(';')[0].trim()} but is not valid JSON${where}${empty}`;
+  }
+}
+
+/**
+ * The webhook ingress, independent of HTTP framework: connection → verify → rate limit (a bucket for signed
+ * deliveries, another for the rest) → parse → record (de-duplicated, durable) → onAccepted → 2xx. A request that
+ * fails verification records nothing and tells nobody; it is answered 401 without saying why. A signed body that
+ * does not parse is answered 400 with the reason and recorded as a rejected delivery.
  */
 export class WebhookIngress {
-  private readonly limiter?: SlidingWindowRateLimiter;
+  /** Deliveries whose signature checked out, per connection. */
+  private readonly signed?: SlidingWindowRateLimiter;
+  /** Everything else (bad or missing signatures, handshakes), per connection. */
+  private readonly unsigned?: SlidingWindowRateLimiter;
   private readonly clock: () => number;
   private readonly cache = new Map<string, { at: number; target: Target | undefined }>();
 
   constructor(private readonly deps: WebhookIngressDeps) {
-    if (deps.rateLimit !== false)
-      this.limiter = new SlidingWindowRateLimiter(deps.rateLimit ?? { limit: 100, windowMs: 1000 });
+    if (deps.rateLimit !== false) {
+      this.signed = new SlidingWindowRateLimiter(deps.rateLimit ?? { limit: 100, windowMs: 1000 });
+      this.unsigned = new SlidingWindowRateLimiter(deps.rateLimit ?? { limit: 100, windowMs: 1000 });
+    }
     this.clock = deps.clock ?? Date.now;
   }
 
   async handle(request: IngressRequest): Promise<IngressResponse> {
     const { connectionId } = request;
     const log = this.deps.logger;
-    const decision = this.limiter?.take(connectionId, this.clock());
-    if (decision && !decision.allowed) {
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      return problem(429, 'Too Many Requests', undefined, { 'retry-after': String(seconds) });
-    }
-
     const target = await this.resolve(connectionId, request.webhook);
     if (!target) return problem(404, 'Not Found', 'no webhook is configured at this address');
     const { definition, context } = target;
     const logFields = { connectionId, webhook: definition.name };
 
     if (request.method === 'GET' || request.method === 'HEAD') {
+      const limited = this.limit(this.unsigned, connectionId);
+      if (limited) return limited;
       let answer: WebhookResponse | undefined;
       try {
         answer = definition.handshake?.(request, context);
@@ -132,21 +172,35 @@ export class WebhookIngress {
       log.warn({ ...logFields, err: message(error) }, 'webhook verification threw; refused');
     }
     if (verified !== true) {
+      const limited = this.limit(this.unsigned, connectionId);
+      if (limited) return limited;
       log.warn(logFields, 'webhook refused: signature missing or invalid');
       return problem(401, 'Unauthorized', 'the request signature is missing or invalid');
     }
+    // counted only once the signature checked out: junk cannot use up the budget of genuine deliveries
+    const limited = this.limit(this.signed, connectionId);
+    if (limited) return limited;
 
-    let events: unknown;
+    const malformed = jsonProblem(request);
+    if (malformed !== undefined) {
+      await this.reject(request, definition.name, malformed);
+      return problem(400, 'Bad Request', malformed);
+    }
+
+    let parsed: unknown;
     try {
-      events = definition.parse(request, context);
+      parsed = definition.parse(request, context);
     } catch (error) {
       log.warn({ ...logFields, err: message(error) }, 'webhook payload could not be parsed');
-      return problem(400, 'Bad Request', 'the webhook payload could not be parsed');
+      const reason = 'the webhook payload could not be parsed';
+      await this.reject(request, definition.name, reason);
+      return problem(400, 'Bad Request', reason);
     }
-    if (!validEvents(events)) {
+    if (!validEvents(parsed)) {
       log.error(logFields, 'webhook parse returned events without an id or type (connector bug)');
       return problem(500, 'Internal Server Error');
     }
+    const events = parsed.map((e) => (e.id.length <= MAX_EVENT_ID_LENGTH ? e : { ...e, id: eventKey(e.id) }));
 
     const { accepted, duplicates } = await this.deps.events.recordMany(connectionId, events, {
       webhook: definition.name,
@@ -162,6 +216,37 @@ export class WebhookIngress {
     }
     log.debug({ ...logFields, accepted: accepted.length, duplicates: duplicates.length }, 'webhook accepted');
     return { kind: 'json', status: 200, body: { accepted: accepted.length, duplicates: duplicates.length } };
+  }
+
+  /** A 429 when the connection's bucket is empty; otherwise the request is counted. */
+  private limit(limiter: SlidingWindowRateLimiter | undefined, connectionId: string): IngressResponse | undefined {
+    const decision = limiter?.take(connectionId, this.clock());
+    if (!decision || decision.allowed) return undefined;
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    return problem(429, 'Too Many Requests', undefined, { 'retry-after': String(seconds) });
+  }
+
+  /** Records a refused signed delivery for the user to see; never its body. */
+  private async reject(request: IngressRequest, webhook: string, reason: string): Promise<void> {
+    const rejection: NewWebhookRejection = {
+      connectionId: request.connectionId,
+      webhook,
+      reason,
+      bodyBytes: request.rawBody.length,
+      bodySha256: createHash('sha256').update(request.rawBody).digest('hex'),
+      receivedAt: request.receivedAt.getTime(),
+    };
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined) rejection.contentType = contentType.slice(0, 200);
+    this.deps.logger.warn({ connectionId: request.connectionId, webhook, reason }, 'signed webhook delivery refused');
+    try {
+      await this.deps.rejections?.recordRejection(rejection);
+    } catch (error) {
+      this.deps.logger.error(
+        { connectionId: request.connectionId, webhook, err: message(error) },
+        'could not record a refused webhook delivery',
+      );
+    }
   }
 
   private async resolve(connectionId: string, webhookName: string | undefined): Promise<Target | undefined> {

@@ -5,8 +5,10 @@ import {
   RateLimitedError,
   readRetryAfter,
   RetryableError,
+  SsrfError,
   type ApiPolicy,
   type HubError,
+  type OutboundHttp,
 } from 'connector-hub/sdk';
 import { DEFAULT_BASE_URL, type UnisenderSettings } from './schemas/settings';
 
@@ -100,17 +102,35 @@ export interface UnisenderClient {
 
 export interface ClientOptions {
   signal?: AbortSignal;
+  /** The hub's outbound door (`connection.http`): in the hub every request goes through it. */
+  http?: OutboundHttp;
   fetch?: typeof fetch;
+}
+
+type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<Response>;
+
+/**
+ * The hub's door when the hub gave one (checked target, no private hosts, the policy's timeout, /metrics); plain
+ * fetch only for a bare context (this package's unit tests against its own local sandbox).
+ */
+function transport(options: ClientOptions): Fetch {
+  if (options.fetch) return options.fetch;
+  const http = options.http;
+  if (http === undefined) return fetch;
+  return (url, init) => http.fetch(url, { ...init, timeoutMs: UNISENDER_POLICY.timeoutMs, field: 'baseUrl' });
 }
 
 export function createClient(settings: UnisenderSettings, options: ClientOptions = {}): UnisenderClient {
   const base = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const lang = settings.lang ?? 'en';
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = transport(options);
   return {
     async call<T>(method: string, args: FormArgs = {}): Promise<T> {
       const url = `${base}/${lang}/api/${encodeURIComponent(method)}?format=json`;
-      const body = encodeForm({ ...args, api_key: settings.apiKey });
+      const body = encodeForm({ ...args, api_key: settings.apiKey }).toString();
       const timeout = AbortSignal.timeout(UNISENDER_POLICY.timeoutMs ?? 35_000);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       let response: Response;
@@ -122,6 +142,8 @@ export function createClient(settings: UnisenderSettings, options: ClientOptions
           signal,
         });
       } catch (error) {
+        // a base URL the hub's door refused is a settings problem; its message names the field
+        if (error instanceof SsrfError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         throw new RetryableError(`Unisender ${method}: request failed (${scrub(reason, settings.apiKey)})`);
       }

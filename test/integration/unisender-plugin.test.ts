@@ -8,6 +8,7 @@ import { flowServiceFor } from '../../core/runtime/flow-service';
 import { runToEnd } from '../../core/sandbox/demo';
 import { startSandbox as startHubSpot, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
 import { CliBed, ROOT, type CliResult } from '../core/cli/helpers';
+import { allowLoopbackForTests } from '../helpers/outbound';
 
 /**
  * The Unisender plugin the way a partner ships it: `npm pack` of examples/unisender-plugin, a hub started with
@@ -37,6 +38,8 @@ function pluginsCheck(bed: CliBed, ...args: string[]): Promise<CliResult> {
 }
 
 describe('the Unisender plugin as an npm pack tarball', () => {
+  // the plugin's own sandbox is a local server the hub did not start: allowed as an on-premise host would be
+  allowLoopbackForTests();
   let packDir: string;
   let tarball: string;
   let bed: CliBed;
@@ -113,6 +116,7 @@ describe('the Unisender plugin as an npm pack tarball', () => {
         'definition.secrets-marked',
         'definition.api-policy',
         'definition.record-schemas',
+        'definition.erase-declared',
         'check.accepts-good-credentials',
         'stream.pages-end',
         'stream.records-valid',

@@ -1,3 +1,8 @@
+import os from 'node:os';
+
+// Tests keep their files in fresh temp folders: let the file connector use them (connectors/file/roots.ts).
+process.env.HUB_FILES_ROOT ??= os.tmpdir();
+
 /**
  * nock patches Node's shared http module and the test file's fetch when it is imported. Jest runs many test files
  * in one worker, so a file that imported nock (even only through a helper) must take its interceptors down after

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defineAction, type WriteOutcome } from '../../../core/sdk';
 import { fileError, targetFile, withFileLock, type TargetFile } from '../client';
 import { csvCell, isPlainObject, type Serialised } from '../formats/values';
-import { csvLine, csvRecordLine, readCsvHeader } from '../formats/csv';
+import { csvDialect, csvLine, csvRecordLine, readCsvHeader } from '../formats/csv';
 import { ndjsonLine } from '../formats/ndjson';
 import { FileRecord } from '../schemas/record';
 import type { FileSettings } from '../schemas/settings';
@@ -70,12 +70,17 @@ async function append(target: TargetFile, records: object[]): Promise<WriteOutco
   let serialise: (record: unknown) => Serialised = ndjsonLine;
   if (target.format === 'csv') {
     let columns = options.columns;
-    if (size > 0 && options.header)
-      columns = (await readCsvHeader(target.absolute, options.delimiter, target.name))?.columns;
+    // an existing file keeps its own delimiter (detected when not set); a new one gets the setting or a comma
+    let delimiter = options.delimiter ?? ',';
+    if (size > 0) {
+      const dialect = await csvDialect(target.absolute, { delimiter: options.delimiter }, ',', target.name);
+      delimiter = dialect.delimiter;
+      if (options.header) columns = (await readCsvHeader(target.absolute, dialect, target.name))?.columns;
+    }
     columns ??= columnsOf(records);
-    if (size === 0 && options.header) prefix = csvLine(columns, options.delimiter);
+    if (size === 0 && options.header) prefix = csvLine(columns, delimiter);
     const fileColumns = columns;
-    serialise = (record) => csvRecordLine(record, fileColumns, options.delimiter);
+    serialise = (record) => csvRecordLine(record, fileColumns, delimiter);
   }
   const lines = records.map(serialise);
   const accepted = lines.filter((l) => l.ok);

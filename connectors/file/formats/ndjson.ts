@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { PermanentError } from '../../../core/sdk';
-import { findUnserialisable, isPlainObject, type RowRef, type Serialised } from './values';
+import { findUnserialisable, isPlainObject, type FileRow, type Serialised } from './values';
 
 /**
  * NDJSON, one JSON object per line, streamed: the file is read in 64 KiB chunks from a byte offset and split on
@@ -12,21 +12,25 @@ import { findUnserialisable, isPlainObject, type RowRef, type Serialised } from 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
-function parseLine(bytes: Buffer, line: number, label: string): Record<string, unknown> | undefined {
+/** A line as a record, undefined for a blank line, or why it is not one (the row becomes a dead letter). */
+function parseLine(bytes: Buffer, line: number, label: string, end: number): FileRow | undefined {
   let text = bytes.toString('utf8');
   if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.endsWith('\r')) text = text.slice(0, -1);
   if (text.trim() === '') return undefined;
+  const reject = (why: string): FileRow => ({
+    rejected: { reason: `${label} line ${line} ${why}`, raw: text, line },
+    end,
+    line,
+  });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PermanentError(
-      `${label} line ${line} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    return reject(`is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isPlainObject(value)) throw new PermanentError(`${label} line ${line} is not a JSON object`);
-  return value;
+  if (!isPlainObject(value)) return reject('is not a JSON object');
+  return { record: value, end, line };
 }
 
 /**
@@ -38,7 +42,7 @@ export async function* readNdjsonRows(
   start: number,
   startLine: number,
   label: string,
-): AsyncGenerator<RowRef> {
+): AsyncGenerator<FileRow> {
   const stream = fs.createReadStream(file, { start, highWaterMark: 64 * 1024 });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -55,8 +59,8 @@ export async function* readNdjsonRows(
         from = nl + 1;
         offset += bytes.length + 1;
         line += 1;
-        const record = parseLine(bytes, line, label);
-        if (record !== undefined) yield { record, end: offset, line };
+        const row = parseLine(bytes, line, label, offset);
+        if (row !== undefined) yield row;
       }
       if (from < chunk.length) {
         pending.push(chunk.subarray(from));
@@ -70,8 +74,8 @@ export async function* readNdjsonRows(
       const bytes = Buffer.concat(pending);
       offset += bytes.length;
       line += 1;
-      const record = parseLine(bytes, line, label);
-      if (record !== undefined) yield { record, end: offset, line };
+      const row = parseLine(bytes, line, label, offset);
+      if (row !== undefined) yield row;
     }
   } finally {
     stream.destroy();

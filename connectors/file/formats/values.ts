@@ -11,6 +11,21 @@ export interface RowRef {
   line: number;
 }
 
+/** A row that could not be read as a record (malformed): it becomes a dead letter, and reading goes on. */
+export interface RejectedRow {
+  rejected: {
+    reason: string;
+    /** The row as written in the file. */
+    raw: string;
+    /** The file's own line number where the row starts. */
+    line: number;
+  };
+  end: number;
+  line: number;
+}
+
+export type FileRow = RowRef | RejectedRow;
+
 export type Serialised = { ok: true; text: string } | { ok: false; field?: string; reason: string };
 
 /**

@@ -19,7 +19,21 @@ export const FileSettings = Type.Object(
       }),
     ),
     delimiter: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 1, default: ',', description: 'CSV field delimiter' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 1,
+        description:
+          'CSV field delimiter; when absent it is detected from the first line (comma, semicolon, tab or pipe; a new output file gets a comma, a .tsv a tab)',
+      }),
+    ),
+    encoding: Type.Optional(
+      Type.Union(
+        [Type.Literal('utf-8'), Type.Literal('windows-1251'), Type.Literal('utf-16le'), Type.Literal('utf-16be')],
+        {
+          description:
+            'Text encoding of the file read; when absent it is detected (byte-order mark, UTF-16, valid UTF-8, else Windows-1251). Files are written in UTF-8',
+        },
+      ),
     ),
     header: Type.Optional(
       Type.Boolean({ default: true, description: 'CSV files start with a header line naming the columns' }),

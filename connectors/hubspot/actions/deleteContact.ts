@@ -17,7 +17,7 @@ export const deleteContact = defineAction<HubSpotSettings, DeleteContactInput>({
   title: 'Delete contact (GDPR)',
   description: 'Permanently deletes a contact by e-mail (GDPR erasure)',
   recordSchema: DeleteContactInput,
-  mode: 'delete',
+  mode: 'erase',
   identity: ['email'],
   async write({ connection, records }) {
     const client = new HubSpotClient(connection.settings, connection.signal);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Secret } from '../../../core/sdk';
+import { Endpoint, Secret } from '../../../core/sdk';
 
 /** Connection settings of the HubSpot connector; the settings type is derived from this schema. */
 export const HubSpotSettings = Type.Object(
@@ -63,11 +63,13 @@ export const HubSpotSettings = Type.Object(
       }),
     ),
     baseUrl: Type.Optional(
-      Type.String({
-        format: 'uri',
-        default: 'https://api.hubapi.com',
-        description: 'API base URL; the sandbox URL for sandbox connections',
-      }),
+      Endpoint(
+        Type.String({
+          format: 'uri',
+          default: 'https://api.hubapi.com',
+          description: 'API base URL; the sandbox URL for sandbox connections',
+        }),
+      ),
     ),
   },
   { additionalProperties: false },

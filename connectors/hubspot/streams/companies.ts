@@ -2,6 +2,7 @@ import { defineStream } from '../../../core/sdk';
 import { CrmObjectRecord } from '../schemas/records';
 import type { HubSpotSettings } from '../schemas/settings';
 import { readObjects } from './incremental';
+import { refetchObjects } from './refetch';
 import { companiesType } from './objects';
 
 /** Stream `companies`: name, domain, city, country. */
@@ -13,4 +14,5 @@ export const companies = defineStream<HubSpotSettings, CrmObjectRecord>({
   identity: ['id'],
   modifiedField: 'updatedAt',
   read: (args) => readObjects(companiesType, args, async (objects) => objects),
+  refetch: (args) => refetchObjects(companiesType, args, async (objects) => objects),
 });

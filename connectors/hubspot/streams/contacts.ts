@@ -2,6 +2,7 @@ import { defineStream } from '../../../core/sdk';
 import { CrmObjectRecord } from '../schemas/records';
 import type { HubSpotSettings } from '../schemas/settings';
 import { readObjects } from './incremental';
+import { refetchObjects } from './refetch';
 import { contactsType } from './objects';
 
 /** Stream `contacts`: HubSpot contacts, backfilled through the list endpoint, then read incrementally by search. */
@@ -14,4 +15,5 @@ export const contacts = defineStream<HubSpotSettings, CrmObjectRecord>({
   identity: ['id'],
   modifiedField: 'updatedAt',
   read: (args) => readObjects(contactsType, args, async (objects) => objects),
+  refetch: (args) => refetchObjects(contactsType, args, async (objects) => objects),
 });

@@ -14,7 +14,7 @@ export const deleteMemberPermanently = defineAction<MailchimpSettings, MemberEma
   title: 'Delete member permanently',
   description: "Erases a member's data for good (GDPR); the address can never be re-imported",
   recordSchema: MemberEmailInput,
-  mode: 'delete',
+  mode: 'erase',
   identity: ['email_address'],
   write: ({ connection, records }) =>
     forEachMember(

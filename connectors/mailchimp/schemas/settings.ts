@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Secret } from '../../../core/sdk';
+import { Endpoint, Secret } from '../../../core/sdk';
 
 /**
  * Connection settings of the Mailchimp connector; the settings type is derived from this schema.
@@ -19,10 +19,12 @@ export const MailchimpSettings = Type.Object(
       Secret(Type.String({ minLength: 1, description: 'OAuth2 access token (instead of apiKey); needs server' })),
     ),
     server: Type.Optional(
-      Type.String({
-        pattern: '^[a-z]+[0-9]+$',
-        description: 'Data centre, e.g. us7; required with accessToken, read from the API key otherwise',
-      }),
+      Endpoint(
+        Type.String({
+          pattern: '^[a-z]+[0-9]+$',
+          description: 'Data centre, e.g. us7; required with accessToken, read from the API key otherwise',
+        }),
+      ),
     ),
     listId: Type.String({ minLength: 1, description: 'Audience (list) id, from Audience → Settings' }),
     webhookToken: Type.Optional(
@@ -34,10 +36,12 @@ export const MailchimpSettings = Type.Object(
       ),
     ),
     baseUrl: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'API base URL; default https://<dc>.api.mailchimp.com/3.0 (set to a sandbox URL for tests)',
-      }),
+      Endpoint(
+        Type.String({
+          minLength: 1,
+          description: 'API base URL; default https://<dc>.api.mailchimp.com/3.0 (set to a sandbox URL for tests)',
+        }),
+      ),
     ),
     maxConnections: Type.Optional(
       Type.Integer({

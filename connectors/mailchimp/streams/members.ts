@@ -2,6 +2,7 @@ import { defineStream, type Json, type Page } from '../../../core/sdk';
 import { clientFor, subscriberHash } from '../client';
 import { MemberRecord, type MemberStatus } from '../schemas/member';
 import type { MailchimpSettings } from '../schemas/settings';
+import { refetchMembers } from './members-refetch';
 
 /**
  * Stream `members`: every member of the audience (subscribed, unsubscribed, cleaned… no status filter), oldest
@@ -121,6 +122,8 @@ export const members = defineStream<MailchimpSettings, MemberRecord>({
   recordSchema: MemberRecord,
   identity: ['id'],
   modifiedField: 'last_changed',
+  // a replay reads each member again by subscriber hash (./members-refetch.ts)
+  refetch: (args) => refetchMembers(args),
   async *read({ connection, checkpoint, since }): AsyncGenerator<Page<MemberRecord>> {
     const client = clientFor(connection);
     const state = startOf(checkpoint, since);

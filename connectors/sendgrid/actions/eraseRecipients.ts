@@ -45,7 +45,7 @@ export const eraseRecipients = defineAction<SendGridSettings, EmailInput>({
   description:
     'Erases all personal data SendGrid holds about these recipients (POST /v3/recipients/erasejob), for the account',
   recordSchema: EmailInput,
-  mode: 'delete',
+  mode: 'erase',
   identity: ['email'],
   async write({ connection, records }) {
     const client = clientFor(connection);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Secret } from '../../../core/sdk';
+import { Endpoint, Secret } from '../../../core/sdk';
 
 /** Connection settings of the SendGrid connector; the settings type is derived from this schema. */
 export const SendGridSettings = Type.Object(
@@ -11,10 +11,12 @@ export const SendGridSettings = Type.Object(
       }),
     ),
     region: Type.Optional(
-      Type.Union([Type.Literal('global'), Type.Literal('eu')], {
-        default: 'global',
-        description: 'Data residency of the account: global (api.sendgrid.com) or eu (api.eu.sendgrid.com)',
-      }),
+      Endpoint(
+        Type.Union([Type.Literal('global'), Type.Literal('eu')], {
+          default: 'global',
+          description: 'Data residency of the account: global (api.sendgrid.com) or eu (api.eu.sendgrid.com)',
+        }),
+      ),
     ),
     listIds: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {
@@ -29,10 +31,12 @@ export const SendGridSettings = Type.Object(
       }),
     ),
     baseUrl: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'API base URL; defaults to the region’s SendGrid URL (set to a sandbox URL for tests and demos)',
-      }),
+      Endpoint(
+        Type.String({
+          minLength: 1,
+          description: 'API base URL; defaults to the region’s SendGrid URL (set to a sandbox URL for tests and demos)',
+        }),
+      ),
     ),
     importPollMs: Type.Optional(
       Type.Integer({

@@ -6,6 +6,7 @@ import { pollJob } from '../jobs';
 import { Contact } from '../schemas/records';
 import type { SendGridSettings } from '../schemas/settings';
 import { toContact } from './contact-record';
+import { refetchContacts } from './contacts-refetch';
 
 /**
  * Stream `contacts`: SendGrid has no paginated contact listing (GET /contacts is a 50-row sample, search stops at
@@ -51,6 +52,8 @@ export const contacts = defineStream<SendGridSettings, Contact>({
   recordSchema: Contact,
   identity: ['id'],
   modifiedField: 'updated_at',
+  // a replay reads each contact again by id (./contacts-refetch.ts)
+  refetch: (args) => refetchContacts(args),
   async *read({ connection, checkpoint, since }): AsyncGenerator<Page<Contact>> {
     const client = clientFor(connection);
     const start = asCheckpoint(checkpoint);

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { pageBefore, pageInMemory } from '../pagination';
 import { defineRoute } from '../route';
-import { ApiToken, AuditEntry, CreatedToken, ListQuery, Page, Ref, Role } from '../schemas';
+import { ApiToken, AuditEntry, CreatedToken, ListQuery, Name, Page, Ref, Role } from '../schemas';
 
 /** The audit log (who changed what) and the API tokens (admin only). */
 export const auditTokenRoutes = [
@@ -70,10 +70,7 @@ export const auditTokenRoutes = [
     tag: 'tokens',
     permission: 'tokens:manage',
     summary: 'Create an API token; the token is in this response only and cannot be shown again',
-    body: Type.Object(
-      { name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }), role: Role },
-      { additionalProperties: false },
-    ),
+    body: Type.Object({ name: Name(), role: Role }, { additionalProperties: false }),
     response: { status: 201, description: 'The token (once) and its record', schema: CreatedToken },
     problems: [422],
     handler: async ({ deps, body, actor }) => deps.tokens.create(body, { actor }),

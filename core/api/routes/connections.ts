@@ -1,5 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { EndpointChangeForbiddenError } from '../../connections/endpoint';
+import { mergeSettings, secretStates } from '../../connections/settings-view';
 import { pageInMemory } from '../pagination';
+import { ApiProblem } from '../problem';
 import { defineRoute } from '../route';
 import {
   Connection,
@@ -10,7 +13,21 @@ import {
   NewConnection,
   Page,
   Ref,
+  WebhookRejection,
 } from '../schemas';
+
+/** A connection with which of its secret fields are set (never their values). */
+const ConnectionDetail = Type.Composite(
+  [
+    Connection,
+    Type.Object({
+      secrets: Type.Record(Type.String(), Type.Union([Type.Literal('set'), Type.Literal('unset')]), {
+        description: 'Each secret field of the connector, by dot path: set or unset',
+      }),
+    }),
+  ],
+  { title: 'ConnectionDetail' },
+);
 
 const ConnectionParams = Type.Object({ connectionId: Ref('Connection id (con_…) or name') });
 
@@ -53,9 +70,15 @@ export const connectionRoutes = [
     permission: 'connections:read',
     summary: 'Show a connection (secrets redacted)',
     params: ConnectionParams,
-    response: { status: 200, description: 'The connection', schema: Connection },
+    response: { status: 200, description: 'The connection', schema: ConnectionDetail },
     problems: [404],
-    handler: async ({ deps, params }) => deps.connections.show(params.connectionId),
+    handler: async ({ deps, params }) => {
+      const connection = await deps.connections.show(params.connectionId);
+      const schema = deps.registry.has(connection.connectorId)
+        ? deps.registry.describe(connection.connectorId).settingsSchema
+        : {};
+      return { ...connection, secrets: secretStates(connection.settings, schema) };
+    },
   }),
   defineRoute({
     method: 'patch',
@@ -63,12 +86,28 @@ export const connectionRoutes = [
     operationId: 'updateConnection',
     tag: 'connections',
     permission: 'connections:write',
-    summary: 'Rename a connection or replace its settings (a secret sent back as "[secret]" is kept)',
+    summary:
+      'Rename a connection or change its settings: merged over the stored ones (JSON merge patch: null removes a setting); a secret not given or sent back as "[secret]" is kept, unless an endpoint setting changes: then it is cleared',
     params: ConnectionParams,
     body: ConnectionPatch,
     response: { status: 200, description: 'The connection after the change', schema: Connection },
     problems: [404, 409, 422],
-    handler: async ({ deps, params, body, actor }) => deps.connections.update(params.connectionId, body, { actor }),
+    handler: async ({ deps, params, body, actor, token }) => {
+      try {
+        // settings are a merge patch over the stored ones: a setting or secret not given is kept
+        const patch =
+          body.settings === undefined
+            ? body
+            : {
+                ...body,
+                settings: mergeSettings((await deps.connections.show(params.connectionId)).settings, body.settings),
+              };
+        return await deps.connections.update(params.connectionId, patch, { actor, admin: token?.role === 'admin' });
+      } catch (error) {
+        if (error instanceof EndpointChangeForbiddenError) throw new ApiProblem(403, { detail: error.message });
+        throw error;
+      }
+    },
   }),
   defineRoute({
     method: 'delete',
@@ -99,5 +138,26 @@ export const connectionRoutes = [
     },
     problems: [404, 422],
     handler: async ({ deps, params, actor }) => deps.connections.check(params.connectionId, { actor }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/connections/:connectionId/webhook-rejections',
+    operationId: 'listWebhookRejections',
+    tag: 'connections',
+    permission: 'connections:read',
+    summary: 'Signed webhook deliveries the hub refused (a body that does not parse), newest first',
+    params: ConnectionParams,
+    query: ListQuery({}),
+    response: { status: 200, description: 'A page of refused deliveries', schema: Page(WebhookRejection) },
+    problems: [404],
+    handler: async ({ deps, params, query }) => {
+      const connection = await deps.connections.show(params.connectionId);
+      const limit = query.limit ?? 50;
+      const items = await deps.repos.webhookEvents.listRejections(connection.id, {
+        limit: limit + 1,
+        before: query.cursor,
+      });
+      return items.length > limit ? { items: items.slice(0, limit), nextCursor: items[limit - 1].id } : { items };
+    },
   }),
 ];

@@ -9,6 +9,32 @@ import { DryRunReport, Flow, FlowDetail, ListQuery, Page, Ref, StartedRun } from
 
 const FlowParams = Type.Object({ flowId: Ref('Flow id (flw_…) or name') });
 
+/** An ISO 8601 date or date-time (the body validator has no `format` keywords, so a pattern says it). */
+const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$';
+
+/** When a flow runs, in words, with its next (first) run time: what enabling it reports. */
+export const FlowSchedule = Type.Object(
+  {
+    flow: Type.String({ description: 'Flow name' }),
+    words: Type.String({ description: 'When it runs, in words ("runs every 15 minutes")' }),
+    firstRunAt: Type.Optional(Type.Integer({ minimum: 0, description: 'First scheduled run (epoch ms)' })),
+    timezone: Type.Optional(Type.String({ description: "The schedule's time zone" })),
+  },
+  { title: 'FlowSchedule' },
+);
+
+const EnabledFlow = Type.Composite([Flow, Type.Object({ schedule: FlowSchedule })], { title: 'EnabledFlow' });
+
+const FlowResetReport = Type.Object(
+  {
+    flow: Flow,
+    stream: Type.String({ description: 'The source stream whose checkpoint was reset' }),
+    clearedCheckpoints: Type.Integer({ minimum: 0 }),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'The next run reads what changed since' })),
+  },
+  { title: 'FlowReset' },
+);
+
 /** A stored flow as the API shows it (the stored definition is a checked FlowDefinition). */
 export function flowView(flow: StoredFlow) {
   return { ...flow, definition: definitionOf(flow) };
@@ -103,11 +129,49 @@ export const flowRoutes = [
     tag: 'flows',
     permission: 'flows:write',
     summary: 'Delete a flow with its runs, checkpoints and dead letters',
+    description:
+      'Record links are kept while another flow of its link group (the other half of a sync pair) uses them, and deleted otherwise. Refused with 409 while a run is queued or running unless `force=true`. Connections are untouched.',
     params: FlowParams,
+    query: Type.Object(
+      { force: Type.Optional(Type.Boolean({ description: 'Delete even while a run is in progress (abandoned)' })) },
+      { additionalProperties: false },
+    ),
     response: { status: 204, description: 'Deleted' },
-    problems: [404],
-    handler: async ({ deps, params, actor }) => {
-      await deps.flows.remove(params.flowId, { actor });
+    problems: [404, 409],
+    handler: async ({ deps, params, query, actor }) => {
+      await deps.flows.remove(params.flowId, { actor, force: query.force === true });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/flows/:flowId/reset',
+    operationId: 'resetFlow',
+    tag: 'flows',
+    permission: 'flows:operate',
+    summary: 'Discard the checkpoint so the next run reads everything again (or what changed since `from`)',
+    description:
+      'Record links keep the rerun write-free: records already delivered and unchanged are not written again. Refused with 409 while a run is queued or running. Audited.',
+    params: FlowParams,
+    body: Type.Object(
+      {
+        from: Type.Optional(
+          Type.String({
+            pattern: ISO_TIME,
+            description:
+              'Read what changed since this time (ISO 8601, e.g. 2026-01-31T00:00:00Z) instead of everything',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    response: { status: 200, description: 'What was reset', schema: FlowResetReport },
+    problems: [404, 409, 422],
+    handler: async ({ deps, params, body, actor }) => {
+      const reset = await deps.flows.reset(params.flowId, {
+        actor,
+        ...(body.from === undefined ? {} : { from: Date.parse(body.from) }), // NaN: refused by the service (422)
+      });
+      return { ...reset, flow: flowView(reset.flow) };
     },
   }),
   defineRoute({
@@ -116,11 +180,14 @@ export const flowRoutes = [
     operationId: 'enableFlow',
     tag: 'flows',
     permission: 'flows:operate',
-    summary: 'Enable a flow (its definition is checked again first)',
+    summary: 'Enable a flow (its definition is checked again first); says when it runs and when it first runs',
     params: FlowParams,
-    response: { status: 200, description: 'The flow', schema: Flow },
+    response: { status: 200, description: 'The flow with its schedule', schema: EnabledFlow },
     problems: [404, 422],
-    handler: async ({ deps, params, actor }) => flowView(await deps.flows.enable(params.flowId, { actor })),
+    handler: async ({ deps, params, actor }) => {
+      const flow = await deps.flows.enable(params.flowId, { actor });
+      return { ...flowView(flow), schedule: deps.flows.schedule(flow) };
+    },
   }),
   defineRoute({
     method: 'post',

@@ -6,6 +6,7 @@ import { flowRoutes } from './flows';
 import { mappingRoutes } from './mappings';
 import { metaRoutes } from './meta';
 import { runRoutes } from './runs';
+import { reviewRoutes } from './review';
 import { templateRoutes } from './templates';
 
 /**
@@ -21,5 +22,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...flowRoutes,
   ...templateRoutes,
   ...runRoutes,
+  ...reviewRoutes,
   ...auditTokenRoutes,
 ];

@@ -49,7 +49,8 @@ export const mappingRoutes = [
     description:
       'The expression is compiled (a syntax error names `/body/expression` with line and column) and every ' +
       'fixture is run against it; a failing fixture is a 422 naming `/body/fixtures/<n>` with the differences. ' +
-      'Nothing is saved unless all pass.',
+      'Fixtures run in a worker thread within the engine guardrails and a 3 s CPU budget for the request, so a ' +
+      'runaway fixture fails with a `guardrail.*` reason naming the limit. Nothing is saved unless all pass.',
     body: NewMapping,
     response: { status: 201, description: 'The saved mapping', schema: Mapping },
     problems: [409, 422],
@@ -82,6 +83,11 @@ export const mappingRoutes = [
     tag: 'mappings',
     permission: 'mappings:preview',
     summary: 'Evaluate a mapping against sample records (nothing is saved or written)',
+    description:
+      'Records are evaluated one after another in a worker thread with its own memory limit, each within the ' +
+      'engine guardrails (CPU time, string length, sequence length, output size). The whole request has a CPU ' +
+      'budget (3 s): records after it is spent fail with `guardrail.budget`. A runaway record fails with a ' +
+      '`guardrail.*` error naming the limit; the others are unaffected.',
     params: MappingParams,
     body: Type.Object(
       {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { MAX_NOTE_LENGTH } from '../../flows/dead-letter-discard';
 import { pageBefore } from '../pagination';
 import { notFound } from '../problem';
 import { defineRoute, type ApiDeps } from '../route';
@@ -144,6 +145,48 @@ export const runRoutes = [
         after: report,
       });
       return report;
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/dead-letters/discard',
+    operationId: 'discardDeadLetters',
+    tag: 'dead letters',
+    permission: 'deadLetters:discard',
+    summary: 'Set dead letters aside for good (by ids, or every pending one of a flow), with a note; audited',
+    description:
+      'The entries stay in the ledger with status `discarded`; each gets an audit entry (`deadLetter.discard`) with the note.',
+    body: Type.Union(
+      [
+        Type.Object(
+          {
+            ids: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+            note: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH, description: 'Why they are set aside' }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          {
+            flowId: Type.String({ minLength: 1, description: 'Flow id or name' }),
+            note: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH, description: 'Why they are set aside' }),
+          },
+          { additionalProperties: false },
+        ),
+      ],
+      { description: 'Either { ids, note } or { flowId, note }' },
+    ),
+    response: {
+      status: 200,
+      description: 'What was discarded',
+      schema: Type.Object(
+        { discarded: Type.Integer({ minimum: 0 }), ids: Type.Array(Type.String()), note: Type.String() },
+        { title: 'DiscardReport' },
+      ),
+    },
+    problems: [404, 409, 422],
+    handler: async ({ deps, body, actor }) => {
+      const selector = 'flowId' in body ? { flowId: (await deps.flows.show(body.flowId)).id } : { ids: body.ids };
+      return deps.flows.discardDeadLetters(selector, body.note, { actor });
     },
   }),
 ];

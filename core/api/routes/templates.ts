@@ -3,7 +3,7 @@ import { ROLE_PATTERN } from '../../flows/templates';
 import { notFound } from '../problem';
 import { pageInMemory } from '../pagination';
 import { defineRoute } from '../route';
-import { flowView } from './flows';
+import { FlowSchedule, flowView } from './flows';
 import { Flow, ListQuery, Page, Ref, Template } from '../schemas';
 
 const TemplateParams = Type.Object({ templateId: Ref('Template name') });
@@ -61,10 +61,29 @@ export const templateRoutes = [
             description: 'Prefixes the flow names and link group, to enable a template more than once',
           }),
         ),
+        schedule: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 100,
+            description:
+              'When the flows run: "manual" (only when started), or a cron expression such as "*/30 * * * *" (default: the template\'s schedule)',
+          }),
+        ),
+        timezone: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 64,
+            description: 'IANA time zone of a cron `schedule` (default UTC)',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
-    response: { status: 201, description: 'The flows created', schema: Type.Object({ items: Type.Array(Flow) }) },
+    response: {
+      status: 201,
+      description: 'The flows created, with when each runs in words and its first run time',
+      schema: Type.Object({ items: Type.Array(Flow), schedules: Type.Array(FlowSchedule) }),
+    },
     problems: [404, 409, 422],
     handler: async ({ deps, params, body, actor }) => {
       if (!deps.flows.templates().some((t) => t.name === params.templateId))
@@ -73,8 +92,11 @@ export const templateRoutes = [
         connections: body.connections,
         actor,
         ...(body.namePrefix ? { namePrefix: body.namePrefix } : {}),
+        ...(body.schedule === undefined ? {} : { schedule: body.schedule }),
+        ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
       };
-      return { items: (await deps.flows.enableTemplate(params.templateId, options)).map(flowView) };
+      const created = await deps.flows.enableTemplate(params.templateId, options);
+      return { items: created.map(flowView), schedules: created.map((f) => deps.flows.schedule(f)) };
     },
   }),
 ];

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { MappingError, MappingIdPattern } from '../../mapping/types';
 import { ConnectorInfo } from '../../sdk/contracts';
 import { Id, Timestamp } from './common';
+import { Name, Reference } from './strings';
 
 /** Connectors, connections and mappings as the API shows and accepts them. */
 
@@ -43,17 +44,24 @@ export const Connection = Type.Object(
     lastCheckError: Type.Optional(Type.String()),
     createdAt: Timestamp('Created'),
     updatedAt: Timestamp('Last changed'),
+    secretsCleared: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'After an update: secret fields whose stored value was cleared because an endpoint setting (base URL, region, data centre) changed',
+      }),
+    ),
+    notice: Type.Optional(Type.String({ description: 'After an update: what happened to the secrets, in words' })),
   },
   { title: 'Connection' },
 );
 
-const ConnectionName = Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$' });
+const ConnectionName = Name({ description: 'A name people recognise the connection by (unique)' });
 const SettingsBody = Type.Record(Type.String(), Type.Unknown(), {
   description: "Settings as the connector's settings schema describes them; secret fields are encrypted at rest",
 });
 
 export const NewConnection = Type.Object(
-  { name: ConnectionName, connectorId: Type.String({ minLength: 1 }), settings: SettingsBody },
+  { name: ConnectionName, connectorId: Reference({ maxLength: 100 }), settings: SettingsBody },
   { additionalProperties: false, title: 'NewConnection' },
 );
 
@@ -72,6 +80,20 @@ export const ConnectionPatch = Type.Object(
 export const ConnectionCheck = Type.Object(
   { ok: Type.Boolean(), message: Type.String(), connection: Connection },
   { title: 'ConnectionCheck' },
+);
+
+export const WebhookRejection = Type.Object(
+  {
+    id: Id('whr', 'Rejected delivery'),
+    connectionId: Id('con', 'Connection'),
+    webhook: Type.String({ description: "Name of the connector's webhook definition" }),
+    reason: Type.String({ description: 'Why the signed delivery was refused (answered 400 to the vendor)' }),
+    contentType: Type.Optional(Type.String()),
+    bodyBytes: Type.Integer({ minimum: 0, description: 'Size of the body (the body itself is not kept)' }),
+    bodySha256: Type.String({ description: "SHA-256 of the body, hex: find the delivery in the vendor's log" }),
+    receivedAt: Timestamp('Received'),
+  },
+  { title: 'WebhookRejection' },
 );
 
 // ---- mappings -------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { Reference } from './strings';
 
 /** Building blocks of the API's schemas: timestamps, prefixed ids, list queries and pages. */
 
@@ -36,4 +37,4 @@ export function Page<T extends TSchema>(item: T) {
   });
 }
 
-export const Ref = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
+export const Ref = (description: string) => Reference({ description });

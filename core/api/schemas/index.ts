@@ -16,6 +16,7 @@ import {
   MappingVersionInput,
   NewConnection,
   NewMapping,
+  WebhookRejection,
 } from './catalog';
 import {
   ApiToken,
@@ -42,6 +43,7 @@ import {
  */
 
 export * from './common';
+export * from './strings';
 export * from './catalog';
 export * from './operations';
 
@@ -54,6 +56,7 @@ export const COMPONENTS: Record<string, TSchema> = {
   NewConnection,
   ConnectionPatch,
   ConnectionCheck,
+  WebhookRejection,
   MappingFixture,
   MappingSummary,
   Mapping,

@@ -152,7 +152,14 @@ export const DeadLetter = Type.Object(
     mappingVersion: Type.Optional(Type.String()),
     status: DeadLetterStatus,
     createdAt: Timestamp('Recorded'),
-    replayedAt: Type.Optional(Timestamp('Replayed')),
+    attempts: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Times the record failed while this entry was open (one entry per record)',
+      }),
+    ),
+    lastSeenAt: Type.Optional(Timestamp('Last failed')),
+    replayedAt: Type.Optional(Timestamp('Replayed, or delivered by a later run')),
     discardedAt: Type.Optional(Timestamp('Discarded')),
   },
   { title: 'DeadLetter' },

@@ -1,16 +1,39 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { definitionOf, findTemplate, type FlowStatus, type FlowTemplate } from '../../flows';
+import {
+  definitionOf,
+  findTemplate,
+  formatRunTime,
+  type FlowSchedule,
+  type FlowService,
+  type FlowStatus,
+  type FlowTemplate,
+} from '../../flows';
 import { ConfigError } from '../../sdk/errors';
 import type { StoredFlow } from '../../store/repos';
 import { json, table, type Output } from '../output';
 import { formatDuration, written } from '../progress';
+import { readJsonFile } from '../settings-input';
 import { withSession } from '../session';
+import { registerFlowsMaintain } from './flows-maintain';
 import { registerFlowsRun } from './flows-run';
 
-function readDefinition(file: string): unknown {
-  return JSON.parse(fs.readFileSync(path.resolve(file), 'utf8')) as unknown;
+const readDefinition = (file: string): unknown => readJsonFile(file, '--file');
+
+/** "  hubspot-contacts-to-mailchimp runs every 15 minutes; first run at 03:15 UTC". */
+export function describeSchedule(schedule: FlowSchedule): string {
+  const first =
+    schedule.firstRunAt === undefined ? '' : `; first run at ${formatRunTime(schedule.firstRunAt, schedule.timezone)}`;
+  return `  ${schedule.flow} ${schedule.words}${first}`;
+}
+
+const STOP_FLOW = 'stop the schedule with `hub flows disable <flow>`, or change its trigger with `hub flows update`';
+const CHOOSE_SCHEDULE =
+  'to choose: `hub flows disable <flow>`, or enable with `--schedule manual` or `--schedule "<cron>"` instead';
+
+function scheduleLines(service: FlowService, flows: StoredFlow[], fix: string): string[] {
+  const lines = flows.map((f) => describeSchedule(service.schedule(f)));
+  if (flows.some((f) => f.enabled && definitionOf(f).trigger?.type === 'schedule')) lines.push(fix);
+  return lines;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -194,40 +217,68 @@ export function registerFlows(program: Command, output: Output): void {
     .description('Enable a flow, or create and enable the flows of a template with a connection per role')
     .option('--connection <role=name>', 'connection for a template role (repeat for each role)', collect, [])
     .option('--name-prefix <prefix>', 'prefix for the flow names (to enable a template more than once)')
+    .option(
+      '--schedule <manual|cron>',
+      "template: when its flows run: manual (only `hub flows run`), or a cron expression (default: the template's)",
+    )
+    .option('--timezone <zone>', 'template: IANA time zone of a --schedule cron (default UTC)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ hub flows enable clean-contact-list --connection contacts=crm-export --connection cleaned=clean-files\n  $ hub flows enable clean-contact-list --connection contacts=eu --connection cleaned=eu-out --name-prefix eu\n  $ hub flows enable my-flow',
+      '\nExamples:\n  $ hub flows enable clean-contact-list --connection contacts=crm-export --connection cleaned=clean-files\n  $ hub flows enable clean-contact-list --connection contacts=eu --connection cleaned=eu-out --name-prefix eu\n  $ hub flows enable hubspot-mailchimp-contacts --connection hubspot=crm --connection mailchimp=news --schedule manual\n  $ hub flows enable hubspot-mailchimp-contacts --connection hubspot=crm --connection mailchimp=news --schedule "0 6 * * *" --timezone Europe/Moscow\n  $ hub flows enable my-flow',
     )
-    .action(async (ref: string, opts: { connection: string[]; namePrefix?: string; json?: boolean }) =>
-      withSession(async ({ hub, flows: service }) => {
-        const connections = parseConnections(opts.connection);
-        const forTemplate = opts.connection.length > 0 || opts.namePrefix !== undefined;
-        const flow = await hub.repos.flows.get(ref);
-        if (flow !== undefined && (!forTemplate || findTemplate(hub.config.flowsDir, ref) === undefined)) {
-          if (forTemplate)
-            throw new ConfigError(
-              `${ref} is a flow, not a template: --connection and --name-prefix apply to templates`,
+    .action(
+      async (
+        ref: string,
+        opts: { connection: string[]; namePrefix?: string; schedule?: string; timezone?: string; json?: boolean },
+      ) =>
+        withSession(async ({ hub, flows: service }) => {
+          const connections = parseConnections(opts.connection);
+          const forTemplate =
+            opts.connection.length > 0 ||
+            opts.namePrefix !== undefined ||
+            opts.schedule !== undefined ||
+            opts.timezone !== undefined;
+          const flow = await hub.repos.flows.get(ref);
+          if (flow !== undefined && (!forTemplate || findTemplate(hub.config.flowsDir, ref) === undefined)) {
+            if (forTemplate)
+              throw new ConfigError(
+                `${ref} is a flow, not a template: --connection, --name-prefix and --schedule apply to templates (change a flow's trigger with \`hub flows update\`)`,
+              );
+            const enabled = await service.enable(flow.id);
+            output.out(
+              opts.json
+                ? json({ ...enabled, schedule: service.schedule(enabled) })
+                : [
+                    `enabled flow ${enabled.name} (${enabled.id})`,
+                    ...scheduleLines(service, [enabled], STOP_FLOW),
+                  ].join('\n'),
             );
-          const enabled = await service.enable(flow.id);
-          output.out(opts.json ? json(enabled) : `enabled flow ${enabled.name} (${enabled.id})`);
-          return;
-        }
-        if (flow === undefined && findTemplate(hub.config.flowsDir, ref) === undefined) {
-          const templates = service.templates().map((t) => t.name);
-          throw new ConfigError(
-            `no flow or template named "${ref}"; see \`hub flows list\` and \`hub flows templates\`${templates.length > 0 ? ` (templates: ${templates.join(', ')})` : ''}`,
-            { field: 'flow' },
+            return;
+          }
+          if (flow === undefined && findTemplate(hub.config.flowsDir, ref) === undefined) {
+            const templates = service.templates().map((t) => t.name);
+            throw new ConfigError(
+              `no flow or template named "${ref}"; see \`hub flows list\` and \`hub flows templates\`${templates.length > 0 ? ` (templates: ${templates.join(', ')})` : ''}`,
+              { field: 'flow' },
+            );
+          }
+          const created = await service.enableTemplate(ref, {
+            connections,
+            ...(opts.namePrefix === undefined ? {} : { namePrefix: opts.namePrefix }),
+            ...(opts.schedule === undefined ? {} : { schedule: opts.schedule }),
+            ...(opts.timezone === undefined ? {} : { timezone: opts.timezone }),
+          });
+          const group = created[0]?.linkGroup;
+          output.out(
+            opts.json
+              ? json(created.map((f) => ({ ...f, schedule: service.schedule(f) })))
+              : [
+                  `enabled template ${ref}: created flow(s) ${created.map((f) => f.name).join(', ')}${group ? ` (link group ${group})` : ''}`,
+                  ...scheduleLines(service, created, CHOOSE_SCHEDULE),
+                ].join('\n'),
           );
-        }
-        const created = await service.enableTemplate(ref, { connections, namePrefix: opts.namePrefix });
-        const group = created[0]?.linkGroup;
-        output.out(
-          opts.json
-            ? json(created)
-            : `enabled template ${ref}: created flow(s) ${created.map((f) => f.name).join(', ')}${group ? ` (link group ${group})` : ''}`,
-        );
-      }),
+        }),
     );
 
   flows
@@ -270,5 +321,6 @@ export function registerFlows(program: Command, output: Output): void {
       }),
     );
 
+  registerFlowsMaintain(flows, output);
   registerFlowsRun(flows, output);
 }

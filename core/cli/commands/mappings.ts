@@ -13,9 +13,10 @@ import {
 import { mappingOptionsFromConfig } from '../../runtime/mapping-options';
 import { ConfigError } from '../../sdk/errors';
 import { json, type Output } from '../output';
+import { readInputFile } from '../settings-input';
 
 function readInput(file: string): unknown {
-  const text = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(path.resolve(file), 'utf8');
+  const text = readInputFile(file, '--input'); // a regular file up to 1 MiB, or - for standard input
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadPlugin, type LoadedPlugin } from '../../registry/load-plugin';
+import { findBuiltinModules, loadBuiltin } from '../../registry/discover';
+import { findPackageRoot, isPathSpec, loadPlugin, type LoadedPlugin } from '../../registry/load-plugin';
+import { isTarballSpec } from '../../registry/tarball';
+import { ConfigError } from '../../sdk/errors';
+import { HUB_VERSION } from '../../version';
 import type { ConnectorDefinition } from '../../sdk/define';
 import { conformanceSetupOf, formatRuleResult, runConnectorConformance } from '../../sdk/testing';
 import { json, type Output } from '../output';
@@ -15,54 +18,90 @@ import { json, type Output } from '../output';
  * every conformance rule and prints one line per rule. Exit code 1 when a rule fails; skipped rules do not fail.
  */
 
-const TARBALL = /\.(tgz|tar\.gz)$/i;
-
 interface Loaded {
-  plugin: LoadedPlugin;
+  /** Package name and version for the report (a built-in: `builtin connectors/<id>`, the hub's version). */
+  name: string;
+  version: string | undefined;
+  definition: unknown;
+  entry: string;
   exported: unknown;
   cleanup(): void;
 }
 
-/** An `npm pack` tarball holds the package under `package/`; it is unpacked into a temporary folder. */
-function unpack(file: string): { root: string; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-plugin-check-'));
+/** A built-in connector named by its id (`hub plugins check hubspot`), or undefined. */
+function loadBuiltinById(spec: string): Loaded | undefined {
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(spec)) return undefined;
+  const module = findBuiltinModules().find((m) => m.folder === spec);
+  if (module === undefined) return undefined;
+  const loaded = loadBuiltin(module);
+  const requireHere = createRequire(module.file);
+  // a built-in keeps its conformance setup (sandbox, samples, hooks) in a `conformance` module beside its index
+  const setupModule = path.join(path.dirname(module.file), 'conformance');
+  let conformance: unknown;
   try {
-    execFileSync('tar', ['-xzf', file, '-C', dir], { stdio: 'pipe' });
+    conformance = (requireHere(setupModule) as { conformance?: unknown }).conformance;
   } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new Error(`cannot unpack ${file}: ${detail}`, { cause: error });
+    const missing = (error as { code?: unknown }).code === 'MODULE_NOT_FOUND';
+    if (!missing || !String((error as Error).message).includes(setupModule)) throw error;
   }
-  const packaged = path.join(dir, 'package');
-  return { root: fs.existsSync(path.join(packaged, 'package.json')) ? packaged : dir, dir };
+  const exported = requireHere(module.file) as Record<string, unknown>;
+  return {
+    name: `builtin connectors/${module.folder}`,
+    version: HUB_VERSION,
+    definition: loaded.definition,
+    entry: module.file,
+    exported: conformance === undefined ? exported : { ...exported, conformance },
+    cleanup: () => undefined,
+  };
 }
 
+function fromPlugin(plugin: LoadedPlugin, cleanup: () => void): Loaded {
+  return {
+    name: plugin.name,
+    version: plugin.version,
+    definition: plugin.definition,
+    entry: plugin.entry,
+    // the module is already loaded (cached): read its other exports, e.g. `conformance`
+    exported: createRequire(plugin.entry)(plugin.entry),
+    cleanup,
+  };
+}
+
+/**
+ * Loads what `spec` names, in this order: a built-in connector id; a tarball (unpacked and its dependencies linked
+ * exactly as HUB_PLUGINS does, into a temporary data folder); a folder (its TypeScript sources through tsx when it
+ * has not been built); an installed npm package.
+ */
 function load(spec: string, cwd: string): Loaded {
-  const file = path.resolve(cwd, spec);
-  if (TARBALL.test(spec) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-    const { root, dir } = unpack(file);
-    try {
-      const plugin = loadPlugin(root, cwd);
-      return {
-        plugin,
-        exported: createRequire(plugin.entry)(plugin.entry),
-        cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
-      };
-    } catch (error) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+  const builtin = isPathSpec(spec) || isTarballSpec(spec) ? undefined : loadBuiltinById(spec);
+  if (builtin !== undefined) return builtin;
+  if (!isPathSpec(spec) && !isTarballSpec(spec) && findPackageRoot(spec, cwd) === undefined) {
+    const ids = findBuiltinModules()
+      .map((m) => m.folder)
+      .join(', ');
+    throw new ConfigError(
+      `"${spec}" is not a built-in connector (${ids}), and no package of that name is installed here; ` +
+        'give the folder of your plugin (./my-connector), its tarball (./my-connector-0.1.0.tgz), or a package name installed in node_modules',
+      { field: 'plugin' },
+    );
   }
-  const plugin = loadPlugin(spec, cwd);
-  // the module is already loaded (cached): read its other exports, e.g. `conformance`
-  return { plugin, exported: createRequire(plugin.entry)(plugin.entry), cleanup: () => undefined };
+  const dataDir = isTarballSpec(spec) ? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-plugin-check-')) : undefined;
+  const cleanup = () => {
+    if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    return fromPlugin(loadPlugin(spec, cwd, { dataDir, fromSources: true }), cleanup);
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
 }
 
 export function registerPluginsCheck(group: Command, output: Output): void {
   group
     .command('check <plugin>')
     .description(
-      'Run the conformance rules against a connector plugin (npm package, folder or tarball) and its sandbox',
+      'Run the conformance rules against a connector (built-in id, npm package, folder or tarball) and its sandbox',
     )
     .option('--json', 'print the results as JSON')
     .addHelpText(
@@ -77,13 +116,14 @@ export function registerPluginsCheck(group: Command, output: Output): void {
         '  $ hub plugins check ./my-connector',
         '  $ hub plugins check hub-connector-unisender --json',
         '  $ hub plugins check ./hub-connector-unisender-1.0.0.tgz',
+        '  $ hub plugins check hubspot                 # a built-in connector, by id',
       ].join('\n'),
     )
     .action(async (spec: string, opts: { json?: boolean }) => {
-      const { plugin, exported, cleanup } = load(spec, process.cwd());
+      const plugin = load(spec, process.cwd());
       try {
         const definition = plugin.definition as ConnectorDefinition<Record<string, unknown>>;
-        const setup = await conformanceSetupOf(exported, plugin.entry);
+        const setup = await conformanceSetupOf(plugin.exported, plugin.entry);
         let report;
         try {
           report = await runConnectorConformance(definition, setup.options);
@@ -109,7 +149,7 @@ export function registerPluginsCheck(group: Command, output: Output): void {
         }
         if (!report.ok) process.exitCode = 1;
       } finally {
-        cleanup();
+        plugin.cleanup();
       }
     });
 }

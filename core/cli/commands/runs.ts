@@ -32,6 +32,11 @@ function describeRun(run: Run, flowName: string, failures: RunFailure[], more: b
     `  waited ${queuedMs === undefined ? '-' : formatDuration(queuedMs)}, ran ${runningMs === undefined ? '-' : formatDuration(runningMs)}`,
     `  read ${c.read}, unchanged ${c.unchanged}, created ${c.created}, updated ${c.updated}, deleted ${c.deleted}, failed ${c.failed}, dead-lettered ${c.deadLettered}`,
   ];
+  const duplicates = failures.filter((f) => f.failureKind === 'duplicate').length;
+  if (duplicates > 0)
+    lines.push(
+      `  duplicates: ${duplicates}${more ? '+' : ''} (resolve to the same target record as a newer source record; not written)`,
+    );
   if (run.error)
     lines.push(
       `  error (${run.error.kind}): ${run.error.message}${run.error.field ? ` (field: ${run.error.field})` : ''}`,

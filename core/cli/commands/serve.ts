@@ -6,9 +6,11 @@ import { buildHttpApp } from '../../runtime/http-app';
 import { loadConfig } from '../../config';
 import { openEngine, type Engine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
+import { announceQueueWorker, type PresenceHandle } from '../../runtime/presence';
 import { loadedPluginNames, pluginSetOf, recordPluginSet } from '../../registry/plugin-set';
 import { startSandboxWorkspace, workspaceNotice, type SandboxWorkspace } from '../../sandbox/workspace';
 import { HUB_VERSION } from '../../version';
+import { ConfigError } from '../../sdk/errors';
 import type { Output } from '../output';
 
 /** What `hub serve` prints once when it created the first admin token (the token is never logged). */
@@ -23,6 +25,26 @@ export function initialTokenNotice(created: CreatedToken): string {
     'Create more tokens with `hub tokens create --role <role> --name <name>`; revoke with `hub tokens revoke`.',
     '',
   ].join('\n');
+}
+
+/** A listen failure named by the variable that fixes it (HUB_HOST, HUB_PORT), instead of a bare errno. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === 'EADDRINUSE')
+    return new ConfigError(
+      `HUB_PORT=${port}: another process already listens on ${host}:${port}; stop it or choose another port (--port)`,
+      { field: 'HUB_PORT' },
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ConfigError(
+      `HUB_HOST=${JSON.stringify(host)}: this machine has no such interface address; use 127.0.0.1, 0.0.0.0 (every interface) or one of its own addresses`,
+      { field: 'HUB_HOST' },
+    );
+  if (code === 'EACCES')
+    return new ConfigError(`HUB_PORT=${port}: not allowed to listen on this port; use one above 1023`, {
+      field: 'HUB_PORT',
+    });
+  return error;
 }
 
 export function registerServe(program: Command, output: Output): void {
@@ -48,6 +70,7 @@ export function registerServe(program: Command, output: Output): void {
       let server: Server | undefined;
       let initialToken: CreatedToken | undefined;
       let workspace: SandboxWorkspace | undefined;
+      let presence: PresenceHandle | undefined;
       try {
         // workers compare their own plugin set with this one and refuse to start when it differs
         await recordPluginSet(hub.repos.meta, pluginSetOf(config.plugins, loadedPluginNames(hub.registry)));
@@ -56,13 +79,18 @@ export function registerServe(program: Command, output: Output): void {
         const opened = await openEngine(hub, { scheduler: opts.worker });
         engine = opened;
         if (opts.worker) await opened.runner.startWorker();
+        // `hub flows run` finds this worker by its heartbeat in the store and queues runs for it
+        if (opts.worker) presence = await announceQueueWorker(hub, 'serve');
         opened.scheduler?.start();
         initialToken = await tokenServiceFor(hub).ensureInitialAdmin();
         const app = buildHttpApp(hub, opened);
         server = app.listen(config.port, config.host);
-        await once(server, 'listening');
+        await once(server, 'listening').catch((error: unknown) => {
+          throw listenError(error, config.host, config.port);
+        });
       } catch (error) {
         server?.close();
+        await presence?.stop();
         await engine?.close();
         await workspace?.close();
         await hub.close();
@@ -99,6 +127,7 @@ export function registerServe(program: Command, output: Output): void {
       process.once('SIGTERM', () => stop('SIGTERM'));
       await once(running.server, 'close');
       try {
+        await presence?.stop();
         await running.engine.close();
         await workspace?.close();
       } finally {

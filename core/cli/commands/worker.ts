@@ -4,6 +4,7 @@ import { loadConfig } from '../../config';
 import { DEFAULT_QUEUE_LOCK_MS, DEFAULT_QUEUE_PREFIX } from '../../queue';
 import { openEngine } from '../../runtime/engine';
 import { openHub } from '../../runtime/hub';
+import { announceQueueWorker } from '../../runtime/presence';
 import { assertSamePluginSet, loadedPluginNames, pluginSetOf } from '../../registry/plugin-set';
 import { ConfigError } from '../../sdk/errors';
 import type { Output } from '../output';
@@ -57,6 +58,7 @@ export function registerWorker(program: Command, output: Output): void {
         const engine = await openEngine(hub, { scheduler: opts.scheduler });
         try {
           await engine.runner.startWorker({ concurrency });
+          const presence = await announceQueueWorker(hub, 'worker'); // found by `hub flows run`
           engine.scheduler?.start();
           hub.logger.info(
             {
@@ -72,6 +74,7 @@ export function registerWorker(program: Command, output: Output): void {
             `worker started (queue: ${engine.queue.driver}, concurrency ${concurrency}, scheduler ${opts.scheduler ? 'on' : 'off'}); stop with Ctrl-C or SIGTERM`,
           );
           const signal = await untilStopSignal();
+          await presence.stop();
           hub.logger.info({ signal }, 'worker stopping: runs in flight stop at a page boundary and are handed back');
         } finally {
           await engine.close();

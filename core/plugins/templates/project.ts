@@ -78,8 +78,8 @@ The connector imports only \`connector-hub/sdk\` (types, \`defineConnector\`, er
 \`connector-hub/sdk/testing\` (the conformance kit). \`connector-hub\` is a **peer dependency**: at run time the hub that
 loads the plugin provides its own SDK, so errors and definitions are the hub's. For development it is also a
 **dev dependency**, pointing at the hub this package was generated from (\`hub plugins new --sdk <folder|tarball>\`,
-default: the running hub's package folder, as a \`file:\` link). That folder must contain the built SDK (\`dist/\`,
-\`npm run build\` in the hub). When the hub is published on a registry, replace the \`file:\` spec with a version range.
+default: the running hub's package folder, as a \`file:\` link). That folder must contain the built SDK (\`dist/\`:
+\`npm install\` in the hub builds it, through its \`prepare\` script). When the hub is published on a registry, replace the \`file:\` spec with a version range.
 
 \`@sinclair/typebox\` is pinned to the version the SDK was built with, so the schema types are the SDK's own; update
 both together.

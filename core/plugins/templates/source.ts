@@ -40,6 +40,7 @@ export type { Sandbox, SandboxContact, SandboxOptions } from './sandbox';
   AuthError,
   classifyHttpFailure,
   RetryableError,
+  SsrfError,
   type ApiPolicy,
   type ConnectionContext,
 } from 'connector-hub/sdk';
@@ -82,19 +83,27 @@ export async function request<T>(
   }
   const timeout = AbortSignal.timeout(policy.timeoutMs ?? 30_000);
   const signal = connection.signal ? AbortSignal.any([connection.signal, timeout]) : timeout;
+  const init = {
+    method: options.method ?? 'GET',
+    headers: {
+      authorization: 'Bearer ' + connection.settings.apiKey,
+      accept: 'application/json',
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal,
+  };
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: options.method ?? 'GET',
-      headers: {
-        authorization: 'Bearer ' + connection.settings.apiKey,
-        accept: 'application/json',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal,
-    });
+    // In the hub, every request goes through the outbound door it hands the connection (connection.http): https
+    // only, no private or loopback hosts, credentials never follow a redirect elsewhere, counted in /metrics.
+    // Plain fetch only for a bare context (this package's own tests against its local sandbox).
+    response = connection.http
+      ? await connection.http.fetch(url, { ...init, timeoutMs: policy.timeoutMs, field: 'baseUrl' })
+      : await fetch(url, init);
   } catch (error) {
+    // a base URL the door refused is a settings problem: its message names the field
+    if (error instanceof SsrfError) throw error;
     // network errors and timeouts are worth retrying; the message names the host, never the key
     const reason = error instanceof Error ? error.message : String(error);
     throw new RetryableError(\`request to \${url.host} failed: \${reason}\`);

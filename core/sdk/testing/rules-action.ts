@@ -125,8 +125,8 @@ function idempotentRule<S>(definition: ConnectorDefinition<S>, action: Action<S>
   const records = goodRecords(action, options, options.batchRecord?.[action.name] ? Math.min(3, max) : 1);
   const { countAtTarget } = options;
   const reason =
-    action.mode === 'delete'
-      ? 'not applicable (delete action)'
+    action.mode === 'delete' || action.mode === 'erase'
+      ? `not applicable (${action.mode} action)`
       : countAtTarget === undefined
         ? noHook('countAtTarget')
         : records === undefined

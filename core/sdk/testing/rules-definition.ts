@@ -208,12 +208,44 @@ function secretRule<S>(definition: ConnectorDefinition<S>, options: ConformanceO
   };
 }
 
+/** Words that say an action is a permanent erasure (GDPR), not an ordinary delete. */
+const ERASE_WORDS = /\b(gdpr|eras(e|es|ed|ing|ure)|purg(e|es|ed|ing)|permanent(ly)?|irreversibl[ey])\b/i;
+
+/**
+ * An action that erases (its name or description says GDPR, erase, purge or permanent) must be declared with mode
+ * `erase`: mirror mode deletes with an action of mode `delete`, and a purge declared as `delete` would let a mirror
+ * flow permanently erase people. An `erase` action, in turn, must say what it is.
+ */
+function eraseDeclaredRule<S>(definition: ConnectorDefinition<S>): ConformanceRule {
+  return {
+    id: 'definition.erase-declared',
+    title: 'actions that permanently erase (GDPR) are declared mode "erase", never "delete"',
+    run: async () => {
+      const problems: string[] = [];
+      for (const action of definition.actions) {
+        const words = [action.name.replace(/([a-z])([A-Z])/g, '$1 $2'), action.title, action.description]
+          .filter((w): w is string => typeof w === 'string')
+          .join(' ');
+        const saysErase = ERASE_WORDS.test(words);
+        if (saysErase && action.mode === 'delete')
+          problems.push(`${action.name} says it erases permanently but is declared mode "delete"`);
+        if (action.mode === 'erase' && !saysErase)
+          problems.push(`${action.name} is mode "erase" but neither its name nor its description says so`);
+      }
+      return problems.length === 0
+        ? pass
+        : fail('permanent erasures declared mode "erase" (mirror mode uses "delete" only)', problems.join('; '));
+    },
+  };
+}
+
 export function definitionRules<S>(definition: ConnectorDefinition<S>): ConformanceRule[] {
   return [
     settingsSchemaRule(definition),
     secretsRule(definition),
     policyRule(definition),
     recordSchemasRule(definition),
+    eraseDeclaredRule(definition),
   ];
 }
 

@@ -2,6 +2,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0003 from './0003_runner';
 import * as m0004 from './0004_link_peers_index';
+import * as m0005 from './0005_fencing';
+import * as m0006 from './0006_ledger_dedupe';
+import * as m0008 from './0008_webhook_rejections';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -12,6 +15,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0003_runner': m0003,
   '0004_link_peers_index': m0004,
+  '0005_fencing': m0005,
+  '0006_ledger_dedupe': m0006,
+  '0008_webhook_rejections': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

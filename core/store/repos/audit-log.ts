@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isEnvelope } from '../../security/vault';
+import { redactVendorText } from '../../security/redact';
 import { REDACTED } from '../../security/secrets';
 import { ID_PREFIX, newId } from '../ids';
 import { fromJsonOrUndefined } from '../json';
@@ -20,10 +21,14 @@ export interface AuditEntry {
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
 
-/** Serialises a before/after document; an encrypted value that slipped in is stored as REDACTED, never as its envelope. */
+/**
+ * Serialises a before/after document; an encrypted value that slipped in is stored as REDACTED, never as its
+ * envelope, and vendor text inside it (a connection's last check error) is scrubbed of every known secret in its
+ * derived forms and of echoed credential headers.
+ */
 function toAuditJson(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  return JSON.stringify(value, (_key, v: unknown) => (isEnvelope(v) ? REDACTED : v));
+  return redactVendorText(JSON.stringify(value, (_key, v: unknown) => (isEnvelope(v) ? REDACTED : v)));
 }
 
 function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
@@ -57,7 +62,14 @@ export class AuditLogRepo {
 
   /** Newest first. `before` is an entry id: pages through older entries. */
   async list(
-    filter: { entity?: string; entityId?: string; actor?: string; limit?: number; before?: string } = {},
+    filter: {
+      entity?: string;
+      entityId?: string;
+      actor?: string;
+      action?: string;
+      limit?: number;
+      before?: string;
+    } = {},
   ): Promise<AuditEntry[]> {
     let query = this.db
       .selectFrom('audit_log')
@@ -68,6 +80,7 @@ export class AuditLogRepo {
     if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
     if (filter.entityId !== undefined) query = query.where('entity_id', '=', filter.entityId);
     if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+    if (filter.action !== undefined) query = query.where('action', '=', filter.action);
     if (filter.before !== undefined) query = query.where('id', '<', filter.before);
     return (await query.execute()).map(toEntry);
   }

@@ -3,6 +3,23 @@ import type { Json } from '../../sdk/contracts';
 import { fromJson, toJson } from '../json';
 import type { Database } from '../schema';
 
+/**
+ * The value `hub flows reset --from <time>` stores in place of a stream's checkpoint: the next read starts from
+ * scratch (no connector checkpoint) and asks the stream for what changed since `resetFrom` (an ISO time).
+ * Streams that cannot read from a time read everything; record links keep either way write-free.
+ */
+export interface ResetMarker {
+  resetFrom: string;
+}
+
+/** The time of a reset marker, or undefined when `value` is an ordinary (connector) checkpoint. */
+export function resetFromOf(value: Json | null | undefined): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const from = (value as Record<string, Json>).resetFrom;
+  return keys.length === 1 && typeof from === 'string' && !Number.isNaN(Date.parse(from)) ? from : undefined;
+}
+
 export interface StoredCheckpoint {
   stream: string;
   value: Json;
@@ -54,6 +71,12 @@ export class CheckpointsRepo {
       .orderBy('stream')
       .execute();
     return rows.map((r) => ({ stream: r.stream, value: fromJson<Json>(r.value_json), updatedAt: r.updated_at }));
+  }
+
+  /** Replaces the checkpoint of `stream` with a reset marker: the next read starts over from `from` (epoch ms). */
+  async resetTo(flowId: string, stream: string, from: number, now: number = Date.now()): Promise<void> {
+    const marker: ResetMarker = { resetFrom: new Date(from).toISOString() };
+    await this.set(flowId, stream, marker as unknown as Json, now);
   }
 
   /** Forgets the checkpoint of one stream, or of every stream of the flow (the next run reads from the start). */

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { scrubSecrets } from '../../logging/logger';
+import { redactVendorText } from '../../security/redact';
 import {
   decryptSecrets,
   encryptSecrets,
@@ -181,7 +181,7 @@ export class ConnectionsRepo {
         status: outcome.ok ? 'ok' : 'error',
         last_checked_at: now,
         // A connector may quote its credentials in an error; never store them in clear.
-        last_check_error: outcome.ok ? null : scrubSecrets(outcome.error ?? 'check failed'),
+        last_check_error: outcome.ok ? null : redactVendorText(outcome.error ?? 'check failed'),
       })
       .where('id', '=', id)
       .execute();

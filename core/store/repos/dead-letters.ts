@@ -1,9 +1,16 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { redactVendorText } from '../../security/redact';
 import { ID_PREFIX, newId } from '../ids';
 import { fromJsonOrUndefined, toJsonOrNull } from '../json';
 import type { Database, DeadLettersTable } from '../schema';
 
 export type DeadLetterStatus = 'pending' | 'replayed' | 'discarded';
+
+/**
+ * The record key of a record read without an identity: such entries are one per distinct source record (they are
+ * merged only when their source is the same), since the key says nothing about which record failed.
+ */
+export const UNIDENTIFIED_KEY = '(no identity)';
 
 /**
  * One record a flow could not deliver, with the reason. `source` is the record as read (replays map it again with
@@ -21,7 +28,13 @@ export interface DeadLetter {
   payload?: unknown;
   mappingVersion?: string;
   status: DeadLetterStatus;
+  /** When the record first failed (this entry was opened). */
   createdAt: number;
+  /** Times the record was dead-lettered while this entry was open (a rerun that fails it again adds one). */
+  attempts: number;
+  /** When the record last failed. */
+  lastSeenAt: number;
+  /** For a `replayed` entry: when it was replayed, or when a later run delivered the record (closing it). */
   replayedAt?: number;
   discardedAt?: number;
 }
@@ -51,6 +64,8 @@ function toDeadLetter(row: Row): DeadLetter {
     failureKind: row.failure_kind,
     status: row.status as DeadLetterStatus,
     createdAt: row.created_at,
+    attempts: row.attempts ?? 1,
+    lastSeenAt: row.last_seen_at ?? row.created_at,
   };
   if (row.run_id !== null) letter.runId = row.run_id;
   if (row.field !== null) letter.field = row.field;
@@ -66,6 +81,46 @@ function toDeadLetter(row: Row): DeadLetter {
 
 const CHUNK = 500;
 
+/** Which open entry a failure belongs to: its flow and record (and, without an identity, its source record). */
+function matchKey(flowId: string, recordKey: string, sourceJson: string | null): string {
+  return JSON.stringify([flowId, recordKey, recordKey === UNIDENTIFIED_KEY ? sourceJson : null]);
+}
+
+function newRow(input: NewDeadLetter, now: number): Row {
+  return {
+    id: newId(ID_PREFIX.deadLetter, now),
+    flow_id: input.flowId,
+    run_id: input.runId ?? null,
+    record_key: input.recordKey,
+    reason: redactVendorText(input.reason),
+    failure_kind: input.failureKind,
+    field: input.field ?? null,
+    source_json: toJsonOrNull(input.source),
+    payload_json: toJsonOrNull(input.payload),
+    mapping_version: input.mappingVersion ?? null,
+    status: 'pending',
+    created_at: now,
+    replayed_at: null,
+    discarded_at: null,
+    attempts: 1,
+    last_seen_at: now,
+  };
+}
+
+/** What a repeated failure changes on the record's open entry: the latest reason, version of the record and run. */
+function failureChanges(input: NewDeadLetter, now: number) {
+  return {
+    run_id: input.runId ?? null,
+    reason: redactVendorText(input.reason),
+    failure_kind: input.failureKind,
+    field: input.field ?? null,
+    source_json: toJsonOrNull(input.source),
+    payload_json: toJsonOrNull(input.payload),
+    mapping_version: input.mappingVersion ?? null,
+    last_seen_at: now,
+  };
+}
+
 /** The dead-letter ledger: inspected and replayed from the API, CLI and UI. */
 export class DeadLettersRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -74,30 +129,96 @@ export class DeadLettersRepo {
     return (await this.addMany([input], now))[0];
   }
 
-  /** Records a batch's failures in one statement per 500 rows. */
+  /**
+   * Records a batch's failures, one ledger entry per failing record: a record (flow, record key) that already has a
+   * pending entry updates it (attempts + 1, last seen, the latest reason, source, payload and run) instead of adding
+   * one; the others are inserted, one statement per 500 rows. Returns the entries as they now are, in input order.
+   */
   async addMany(inputs: readonly NewDeadLetter[], now: number = Date.now()): Promise<DeadLetter[]> {
-    const rows: Row[] = inputs.map((input) => ({
-      id: newId(ID_PREFIX.deadLetter, now),
-      flow_id: input.flowId,
-      run_id: input.runId ?? null,
-      record_key: input.recordKey,
-      reason: input.reason,
-      failure_kind: input.failureKind,
-      field: input.field ?? null,
-      source_json: toJsonOrNull(input.source),
-      payload_json: toJsonOrNull(input.payload),
-      mapping_version: input.mappingVersion ?? null,
-      status: 'pending',
-      created_at: now,
-      replayed_at: null,
-      discarded_at: null,
-    }));
-    for (let i = 0; i < rows.length; i += CHUNK)
+    if (inputs.length === 0) return [];
+    const open = await this.openEntries(inputs);
+    const out: Row[] = new Array<Row>(inputs.length);
+    const inserts: Row[] = [];
+    const insertedAt = new Map<string, Row>();
+    for (const [i, input] of inputs.entries()) {
+      const key = matchKey(input.flowId, input.recordKey, toJsonOrNull(input.source));
+      const pendingInsert = insertedAt.get(key);
+      const existing = pendingInsert ?? open.get(key);
+      if (existing === undefined) {
+        const row = newRow(input, now);
+        inserts.push(row);
+        insertedAt.set(key, row);
+        out[i] = row;
+        continue;
+      }
+      const changes = failureChanges(input, now);
+      Object.assign(existing, changes, { attempts: existing.attempts + 1 });
+      if (pendingInsert === undefined) {
+        await this.db
+          .updateTable('dead_letters')
+          .set({ ...changes, attempts: sql<number>`attempts + 1` })
+          .where('id', '=', existing.id)
+          .execute();
+      }
+      out[i] = existing;
+    }
+    for (let i = 0; i < inserts.length; i += CHUNK)
       await this.db
         .insertInto('dead_letters')
-        .values(rows.slice(i, i + CHUNK))
+        .values(inserts.slice(i, i + CHUNK))
         .execute();
-    return rows.map(toDeadLetter);
+    return out.map(toDeadLetter); // an entry updated more than once in this call reports its final state
+  }
+
+  /** The pending entries of the inputs' records, by match key. */
+  private async openEntries(inputs: readonly NewDeadLetter[]): Promise<Map<string, Row>> {
+    const byFlow = new Map<string, Set<string>>();
+    for (const input of inputs) {
+      const keys = byFlow.get(input.flowId) ?? new Set<string>();
+      keys.add(input.recordKey);
+      byFlow.set(input.flowId, keys);
+    }
+    const open = new Map<string, Row>();
+    for (const [flowId, keySet] of byFlow) {
+      const keys = [...keySet];
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const rows = await this.db
+          .selectFrom('dead_letters')
+          .selectAll()
+          .where('flow_id', '=', flowId)
+          .where('record_key', 'in', keys.slice(i, i + CHUNK))
+          .where('status', '=', 'pending')
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute();
+        // the oldest open entry of a record is the one kept up to date
+        for (const row of rows) {
+          const key = matchKey(row.flow_id, row.record_key, row.source_json);
+          if (!open.has(key)) open.set(key, row);
+        }
+      }
+    }
+    return open;
+  }
+
+  /**
+   * Closes the pending entries of records a later run delivered (written, or found already as they should be):
+   * they become `replayed` at `now`. Returns how many were closed.
+   */
+  async closeDelivered(flowId: string, recordKeys: readonly string[], now: number = Date.now()): Promise<number> {
+    const keys = [...new Set(recordKeys)].filter((k) => k !== UNIDENTIFIED_KEY);
+    let closed = 0;
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const result = await this.db
+        .updateTable('dead_letters')
+        .set({ status: 'replayed', replayed_at: now })
+        .where('flow_id', '=', flowId)
+        .where('record_key', 'in', keys.slice(i, i + CHUNK))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      closed += Number(result.numUpdatedRows);
+    }
+    return closed;
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
@@ -129,7 +250,7 @@ export class DeadLettersRepo {
     failure: Pick<DeadLetter, 'reason' | 'failureKind' | 'field' | 'payload' | 'mappingVersion' | 'runId'>,
   ): Promise<boolean> {
     const changes: Partial<Row> = {
-      reason: failure.reason,
+      reason: redactVendorText(failure.reason),
       failure_kind: failure.failureKind,
       field: failure.field ?? null,
     };
@@ -138,7 +259,7 @@ export class DeadLettersRepo {
     if (failure.runId !== undefined) changes.run_id = failure.runId;
     const result = await this.db
       .updateTable('dead_letters')
-      .set(changes)
+      .set({ ...changes, attempts: sql<number>`attempts + 1` })
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .executeTakeFirst();

@@ -161,4 +161,37 @@ export class FlowsRepo {
     const result = await this.db.deleteFrom('flows').where('id', '=', row.id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
+
+  /** What a flow owns and `delete` removes with it (by cascade): its runs, dead letters and checkpoints. */
+  async countOwned(flowId: string): Promise<{ runs: number; deadLetters: number; checkpoints: number }> {
+    const count = async (table: 'runs' | 'dead_letters' | 'checkpoints') => {
+      const row = await this.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('flow_id', '=', flowId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+    return {
+      runs: await count('runs'),
+      deadLetters: await count('dead_letters'),
+      checkpoints: await count('checkpoints'),
+    };
+  }
+
+  /** How many record links a link group holds (what `flows delete` keeps or removes with the flow). */
+  async countLinks(linkGroup: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('record_links')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('link_group', '=', linkGroup)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Removes the record links of a link group no flow uses any more (a deleted flow's sync state). */
+  async deleteLinks(linkGroup: string): Promise<number> {
+    const result = await this.db.deleteFrom('record_links').where('link_group', '=', linkGroup).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -10,6 +10,7 @@ import { FlowsRepo } from './flows';
 import { MappingsRepo } from './mappings';
 import { MetaRepo } from './meta';
 import { RecordLinksRepo } from './record-links';
+import { ReviewItemsRepo } from './review-items';
 import { RunsRepo } from './runs';
 import { SuppressionsRepo } from './suppressions';
 import { WebhookEventsRepo } from './webhook-events';
@@ -27,6 +28,7 @@ export interface Repos {
   apiTokens: ApiTokensRepo;
   meta: MetaRepo;
   webhookEvents: WebhookEventsRepo;
+  reviewItems: ReviewItemsRepo;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createRepos(db: Kysely<Database>, vault: Vault): Repos {
     apiTokens: new ApiTokensRepo(db),
     meta: new MetaRepo(db),
     webhookEvents: new WebhookEventsRepo(db),
+    reviewItems: new ReviewItemsRepo(db),
   };
 }
 
@@ -60,6 +63,7 @@ export * from './jobs';
 export * from './mappings';
 export * from './meta';
 export * from './record-links';
+export * from './review-items';
 export * from './runs';
 export * from './suppressions';
 export * from './webhook-events';

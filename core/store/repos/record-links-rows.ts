@@ -25,6 +25,11 @@ export interface RecordLink {
   lastReadFields?: Record<string, string>;
   /** The run that last read the record (mirror mode). */
   lastSeenRunId?: string;
+  /**
+   * A source record whose destination identity collides with another source record's: the external id of the
+   * record that wins (the most recently modified). A duplicate is never written, chosen as a peer or mirrored.
+   */
+  duplicateOf?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -53,6 +58,7 @@ export interface LinkUpsert extends RecordRef {
   lastWrittenFields?: string[] | null;
   lastReadFields?: Record<string, string> | null;
   lastSeenRunId?: string | null;
+  duplicateOf?: string | null;
 }
 
 export type LinkRow = Selectable<RecordLinksTable>;
@@ -77,6 +83,7 @@ export function toLink(row: LinkRow): RecordLink {
   const readFields = fromJsonOrUndefined<Record<string, string>>(row.last_read_fields);
   if (readFields !== undefined) link.lastReadFields = readFields;
   if (row.last_seen_run !== null) link.lastSeenRunId = row.last_seen_run;
+  if (row.duplicate_of !== null && row.duplicate_of !== undefined) link.duplicateOf = row.duplicate_of;
   return link;
 }
 
@@ -91,6 +98,7 @@ export function changesOf(input: LinkUpsert, now: number): Partial<LinkRow> {
   if (input.lastWrittenFields !== undefined) changes.last_written_fields = toJsonOrNull(input.lastWrittenFields);
   if (input.lastReadFields !== undefined) changes.last_read_fields = toJsonOrNull(input.lastReadFields);
   if (input.lastSeenRunId !== undefined) changes.last_seen_run = input.lastSeenRunId;
+  if (input.duplicateOf !== undefined) changes.duplicate_of = input.duplicateOf;
   return changes;
 }
 
@@ -111,6 +119,7 @@ export function newRow(input: LinkUpsert, now: number): LinkRow {
     last_written_fields: toJsonOrNull(input.lastWrittenFields),
     last_read_fields: toJsonOrNull(input.lastReadFields),
     last_seen_run: input.lastSeenRunId ?? null,
+    duplicate_of: input.duplicateOf ?? null,
   };
 }
 
@@ -124,6 +133,7 @@ export const UPSERT_COLUMNS = {
   lastWrittenFields: 'last_written_fields',
   lastReadFields: 'last_read_fields',
   lastSeenRunId: 'last_seen_run',
+  duplicateOf: 'duplicate_of',
 } as const satisfies Partial<Record<keyof LinkUpsert, keyof LinkRow>>;
 
 export type UpsertField = keyof typeof UPSERT_COLUMNS;
@@ -171,6 +181,7 @@ export function changesLink(input: LinkUpsert, link: RecordLink): boolean {
     differs(input.sourceModifiedAt, link.sourceModifiedAt) ||
     differs(input.deletedAt, link.deletedAt) ||
     differs(input.lastSeenRunId, link.lastSeenRunId) ||
+    differs(input.duplicateOf, link.duplicateOf) ||
     (input.lastWrittenFields !== undefined &&
       !sameArray(input.lastWrittenFields ?? undefined, link.lastWrittenFields)) ||
     (input.lastReadFields !== undefined && !sameRecord(input.lastReadFields ?? undefined, link.lastReadFields))

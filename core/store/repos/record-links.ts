@@ -191,9 +191,38 @@ export class RecordLinksRepo {
         .where('connection_id', '=', connectionId)
         .where('entity_id', 'in', unique.slice(i, i + CHUNK))
         .where('deleted_at', 'is', null)
+        .where('duplicate_of', 'is', null)
         .orderBy('updated_at', 'desc')
         .execute();
       for (const row of rows) if (!found.has(row.entity_id)) found.set(row.entity_id, toLink(row));
+    }
+    return found;
+  }
+
+  /**
+   * The live links of many entities in some connections at once (one query per 500 entities), newest first: the
+   * runner takes from it each record's peer in the target connection and its siblings in the source connection
+   * (other source records linked to the same entity: identity collisions).
+   */
+  async findByEntities(
+    linkGroup: string,
+    entityIds: readonly string[],
+    connectionIds: readonly string[],
+  ): Promise<RecordLink[]> {
+    const found: RecordLink[] = [];
+    const unique = [...new Set(entityIds)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('record_links')
+        .selectAll()
+        .where('link_group', '=', linkGroup)
+        .where('entity_id', 'in', unique.slice(i, i + CHUNK))
+        .where('connection_id', 'in', [...new Set(connectionIds)])
+        .where('deleted_at', 'is', null)
+        .orderBy('updated_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      found.push(...rows.map(toLink));
     }
     return found;
   }
@@ -231,6 +260,8 @@ export class RecordLinksRepo {
       .where('s.link_group', '=', linkGroup)
       .where('s.connection_id', '=', sourceConnectionId)
       .where('s.deleted_at', 'is', null)
+      // a duplicate (its twin holds the target record) that is gone from the source deletes nothing
+      .where('s.duplicate_of', 'is', null)
       .where((eb) => eb.or([eb('s.last_seen_run', 'is', null), eb('s.last_seen_run', '!=', runId)]))
       .where('p.connection_id', '=', peerConnectionId)
       .where('p.deleted_at', 'is', null)
@@ -256,6 +287,7 @@ export class RecordLinksRepo {
         last_written_fields: row.p_last_written_fields,
         last_read_fields: row.p_last_read_fields,
         last_seen_run: row.p_last_seen_run,
+        duplicate_of: null,
       }),
     }));
   }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { redactVendorText, redactVendorValue } from '../../security/redact';
 import type { ErrorInfo } from '../../sdk/errors';
 import { StoreNotFoundError } from '../errors';
 import { ID_PREFIX, newId } from '../ids';
@@ -115,6 +116,9 @@ export class RunsRepo {
       created_at: now,
       started_at: input.status === 'running' ? now : null,
       finished_at: null,
+      lease: 0,
+      heartbeat_at: null,
+      write_in_flight: null,
     };
     await this.db.insertInto('runs').values(row).execute();
     return toRun(row);
@@ -161,6 +165,86 @@ export class RunsRepo {
     if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError('run', id);
   }
 
+  /**
+   * Fencing (see core/runner/lease.ts): makes the caller the run's owner by bumping its lease epoch, and marks it
+   * running. Refused (undefined) when the run is finished, or when another owner showed it is alive after
+   * `staleBefore` (its heartbeat is fresh): then `liveUntil` says when that heartbeat goes stale.
+   */
+  async activate(
+    id: string,
+    now: number,
+    staleBefore: number,
+    /** The start time recorded when the run starts now (the runner's clock). Default `now`. */
+    startedAt: number = now,
+  ): Promise<{ lease: number; run: Run } | { refused: 'finished' | 'gone' } | { refused: 'live'; staleAt: number }> {
+    const row = await this.db
+      .updateTable('runs')
+      .set((eb) => ({
+        lease: eb('lease', '+', 1),
+        status: 'running',
+        started_at: eb.fn.coalesce('started_at', eb.val(startedAt)),
+        heartbeat_at: now,
+      }))
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return { lease: Number(row.lease), run: toRun(row) };
+    const current = await this.db
+      .selectFrom('runs')
+      .select(['status', 'heartbeat_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (current === undefined) return { refused: 'gone' };
+    if (current.status !== 'queued' && current.status !== 'running') return { refused: 'finished' };
+    return { refused: 'live', staleAt: Number(current.heartbeat_at ?? 0) + (now - staleBefore) };
+  }
+
+  /** The owner stops working the run without finishing it (hand-back, retry): the next activation may start at once. */
+  async releaseLease(id: string, lease: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runs')
+      .set({ heartbeat_at: null })
+      .where('id', '=', id)
+      .where('lease', '=', lease)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Queued or running runs nobody showed alive since `staleBefore` (heartbeat, else start, else creation): the
+   * orphan reaper's candidates (their job may be lost), oldest first.
+   */
+  async stale(staleBefore: number, limit = 50): Promise<Run[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', 'in', ['queued', 'running'])
+      .where((eb) => eb(eb.fn.coalesce('heartbeat_at', 'started_at', 'created_at'), '<', staleBefore))
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toRun);
+  }
+
+  /** The lease epoch of a run (tests, diagnostics). */
+  async lease(id: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('runs').select('lease').where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : Number(row.lease);
+  }
+
+  /** The marker of non-idempotent writes sent and not yet recorded (see core/runner/review.ts). */
+  async writeInFlight(id: string): Promise<string | null> {
+    const row = await this.db.selectFrom('runs').select('write_in_flight').where('id', '=', id).executeTakeFirst();
+    return row?.write_in_flight ?? null;
+  }
+
+  async setWriteInFlight(id: string, marker: string | null): Promise<void> {
+    await this.db.updateTable('runs').set({ write_in_flight: marker }).where('id', '=', id).execute();
+  }
+
   /** Adds to the counts atomically (safe when several workers record batches of the same run). */
   async addCounts(id: string, delta: Partial<RunCounts>): Promise<void> {
     const entries = (Object.keys(COUNT_COLUMNS) as Array<keyof RunCounts>).filter((k) => (delta[k] ?? 0) !== 0);
@@ -176,13 +260,30 @@ export class RunsRepo {
       .execute();
   }
 
-  async finish(id: string, outcome: { status: RunStatus; error?: ErrorInfo }, now: number = Date.now()): Promise<void> {
-    const result = await this.db
+  /**
+   * Marks the run finished. With `lease`, only while that lease owns the run and it is not finished yet: false when
+   * it does not (a stale owner's late end of the run changes nothing).
+   */
+  async finish(
+    id: string,
+    outcome: { status: RunStatus; error?: ErrorInfo },
+    now: number = Date.now(),
+    lease?: number,
+  ): Promise<boolean> {
+    let query = this.db
       .updateTable('runs')
-      .set({ status: outcome.status, error_json: toJsonOrNull(outcome.error), finished_at: now })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError('run', id);
+      .set({
+        status: outcome.status,
+        error_json: toJsonOrNull(redactVendorValue(outcome.error)),
+        finished_at: now,
+        heartbeat_at: null,
+      })
+      .where('id', '=', id);
+    if (lease !== undefined) query = query.where('lease', '=', lease).where('status', 'in', ['queued', 'running']);
+    const result = await query.executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return true;
+    if (lease !== undefined) return false;
+    throw new StoreNotFoundError('run', id);
   }
 
   async recordFailures(runId: string, failures: readonly NewRunFailure[], now: number = Date.now()): Promise<void> {
@@ -191,7 +292,7 @@ export class RunsRepo {
       id: newId(ID_PREFIX.runFailure, now),
       run_id: runId,
       record_key: f.recordKey,
-      reason: f.reason,
+      reason: redactVendorText(f.reason),
       failure_kind: f.failureKind,
       field: f.field ?? null,
       created_at: now,

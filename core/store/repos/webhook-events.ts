@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { WebhookEvent } from '../../sdk/define';
 import { ID_PREFIX, newId } from '../ids';
 import { fromJson, toJson } from '../json';
-import type { Database, WebhookEventsTable } from '../schema';
+import type { Database, WebhookEventsTable, WebhookRejectionsTable } from '../schema';
 
 /** An inbound webhook event as recorded: the vendor's event, durably kept until the runner processed it. */
 export interface RecordedWebhookEvent {
@@ -35,6 +35,37 @@ export interface RecordManyOptions {
 export interface RecordBatch extends RecordManyOptions {
   connectionId: string;
   events: readonly WebhookEvent[];
+}
+
+/**
+ * A signed delivery the hub refused (its body did not parse), kept so the user can see it. The body is not kept
+ * (it may hold personal data): its size and SHA-256 identify it when comparing with the vendor's delivery log.
+ */
+export interface WebhookRejection {
+  id: string;
+  connectionId: string;
+  webhook: string;
+  reason: string;
+  contentType?: string;
+  bodyBytes: number;
+  bodySha256: string;
+  receivedAt: number;
+}
+
+export type NewWebhookRejection = Omit<WebhookRejection, 'id'>;
+
+function toRejection(row: Selectable<WebhookRejectionsTable>): WebhookRejection {
+  const rejection: WebhookRejection = {
+    id: row.id,
+    connectionId: row.connection_id,
+    webhook: row.webhook,
+    reason: row.reason,
+    bodyBytes: Number(row.body_bytes),
+    bodySha256: row.body_sha256,
+    receivedAt: Number(row.received_at),
+  };
+  if (row.content_type !== null) rejection.contentType = row.content_type;
+  return rejection;
 }
 
 /** Rows per INSERT: 7 parameters each stays far below SQLite's and PostgreSQL's limits. */
@@ -148,5 +179,36 @@ export class WebhookEventsRepo {
       changed += Number(result.numUpdatedRows);
     }
     return changed;
+  }
+
+  /** Records a refused signed delivery (see WebhookRejection). */
+  async recordRejection(input: NewWebhookRejection): Promise<WebhookRejection> {
+    const row: Selectable<WebhookRejectionsTable> = {
+      id: newId(ID_PREFIX.webhookRejection, input.receivedAt),
+      connection_id: input.connectionId,
+      webhook: input.webhook,
+      reason: input.reason,
+      content_type: input.contentType ?? null,
+      body_bytes: input.bodyBytes,
+      body_sha256: input.bodySha256,
+      received_at: input.receivedAt,
+    };
+    await this.db.insertInto('webhook_rejections').values(row).execute();
+    return toRejection(row);
+  }
+
+  /** Refused deliveries of a connection, newest first; `before` (a rejection id) pages through older ones. */
+  async listRejections(
+    connectionId: string,
+    options: { limit?: number; before?: string } = {},
+  ): Promise<WebhookRejection[]> {
+    let query = this.db
+      .selectFrom('webhook_rejections')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 100);
+    if (options.before !== undefined) query = query.where('id', '<', options.before);
+    return (await query.execute()).map(toRejection);
   }
 }

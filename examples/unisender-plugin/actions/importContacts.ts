@@ -84,7 +84,7 @@ export const importContacts = defineAction<UnisenderSettings, ImportContactRecor
   identity: ['email'],
   async write({ connection, records }) {
     const settings = connection.settings;
-    const client = createClient(settings, { signal: connection.signal });
+    const client = createClient(settings, { signal: connection.signal, http: connection.http });
     const outcomes: WriteOutcome[] = records.map((r) => {
       const email = normalizeEmail(r.email);
       return email === ''

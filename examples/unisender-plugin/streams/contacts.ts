@@ -63,7 +63,7 @@ export const contacts = defineStream<UnisenderSettings, ContactRecord>({
   identity: ['email'],
   async *read({ connection, checkpoint }) {
     const settings = connection.settings;
-    const client = createClient(settings, { signal: connection.signal });
+    const client = createClient(settings, { signal: connection.signal, http: connection.http });
     const custom = settings.fields ?? [];
     let offset = offsetOf(checkpoint);
     for (;;) {

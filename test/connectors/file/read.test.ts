@@ -19,7 +19,7 @@ describe('file connector: reading CSV', () => {
     csvFile(dir, 'people.csv', 5);
     const { pages } = await readAll({ directory: dir, path: 'people.csv', pageSize: 2 });
     expect(pages.map((p) => ids(p.records))).toEqual([['1', '2'], ['3', '4'], ['5']]);
-    expect(pages[0].records[0]).toEqual({ id: '1', name: 'name 1', updatedAt: '2024-01-01T00:00:00Z' });
+    expect(pages[0].records[0]).toEqual({ id: '1', name: 'name 1', updatedAt: '2024-01-01T00:00:00Z', _line: 2 });
     const checkpoints = pages.map((p) => cp(p.checkpoint));
     expect(checkpoints.map((c) => [c.file, c.records, c.line])).toEqual([
       ['people.csv', 2, 3],
@@ -47,8 +47,8 @@ describe('file connector: reading CSV', () => {
     );
     const appended = await readAll(settings, rest.checkpoint);
     expect(appended.records).toEqual([
-      { id: '6', name: 'name 6', updatedAt: '2024-01-06T00:00:00Z' },
-      { id: '7', name: 'Zoë, "the" 2nd', updatedAt: '2024-01-07T00:00:00Z' },
+      { id: '6', name: 'name 6', updatedAt: '2024-01-06T00:00:00Z', _line: 7 },
+      { id: '7', name: 'Zoë, "the" 2nd', updatedAt: '2024-01-07T00:00:00Z', _line: 8 },
     ]);
     expect(cp(appended.checkpoint).records).toBe(7);
   });
@@ -83,10 +83,10 @@ describe('file connector: reading CSV', () => {
     fs.writeFileSync(path.join(dir, 'notes.csv'), text);
     const settings = { directory: dir, path: 'notes.csv', pageSize: 1 };
     const expected = [
-      { id: '1', note: 'two\r\nlines' },
-      { id: '2', note: 'Ёжик 🦔' },
-      { id: '3', note: 'a,b' },
-      { id: '4', note: 'last' },
+      { id: '1', note: 'two\r\nlines', _line: 2 },
+      { id: '2', note: 'Ёжик 🦔', _line: 4 },
+      { id: '3', note: 'a,b', _line: 5 },
+      { id: '4', note: 'last', _line: 6 },
     ];
     let checkpoint: Json | null = null;
     for (const record of expected) {
@@ -103,33 +103,59 @@ describe('file connector: reading CSV', () => {
     fs.writeFileSync(path.join(dir, 'data.tsv'), 'id\tcity\nx\tСПб\n');
     const raw = await readAll({ directory: dir, path: 'raw.csv', header: false, columns: ['id', 'n'], delimiter: ';' });
     expect(raw.records).toEqual([
-      { id: 'a', n: '1' },
-      { id: 'b', n: '2' },
+      { id: 'a', n: '1', _line: 1 },
+      { id: 'b', n: '2', _line: 2 },
     ]);
-    expect((await readAll({ directory: dir, path: 'data.tsv' })).records).toEqual([{ id: 'x', city: 'СПб' }]);
+    expect((await readAll({ directory: dir, path: 'data.tsv' })).records).toEqual([{ id: 'x', city: 'СПб', _line: 2 }]);
   });
 
-  it('hands over the records before a broken row, then fails with the line', async () => {
+  it('dead-letters a row with too many or too few cells with its line and raw text, and reads on', async () => {
     const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, 'broken.csv'), 'id,name\n1,a\n2,b\n3,c,extra\n4,d\n');
-    const settings = { directory: dir, path: 'broken.csv', pageSize: 10 };
-    const seen: unknown[] = [];
+    fs.writeFileSync(path.join(dir, 'broken.csv'), 'id,name\n1,a\n2,b\n3,c,extra\n4,d\n5\n6,f\n');
+    const { pages, records, checkpoint } = await readAll({ directory: dir, path: 'broken.csv', pageSize: 10 });
+    expect(ids(records)).toEqual(['1', '2', '4', '6']);
+    expect(pages.flatMap((p) => p.rejected ?? [])).toEqual([
+      {
+        reason: 'broken.csv line 4 cannot be read: the row has 3 cells, the file has 2 columns (id, name)',
+        source: { _line: 4, raw: '3,c,extra' },
+      },
+      {
+        reason: 'broken.csv line 6 cannot be read: the row has 1 cell, the file has 2 columns (id, name)',
+        source: { _line: 6, raw: '5' },
+      },
+    ]);
+    expect(cp(checkpoint)).toMatchObject({ records: 6, line: 7 });
+  });
+
+  it("keeps line numbers the file's own when a read resumes after a rejected row", async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'broken.csv'), 'id,name\n1,"two\nlines"\n2,b,x\n3,c\n4,"bad"q\n5,e\n');
+    const settings = { directory: dir, path: 'broken.csv', pageSize: 1 };
+    const lines: unknown[] = [];
     let checkpoint: Json | null = null;
-    const error = await (async () => {
-      try {
-        for await (const page of stream.read({ connection: connection(settings), checkpoint: null })) {
-          seen.push(...ids(page.records as Record<string, unknown>[]));
-          checkpoint = page.checkpoint;
-        }
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(seen).toEqual(['1', '2']);
-    expect(error).toBeInstanceOf(PermanentError);
-    expect((error as Error).message).toMatch(/^broken\.csv line 4 is not valid CSV/);
-    expect(cp(checkpoint).records).toBe(2);
+    for (;;) {
+      const one = await readAll(settings, checkpoint, { maxPages: 1 });
+      if (one.pages.length === 0) break;
+      lines.push(
+        ...one.records.map((r) => r._line),
+        ...(one.pages[0].rejected ?? []).map((r) => `!${String(r.source._line)}`),
+      );
+      checkpoint = one.checkpoint;
+    }
+    expect(lines).toEqual([2, '!4', 5, '!6', 7]);
+  });
+
+  it('an unclosed quote refuses only its own line; the rows after it are read', async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'q.csv'), 'id,name\n1,a\n2,"never closed\n3,c\n4,d\n');
+    const { records, pages } = await readAll({ directory: dir, path: 'q.csv' });
+    expect(ids(records)).toEqual(['1', '3', '4']);
+    expect(pages[0].rejected).toEqual([
+      {
+        reason: expect.stringContaining('line 3 cannot be read: a quoted cell is never closed'),
+        source: { _line: 3, raw: '2,"never closed' },
+      },
+    ]);
   });
 
   it('an empty file or a header alone yields one empty page with a checkpoint', async () => {
@@ -190,25 +216,15 @@ describe('file connector: reading NDJSON', () => {
     expect(ids((await readAll(settings, rest.checkpoint)).records)).toEqual(['x', 'y', 'z', 'w', 'v']);
   });
 
-  it('fails with the line number of a line that is not a JSON object, after handing over the good ones', async () => {
+  it('dead-letters a line that is not a JSON object with its line number, and reads on', async () => {
     const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, 'bad.ndjson'), '{"id":1}\n{"id":2}\n{"id":3\n{"id":4}\n');
-    const seen: unknown[] = [];
-    await expect(
-      (async () => {
-        for await (const page of stream.read({
-          connection: connection({ directory: dir, path: 'bad.ndjson' }),
-          checkpoint: null,
-        })) {
-          seen.push(...ids(page.records as Record<string, unknown>[]));
-        }
-      })(),
-    ).rejects.toThrow(/^bad\.ndjson line 3 is not valid JSON/);
-    expect(seen).toEqual([1, 2]);
-    fs.writeFileSync(path.join(dir, 'array.ndjson'), '[1,2]\n');
-    await expect(readAll({ directory: dir, path: 'array.ndjson' })).rejects.toThrow(
-      'array.ndjson line 1 is not a JSON object',
-    );
+    fs.writeFileSync(path.join(dir, 'bad.ndjson'), '{"id":1}\n{"id":2}\n{"id":3\n[1]\n{"id":4}\n');
+    const { records, pages } = await readAll({ directory: dir, path: 'bad.ndjson' });
+    expect(ids(records)).toEqual([1, 2, 4]);
+    expect(pages[0].rejected).toEqual([
+      { reason: expect.stringMatching(/^bad\.ndjson line 3 is not valid JSON/), source: { _line: 3, raw: '{"id":3' } },
+      { reason: 'bad.ndjson line 4 is not a JSON object', source: { _line: 4, raw: '[1]' } },
+    ]);
   });
 });
 

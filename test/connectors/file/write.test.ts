@@ -54,9 +54,9 @@ describe('file connector: writeRecords to CSV', () => {
     ]);
     const back = await readAll({ directory: dir, path: 'out.csv' });
     expect(back.records).toEqual([
-      { id: '1', name: 'Ann' },
-      { id: '2', name: 'Bob' },
-      { id: '5', name: 'Eve, "the" second' },
+      { id: '1', name: 'Ann', _line: 2 },
+      { id: '2', name: 'Bob', _line: 3 },
+      { id: '5', name: 'Eve, "the" second', _line: 4 },
     ]);
   });
 

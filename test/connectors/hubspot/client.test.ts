@@ -4,9 +4,12 @@ import { HubSpotClient } from '../../../connectors/hubspot/client';
 import { RollingThrottle } from '../../../connectors/hubspot/throttle';
 import { isHubError, type HubError } from '../../../core/sdk';
 import { API, TOKEN, connection, nockSettings } from './helpers';
+import { allowLoopbackForTests } from '../../helpers/outbound';
 import { setupNock } from './nock-setup';
 
 setupNock();
+// http://127.0.0.1:1 below stands for an on-premise host allowed by HUB_ALLOW_PRIVATE_HOSTS
+allowLoopbackForTests();
 
 async function failure(promise: Promise<unknown>): Promise<HubError> {
   try {
@@ -22,12 +25,12 @@ const list = () => new HubSpotClient(nockSettings()).get('/crm/v3/objects/contac
 
 describe('HubSpot client', () => {
   it('sends the token as a Bearer header through the SDK, to the configured base URL', async () => {
-    const scope = nock('http://hubspot.test', { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+    const scope = nock('https://hubspot.test', { reqheaders: { authorization: `Bearer ${TOKEN}` } })
       .get('/crm/v3/objects/contacts')
       .query({ limit: '1' })
       .matchHeader('user-agent', /hubspot-api-client-nodejs/)
       .reply(200, { results: [] });
-    const client = new HubSpotClient(nockSettings({ baseUrl: 'http://hubspot.test/' }));
+    const client = new HubSpotClient(nockSettings({ baseUrl: 'https://hubspot.test/' }));
     await expect(client.get('/crm/v3/objects/contacts', 'list', { limit: '1' })).resolves.toEqual({
       status: 200,
       body: { results: [] },

@@ -75,6 +75,7 @@ describeConnectorConformance(connector, {
         lineItems: [{ properties: { name: 'Item' } }],
       },
     ],
+    archiveContacts: [{ id: '999999' }],
     deleteContact: [{ email: 'conformance@example.com' }],
   },
   batchRecord: {
@@ -110,7 +111,12 @@ describe('hubspot connector definition', () => {
     const described = registry.describe('hubspot');
     expect(described).toMatchObject({ id: 'hubspot', category: 'crm', source: 'builtin' });
     expect(described.streams.map((s) => s.name)).toEqual(['contacts', 'deals', 'companies']);
-    expect(described.actions.map((a) => a.name)).toEqual(['upsertContacts', 'upsertDeals', 'deleteContact']);
+    expect(described.actions.map((a) => a.name)).toEqual([
+      'upsertContacts',
+      'upsertDeals',
+      'archiveContacts',
+      'deleteContact',
+    ]);
     expect(described.settingsSchema).toMatchObject({
       properties: { accessToken: { 'x-secret': true }, clientSecret: { 'x-secret': true } },
     });

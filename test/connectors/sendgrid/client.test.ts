@@ -6,11 +6,14 @@ import { isHubError, type HubError } from '../../../core/sdk';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { API, EU_API, KEY } from './helpers';
+import { allowLoopbackForTests } from '../../helpers/outbound';
 import { useNock } from './use-nock';
 
 /** How SendGrid's answers become the hub's typed errors, and that the API key never shows in them. */
 
 useNock();
+// the base URLs http://127.0.0.1:<port> below stand for an on-premise host allowed by HUB_ALLOW_PRIVATE_HOSTS
+allowLoopbackForTests();
 
 async function failure(run: () => Promise<unknown>): Promise<HubError> {
   const error = await run().then(

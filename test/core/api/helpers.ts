@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createApp } from '../../../core/api/app';
 import { API_BASE, apiDepsFor, createApi, type Api } from '../../../core/api';
 import { loadConfig } from '../../../core/config';
-import { createLogger } from '../../../core/logging/logger';
+import { createLogger, type HubLogger } from '../../../core/logging/logger';
 import { describeConnector, type Registry } from '../../../core/registry';
 import { openEngine, type Engine } from '../../../core/runtime/engine';
 import { openHub, type Hub } from '../../../core/runtime/hub';
@@ -97,7 +97,9 @@ export interface Client {
 
 const FINISHED = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 
-export async function openApiBed(options: { corsOrigins?: string[] } = {}): Promise<ApiBed> {
+export async function openApiBed(
+  options: { corsOrigins?: string[]; env?: Record<string, string>; logger?: HubLogger } = {},
+): Promise<ApiBed> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-api-'));
   fs.mkdirSync(path.join(dir, 'files'));
   const config = loadConfig({
@@ -105,8 +107,9 @@ export async function openApiBed(options: { corsOrigins?: string[] } = {}): Prom
     HUB_LOG_LEVEL: 'silent',
     HUB_MAPPINGS_DIR: path.join(FLOW_FIXTURES, 'mappings'),
     HUB_FLOWS_DIR: path.join(FLOW_FIXTURES, 'templates'),
+    ...options.env,
   });
-  const opened = await openHub(config, { logger: createLogger({ level: 'silent' }) });
+  const opened = await openHub(config, { logger: options.logger ?? createLogger({ level: 'silent' }) });
   const hub: Hub = { ...opened, registry: withLeaky(opened.registry) };
   const engine = await openEngine(hub, { scheduler: false });
   await engine.runner.startWorker();

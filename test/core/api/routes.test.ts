@@ -4,6 +4,7 @@ import { catalogCases } from './cases/catalog';
 import { flowCases } from './cases/flows';
 import { mappingCases } from './cases/mappings';
 import { runCases } from './cases/runs';
+import { reviewCases } from './cases/review';
 import { concretePath, openApiBed, type ApiBed } from './helpers';
 import { problem, Scenario, type RouteCase } from './scenario';
 
@@ -12,7 +13,13 @@ import { problem, Scenario, type RouteCase } from './scenario';
  * route's schemas refuse, answered 400 with a problem naming the field. Responses are checked against the route's
  * response schema by the router itself (validateResponses), so a happy path also proves the documented shape.
  */
-const HAPPY: Record<string, RouteCase> = { ...catalogCases, ...mappingCases, ...flowCases, ...runCases };
+const HAPPY: Record<string, RouteCase> = {
+  ...catalogCases,
+  ...mappingCases,
+  ...flowCases,
+  ...runCases,
+  ...reviewCases,
+};
 
 /** A role that may call the route (the least powerful one, to show the permission is enough). */
 function caller(route: ApiRoute): TokenRole | 'none' {

@@ -103,6 +103,7 @@ describe('hub flows run (embedded queue, file connector, end to end)', () => {
     expect(result.code).toBe(0);
     const out = result.stdout.trim().split('\n');
     expect(out[out.length - 1]).toMatch(/^run run_\S+ succeeded in/);
-    expect(out.slice(0, -1).every((l) => /^(queued|running|succeeded): read \d+/.test(l))).toBe(true);
+    expect(out[out.length - 2]).toBe('source read as contacts.csv: UTF-8, delimiter comma');
+    expect(out.slice(0, -2).every((l) => /^(queued|running|succeeded): read \d+/.test(l))).toBe(true);
   });
 });

@@ -37,7 +37,9 @@ describe('hub flows (in-process)', () => {
   it('enables a template, then lists, shows, disables, enables and reports the status of its flow', async () => {
     const enabled = await enableCleanContactList();
     expect(enabled).toMatchObject({ code: 0, stderr: '' });
-    expect(enabled.stdout).toBe('enabled template clean-contact-list: created flow(s) clean-contact-list\n');
+    expect(enabled.stdout).toBe(
+      'enabled template clean-contact-list: created flow(s) clean-contact-list\n  clean-contact-list runs only when started (hub flows run)\n',
+    );
 
     const list = await bed.hub('flows', 'list');
     expect(list.stdout).toMatch(
@@ -132,7 +134,7 @@ describe('hub flows (in-process)', () => {
 
     const broken = await bed.hub('flows', 'create', '--file', bed.write('broken.json', '{ "name": '));
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/^error: invalid JSON/);
+    expect(broken.stderr).toMatch(/^error: --file \S+broken\.json is not valid JSON/);
   });
 
   it('show and status of a missing flow fail with one line', async () => {

@@ -27,7 +27,13 @@ export class CliBed {
   constructor(env: Record<string, string> = {}) {
     const inherited = Object.keys(process.env).filter((k) => k.startsWith('HUB_') && !k.startsWith('HUB_TEST_'));
     this.setEnv(Object.fromEntries(inherited.map((k) => [k, undefined])));
-    this.setEnv({ HUB_DATA_DIR: path.join(this.dir, 'data'), HUB_LOG_LEVEL: 'silent', ...env });
+    // the file connections of these tests keep their files in <test folder>/files: the hub's file root here
+    this.setEnv({
+      HUB_DATA_DIR: path.join(this.dir, 'data'),
+      HUB_FILES_ROOT: path.join(this.dir, 'files'),
+      HUB_LOG_LEVEL: 'silent',
+      ...env,
+    });
   }
 
   setEnv(env: Record<string, string | undefined>): void {

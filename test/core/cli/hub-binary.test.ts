@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,5 +103,90 @@ describe('the hub binary', () => {
     // The careless connector's log line reached the log, scrubbed.
     expect(checked.stderr).toContain('checking with [secret]');
     expect(readAll(dataDir).includes(Buffer.from(canary))).toBe(false);
+  });
+});
+
+describe('the hub binary: start-up and output', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-cli-out-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints log messages as readable lines, never JSON; --verbose gives JSON lines', () => {
+    const env = { HUB_DATA_DIR: dataDir, HUB_PLUGINS: './no-such-plugin' };
+    const plain = runHub(['connectors', 'list'], env);
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).toMatch(/^warning: plugin \.\/no-such-plugin refused: folder .* does not exist$/m);
+    expect(plain.stdout + plain.stderr).not.toMatch(/^\{"level":/m);
+
+    const verbose = runHub(['connectors', 'list', '--verbose'], env);
+    expect(verbose.status).toBe(0);
+    expect(verbose.stderr).toMatch(/^\{"level":\d+,.*"msg":"connector registered"\}$/m);
+    expect(verbose.stdout).not.toMatch(/^\{"level":/m);
+  });
+
+  it('answers --version from package.json', () => {
+    const result = runHub(['--version'], { HUB_DATA_DIR: dataDir });
+    expect(result).toEqual({
+      status: 0,
+      stdout: `${(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`,
+      stderr: '',
+    });
+  });
+
+  it('names the variable when several are wrong, all in one answer, without the password', () => {
+    const result = runHub(['connections', 'list'], {
+      HUB_DATA_DIR: dataDir,
+      HUB_HOST: 'not.a.host',
+      HUB_DEFAULT_COUNTRY: 'XX',
+      HUB_DATABASE_URL: 'mysql://user:pass-word-1@db/hub',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: 3 configuration problems:\n/);
+    expect(result.stderr).toContain('HUB_HOST="not.a.host" is not valid');
+    expect(result.stderr).toContain('HUB_DEFAULT_COUNTRY="XX" is not valid');
+    expect(result.stderr).toContain('HUB_DATABASE_URL="mysql://user:***@db/hub" is not valid');
+    expect(result.stderr).not.toContain('pass-word-1');
+  });
+});
+
+describe('bin/hub.cjs chooses compiled JavaScript', () => {
+  // a stand-in tree: bin/hub.cjs with a main in dist/ and one in the sources, each saying which it is
+  let tree: string;
+  beforeEach(() => {
+    tree = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bin-'));
+    fs.mkdirSync(path.join(tree, 'bin'));
+    fs.copyFileSync(path.join(ROOT, 'bin', 'hub.cjs'), path.join(tree, 'bin', 'hub.cjs'));
+    fs.writeFileSync(path.join(tree, 'package.json'), JSON.stringify({ name: 'connector-hub', version: '9.9.9' }));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
+    const main = (from: string) =>
+      `exports.main = async () => { process.stdout.write(${JSON.stringify(from)} + '\\n'); return 0; };\n`;
+    fs.mkdirSync(path.join(tree, 'core', 'cli'), { recursive: true });
+    fs.writeFileSync(path.join(tree, 'core', 'cli', 'main.ts'), main('sources'));
+    fs.mkdirSync(path.join(tree, 'dist', 'core', 'cli'), { recursive: true });
+    fs.writeFileSync(path.join(tree, 'dist', 'core', 'cli', 'main.js'), main('compiled'));
+  });
+  afterEach(() => fs.rmSync(tree, { recursive: true, force: true }));
+
+  const run = (env: NodeJS.ProcessEnv = {}) =>
+    execFileSync(process.execPath, [path.join(tree, 'bin', 'hub.cjs'), 'connectors', 'list'], {
+      encoding: 'utf8',
+      env: { ...process.env, HUB_FROM_SOURCE: undefined, ...env },
+    }).trim();
+  const touch = (file: string, seconds: number) => {
+    const at = new Date(Date.now() + seconds * 1000);
+    fs.utimesSync(path.join(tree, file), at, at);
+  };
+
+  it('runs dist/ when it is newer than every source, the sources when one changed since, or when asked', () => {
+    touch('core/cli/main.ts', -60);
+    expect(run()).toBe('compiled');
+    touch('core/cli/main.ts', 60); // edited after the build
+    expect(run()).toBe('sources');
+    touch('core/cli/main.ts', -60);
+    expect(run({ HUB_FROM_SOURCE: '1' })).toBe('sources');
+    fs.rmSync(path.join(tree, 'dist'), { recursive: true });
+    expect(run()).toBe('sources');
   });
 });

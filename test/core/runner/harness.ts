@@ -5,6 +5,7 @@ import type { JobQueue } from '../../../core/queue/port';
 import { createMemoryBudget, type MemoryBudget } from '../../../core/runner/budget';
 import { createFlowRunner, createMappingResolver, defaultSleep, type FlowRunnerDeps } from '../../../core/runner';
 import type { FlowRunner } from '../../../core/runner/runner-port';
+import type { ConnectorDefinition } from '../../../core/sdk';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
 import type { Store, StoreEngine } from '../../../core/store';
 import { createRepos, type Repos, type Run, type RunTrigger, type StoredFlow } from '../../../core/store/repos';
@@ -43,6 +44,8 @@ export interface Harness {
     name: string,
     options?: Partial<MemoryConnectorOptions>,
   ): Promise<MemoryConnector & { connectionId: string }>;
+  /** A connection named `name` to a real connector (e.g. a vendor's, pointed at its sandbox). */
+  register(name: string, definition: ConnectorDefinition, settings: Record<string, unknown>): Promise<string>;
   mapping(name: string, expression: string, version?: string): Promise<void>;
   flow(definition: Partial<FlowDefinition> & Pick<FlowDefinition, 'name'>): Promise<StoredFlow>;
   /** Starts a run and waits until it is finished. */
@@ -56,14 +59,14 @@ export interface Harness {
 const FINISHED = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 
 export async function createHarness(
-  options: { workerConcurrency?: number; deps?: Partial<FlowRunnerDeps> } = {},
+  options: { workerConcurrency?: number; deps?: Partial<FlowRunnerDeps>; engine?: StoreEngine } = {},
 ): Promise<Harness> {
-  const testStore = await openTestStore(ENGINE);
+  const testStore = await openTestStore(options.engine ?? ENGINE);
   const { store } = testStore;
   const vault = new Vault([generateVaultKey()]);
   const repos = createRepos(store.db, vault);
   const clock = createClock();
-  const connectors = new Map<string, MemoryConnector>();
+  const connectors = new Map<string, Pick<MemoryConnector, 'definition'>>();
   const sleeps: number[] = [];
   const budget = createMemoryBudget({ windowMarginMs: 25 });
 
@@ -119,6 +122,17 @@ export async function createHarness(
         settingsSchema: connector.definition.settingsSchema,
       });
       return Object.assign(connector, { connectionId: connection.id });
+    },
+    async register(name, definition, settings) {
+      const id = definition.id;
+      connectors.set(id, { definition });
+      const connection = await repos.connections.create({
+        name,
+        connectorId: id,
+        settings,
+        settingsSchema: definition.settingsSchema as Record<string, unknown>,
+      });
+      return connection.id;
     },
     async mapping(name, expression, version = '1') {
       await repos.mappings.save({ name, version, expression });

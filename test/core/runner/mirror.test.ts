@@ -1,3 +1,5 @@
+import { connector as hubspotConnector } from '../../../connectors/hubspot';
+import { startSandbox as startHubSpot } from '../../../connectors/hubspot/sandbox';
 import { CONTACT_MAPPING, createHarness, seed, type Harness } from './harness';
 
 describe('mirror mode: deletes only when sure', () => {
@@ -77,5 +79,68 @@ describe('mirror mode: deletes only when sure', () => {
     expect(run.error?.message).toMatch(/no delete action/);
     expect(a.calls).toHaveLength(0);
     expect(b.calls).toHaveLength(0);
+  });
+
+  it('refuses mirror mode when the target can only erase (a GDPR purge is never a mirror delete)', async () => {
+    h = await createHarness();
+    const a = await h.connector('a');
+    const b = await h.connector('b');
+    seed(a, 2);
+    const eraseOnly = {
+      ...b.definition,
+      id: 'mem-b-erase-only',
+      actions: b.definition.actions.map((x) =>
+        x.mode === 'delete' ? { ...x, name: 'eraseContacts', mode: 'erase' as const } : x,
+      ),
+    };
+    await h.register('erase-only', eraseOnly, { token: 't' });
+    await h.mapping('contact', CONTACT_MAPPING);
+    await h.flow({
+      name: 'a-to-erase-only',
+      mode: 'mirror',
+      target: { connection: 'erase-only', action: 'upsertContacts' },
+    });
+    const run = await h.run('a-to-erase-only');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ kind: 'config', field: 'mode' });
+    expect(run.error?.message).toMatch(
+      /no delete action \(its erase action is a permanent GDPR erasure, never used by mirror mode\)/,
+    );
+    expect(b.calls).toHaveLength(0);
+  });
+
+  it('mirrors into HubSpot with the archive delete and never calls the GDPR erase endpoint', async () => {
+    const hubspot = await startHubSpot({ enforceLimits: false });
+    try {
+      h = await createHarness();
+      const a = await h.connector('a', { pageSize: 3 });
+      seed(a, 4);
+      await h.register('crm', hubspotConnector, hubspot.settings as unknown as Record<string, unknown>);
+      await h.mapping('contact', '{ "email": email, "properties": { "firstname": name } }');
+      await h.flow({
+        name: 'a-to-crm',
+        mode: 'mirror',
+        target: { connection: 'crm', action: 'upsertContacts' },
+      });
+      const gdpr = () => hubspot.server.count({ route: 'POST /crm/v3/objects/contacts/gdpr-delete' });
+      const archive = () => hubspot.server.count({ route: 'POST /crm/v3/objects/:object/batch/archive' });
+
+      const first = await h.run('a-to-crm');
+      expect(first).toMatchObject({ status: 'succeeded', counts: expect.objectContaining({ created: 4 }) });
+      expect(hubspot.contacts.size).toBe(4);
+
+      a.remove('a2');
+      a.remove('a3');
+      const second = await h.run('a-to-crm');
+      expect(second).toMatchObject({ status: 'succeeded', counts: expect.objectContaining({ deleted: 2 }) });
+      expect([...hubspot.contacts.values()].map((c) => c.properties.email).sort()).toEqual([
+        'person1@example.com',
+        'person4@example.com',
+      ]);
+      expect(archive()).toBe(1); // one batch archive call for both
+      expect(gdpr()).toBe(0); // the purge (mode "erase") is never a mirror delete
+    } finally {
+      await hubspot.close();
+    }
   });
 });

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import {
   KEY_FILE_NAME,
   formatKeyring,
+  keyFileRefresher,
   loadKeyring,
   parseEncryptionKey,
   readKeyFile,
   writeKeyFile,
 } from '../../../core/security/keyring';
-import { generateVaultKey, keyFingerprint } from '../../../core/security/vault';
+import { Vault, generateVaultKey, keyFingerprint } from '../../../core/security/vault';
 import { ConfigError } from '../../../core/sdk/errors';
 
 const dirs: string[] = [];
@@ -136,5 +137,56 @@ describe('key file', () => {
     expect(() => readKeyFile(file)).toThrow(ConfigError);
     fs.writeFileSync(file, 'not json');
     expect(() => loadKeyring({ dataDir: dir })).toThrow(/cannot be read/);
+  });
+});
+
+describe('a running vault follows its key file (live rotation by another process)', () => {
+  it('re-reads the key file only when it was replaced, adds the new keys and encrypts with the new active key', () => {
+    const file = path.join(tempDir(), KEY_FILE_NAME);
+    const first = generateVaultKey();
+    writeKeyFile(file, [first]);
+    const log = logger();
+    const refresh = keyFileRefresher(file, log);
+    const running = new Vault([first], { source: 'file', file }, refresh);
+    const before = running.encrypt('token-1', 'aad');
+    expect(refresh()).toBeUndefined(); // unchanged file: nothing re-read
+
+    // another process (hub keys rotate) writes a new active key and re-encrypts with it
+    const second = generateVaultKey();
+    writeKeyFile(file, [second, first]);
+    const other = new Vault([second, first]);
+    const rotated = other.encrypt('token-2', 'aad');
+
+    expect(running.decrypt(rotated, 'aad')).toBe('token-2'); // unknown key id → key file re-read once
+    expect(running.activeKeyId).toBe(second.id);
+    expect(running.decrypt(before, 'aad')).toBe('token-1'); // the old key is kept
+    expect(other.decrypt(running.encrypt('token-3', 'aad'), 'aad')).toBe('token-3');
+    expect(log.lines).toEqual([{ level: 'info', message: expect.stringContaining(`active key is now ${second.id}`) }]);
+  });
+
+  it("encrypts with the key file's active key even before any decrypt miss (rotation with --drop-retired)", () => {
+    const file = path.join(tempDir(), KEY_FILE_NAME);
+    const first = generateVaultKey();
+    writeKeyFile(file, [first]);
+    const running = new Vault([first], { source: 'file', file }, keyFileRefresher(file));
+    const second = generateVaultKey();
+    writeKeyFile(file, [second]);
+    const written = running.encrypt('secret', 'aad');
+    expect(written.startsWith(`enc:v1:${second.id}:`)).toBe(true);
+    expect(new Vault([second]).decrypt(written, 'aad')).toBe('secret');
+  });
+
+  it('keeps its keys when the key file is replaced by something unreadable, and says so', () => {
+    const file = path.join(tempDir(), KEY_FILE_NAME);
+    const first = generateVaultKey();
+    writeKeyFile(file, [first]);
+    const log = logger();
+    const running = new Vault([first], { source: 'file', file }, keyFileRefresher(file, log));
+    fs.writeFileSync(`${file}.tmp`, '{ not json');
+    fs.renameSync(`${file}.tmp`, file);
+    const envelope = running.encrypt('still works', 'aad');
+    expect(running.decrypt(envelope, 'aad')).toBe('still works');
+    expect(running.activeKeyId).toBe(first.id);
+    expect(log.lines).toEqual([{ level: 'warn', message: expect.stringContaining('cannot be used') }]);
   });
 });

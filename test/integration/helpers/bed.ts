@@ -71,6 +71,8 @@ export interface BedOptions {
   concurrency?: number;
   sinkLatencyMs?: number;
   workers: number;
+  /** BullMQ: a Redis of the test's own (e.g. one it stops and starts) instead of a database of the shared one. */
+  redisUrl?: string;
 }
 
 export interface Bed {
@@ -178,6 +180,13 @@ async function claimRedisDatabase(): Promise<{ url: string; client: Redis; relea
   throw new Error('no free Redis database (1-15) for the integration test');
 }
 
+/** A Redis the test started for itself: the bed only reads it (its owner stops it). */
+function ownRedis(url: string): { url: string; client: Redis; release(): Promise<void> } {
+  const client = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
+  client.on('error', () => undefined);
+  return { url, client, release: async () => client.disconnect() };
+}
+
 const FINISHED = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -199,6 +208,8 @@ export async function createBed(options: BedOptions): Promise<Bed> {
       HUB_LOG_LEVEL: 'info',
       HUB_QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
       HUB_QUEUE_PREFIX: QUEUE_PREFIX,
+      // the source file lives in the bed's folder, outside the hub's default file roots
+      HUB_FILES_ROOT: filesDir,
     };
     let database: TestDatabase | undefined;
     let redis: Awaited<ReturnType<typeof claimRedisDatabase>> | undefined;
@@ -206,7 +217,7 @@ export async function createBed(options: BedOptions): Promise<Bed> {
       database = await createTestDatabase('postgres');
       cleanups.push(() => (database as TestDatabase).drop());
       env.HUB_DATABASE_URL = database.databaseUrl as string;
-      redis = await claimRedisDatabase();
+      redis = options.redisUrl === undefined ? await claimRedisDatabase() : ownRedis(options.redisUrl);
       cleanups.push((redis as { release(): Promise<void> }).release);
       env.HUB_REDIS_URL = redis.url;
     }

@@ -102,6 +102,19 @@ export const catalogCases: Record<string, RouteCase> = {
     expect(byId.body).toMatchObject({ id: created.id, name: 'shown', settings: { path: 'x.csv' } });
     const byName = await bed.as('viewer').get('/connections/shown').expect(200);
     expect(byName.body.id).toBe(created.id);
+    expect(byName.body.secrets).toEqual({});
+    // secret fields: said to be set or unset, never shown
+    await bed
+      .as('engineer')
+      .post('/connections', {
+        name: 'shown-secret',
+        connectorId: 'leaky',
+        settings: { apiToken: CANARY, account: 'a' },
+      })
+      .expect(201);
+    const secret = await bed.as('viewer').get('/connections/shown-secret').expect(200);
+    expect(secret.body.secrets).toEqual({ apiToken: 'set' });
+    expect(JSON.stringify(secret.body)).not.toContain(CANARY);
     problem(await bed.as('viewer').get('/connections/missing'), 404);
   },
 
@@ -121,6 +134,14 @@ export const catalogCases: Record<string, RouteCase> = {
     expect(res.body).toMatchObject({ name: 'crm-edited', settings: { apiToken: '[secret]', account: 'b' } });
     const stored = await bed.hub.repos.connections.require(created.body.id, { decrypt: true });
     expect(stored.settings).toEqual({ apiToken: CANARY, account: 'b' });
+    // only what changes: merged over the stored settings, the secret not given is kept
+    const merged = await bed
+      .as('engineer')
+      .patch(`/connections/${created.body.id}`, { settings: { account: 'c' } })
+      .expect(200);
+    expect(merged.body.settings).toEqual({ apiToken: '[secret]', account: 'c' });
+    const kept = await bed.hub.repos.connections.require(created.body.id, { decrypt: true });
+    expect(kept.settings).toEqual({ apiToken: CANARY, account: 'c' });
 
     const invalid = problem(
       await bed
@@ -159,5 +180,25 @@ export const catalogCases: Record<string, RouteCase> = {
     expect(bad.body).toMatchObject({ ok: false, connection: { status: 'error' } });
     expect(bad.body.message).toContain('token [secret] was rejected');
     expect(bad.body.connection.lastCheckError).toContain('[secret]');
+  },
+
+  async listWebhookRejections(bed) {
+    const connection = await bed.fileConnection('rejections');
+    const empty = await bed.as('viewer').get(`/connections/${connection.id}/webhook-rejections`).expect(200);
+    expect(empty.body).toEqual({ items: [] });
+    await bed.hub.repos.webhookEvents.recordRejection({
+      connectionId: connection.id,
+      webhook: 'events',
+      reason: 'the body is sent as application/json but is not valid JSON',
+      contentType: 'application/json',
+      bodyBytes: 3,
+      bodySha256: 'ab'.repeat(32),
+      receivedAt: Date.now(),
+    });
+    const listed = await bed.as('viewer').get(`/connections/rejections/webhook-rejections`).expect(200);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ connectionId: connection.id, webhook: 'events', bodyBytes: 3 }),
+    ]);
+    problem(await bed.as('viewer').get('/connections/missing/webhook-rejections'), 404);
   },
 };

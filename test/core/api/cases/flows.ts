@@ -75,6 +75,7 @@ export const flowCases: Record<string, RouteCase> = {
     await bed.as('engineer').post('/flows', definition('to-enable')).expect(201);
     const res = await bed.as('marketer').post('/flows/to-enable/enable').expect(200);
     expect(res.body.enabled).toBe(true);
+    expect(res.body.schedule).toEqual({ flow: 'to-enable', words: 'runs only when started (hub flows run)' });
   },
 
   async disableFlow(bed, scenario) {
@@ -130,5 +131,46 @@ export const flowCases: Record<string, RouteCase> = {
     );
     expect(missing.errors?.map((e) => e.field)).toEqual(['/body/connections/to']);
     problem(await bed.as('marketer').post('/templates/ghost/enable', { connections: {} }), 404);
+    // the schedule: chosen at enable time, reported in words with the first run time
+    const scheduled = await bed
+      .as('marketer')
+      .post('/templates/one-way/enable', {
+        connections: { from: 'people-in', to: 'people-out' },
+        namePrefix: 'sched',
+        schedule: '*/30 * * * *',
+      })
+      .expect(201);
+    expect(scheduled.body.items[0].definition.trigger).toEqual({ type: 'schedule', cron: '*/30 * * * *' });
+    expect(scheduled.body.schedules).toEqual([
+      { flow: 'sched-copy', words: 'runs every 30 minutes', firstRunAt: expect.any(Number), timezone: 'UTC' },
+    ]);
+    const badCron = problem(
+      await bed.as('marketer').post('/templates/one-way/enable', {
+        connections: { from: 'people-in', to: 'people-out' },
+        namePrefix: 'sched2',
+        schedule: 'sometimes',
+      }),
+      422,
+    );
+    expect(JSON.stringify(badCron.errors)).toContain('trigger');
+  },
+
+  async resetFlow(bed, scenario) {
+    await scenario.flow('resettable');
+    const flow = await bed.hub.repos.flows.require('resettable');
+    expect(await bed.hub.repos.checkpoints.list(flow.id)).toHaveLength(1);
+    const res = await bed.as('marketer').post('/flows/resettable/reset', {}).expect(200);
+    expect(res.body).toMatchObject({ flow: { name: 'resettable' }, stream: 'records', clearedCheckpoints: 1 });
+    expect(await bed.hub.repos.checkpoints.list(flow.id)).toEqual([]);
+    // the rerun reads everything again; the delivered record is unchanged (no write), the broken one fails again
+    const started = await bed.as('marketer').post('/flows/resettable/run').expect(202);
+    const run = await bed.waitForRun(started.body.runId);
+    expect(run.counts).toMatchObject({ read: 2, unchanged: 1, created: 0, updated: 0 });
+    const from = await bed.as('marketer').post('/flows/resettable/reset', { from: '2026-01-01T00:00:00Z' }).expect(200);
+    expect(from.body.from).toBe('2026-01-01T00:00:00.000Z');
+    const [entry] = await bed.hub.repos.auditLog.list({ action: 'flow.reset', entityId: flow.id });
+    expect(entry.after).toEqual({ from: '2026-01-01T00:00:00.000Z' });
+    problem(await bed.as('marketer').post('/flows/resettable/reset', { from: 'yesterday' }), 400);
+    problem(await bed.as('marketer').post('/flows/ghost/reset', {}), 404);
   },
 };

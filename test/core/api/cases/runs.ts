@@ -76,6 +76,24 @@ export const runCases: Record<string, RouteCase> = {
     problem(await bed.as('marketer').post('/dead-letters/replay', { flowId: 'ghost' }), 404);
   },
 
+  async discardDeadLetters(bed, scenario) {
+    const discard = await scenario.flow('discard');
+    const res = await bed
+      .as('engineer')
+      .post('/dead-letters/discard', { ids: [discard.deadLetterId], note: 'a test row' })
+      .expect(200);
+    expect(res.body).toEqual({ discarded: 1, ids: [discard.deadLetterId], note: 'a test row' });
+    const letter = await bed.as('viewer').get(`/dead-letters/${discard.deadLetterId}`).expect(200);
+    expect(letter.body.status).toBe('discarded');
+    const [entry] = await bed.hub.repos.auditLog.list({ action: 'deadLetter.discard' });
+    expect(entry).toMatchObject({ entityId: discard.deadLetterId, after: { note: 'a test row' } });
+    problem(await bed.as('engineer').post('/dead-letters/discard', { ids: [discard.deadLetterId], note: 'x' }), 409);
+    problem(await bed.as('engineer').post('/dead-letters/discard', { ids: ['dlq_nothing'], note: 'x' }), 404);
+    problem(await bed.as('engineer').post('/dead-letters/discard', { flowId: 'discard', note: '' }), 400);
+    const none = await bed.as('engineer').post('/dead-letters/discard', { flowId: 'discard', note: 'all' }).expect(200);
+    expect(none.body.discarded).toBe(0);
+  },
+
   async listAuditEntries(bed, scenario) {
     const people = await scenario.people();
     const engineer = (await bed.as('engineer').get('/me').expect(200)).body.id as string;

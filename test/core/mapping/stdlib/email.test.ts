@@ -5,6 +5,11 @@ describe('$normalizeEmail', () => {
   it.each([
     ['  John.Smith@Example.COM ', 'john.smith@example.com'],
     ['mailto:Info@Site.ru', 'info@site.ru'],
+    ['MAILTO:Info@Site.ru', 'info@site.ru'],
+    ['<MailTo: Info@Site.ru>', 'info@site.ru'],
+    ['mailto:<info@site.ru>', 'info@site.ru'],
+    ['Jose\u0301@example.com', 'jos\u00e9@example.com'], // NFD (e + combining acute) becomes NFC (é)
+    ['jos\u00e9@example.com', 'jos\u00e9@example.com'],
     ['<a.b+tag@sub.example.org>', 'a.b+tag@sub.example.org'],
     ['ПОЧТА@Пример.РФ', 'почта@пример.рф'],
   ])('normalises %j', (input, expected) => {

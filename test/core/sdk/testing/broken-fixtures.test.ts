@@ -29,6 +29,7 @@ describe('the conformance rules on the fixture connectors', () => {
       'definition.secrets-marked',
       'definition.api-policy',
       'definition.record-schemas',
+      'definition.erase-declared',
       'check.accepts-good-credentials',
       'check.rejects-bad-credentials',
       'check.secret-not-in-message',

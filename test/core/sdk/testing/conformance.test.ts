@@ -124,6 +124,7 @@ describe('describeConnectorConformance', () => {
       'definition.secrets-marked: credential fields of the settings are marked Secret()',
       'definition.api-policy: the API policy has a budget, a max batch per action and sane retryable statuses',
       'definition.record-schemas: every stream and action has an object record schema that compiles',
+      'definition.erase-declared: actions that permanently erase (GDPR) are declared mode "erase", never "delete"',
       'check.accepts-good-credentials: check() answers { ok: true, message } for the sandbox settings',
       'stream.pages-end [contacts]: a read from the start ends',
       'stream.resumable [contacts]: a read resumed from a midway checkpoint yields exactly the rest',
@@ -302,5 +303,47 @@ describe('runConnectorConformance', () => {
     expect(formatRuleResult({ id: 'action.idempotent', status: 'skip', seen: 'why' })).toBe(
       'skip  action.idempotent  why',
     );
+  });
+});
+
+describe('definition.erase-declared', () => {
+  const erase = async (actions: ConnectorDefinition['actions']) =>
+    (
+      await runConnectorConformance(
+        definition({
+          actions,
+          policy: { ...definition().policy, maxBatchSize: Object.fromEntries(actions.map((a) => [a.name, 1])) },
+        }),
+        {},
+      )
+    ).results.find((r) => r.id === 'definition.erase-declared');
+  const [upsert] = definition().actions;
+
+  it('fails a GDPR purge declared as an ordinary delete (a mirror flow would erase people with it)', async () => {
+    const purge = {
+      ...upsert,
+      name: 'deleteContact',
+      description: 'Permanently deletes a contact (GDPR)',
+      mode: 'delete' as const,
+    };
+    expect(await erase([upsert, purge])).toMatchObject({
+      status: 'fail',
+      seen: 'deleteContact says it erases permanently but is declared mode "delete"',
+    });
+    expect(await erase([upsert, { ...purge, mode: 'erase' }])).toMatchObject({ status: 'pass' });
+  });
+
+  it('fails an erase action that does not say it erases, and passes an ordinary archive-delete', async () => {
+    const archive = {
+      ...upsert,
+      name: 'archiveContacts',
+      description: 'Moves contacts to the recycle bin',
+      mode: 'delete' as const,
+    };
+    expect(await erase([upsert, archive])).toMatchObject({ status: 'pass' });
+    expect(await erase([upsert, { ...archive, mode: 'erase' }])).toMatchObject({
+      status: 'fail',
+      seen: 'archiveContacts is mode "erase" but neither its name nor its description says so',
+    });
   });
 });

@@ -1,0 +1,30 @@
+import { describeTrigger } from '../../core/flows/schedule-words';
+import type { Flow, RunCounts } from './api/client';
+
+/**
+ * Flows in words: the schedule (the hub's own wording, shared with the CLI) and the records a run moved. The
+ * hub has no separate "held" count yet: records a mapping skips (no consent, `$skip`) count as unchanged.
+ */
+
+export function scheduleWords(flow: Pick<Flow, 'definition' | 'enabled'>): string {
+  if (!flow.enabled) return 'disabled: does not run';
+  return describeTrigger(flow.definition.trigger);
+}
+
+export function moved(counts: RunCounts): number {
+  return counts.created + counts.updated + counts.deleted;
+}
+
+export function failed(counts: RunCounts): number {
+  return counts.failed; // dead-lettered records are among the failed ones
+}
+
+export const COUNT_LABELS: { key: keyof RunCounts; label: string }[] = [
+  { key: 'read', label: 'Read' },
+  { key: 'created', label: 'Created' },
+  { key: 'updated', label: 'Updated' },
+  { key: 'unchanged', label: 'Unchanged or skipped' },
+  { key: 'deleted', label: 'Deleted' },
+  { key: 'failed', label: 'Failed' },
+  { key: 'deadLettered', label: 'Set aside (dead letters)' },
+];
