@@ -135,6 +135,7 @@ function writeNdjson(file: string, n: number): void {
 }
 
 async function memoryChild(dir: string): Promise<void> {
+  process.env.HUB_FILES_ROOT = dir; // the file connector reads only inside its roots (connectors/file/roots.ts)
   const target = memoryTarget({ batch: 500, keep: false });
   const hub = await openBenchHub({ driver: 'embedded' }, [target.definition]);
   let peak = process.memoryUsage().rss;

@@ -1,6 +1,5 @@
-import type { WebhookRequest } from '../../core/sdk';
+import { signHubspotV3, type WebhookRequest } from '../../core/sdk';
 import type { ConformanceSetup } from '../../core/sdk/testing';
-import { signHubspotV3 } from '../../core/webhooks/signatures';
 import type { HubSpotSettings } from './schemas/settings';
 import { startSandbox, type HubSpotSandbox } from './sandbox';
 

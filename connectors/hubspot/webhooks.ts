@@ -1,5 +1,4 @@
-import { defineWebhook, type WebhookEvent, type WebhookRequest } from '../../core/sdk';
-import { verifyHubspotSignature } from '../../core/webhooks/signatures';
+import { defineWebhook, verifyHubspotSignature, type WebhookEvent, type WebhookRequest } from '../../core/sdk';
 import type { HubSpotSettings } from './schemas/settings';
 
 /**

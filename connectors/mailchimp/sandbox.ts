@@ -6,7 +6,7 @@ import {
   type SandboxOptions,
   type SandboxReply,
   type SandboxRequest,
-} from '../../core/sandbox';
+} from '../../core/sdk';
 import { subscriberHash } from './client';
 import type { MemberStatus } from './schemas/member';
 import { API_PREFIX, mailchimpRoutes, problem } from './sandbox/routes';

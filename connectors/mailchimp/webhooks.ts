@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { defineWebhook, type WebhookEvent, type WebhookRequest } from '../../core/sdk';
 import {
+  defineWebhook,
   mailchimpHandshake,
   parseMailchimpForm,
   verifyMailchimpSecret,
   type FormValue,
-} from '../../core/webhooks/signatures';
+  type WebhookEvent,
+  type WebhookRequest,
+} from '../../core/sdk';
 import { subscriberHash } from './client';
 import type { MailchimpSettings } from './schemas/settings';
 

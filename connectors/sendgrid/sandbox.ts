@@ -8,7 +8,7 @@ import {
   type SandboxReply,
   type SandboxRoute,
   type SeedContact,
-} from '../../core/sandbox';
+} from '../../core/sdk';
 import type { SuppressionType } from './schemas/records';
 import type { SendGridSettings } from './schemas/settings';
 import { contactRoutes, errorBody } from './sandbox/contacts-routes';

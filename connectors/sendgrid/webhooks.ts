@@ -1,5 +1,10 @@
-import { defineWebhook, type ConnectionContext, type WebhookEvent, type WebhookRequest } from '../../core/sdk';
-import { verifySendgridSignature } from '../../core/webhooks/signatures';
+import {
+  defineWebhook,
+  verifySendgridSignature,
+  type ConnectionContext,
+  type WebhookEvent,
+  type WebhookRequest,
+} from '../../core/sdk';
 import type { Suppression, SuppressionType } from './schemas/records';
 import type { SendGridSettings } from './schemas/settings';
 import { isoTime } from './streams/contact-record';

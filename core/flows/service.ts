@@ -249,8 +249,8 @@ export class FlowService {
 
   /** The flow's trigger in words with its next run time (the first one, right after enabling). */
   schedule(flow: StoredFlow): FlowSchedule {
-    const trigger = flow.enabled ? definitionOf(flow).trigger : ({ type: 'manual' } as Trigger);
-    return { flow: flow.name, ...scheduleSummary(trigger, this.now()) };
+    if (!flow.enabled) return { flow: flow.name, words: 'is disabled: it runs only when started (hub flows run)' };
+    return { flow: flow.name, ...scheduleSummary(definitionOf(flow).trigger, this.now()) };
   }
 
   list(filter: { enabled?: boolean; linkGroup?: string; connectionId?: string } = {}): Promise<StoredFlow[]> {

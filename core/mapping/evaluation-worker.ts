@@ -23,6 +23,11 @@ export interface WorkerRequest {
 export type WorkerReply =
   { id: number; result: MapResult; cpuMs: number } | { id: number; compileError: MappingError; cpuMs: number };
 
+/** Posted once the worker has loaded (the pool's watchdog starts with the first request, not with the start-up). */
+export interface WorkerReady {
+  ready: true;
+}
+
 const MAX_CACHED = 50;
 const compiled = new Map<string, CompiledMapping | MappingError>();
 
@@ -76,4 +81,5 @@ if (parentPort && (workerData as { role?: string } | null)?.role === WORKER_ROLE
         } satisfies WorkerReply),
     );
   });
+  port.postMessage({ ready: true } satisfies WorkerReady);
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { resolveEngineOptions } from './guardrails';
-import { mappingKey, WORKER_ROLE, type WorkerReply, type WorkerRequest } from './evaluation-worker';
+import { mappingKey, WORKER_ROLE, type WorkerReady, type WorkerReply, type WorkerRequest } from './evaluation-worker';
 import type { MapResult, MappingDefinition, MappingEngineOptions, MappingError } from './types';
 
 /**
@@ -42,6 +42,8 @@ export class WorkerCompileError extends Error {
 
 interface Slot {
   worker: Worker;
+  /** Resolves when the worker has loaded (or died trying). */
+  ready: Promise<void>;
   seen: Set<string>;
   dead?: boolean;
   pending?: { id: number; resolve: (reply: WorkerReply | Error) => void };
@@ -81,8 +83,13 @@ export class MappingWorkerPool {
       workerData: { ...workerEntry(), role: WORKER_ROLE },
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     });
-    const slot: Slot = { worker, seen: new Set() };
-    worker.on('message', (reply: WorkerReply) => {
+    let loaded: () => void = () => undefined;
+    const slot: Slot = { worker, seen: new Set(), ready: new Promise((resolve) => (loaded = resolve)) };
+    worker.on('message', (reply: WorkerReply | WorkerReady) => {
+      if ('ready' in reply) {
+        loaded();
+        return;
+      }
       const pending = slot.pending;
       if (pending && pending.id === reply.id) {
         slot.pending = undefined;
@@ -91,6 +98,7 @@ export class MappingWorkerPool {
     });
     const gone = (err: Error) => {
       slot.dead = true;
+      loaded();
       const pending = slot.pending;
       slot.pending = undefined;
       pending?.resolve(err);
@@ -137,7 +145,9 @@ export class MappingWorkerPool {
     return this.spawn();
   }
 
-  private send(slot: Slot, request: WorkerRequest, watchdogMs: number): Promise<WorkerReply | Error> {
+  private async send(slot: Slot, request: WorkerRequest, watchdogMs: number): Promise<WorkerReply | Error> {
+    await slot.ready;
+    if (slot.dead) return new Error('the evaluation worker could not start');
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         slot.pending = undefined;

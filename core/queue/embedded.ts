@@ -335,7 +335,10 @@ class EmbeddedQueue implements JobQueue {
       if (Date.now() - this.#lastBeat >= this.lockMs) {
         for (const r of running) {
           if (r.settled) continue;
-          this.logger.warn({ jobId: r.job.id }, 'embedded queue: the job lock could not be renewed in time; aborting it');
+          this.logger.warn(
+            { jobId: r.job.id },
+            'embedded queue: the job lock could not be renewed in time; aborting it',
+          );
           r.flight.controller.abort(new Error('the job lock could not be renewed (the store did not answer)'));
         }
       }

@@ -169,7 +169,8 @@ export async function collisionsAfterWrite(
     [ctx.source.connectionId],
   );
   for (const link of linked) {
-    if (link.duplicateOf !== undefined || freshKeys.has(link.externalId)) continue;
+    // only records read from the source connection are twins: not one the pair's other flow only wrote there
+    if (link.duplicateOf !== undefined || link.lastReadHash === undefined || freshKeys.has(link.externalId)) continue;
     bySource.set(link.entityId, [...(bySource.get(link.entityId) ?? []), link]);
   }
   const reports: NewRunFailure[] = [];

@@ -86,6 +86,8 @@ export async function executeRun(
   const mirror = ctx.mode === 'mirror';
   const start = await readStart(core, ctx, run.id);
   let checkpoint: Json | null = start.checkpoint;
+  // rows the source could not read (Page.rejected) were not seen: in mirror mode their records must not be deleted
+  let unreadable = 0;
   const end = await readPages(core, ctx.source, {
     signal,
     // a read restarted after an error (from the last recorded checkpoint) keeps the same look-back
@@ -94,6 +96,7 @@ export async function executeRun(
     checkpoint: () => (mirror ? null : checkpoint),
     onPage: async (page) => {
       core.metrics.recordsRead(flow.name, page.records.length);
+      unreadable += page.rejected?.length ?? 0;
       await processPage(core, ctx, page.records, {
         runId: run.id,
         signal,
@@ -108,7 +111,12 @@ export async function executeRun(
     },
   });
   if (end === 'stopped') return 'stopped';
-  if (mirror) await deleteUnseen(core, ctx, run.id, signal);
+  if (mirror && unreadable > 0)
+    core.logger.warn(
+      { runId: run.id, flow: flow.name, unreadable },
+      'mirror mode deletes nothing this run: some source rows could not be read (see the dead letters)',
+    );
+  else if (mirror) await deleteUnseen(core, ctx, run.id, signal);
   await finishRun(core, run.id);
   return 'finished';
 }

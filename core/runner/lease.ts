@@ -86,6 +86,23 @@ export async function assertLease(db: Kysely<Database>, lease: RunLease, now: nu
   lease.lastBeat = now;
 }
 
+/**
+ * A read-only look before sending a write to a vendor (no transaction, no commit): throws LeaseLostError when the
+ * run is no longer this flight's. The recording transaction after the write is fenced again, under the row lock.
+ */
+export async function checkLease(db: Kysely<Database>, lease: RunLease): Promise<void> {
+  if (!lease.lost) {
+    const row = await db
+      .selectFrom('runs')
+      .select(['lease', 'status'])
+      .where('id', '=', lease.runId)
+      .executeTakeFirst();
+    if (row !== undefined && Number(row.lease) === lease.lease && row.status === 'running') return;
+  }
+  lease.lose();
+  throw new LeaseLostError(lease.runId, lease.lease);
+}
+
 export function isLeaseLost(error: unknown): error is LeaseLostError {
   return error instanceof LeaseLostError;
 }

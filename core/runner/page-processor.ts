@@ -265,7 +265,8 @@ async function recordRest(
     const suppressed: PageItem[] = [];
     const duplicates: Duplicate[] = [];
     for (const { item, decision } of plan.planned) {
-      if (decision.kind !== 'write' && decision.kind !== 'duplicate') clearDuplicate(links, ctx, item);
+      // a record that competed in a collision and won (or no longer collides) is no longer a duplicate
+      if (decision.kind === 'unchanged' || decision.kind === 'conflict') clearDuplicate(links, ctx, item);
       switch (decision.kind) {
         case 'write':
           continue;

@@ -135,9 +135,16 @@ export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: Pag
   const peers = new Map<string, RecordLink>();
   const bySource = new Map<string, RecordLink[]>();
   for (const link of linked) {
-    if (link.connectionId === ctx.target.connectionId && link.duplicateOf === undefined && !peers.has(link.entityId))
-      peers.set(link.entityId, link);
-    if (link.connectionId === ctx.source.connectionId) {
+    // the entity's record in the target connection: one a flow wrote (it has a hash) over one only read, such as a
+    // SendGrid suppression linked to the same person as the SendGrid contact the other flow of the pair writes
+    if (link.connectionId === ctx.target.connectionId && link.duplicateOf === undefined) {
+      const peer = peers.get(link.entityId);
+      if (peer === undefined || (peer.lastWrittenHash === undefined && link.lastWrittenHash !== undefined))
+        peers.set(link.entityId, link);
+    }
+    // a twin is another record read from the source connection; a record the pair's other flow only wrote there
+    // (a SendGrid contact, while this flow reads SendGrid suppressions) is not one
+    if (link.connectionId === ctx.source.connectionId && link.lastReadHash !== undefined) {
       const list = bySource.get(link.entityId) ?? [];
       list.push(link);
       bySource.set(link.entityId, list);

@@ -4,7 +4,7 @@ import { loadFlowContext, type FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
 import { RunStopError } from './errors';
 import { failRun, finishRun } from './executor';
-import { contentHash, fieldHashes, modifiedAtOf, sourceKeyOf, type SourceRecord } from './hashing';
+import { contentHash, fieldHashes, modifiedAtOf, sourceKeyOf } from './hashing';
 import { executePlan } from './page-processor';
 import { attachLinks, planItems, type PageItem } from './plan';
 import type { Ledger } from './recorder';

@@ -2,7 +2,7 @@ import { ReviewItemsRepo, type ReviewItem } from '../store/repos/review-items';
 import type { Repos, Run } from '../store/repos';
 import type { FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
-import { currentLease, withPendingWrite } from './lease';
+import { checkLease, currentLease, withPendingWrite } from './lease';
 import type { FlowRunner, ReplayReport } from './runner-port';
 import { markWriteInFlight, takeWriteInFlight } from './write-marker';
 
@@ -37,7 +37,7 @@ export async function fencedWrite<B extends GuardedItem>(
 ): Promise<void> {
   const lease = currentLease();
   if (ctx.target.action.idempotent !== false) {
-    if (lease !== undefined) await inTransaction(core, async () => undefined);
+    if (lease !== undefined) await checkLease(core.store.db, lease);
     return write(batch);
   }
   const held = await new ReviewItemsRepo(core.store.db).heldKeys(

@@ -9,3 +9,8 @@ export * from './http';
 export { axiosAdapter, type AxiosAdapterConfig, type AxiosAdapterResponse } from './axios-adapter';
 export { SsrfError, type SsrfCode } from '../security/ssrf';
 export { SDK_VERSION } from './version';
+// one door: the webhook signature primitives (HMAC, ECDSA, timestamp windows) built-ins and plugins verify with
+export * from '../webhooks/signatures';
+// one door: the sandbox kit (route server, vendor limits, seeding) every connector's sandbox is built from; in the
+// main entry, not /testing, because a sandbox is runtime code (`hub demo`, the first-start workspace run them)
+export * from '../sandbox';

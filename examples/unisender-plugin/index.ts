@@ -8,7 +8,9 @@ import { contacts } from './streams/contacts';
 
 /** Checks the key with getLists and that the configured list exists; a refused key throws AuthError. */
 async function check({ settings, signal, http }: ConnectionContext<UnisenderSettings>): Promise<CheckResult> {
-  const lists = await createClient(settings, { signal, http }).call<{ id: number | string; title?: string }[]>('getLists');
+  const lists = await createClient(settings, { signal, http }).call<{ id: number | string; title?: string }[]>(
+    'getLists',
+  );
   const list = (Array.isArray(lists) ? lists : []).find((l) => Number(l.id) === settings.listId);
   if (list === undefined) {
     return { ok: false, message: `The API key works, but list ${settings.listId} does not exist in this account` };

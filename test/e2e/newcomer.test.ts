@@ -94,7 +94,7 @@ describe('a newcomer follows the README on a fresh clone', () => {
 
     const connectors = await npx('hub connectors list');
     expectClean('npx hub connectors list', connectors);
-    for (const id of ['file', 'hubspot', 'mailchimp', 'sendgrid']) expect(connectors.stdout).toContain(id);
+    for (const id of ['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid']) expect(connectors.stdout).toContain(id);
 
     // "creates the connections sandbox-hubspot and sandbox-mailchimp (listed as sandbox by npx hub connections list)"
     const connections = await npx('hub connections list');
@@ -102,26 +102,44 @@ describe('a newcomer follows the README on a fresh clone', () => {
     expect(connections.stdout).toMatch(/sandbox-hubspot.*sandbox/);
     expect(connections.stdout).toMatch(/sandbox-mailchimp.*sandbox/);
 
-    // For marketers: the README's commands, in order, over a CSV the marketer exported
-    fs.mkdirSync(path.join(clone.dir, 'imports'));
+    // For marketers: the README's commands, in order, over a CSV the marketer exported (two rows are malformed)
+    const csv = path.join(clone.dir, 'imports', 'contacts.csv');
+    fs.mkdirSync(path.dirname(csv));
     fs.writeFileSync(
-      path.join(clone.dir, 'imports', 'contacts.csv'),
+      csv,
       'Email,Name,Phone,City\n' +
         ' Ivan.Petrov@Example.com ,Иванов Иван,8 (912) 345-67-89,СПб\n' +
+        'broken.one@example.com,Too,Many,Columns,Here,Extra\n' +
         'anna@example.org,Anna Schmidt,+49 30 1234567,Berlin\n' +
+        'broken.two@example.com,Also,Too,Many,Cols,X\n' +
         'john@example.com,John Smith,,London\n',
     );
+    const pendingLetter = async (): Promise<string> => {
+      const listed = await clone.run(process.execPath, ['bin/hub.cjs', 'dlq', 'list', '--json']);
+      const letters = JSON.parse(listed.stdout) as { id: string; status: string }[];
+      const id = letters.find((l) => l.status === 'pending')?.id;
+      if (id === undefined) throw new Error(`no pending dead letter to put in for <id>:\n${listed.stdout}`);
+      return id;
+    };
     const walkthrough = commandsUnder('## For marketers: templates');
     expect(walkthrough.length).toBeGreaterThanOrEqual(5);
     const outputs: Record<string, RunResult> = {};
-    for (const command of walkthrough) {
+    for (const written of walkthrough) {
+      // "after fixing the data": the marketer mends one of the two malformed rows before replaying
+      if (/dlq replay/.test(written))
+        fs.writeFileSync(csv, fs.readFileSync(csv, 'utf8').replace('Too,Many,Columns,Here,Extra', 'Fixed,,Moscow'));
+      const command = written.includes('<id>') ? written.replace(/<id>/g, await pendingLetter()) : written;
       const result = await clone.run('sh', ['-c', command]);
       expectClean(command, result);
-      outputs[command] = result;
+      outputs[written] = result;
     }
-    const run = Object.entries(outputs).find(([command]) => /flows run clean-contact-list/.test(command));
-    expect(run?.[1].stdout).toMatch(/read 3/);
-    expect(fs.existsSync(path.join(clone.dir, 'imports', 'clean.ndjson'))).toBe(true);
+    const output = (pattern: RegExp) => Object.entries(outputs).find(([command]) => pattern.test(command))?.[1].stdout;
+    expect(output(/flows run clean-contact-list/)).toMatch(/read 5\b.*dead-lettered 2/);
+    expect(output(/dlq list/)).toMatch(/line 3/);
+    expect(output(/dlq replay/)).toMatch(/replayed 1\b/);
+    const cleaned = fs.readFileSync(path.join(clone.dir, 'imports', 'clean.ndjson'), 'utf8');
+    expect(cleaned).toContain('broken.one@example.com');
+    expect(cleaned).not.toContain('broken.two@example.com');
 
     // "A second run over unchanged data writes nothing."
     const again = await npx('hub flows run clean-contact-list');

@@ -46,8 +46,26 @@ export interface BrowserBed {
   context: BrowserContext;
   /** A new tab, signed in with the role's token through the sign-in form. */
   signIn(role: 'admin' | 'engineer' | 'marketer' | 'viewer', at?: string): Promise<Page>;
+  /** Saves a screenshot under test-results/ and fails on serious or critical accessibility violations (axe-core). */
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+const AXE_SOURCE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+interface AxeResult {
+  violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
+}
+
+/** The page's serious and critical WCAG violations, as axe-core finds them (evaluated over CDP, so CSP allows it). */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"], runOnly: ["wcag2a", "wcag2aa", "best-practice"] })',
+  )) as AxeResult;
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
 /** Builds the console into a temp folder (the sources as they are now, not a stale web/dist). */
@@ -97,11 +115,16 @@ export async function openBrowserBed(): Promise<BrowserBed> {
       await page.goto(`${url}${at}`);
       await page.getByLabel('API token').fill(bed.tokens[role]);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByTestId('who').filter({ hasText: `(${role})` }).waitFor();
+      await page
+        .getByTestId('who')
+        .filter({ hasText: `(${role})` })
+        .waitFor();
       return page;
     },
     async screenshot(page, name) {
       await page.screenshot({ path: path.join(SCREENSHOTS, `web-console-${name}.png`), fullPage: true });
+      const violations = await accessibilityViolations(page);
+      if (violations.length > 0) throw new Error(`${name}: accessibility violations:\n${violations.join('\n')}`);
     },
     async close() {
       await context.close();

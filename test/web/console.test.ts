@@ -9,10 +9,13 @@ import { createLogger } from '../../core/logging/logger';
 /** How the hub serves the web console at `/`: the built app when there is one, the pointer page otherwise. */
 describe('webConsole', () => {
   let dir: string;
-  const pointer = webConsole((req, res, next) => {
-    if (req.path !== '/') return next();
-    res.type('html').send('<a href="/api/v1/reference">API reference</a>');
-  }, path.join(os.tmpdir(), 'no-such-console-build'));
+  const pointer = webConsole(
+    (req, res, next) => {
+      if (req.path !== '/') return next();
+      res.type('html').send('<a href="/api/v1/reference">API reference</a>');
+    },
+    path.join(os.tmpdir(), 'no-such-console-build'),
+  );
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-console-'));

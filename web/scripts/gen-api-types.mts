@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import * as prettier from 'prettier';
 import { API_ROUTES } from '../../core/api/routes/index.ts';
 import { generateOpenApi } from '../../core/api/openapi.ts';
 
@@ -16,14 +17,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const target = path.join(here, '..', 'src', 'api', 'openapi.ts');
 
 const HEADER =
-  '// Generated from the hub\'s OpenAPI document by web/scripts/gen-api-types.mts (npm run gen:web-types).\n' +
-  '// Do not edit: a test fails when this file is stale.\n/* eslint-disable */\n';
+  "// Generated from the hub's OpenAPI document by web/scripts/gen-api-types.mts (npm run gen:web-types).\n" +
+  '// Do not edit: a test fails when this file is stale.\n';
 
 export async function generate(): Promise<string> {
   // the version is not part of the types: a fixed one keeps the output the same across releases
   const document = generateOpenApi(API_ROUTES, { version: '0.0.0' });
   const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { alphabetize: false });
-  return HEADER + astToString(ast);
+  // formatted as the repository formats TypeScript, so running prettier over web/ leaves it as it is
+  const options = (await prettier.resolveConfig(target)) ?? {};
+  return prettier.format(HEADER + astToString(ast), { ...options, filepath: target });
 }
 
 const text = await generate();

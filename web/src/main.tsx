@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, createApi, unwrap, type Api, type Session } from './api/client';
 import { Link, Loading } from './components/ui';
+import { ConnectionsPage } from './pages/connections';
 import { DeadLettersPage } from './pages/dead-letters';
 import { FlowPage } from './pages/flow';
 import { FlowsPage } from './pages/flows';
@@ -26,6 +27,7 @@ const PAGES: { path: string; render(params: Record<string, string>, query: URLSe
   { path: '/runs/:runId', render: (p) => <RunPage runId={p.runId} /> },
   { path: '/dead-letters', render: (_p, q) => <DeadLettersPage query={q} /> },
   { path: '/templates', render: () => <TemplatesPage /> },
+  { path: '/connections', render: () => <ConnectionsPage /> },
 ];
 
 const NAV: { href: string; label: string; permission: string }[] = [
@@ -33,6 +35,7 @@ const NAV: { href: string; label: string; permission: string }[] = [
   { href: '/flows', label: 'Flows', permission: 'flows:read' },
   { href: '/dead-letters', label: 'Dead letters', permission: 'deadLetters:read' },
   { href: '/templates', label: 'Templates', permission: 'templates:read' },
+  { href: '/connections', label: 'Connections', permission: 'connections:read' },
 ];
 
 function Layout({ signedIn, children }: { signedIn: SignedIn; children: ComponentChildren }) {

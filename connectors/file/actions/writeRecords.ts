@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineAction, type WriteOutcome } from '../../../core/sdk';
+import { ConfigError, defineAction, type WriteOutcome } from '../../../core/sdk';
 import { fileError, targetFile, withFileLock, type TargetFile } from '../client';
 import { csvCell, isPlainObject, type Serialised } from '../formats/values';
 import { csvDialect, csvLine, csvRecordLine, readCsvHeader } from '../formats/csv';
 import { ndjsonLine } from '../formats/ndjson';
+import { describeEncoding } from '../formats/text';
 import { FileRecord } from '../schemas/record';
 import type { FileSettings } from '../schemas/settings';
 
@@ -74,6 +75,12 @@ async function append(target: TargetFile, records: object[]): Promise<WriteOutco
     let delimiter = options.delimiter ?? ',';
     if (size > 0) {
       const dialect = await csvDialect(target.absolute, { delimiter: options.delimiter }, ',', target.name);
+      // appends are UTF-8: mixing them into a file in another encoding would garble it
+      if (dialect.encoding.encoding !== 'utf-8')
+        throw new ConfigError(
+          `output ${target.name} is ${describeEncoding(dialect.encoding)}, and records are appended in UTF-8: name a new output file (or convert this one to UTF-8)`,
+          { field: 'output' },
+        );
       delimiter = dialect.delimiter;
       if (options.header) columns = (await readCsvHeader(target.absolute, dialect, target.name))?.columns;
     }

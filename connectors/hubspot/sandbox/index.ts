@@ -5,8 +5,8 @@ import {
   type SandboxOptions,
   type SandboxReply,
   type SandboxRoute,
-} from '../../../core/sandbox';
-import { signHubspotV3 } from '../../../core/webhooks/signatures';
+  signHubspotV3,
+} from '../../../core/sdk';
 import { BURST_PER_10S, type HubSpotSettings, type HubSpotTier } from '../schemas/settings';
 import { buildRoutes } from './routes';
 import { seedContacts } from './seed';

@@ -1,4 +1,4 @@
-import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sandbox';
+import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sdk';
 import { SearchError, validateSearch, type SearchRequest } from './search';
 import { present } from './store';
 import {

@@ -1,4 +1,4 @@
-import { messyContacts, type SeedContact } from '../../../core/sandbox';
+import { messyContacts, type SeedContact } from '../../../core/sdk';
 import type { SandboxState } from './state';
 import { normalizeEmail } from './store';
 

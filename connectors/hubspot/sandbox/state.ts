@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SandboxReply } from '../../../core/sandbox';
+import type { SandboxReply } from '../../../core/sdk';
 import { Searcher } from './search';
 import { ObjectStore, normalizeEmail } from './store';
 

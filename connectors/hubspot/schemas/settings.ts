@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Endpoint, Secret } from '../../../core/sdk';
+import { Endpoint, RetrySettings, Secret } from '../../../core/sdk';
 
 /** Connection settings of the HubSpot connector; the settings type is derived from this schema. */
 export const HubSpotSettings = Type.Object(
@@ -71,6 +71,7 @@ export const HubSpotSettings = Type.Object(
         }),
       ),
     ),
+    retry: Type.Optional(RetrySettings),
   },
   { additionalProperties: false },
 );

@@ -12,8 +12,12 @@ import type { CrmObjectType } from './objects';
  * query reaches that depth it is restarted from the latest time seen, and records already handed over in this read
  * are skipped by id. When 10,000 records or more share one millisecond, the restart could not move, so those are
  * read with `time EQ t AND hs_object_id GT lastId`, sorted by id, before the range query goes on from t + 1.
- * The search index lags writes, so each read ends with its cursor moved back by `lookbackMs`: the next read
- * re-reads that overlap (and the runner's hashes make re-read records cost nothing).
+ * The search index lags writes, so each read ends with its cursor at the time the read STARTED minus `lookbackMs`
+ * (never before the cursor it started from): every record modified before that instant was in the index when the
+ * read began and was handed over, so the next read only re-reads the look-back window (and the runner's hashes make
+ * re-read records cost nothing). The newest modification time seen is NOT a safe or useful cursor: after a backfill
+ * of recently changed records it sits within the look-back of everything, and an unchanged rerun read it all again.
+ * `lookbackMs` must cover the index lag plus any clock skew between the hub and HubSpot.
  */
 
 export const LIST_LIMIT = 100;
@@ -95,7 +99,7 @@ async function* listPages<R extends object>(
       continue;
     }
     // records changed while the backfill ran may sit on pages already read: search from before it began
-    const cursor = Math.min(ts ?? start.startedAt, start.startedAt) - lookback;
+    const cursor = start.startedAt - lookback;
     yield { records, checkpoint: { mode: 'search', ts: Math.max(0, cursor) } };
     return;
   }
@@ -142,12 +146,12 @@ async function* searchPages<R extends object>(
 ): AsyncIterable<Page<R>> {
   const lookback = settings.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   const properties = type.properties(settings);
+  const readStartedAt = Date.now();
   const state: SearchState = { ...start };
   // the cursor this read may not end before: the range query's own lower bound
   const floor = start.id === undefined ? start.ts : start.ts + 1;
   /** Ids handed over in this read, with their modification time, to skip them after a restart. */
   const seen = new Map<string, number>();
-  let maxSeen: number | undefined;
   for (;;) {
     const { body } = await client.post<HubSpotPage>(
       `${type.path}/search`,
@@ -167,7 +171,6 @@ async function* searchPages<R extends object>(
       seen.set(object.id, at ?? state.ts);
       fresh.push(object);
     }
-    maxSeen = maxOf(maxSeen, pageMax);
     const records = await enrich(fresh, client);
     const next = body.paging?.next?.after;
     const offset = next === undefined ? Number.NaN : Number(next);
@@ -196,7 +199,7 @@ async function* searchPages<R extends object>(
       delete state.after;
       seen.clear();
     } else {
-      const end = Math.max(floor, (maxSeen ?? floor) - lookback, 0);
+      const end = Math.max(floor, readStartedAt - lookback, 0);
       yield { records, checkpoint: { mode: 'search', ts: end } };
       return;
     }

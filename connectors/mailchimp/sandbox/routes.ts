@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sandbox';
+import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sdk';
 import { subscriberHash } from '../client';
 import type { MemberStatus } from '../schemas/member';
 import type { MemberStore } from './store';

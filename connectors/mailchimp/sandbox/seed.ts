@@ -1,4 +1,4 @@
-import { messyContacts, type SeedContact } from '../../../core/sandbox';
+import { messyContacts, type SeedContact } from '../../../core/sdk';
 import type { MemberStatus } from '../schemas/member';
 import { subscriberHash } from '../client';
 import type { MemberStore } from './store';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Endpoint, Secret } from '../../../core/sdk';
+import { Endpoint, RetrySettings, Secret } from '../../../core/sdk';
 
 /**
  * Connection settings of the Mailchimp connector; the settings type is derived from this schema.
@@ -51,6 +51,7 @@ export const MailchimpSettings = Type.Object(
         description: 'Simultaneous connections per API key (Mailchimp allows 10 per account)',
       }),
     ),
+    retry: Type.Optional(RetrySettings),
   },
   { additionalProperties: false },
 );

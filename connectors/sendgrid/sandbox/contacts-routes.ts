@@ -1,4 +1,4 @@
-import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sandbox';
+import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sdk';
 import { CONTACT_FIELD_LIMITS } from '../schemas/records';
 import { RESERVED_FIELDS, type SandboxAccount, type SandboxContact, type SandboxJob } from './state';
 

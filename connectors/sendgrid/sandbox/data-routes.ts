@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sandbox';
+import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sdk';
 import type { SuppressionType } from '../schemas/records';
 import { errorBody } from './contacts-routes';
 import type { SandboxAccount, SandboxExport } from './state';

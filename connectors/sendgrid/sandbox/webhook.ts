@@ -7,7 +7,7 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
-import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER } from '../../../core/webhooks/signatures';
+import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER } from '../../../core/sdk';
 
 /**
  * Signs Event Webhook deliveries the way SendGrid does: ECDSA P-256 / SHA-256 over `timestamp + body`, the body

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Endpoint, Secret } from '../../../core/sdk';
+import { Endpoint, RetrySettings, Secret } from '../../../core/sdk';
 
 /** Connection settings of the SendGrid connector; the settings type is derived from this schema. */
 export const SendGridSettings = Type.Object(
@@ -46,6 +46,7 @@ export const SendGridSettings = Type.Object(
         description: 'How often an import, export or delete job is polled, in milliseconds',
       }),
     ),
+    retry: Type.Optional(RetrySettings),
   },
   { additionalProperties: false },
 );

@@ -23,6 +23,10 @@ export async function flowIdOf(deps: ApiDeps, ref: string | undefined): Promise<
 
 const FlowFilter = Type.Optional(Type.String({ minLength: 1, description: 'Only those of this flow (id or name)' }));
 
+const FromStored = Type.Boolean({
+  description: 'Map the stored copies of the records instead of reading them again from the source',
+});
+
 /** Runs with their per-record failures, and the dead-letter ledger with replay. */
 export const runRoutes = [
   defineRoute({
@@ -113,15 +117,24 @@ export const runRoutes = [
     body: Type.Union(
       [
         Type.Object(
-          { ids: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }) },
+          {
+            ids: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+            fromStored: Type.Optional(FromStored),
+          },
           { additionalProperties: false },
         ),
         Type.Object(
-          { flowId: Type.String({ minLength: 1, description: 'Flow id or name' }) },
+          {
+            flowId: Type.String({ minLength: 1, description: 'Flow id or name' }),
+            fromStored: Type.Optional(FromStored),
+          },
           { additionalProperties: false },
         ),
       ],
-      { description: 'Either { ids } or { flowId }' },
+      {
+        description:
+          'Either { ids } or { flowId }. Records are read again from the source when its stream can (a file row by line, a vendor record by id), unless fromStored',
+      },
     ),
     response: { status: 200, description: 'What the replay did', schema: ReplayReport },
     problems: [404, 422],
@@ -135,7 +148,7 @@ export const runRoutes = [
         if (missing !== undefined) throw notFound('dead letter', missing);
         selector = { ids: body.ids };
       }
-      const report = await deps.runner.replayDeadLetters(selector);
+      const report = await deps.runner.replayDeadLetters({ ...selector, fromStored: body.fromStored === true });
       await deps.repos.auditLog.record({
         actor,
         action: 'deadLetter.replay',

@@ -74,8 +74,10 @@ export function registerDlq(program: Command, output: Output): void {
               field: l.field,
               reason: l.reason,
               created: iso(l.createdAt),
+              attempts: l.attempts,
+              'last seen': iso(l.lastSeenAt),
             })),
-            ['id', 'flow', 'record', 'status', 'kind', 'field', 'reason', 'created'],
+            ['id', 'flow', 'record', 'status', 'kind', 'field', 'reason', 'created', 'attempts', 'last seen'],
           ),
         );
       }),

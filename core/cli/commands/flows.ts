@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   definitionOf,
+  describeTrigger,
   findTemplate,
   formatRunTime,
   type FlowSchedule,
@@ -94,7 +95,9 @@ function describeFlow(flow: StoredFlow): string {
 
 function describeStatus(status: FlowStatus): string {
   const { flow } = status;
-  const lines = [`flow ${flow.name}: ${flow.enabled ? 'enabled' : 'disabled'}`];
+  const lines = [
+    `flow ${flow.name}: ${flow.enabled ? `enabled, ${describeTrigger(definitionOf(flow).trigger)}` : 'disabled'}`,
+  ];
   if (status.nextRunAt !== undefined) lines.push(`next run: ${iso(status.nextRunAt)}`);
   lines.push(
     `last ${status.runs.length} run(s):`,

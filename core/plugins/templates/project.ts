@@ -74,7 +74,8 @@ npm pack          # __PACKAGE__-0.1.0.tgz
 
 ## The SDK dependency
 
-The connector imports only \`connector-hub/sdk\` (types, \`defineConnector\`, errors, HTTP helpers) and, in tests,
+The connector imports only \`connector-hub/sdk\` (types, \`defineConnector\`, errors, HTTP helpers, webhook signature
+primitives, the sandbox kit \`startSandboxServer\`) and, in tests,
 \`connector-hub/sdk/testing\` (the conformance kit). \`connector-hub\` is a **peer dependency**: at run time the hub that
 loads the plugin provides its own SDK, so errors and definitions are the hub's. For development it is also a
 **dev dependency**, pointing at the hub this package was generated from (\`hub plugins new --sdk <folder|tarball>\`,

@@ -1,12 +1,11 @@
 /**
- * The scaffold's sandbox (`src/sandbox.ts`: a dependency-free copy of the idea of core/sandbox/server.ts, because a
- * partner package may use the hub only through `connector-hub/sdk` and `connector-hub/sdk/testing`) and its
+ * The scaffold's sandbox (`src/sandbox.ts`: the vendor's endpoints on the SDK's sandbox kit, `startSandboxServer`
+ * from `connector-hub/sdk` — a partner package uses the hub only through the SDK, and carries no copy) and its
  * `conformance` export (`src/conformance.ts`: the sandbox plus a hook per rule, for `hub plugins check` and the tests).
  */
 export const SANDBOX_FILES: Readonly<Record<string, string>> = {
   'src/sandbox.ts': `import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startSandboxServer, type SandboxReply, type SandboxRequest } from 'connector-hub/sdk';
 import type { Contact, ContactInput } from './schemas/contact';
 import type { Settings } from './schemas/settings';
 import { SIGNATURE_HEADER, signPayload } from './webhooks';
@@ -55,11 +54,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+type Reply = SandboxReply;
 
 const EMAIL = /^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$/;
 const sortKey = (c: Contact) => \`\${c.updatedAt}|\${c.id}\`;
@@ -70,7 +65,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let ordered: Contact[] | undefined; // sorted by (updatedAt, id); rebuilt after a change
   let clock = Date.parse('2025-01-01T00:00:00.000Z');
   const tick = () => new Date((clock = Math.max(clock + 1, Date.now()))).toISOString();
-  let answered = 0;
   let forced429: number | undefined;
   const window: number[] = [];
 
@@ -122,7 +116,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { status: 200, body: { results } };
   };
 
-  const handle = (method: string, url: URL, headers: IncomingMessage['headers'], body: unknown): Reply => {
+  /** Runs before every route, as the vendor does: forced 429, the rate limit, then the API key. */
+  const gate = (request: SandboxRequest): Reply | undefined => {
     if (forced429 !== undefined) {
       const seconds = forced429;
       forced429 = undefined;
@@ -135,36 +130,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '1' } };
       window.push(now);
     }
-    if (headers.authorization !== \`Bearer \${SANDBOX_API_KEY}\`) return { status: 401, body: { error: 'invalid API key' } };
-    const route = \`\${method} \${url.pathname}\`;
-    if (route === 'GET /v1/account') return { status: 200, body: { name: 'sandbox' } };
-    if (route === 'GET /v1/contacts') return list(url.searchParams);
-    if (route === 'POST /v1/contacts/batch') return upsert(body);
-    return { status: 404, body: { error: \`no route \${route}\` } };
+    if (request.headers.authorization !== \`Bearer \${SANDBOX_API_KEY}\`)
+      return { status: 401, body: { error: 'invalid API key' } };
+    return undefined;
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      let reply: Reply;
-      try {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const body: unknown = raw === '' ? undefined : JSON.parse(raw);
-        reply = handle(req.method ?? 'GET', new URL(req.url ?? '/', 'http://127.0.0.1'), req.headers, body);
-      } catch (error) {
-        reply = { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-      }
-      answered++;
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(JSON.stringify(reply.body));
-    });
+  // the SDK's sandbox kit: route table, raw body, request log, 404 for unknown routes, 127.0.0.1 only
+  const server = await startSandboxServer({
+    port: options.port,
+    before: gate,
+    routes: [
+      { method: 'GET', path: '/v1/account', handler: () => ({ status: 200, body: { name: 'sandbox' } }) },
+      { method: 'GET', path: '/v1/contacts', handler: (req) => list(new URLSearchParams(req.query)) },
+      {
+        method: 'POST',
+        path: '/v1/contacts/batch',
+        handler: (req) =>
+          req.body === undefined && req.rawBody.length > 0
+            ? { status: 400, body: { error: 'body is not JSON' } }
+            : upsert(req.body),
+      },
+    ],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const url = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}\`;
+  const url = server.url;
 
   return {
     connector: '__ID__',
@@ -175,7 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.webhookSecret === undefined ? {} : { webhookSecret: options.webhookSecret }),
     },
     contacts,
-    requests: () => answered,
+    requests: () => server.log.length,
     findByEmail: (email) => {
       const id = byEmail.get(email.trim().toLowerCase());
       return id === undefined ? undefined : contacts.get(id);
@@ -205,11 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimitNext(seconds) {
       forced429 = seconds ?? undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 `,

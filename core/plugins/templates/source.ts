@@ -256,21 +256,25 @@ export const upsertContacts = defineAction<Settings, ContactInput>({
   },
 });
 `,
-  'src/webhooks.ts': `import { createHmac, timingSafeEqual } from 'node:crypto';
-import { defineWebhook, type WebhookEvent } from 'connector-hub/sdk';
+  'src/webhooks.ts': `import {
+  constantTimeEqual,
+  defineWebhook,
+  hmacSha256,
+  withinReplayWindow,
+  type WebhookEvent,
+} from 'connector-hub/sdk';
 import type { Settings } from './schemas/settings';
 
 /**
  * The example API signs each delivery like many vendors do: header \`x-__ID__-signature: t=<unix seconds>,v1=<hex>\`
  * where v1 = HMAC-SHA256(webhookSecret, "<t>.<raw body>"). Deliveries older than five minutes are refused, so a
- * captured request cannot be replayed.
+ * captured request cannot be replayed. The HMAC, the constant-time comparison and the replay window are the SDK's.
  */
 export const SIGNATURE_HEADER = 'x-__ID__-signature';
 export const TOLERANCE_SECONDS = 300;
 
 export function signPayload(secret: string, rawBody: string | Buffer, timestamp: number): string {
-  const mac = createHmac('sha256', secret).update(\`\${timestamp}.\`).update(rawBody).digest('hex');
-  return \`t=\${timestamp},v1=\${mac}\`;
+  return \`t=\${timestamp},v1=\${hmacSha256(secret, \`\${timestamp}.\`, rawBody).toString('hex')}\`;
 }
 
 export function verifySignature(
@@ -284,10 +288,8 @@ export function verifySignature(
   const timestamp = Number(parts.get('t'));
   const given = parts.get('v1');
   if (!Number.isInteger(timestamp) || given === undefined) return false;
-  if (Math.abs(now.getTime() / 1000 - timestamp) > TOLERANCE_SECONDS) return false;
-  const expected = Buffer.from(signPayload(secret, rawBody, timestamp).split('v1=')[1] ?? '', 'hex');
-  const actual = Buffer.from(given, 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (!withinReplayWindow(timestamp * 1000, now.getTime(), TOLERANCE_SECONDS * 1000)) return false;
+  return constantTimeEqual(Buffer.from(given, 'hex'), hmacSha256(secret, \`\${timestamp}.\`, rawBody));
 }
 
 interface Delivery {

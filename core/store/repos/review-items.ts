@@ -107,9 +107,7 @@ export class ReviewItemsRepo {
     if (rows.length === 0) return new Set();
     const payloads = new Map(items.map((i) => [i.key, toJsonOrNull(i.payload)]));
     return new Set(
-      rows
-        .filter((r) => r.status === 'open' || r.payload_json === payloads.get(r.record_key))
-        .map((r) => r.record_key),
+      rows.filter((r) => r.status === 'open' || r.payload_json === payloads.get(r.record_key)).map((r) => r.record_key),
     );
   }
 

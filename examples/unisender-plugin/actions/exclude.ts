@@ -14,5 +14,5 @@ export const exclude = defineAction<UnisenderSettings, ContactRef>({
   recordSchema: ContactRef,
   mode: 'delete',
   identity: ['email'],
-  write: ({ connection, records }) => perContact('exclude', connection.settings, records, connection.signal, 'deleted'),
+  write: ({ connection, records }) => perContact('exclude', connection, records, 'deleted'),
 });

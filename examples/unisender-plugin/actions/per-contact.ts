@@ -1,4 +1,4 @@
-import { isHubError, type WriteOutcome } from 'connector-hub/sdk';
+import { isHubError, type OutboundHttp, type WriteOutcome } from 'connector-hub/sdk';
 import { createClient, normalizeEmail } from '../client';
 import type { ContactRef } from '../schemas/records';
 import type { UnisenderSettings } from '../schemas/settings';
@@ -11,12 +11,13 @@ import type { UnisenderSettings } from '../schemas/settings';
  */
 export async function perContact(
   method: 'unsubscribe' | 'exclude',
-  settings: UnisenderSettings,
+  connection: { settings: UnisenderSettings; signal?: AbortSignal | undefined; http?: OutboundHttp | undefined },
   records: ContactRef[],
-  signal: AbortSignal | undefined,
   operation: 'updated' | 'deleted',
 ): Promise<WriteOutcome[]> {
-  const client = createClient(settings, { signal });
+  const { settings, signal, http } = connection;
+  // the hub's outbound door, as every other call of this plugin uses
+  const client = createClient(settings, { ...(signal ? { signal } : {}), ...(http ? { http } : {}) });
   const outcomes: WriteOutcome[] = [];
   for (let i = 0; i < records.length; i++) {
     const email = normalizeEmail(records[i]!.email);

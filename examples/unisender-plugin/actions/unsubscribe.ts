@@ -14,6 +14,5 @@ export const unsubscribe = defineAction<UnisenderSettings, ContactRef>({
   recordSchema: ContactRef,
   mode: 'upsert',
   identity: ['email'],
-  write: ({ connection, records }) =>
-    perContact('unsubscribe', connection.settings, records, connection.signal, 'updated'),
+  write: ({ connection, records }) => perContact('unsubscribe', connection, records, 'updated'),
 });

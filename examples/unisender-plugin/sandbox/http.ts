@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startSandboxServer, type SandboxReply, type SandboxRequest } from 'connector-hub/sdk';
 
 /**
- * The sandbox's HTTP layer: one node:http server on 127.0.0.1 that answers `/<lang>/api/<method>` the way
- * Unisender does (HTTP 200 and a JSON body for success and failure alike). Self-contained on purpose: a plugin
- * depends on `connector-hub/sdk` only, and the sandbox is runtime code (the demo uses it), not a test helper.
+ * The sandbox's HTTP layer: `/<lang>/api/<method>` answered the way Unisender does (HTTP 200 and a JSON body for
+ * success and failure alike), on the SDK's sandbox kit (`startSandboxServer` from `connector-hub/sdk/testing`:
+ * 127.0.0.1 only, raw body kept, registered with the hub's outbound door). What stays here is Unisender's own:
+ * PHP-style bracket arguments and the per-method log.
  */
 
 /** Form arguments after PHP-style bracket parsing: `a=1`, `a[]=1`, `a[0]=1`, `a[0][1]=x`. */
@@ -64,50 +64,44 @@ export interface SandboxHttpServer {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startHttp(port: number, handle: ApiHandler): Promise<SandboxHttpServer> {
   const log: SandboxLogEntry[] = [];
-  const server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const method = (req.method ?? 'GET').toUpperCase();
-      const body = await readBody(req);
-      const match = /^\/([a-z]{2})\/api\/([A-Za-z/]+)$/.exec(url.pathname);
-      let reply: HttpReply;
-      let apiMethod = '';
-      if (match === null || (method !== 'POST' && method !== 'GET')) {
-        reply = { status: 404, body: { error: `No such URL: ${url.pathname}`, code: 'unknown_method' } };
-      } else {
-        apiMethod = match[2]!;
-        const args = parseArgs(url.search.slice(1));
-        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (type === 'application/x-www-form-urlencoded' || (type === '' && body !== '')) parseArgs(body, args);
-        try {
-          reply = handle(apiMethod, args);
-        } catch (error) {
-          reply = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
-        }
+  const answer = (req: SandboxRequest): SandboxReply => {
+    const lang = req.params.lang ?? '';
+    const apiMethod = req.params.method ?? '';
+    let reply: HttpReply;
+    if (!/^[a-z]{2}$/.test(lang) || !/^[A-Za-z]+$/.test(apiMethod)) {
+      reply = { status: 404, body: { error: `No such URL: ${req.path}`, code: 'unknown_method' } };
+    } else {
+      const args = parseArgs(new URLSearchParams(req.query).toString());
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const body = req.rawBody.toString('utf8');
+      if (type === 'application/x-www-form-urlencoded' || (type === '' && body !== '')) parseArgs(body, args);
+      try {
+        reply = handle(apiMethod, args);
+      } catch (error) {
+        reply = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
       }
-      const errorCode =
-        typeof reply.body === 'object' && reply.body !== null ? (reply.body as { code?: string }).code : undefined;
-      log.push({ method, path: url.pathname, apiMethod, ...(errorCode === undefined ? {} : { errorCode }) });
-      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-      res.end(JSON.stringify(reply.body));
-    })();
+    }
+    const errorCode =
+      typeof reply.body === 'object' && reply.body !== null ? (reply.body as { code?: string }).code : undefined;
+    log.push({ method: req.method, path: req.path, apiMethod, ...(errorCode === undefined ? {} : { errorCode }) });
+    return {
+      status: reply.status,
+      body: reply.body,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+    };
+  };
+  const server = await startSandboxServer({
+    port,
+    routes: [
+      { method: 'GET', path: '/:lang/api/:method', handler: answer },
+      { method: 'POST', path: '/:lang/api/:method', handler: answer },
+    ],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${actual}`,
-    port: actual,
+    url: server.url,
+    port: server.port,
     log,
     count: (filter = {}) =>
       log.filter(
@@ -115,10 +109,6 @@ export async function startHttp(port: number, handle: ApiHandler): Promise<Sandb
           (filter.apiMethod === undefined || e.apiMethod === filter.apiMethod) &&
           (filter.errorCode === undefined || e.errorCode === filter.errorCode),
       ).length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

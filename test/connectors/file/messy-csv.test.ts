@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FileCheckpoint } from '../../../connectors/file/streams/records';
 import type { Json } from '../../../core/sdk';
-import { connection, readAll, stream, tmpDir } from './helpers';
+import { action, connection, readAll, stream, tmpDir } from './helpers';
 
 /** CSV as people export it: Excel's encodings and delimiters, detected when the settings do not say. */
 
@@ -172,5 +172,26 @@ describe('file connector: encodings and delimiters detected', () => {
       { status: 'missing', reason: 'contacts.csv has no row starting on line 9 any more' },
       { status: 'unsupported' },
     ]);
+  });
+});
+
+describe('file connector: appending to a CSV file exported by people', () => {
+  it('keeps the existing file delimiter, and refuses to append UTF-8 to a UTF-16 file', async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'out.csv'), '\ufeffEmail;Name\r\na@example.com;A\r\n');
+    const write = (output: string) =>
+      action.write({
+        connection: connection({ directory: dir, output }),
+        records: [{ Email: 'b@example.com', Name: 'B' }],
+      });
+    expect(await write('out.csv')).toEqual([{ status: 'ok', targetId: 'line:3', operation: 'created' }]);
+    expect(fs.readFileSync(path.join(dir, 'out.csv'), 'utf8')).toBe(
+      '\ufeffEmail;Name\r\na@example.com;A\r\nb@example.com;B\n',
+    );
+    fs.writeFileSync(path.join(dir, 'wide.csv'), Buffer.from('\ufeffEmail;Name\r\n', 'utf16le'));
+    await expect(write('wide.csv')).rejects.toMatchObject({
+      field: 'output',
+      message: expect.stringContaining('is UTF-16 LE with BOM, and records are appended in UTF-8'),
+    });
   });
 });

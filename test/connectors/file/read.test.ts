@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileCheckpoint } from '../../../connectors/file/streams/records';
-import { ConfigError, PermanentError, type Json } from '../../../core/sdk';
-import { connection, ids, readAll, stream, tmpDir } from './helpers';
+import { ConfigError, type Json } from '../../../core/sdk';
+import { ids, readAll, tmpDir } from './helpers';
 
 function csvFile(dir: string, name: string, rows: number, from = 1): string {
   const lines = ['id,name,updatedAt'];

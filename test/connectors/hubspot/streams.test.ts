@@ -51,8 +51,8 @@ describe('contacts stream: backfill through the list endpoint', () => {
     const first = result.pages[0]!.checkpoint as { mode: string; after: string; ts: number; startedAt: number };
     expect(first).toMatchObject({ mode: 'list', after: '2', ts: T0 + 5 });
     expect(first.startedAt).toBeGreaterThanOrEqual(before);
-    // the latest modification seen, minus the look-back
-    expect(result.checkpoint).toEqual({ mode: 'search', ts: T0 + 5 - 1000 });
+    // the backfill's start, minus the look-back (not the newest modification seen: that re-read everything)
+    expect(result.checkpoint).toEqual({ mode: 'search', ts: first.startedAt - 1000 });
   });
 
   it('resumes a backfill from its list cursor', async () => {
@@ -67,9 +67,18 @@ describe('contacts stream: backfill through the list endpoint', () => {
       startedAt: T0 + 99,
     });
     expect(result.records.map((r) => r.id)).toEqual(['78']);
-    expect(result.checkpoint).toEqual({ mode: 'search', ts: T0 });
+    // the backfill's start (nockSettings sets no look-back), not the newest modification seen
+    expect(result.checkpoint).toEqual({ mode: 'search', ts: T0 + 99 });
   });
 });
+
+/** The cursor a search read ends on: the read's own start minus the look-back, within the read's bounds. */
+function expectEndCursor(checkpoint: unknown, before: number, after: number, lookbackMs: number) {
+  const ts = (checkpoint as { ts: number }).ts;
+  expect(checkpoint).toEqual({ mode: 'search', ts });
+  expect(ts).toBeGreaterThanOrEqual(before - lookbackMs);
+  expect(ts).toBeLessThanOrEqual(after - lookbackMs);
+}
 
 describe('contacts stream: incremental search', () => {
   it('searches the last-modified property GTE the cursor, ascending, 200 a page; the body matches the spec', async () => {
@@ -84,7 +93,9 @@ describe('contacts stream: incremental search', () => {
       })
       .post(path, captured.take(path))
       .reply(200, { total: 201, results: [hsObject(11, iso(T0 + 9))] });
+    const before = Date.now();
     const result = await readAll('contacts', nockSettings({ lookbackMs: 5 }), { mode: 'search', ts: T0 });
+    const after = Date.now();
     expect(captured.validate(CONTACTS_SPEC, 'post', path, path)).toBe(2);
     const [first, second] = captured.bodies.map((b) => b.body as SearchBody);
     expect(first!.filterGroups).toEqual([
@@ -93,17 +104,23 @@ describe('contacts stream: incremental search', () => {
     expect(first).toMatchObject({ sorts: ['lastmodifieddate'], limit: 200, after: '0' });
     expect(first!.properties).toEqual(CONTACT_PROPERTIES);
     expect(second).toMatchObject({ after: '200' });
-    expect(result.pages.map((p) => p.checkpoint)).toEqual([
-      { mode: 'search', ts: T0, after: '200' },
-      { mode: 'search', ts: T0 + 9 - 5 },
-    ]);
+    expect(result.pages[0]!.checkpoint).toEqual({ mode: 'search', ts: T0, after: '200' });
+    expectEndCursor(result.pages[1]!.checkpoint, before, after, 5);
     expect(result.records.map((r) => r.id)).toEqual(['10', '11']);
   });
 
-  it('an empty read keeps its cursor (it does not move back by the look-back)', async () => {
+  it('an empty read moves its cursor up to its own start minus the look-back, so reruns read only that window', async () => {
     nock(API).post('/crm/v3/objects/contacts/search').reply(200, { total: 0, results: [] });
+    const before = Date.now();
     const result = await readAll('contacts', nockSettings({ lookbackMs: 60_000 }), { mode: 'search', ts: T0 });
-    expect(result.checkpoint).toEqual({ mode: 'search', ts: T0 });
+    expectEndCursor(result.checkpoint, before, Date.now(), 60_000);
+  });
+
+  it('never moves a cursor back: a cursor newer than the read start minus the look-back is kept', async () => {
+    nock(API).post('/crm/v3/objects/contacts/search').reply(200, { total: 0, results: [] });
+    const future = Date.now() + 3_600_000;
+    const result = await readAll('contacts', nockSettings({ lookbackMs: 60_000 }), { mode: 'search', ts: future });
+    expect(result.checkpoint).toEqual({ mode: 'search', ts: future });
   });
 
   it('a first read with `since` searches from it instead of backfilling', async () => {
@@ -175,12 +192,12 @@ describe('contacts stream: incremental search', () => {
       { propertyName: 'lastmodifieddate', operator: 'GTE', value: String(T + 1) },
     ]);
     expect(result.records.map((r) => r.id)).toEqual(['5', '9', '6', '12', '13']);
-    expect(result.pages.map((p) => p.checkpoint)).toEqual([
+    expect(result.pages.slice(0, 3).map((p) => p.checkpoint)).toEqual([
       { mode: 'search', ts: T, id: '0' },
       { mode: 'search', ts: T, id: '6' },
       { mode: 'search', ts: T + 1 },
-      { mode: 'search', ts: T + 4 },
     ]);
+    expect((result.pages[3]!.checkpoint as { ts: number }).ts).toBeGreaterThan(T + 4);
   });
 
   it('a checkpoint in the crowded millisecond resumes with the id query', async () => {

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { assertValidRequestBody } from '../../helpers/vendor-specs';
-import { API, FIELDS, connection, stream } from './helpers';
+import connector from '../../../connectors/sendgrid';
+import { API, FIELDS, connection } from './helpers';
 import { useNock } from './use-nock';
 
 useNock();
@@ -8,7 +9,7 @@ useNock();
 /** A replay reads SendGrid contacts again by id: `POST /v3/marketing/contacts/batch` `{ ids }`. */
 
 function refetch(sources: Record<string, unknown>[]) {
-  const fn = stream('contacts').refetch;
+  const fn = connector.streams.find((s) => s.name === 'contacts')?.refetch;
   if (fn === undefined) throw new Error('the contacts stream must offer refetch');
   return fn({ connection: connection(), records: sources.map((source) => ({ key: String(source.id), source })) });
 }
@@ -19,19 +20,22 @@ describe('SendGrid contacts: refetch by id for replays', () => {
     nock(API).get('/v3/marketing/field_definitions').reply(200, FIELDS);
     nock(API)
       .post('/v3/marketing/contacts/batch')
-      .reply(200, async (_uri: string, body: unknown) => {
-        bodies.push(body);
-        return {
-          result: [
-            {
-              id: 'id-1',
-              email: 'Fixed@Example.com',
-              first_name: 'Ann',
-              created_at: '2024-01-01T00:00:00Z',
-              updated_at: '2026-03-01T00:00:00Z',
-            },
-          ],
-        };
+      .reply(async (request: Request) => {
+        bodies.push(await request.json());
+        return [
+          200,
+          {
+            result: [
+              {
+                id: 'id-1',
+                email: 'Fixed@Example.com',
+                first_name: 'Ann',
+                created_at: '2024-01-01T00:00:00Z',
+                updated_at: '2026-03-01T00:00:00Z',
+              },
+            ],
+          },
+        ];
       });
     const result = await refetch([{ id: 'id-1' }, { id: 'id-2' }, { email: 'x@example.com' }]);
     expect(result).toEqual([

@@ -13,7 +13,7 @@ describe('sendgrid in the registry', () => {
     expect(described.actions.map((a) => [a.name, a.mode])).toEqual([
       ['upsertContacts', 'upsert'],
       ['deleteContacts', 'delete'],
-      ['eraseRecipients', 'delete'],
+      ['eraseRecipients', 'erase'],
     ]);
     expect(described.webhooks).toEqual([expect.objectContaining({ name: 'events', stream: 'suppressions' })]);
     expect(described.policy.maxBatchSize).toEqual({

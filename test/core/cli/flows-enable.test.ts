@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startSandboxWorkspace, workspaceNotice, type SandboxWorkspace } from '../../../core/sandbox/workspace';
+import { runHub } from '../../helpers/hub-process';
 import { CliBed } from './helpers';
 
 const PAIR = ['hubspot-mailchimp-contacts', '--connection', 'hubspot=crm', '--connection', 'mailchimp=news'];
@@ -123,6 +124,16 @@ describe('--file reads only regular files up to 1 MiB (or - for standard input)'
     const settings = await bed.hub('connections', 'add', 'file', '--name', 'x', '--settings', '/dev/zero');
     expect(settings.code).toBe(2);
     expect(settings.stderr).toContain('--settings /dev/zero is a device');
+  });
+
+  it('caps standard input too (the real binary, fed 1 MiB and more)', () => {
+    const env = { HUB_DATA_DIR: path.join(bed.dir, 'data'), HUB_LOG_LEVEL: 'silent' };
+    const flooded = runHub(['flows', 'create', '--file', '-'], env, ' '.repeat(1024 * 1024 + 10));
+    expect(flooded.status).toBe(2);
+    expect(flooded.stderr).toContain('--file on standard input is larger than 1 MiB');
+    const small = runHub(['flows', 'create', '--file', '-'], env, '{"name":"x"}');
+    expect(small.status).toBe(2);
+    expect(small.stderr).not.toContain('--file');
   });
 
   it('still reads an ordinary file (and a missing or broken one says so)', async () => {

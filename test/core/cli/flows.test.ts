@@ -59,6 +59,7 @@ describe('hub flows (in-process)', () => {
     const status = await bed.hub('flows', 'status', 'clean-contact-list');
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('pending dead letters: 0');
+    expect(status.stdout).toContain('flow clean-contact-list: enabled, runs only when started (hub flows run)');
     const statusJson = JSON.parse((await bed.hub('flows', 'status', 'clean-contact-list', '--json')).stdout);
     expect(statusJson).toMatchObject({ runs: [], pendingDeadLetters: 0, flow: { name: 'clean-contact-list' } });
   });

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,6 +151,36 @@ describe('the hub binary: start-up and output', () => {
     expect(result.stderr).not.toContain('pass-word-1');
   });
 });
+
+describe('hub serve names the variable when it cannot listen', () => {
+  it('a port in use → HUB_PORT and the fix', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-cli-port-'));
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as net.AddressInfo).port;
+      const result = await new Promise<{ status: number; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [path.join(ROOT, 'bin', 'hub.cjs'), 'serve', '--port', String(port)],
+          { env: { ...cleanHubEnv(), HUB_DATA_DIR: dataDir, HUB_SANDBOX: 'off' }, timeout: 90_000 },
+          (error, _stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stderr }),
+        );
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`error: HUB_PORT=${port}: another process already listens on 127.0.0.1:${port}`);
+    } finally {
+      busy.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+function cleanHubEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HUB_') && v !== undefined) env[k] = v;
+  return env;
+}
 
 describe('bin/hub.cjs chooses compiled JavaScript', () => {
   // a stand-in tree: bin/hub.cjs with a main in dist/ and one in the sources, each saying which it is

@@ -138,7 +138,9 @@ describe('hub plugins check', () => {
   it('names the built-ins instead of advising to install an unrelated package', async () => {
     const result = await pluginsCheck(bed, 'hubspott');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"hubspott" is not a built-in connector (file, hubspot, mailchimp, sendgrid)');
+    expect(result.stderr).toContain(
+      '"hubspott" is not a built-in connector (file, hubspot, mailchimp, odoo, sendgrid)',
+    );
     expect(result.stderr).not.toContain('npm install');
   });
 

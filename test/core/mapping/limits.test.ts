@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import jsonata from 'jsonata';
-import { compileMapping, type MapResult, type MappingError } from '../../../core/mapping';
+import { compileMapping, testMappings, type MapResult, type MappingError } from '../../../core/mapping';
 import { wrappedBuiltInMismatches } from '../../../core/mapping/limits';
 
 /**
@@ -75,6 +78,55 @@ describe('size limits inside an evaluation', () => {
   it('turns a V8 "Invalid string length" inside $replace into a guardrail error', async () => {
     const error = expectError(await evaluate('$replace($pad("", 900000, "a"), "a", $pad("", 900000, "b"))'));
     expect(error.code).toBe('guardrail.string');
+  });
+});
+
+describe('hub mappings test (the fixture runner) on runaway fixtures', () => {
+  it('reports each runaway as its guardrail error, so negative fixtures can expect them', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bombs-'));
+    try {
+      fs.mkdirSync(path.join(root, 'schemas'));
+      fs.writeFileSync(path.join(root, 'schemas', 'any.schema.json'), '{}');
+      const dir = path.join(root, 'bombs');
+      fs.mkdirSync(path.join(dir, 'fixtures'), { recursive: true });
+      const manifest = {
+        id: 'bombs',
+        description: 'runaway expressions',
+        source: { schema: '../schemas/any.schema.json' },
+        target: { schema: '../schemas/any.schema.json' },
+        expression: 'expression.jsonata',
+      };
+      fs.writeFileSync(path.join(dir, 'mapping.json'), JSON.stringify(manifest));
+      fs.writeFileSync(
+        path.join(dir, 'expression.jsonata'),
+        [
+          'kind = "pad" ? $length($pad("", 200000000))',
+          ': kind = "double" ? $reduce([1..40], function($a, $i){ $a & $a }, "x")',
+          ': kind = "split" ? $split($pad("", 900000, "a,"), ",")',
+          ': { "f": $uppercase }',
+        ].join('\n'),
+      );
+      const fixtures: [string, string, Record<string, unknown>][] = [
+        ['pad', 'pad', { code: 'guardrail.string', line: 1 }],
+        ['double', 'double', { code: 'guardrail.string' }],
+        ['split', 'split', { code: 'guardrail.sequence' }],
+        ['function', 'function', { code: 'output.function', field: '/f' }],
+      ];
+      for (const [name, kind, error] of fixtures) {
+        const fixture = { name, input: { kind }, expected: { error } };
+        fs.writeFileSync(path.join(dir, 'fixtures', `${name}.json`), JSON.stringify(fixture));
+      }
+      const report = await testMappings(root);
+      expect(report.mappings[0].fixtures.map((f) => [f.name, f.passed])).toEqual([
+        ['double', true],
+        ['function', true],
+        ['pad', true],
+        ['split', true],
+      ]);
+      expect(report.ok).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -89,8 +89,9 @@ describe('fencing: one run in one place at a time', () => {
     expect(await h.repos.checkpoints.get(flow.id, 'contacts')).toEqual(checkpointBefore);
     const written = b.accepted('write')[1].ids;
     for (const id of written) {
-      expect(await h.repos.recordLinks.peerIn(flow.id, { connectionId: a.connectionId, externalId: id }, b.connectionId))
-        .toBeUndefined();
+      expect(
+        await h.repos.recordLinks.peerIn(flow.id, { connectionId: a.connectionId, externalId: id }, b.connectionId),
+      ).toBeUndefined();
     }
     // it sent nothing more after the refusal: its third page was never written
     expect(b.accepted('write')).toHaveLength(2);
@@ -111,7 +112,7 @@ describe('fencing: one run in one place at a time', () => {
       resolveDeps({
         store: harness.store,
         repos: harness.repos,
-        connectors: { get: () => (undefined as never) },
+        connectors: { get: () => undefined as never },
         queue: createEmbeddedQueue({ store: harness.store }),
         budget: createMemoryBudget(),
         logger: recordingLogger(lines),

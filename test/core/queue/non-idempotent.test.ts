@@ -169,9 +169,9 @@ describe('row 5: a non-idempotent write interrupted by a crash goes to manual re
     const retryEmail = (retry.payload as { email: string }).email;
     expect(sends(retryEmail)).toBe(2);
     expect(sends(doneEmail)).toBe(1);
-    await expect(
-      resolveReviewItem({ repos: second.repos, runner: second.runner }, done.id, 'retry'),
-    ).rejects.toThrow(/already resolved/);
+    await expect(resolveReviewItem({ repos: second.repos, runner: second.runner }, done.id, 'retry')).rejects.toThrow(
+      /already resolved/,
+    );
     expect(await second.repos.reviewItems.list({ flowId: flow.id, status: 'open' })).toHaveLength(1);
   }, 60_000);
 });

@@ -91,7 +91,7 @@ describe('createRegistry: plugins', () => {
     const plugins = [fixture('good'), ...broken.map(([name]) => fixture(name)), 'hub-plugin-not-installed'];
     const registry = await createRegistry({ plugins, cwd: repo, logger });
 
-    expect(registry.list().map((c) => c.id)).toEqual(['file', 'hubspot', 'mailchimp', 'sendgrid', 'echo']);
+    expect(registry.list().map((c) => c.id)).toEqual(['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid', 'echo']);
     expect(registry.problems.map((p) => p.source)).toEqual([
       ...broken.map(([name]) => fixture(name)),
       'hub-plugin-not-installed',
@@ -137,7 +137,7 @@ describe('createRegistry: plugins', () => {
     fs.writeFileSync(path.join(copy, 'package.json'), JSON.stringify({ ...pkg, name: 'hub-plugin-echo-copy' }));
 
     const registry = await createRegistry({ plugins: [fixture('good'), copy, fixture('good/')], cwd: repo });
-    expect(registry.list().map((c) => c.id)).toEqual(['file', 'hubspot', 'mailchimp', 'sendgrid', 'echo']);
+    expect(registry.list().map((c) => c.id)).toEqual(['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid', 'echo']);
     expect(registry.problems).toEqual([
       {
         source: copy,

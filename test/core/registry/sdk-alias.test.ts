@@ -50,7 +50,7 @@ describe('sdk alias', () => {
     expect(child.stderr).toBe('');
     const report = JSON.parse(child.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({
-      ids: ['file', 'hubspot', 'mailchimp', 'sendgrid', 'echo'],
+      ids: ['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid', 'echo'],
       sameErrorClass: true,
       pluginSdkVersion: '1.0.0',
       definitionSdkVersion: '1.0.0',

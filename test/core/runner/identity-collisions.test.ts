@@ -1,3 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { connector as hubspotConnector } from '../../../connectors/hubspot';
+import { startSandbox as startHubSpot } from '../../../connectors/hubspot/sandbox';
+import { connector as mailchimpConnector } from '../../../connectors/mailchimp';
+import { startSandbox as startMailchimp } from '../../../connectors/mailchimp/sandbox';
 import { createHarness, type Harness } from './harness';
 
 /**
@@ -85,5 +91,59 @@ describe('identity collisions', () => {
     const again = await h.run('a-to-b');
     expect(again.counts).toMatchObject({ created: 0, updated: 0 });
     expect(b.calls.filter((c) => c.kind === 'write')).toHaveLength(writes);
+  });
+});
+
+describe('identity collisions against the HubSpot and Mailchimp sandboxes (the shipped mapping)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('HubSpot twins (NFC/NFD, mailto:) → one Mailchimp member each; the rerun sends no batch', async () => {
+    const crm = await startHubSpot({ enforceLimits: false });
+    const list = await startMailchimp({ enforceLimits: false });
+    try {
+      h = await createHarness();
+      await h.register('crm', hubspotConnector, crm.settings as unknown as Record<string, unknown>);
+      await h.register('email', mailchimpConnector, list.settings as unknown as Record<string, unknown>);
+      const expression = readFileSync(
+        path.join(__dirname, '../../../mappings/hubspot-contact-to-mailchimp-member/expression.jsonata'),
+        'utf8',
+      );
+      await h.mapping('contact', expression);
+      const flow = await h.flow({
+        name: 'crm-to-email',
+        source: { connection: 'crm', stream: 'contacts' },
+        target: { connection: 'email', action: 'upsertMembers' },
+      });
+      const consent = { marketing_consent: 'true' };
+      await crm.upsertContact({ email: NFC, firstname: 'José', ...consent });
+      await crm.upsertContact({ email: 'MAILTO:ann@example.com', firstname: 'Ann', ...consent });
+      await crm.upsertContact({ email: NFD, firstname: 'Josep', ...consent });
+      await crm.upsertContact({ email: 'ann@example.com', firstname: 'Annie', ...consent });
+      crm.setModifiedTime('all', Date.now() - 60_000); // then the twins apart in time, NFD and plain newest
+      const ids = [...crm.contacts.values()].map((c) => c.id);
+      crm.setModifiedTime([ids[2], ids[3]], Date.now() - 30_000);
+      expect(crm.contacts.size).toBe(4); // HubSpot keeps them apart: four contacts
+
+      const first = await h.run('crm-to-email');
+      expect(first).toMatchObject({ status: 'succeeded', counts: expect.objectContaining({ read: 4, failed: 0 }) });
+      expect(list.members.size).toBe(2);
+      expect(list.member(NFC)?.merge_fields.FNAME).toBe('Josep');
+      expect(list.member('ann@example.com')?.merge_fields.FNAME).toBe('Annie');
+      const reported = (await h.repos.runs.failures(first.id)).filter((f) => f.failureKind === 'duplicate');
+      expect(reported.map((d) => d.recordKey).sort()).toEqual([ids[0], ids[1]].sort());
+
+      await h.repos.checkpoints.clear(flow.id);
+      const batches = () => list.server.count({ route: 'POST /3.0/lists/:list_id' });
+      const before = batches();
+      const second = await h.run('crm-to-email');
+      expect(second.counts).toMatchObject({ read: 4, created: 0, updated: 0, failed: 0, deadLettered: 0 });
+      expect(batches()).toBe(before);
+      expect(await h.repos.deadLetters.count({ flowId: flow.id })).toBe(0);
+    } finally {
+      await Promise.all([crm.close(), list.close()]);
+    }
   });
 });

@@ -88,9 +88,7 @@ describe('replay re-reads the source record when the stream can', () => {
     const replay = await h.runner.replayDeadLetters({ flowId: flow.id });
     expect(replay).toMatchObject({ replayed: 1, written: 1, stillFailing: [] });
     expect(source.asked).toEqual([['a1']]);
-    expect(b.records.get('b1') ?? [...b.records.values()].find((r) => r.email === 'fixed@example.com')).toMatchObject({
-      email: 'fixed@example.com',
-    });
+    expect([...b.records.values()].map((r) => r.email).sort()).toEqual(['fixed@example.com', 'ok@example.com']);
     expect((await h.repos.deadLetters.get(letter.id))?.status).toBe('replayed');
   });
 

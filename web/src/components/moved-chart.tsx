@@ -26,6 +26,9 @@ export function MovedChart({ runs, title }: { runs: Run[]; title: string }) {
       ordered.map((r) => r.createdAt / 1000),
       ...SERIES.map((s) => ordered.map(s.value)),
     ];
+    const first = data[0][0] ?? 0;
+    const last = data[0][data[0].length - 1] ?? first;
+    const pad = first === last ? 3600 : 0;
     const plot = new uPlot(
       {
         width: Math.max(280, Math.min(el.clientWidth || 600, 720)),
@@ -33,7 +36,7 @@ export function MovedChart({ runs, title }: { runs: Run[]; title: string }) {
         series: [{}, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: true } }))],
         axes: [{}, { size: 50 }],
         // one run alone: an hour either side, not uPlot's default span of years
-        scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) } },
+        scales: { x: { time: true, range: () => [first - pad, last + pad] } },
       },
       data,
       el,

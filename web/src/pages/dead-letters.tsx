@@ -46,7 +46,9 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
     const report = await unwrap(api.POST('/api/v1/dead-letters/replay', { body }));
     afterChange();
     const still = report.stillFailing.length;
-    setNotice(`Replayed ${report.replayed}: ${report.written} delivered${still > 0 ? `, ${still} still failing` : ''}.`);
+    setNotice(
+      `Replayed ${report.replayed}: ${report.written} delivered${still > 0 ? `, ${still} still failing` : ''}.`,
+    );
   };
   const discard = async (ids: string[]) => {
     if (note.trim() === '') throw new Error('Write a note first: why these records are set aside for good.');
@@ -81,7 +83,8 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
           </select>
         </label>
         <label>
-          Reason contains <input type="search" value={reasonFilter} onInput={(e) => setReasonFilter(e.currentTarget.value)} />
+          Reason contains{' '}
+          <input type="search" value={reasonFilter} onInput={(e) => setReasonFilter(e.currentTarget.value)} />
         </label>
       </form>
       {notice && (
@@ -102,7 +105,11 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
               {(canReplay || canDiscard) && (
                 <div class="toolbar" role="group" aria-label="Dead letter actions">
                   {canReplay && (
-                    <ActionButton label={`Replay selected (${ids.length})`} disabled={ids.length === 0} action={() => replay({ ids })} />
+                    <ActionButton
+                      label={`Replay selected (${ids.length})`}
+                      disabled={ids.length === 0}
+                      action={() => replay({ ids })}
+                    />
                   )}
                   {canReplay && flowRef !== '' && (
                     <ActionButton label={`Replay all of ${flowRef}`} action={() => replay({ flowId: flowRef })} />
@@ -110,9 +117,18 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
                   {canDiscard && (
                     <>
                       <label>
-                        Note <input value={note} onInput={(e) => setNote(e.currentTarget.value)} placeholder="why they are set aside" />
+                        Note{' '}
+                        <input
+                          value={note}
+                          onInput={(e) => setNote(e.currentTarget.value)}
+                          placeholder="why they are set aside"
+                        />
                       </label>
-                      <ActionButton label={`Discard selected (${ids.length})`} disabled={ids.length === 0} action={() => discard(ids)} />
+                      <ActionButton
+                        label={`Discard selected (${ids.length})`}
+                        disabled={ids.length === 0}
+                        action={() => discard(ids)}
+                      />
                     </>
                   )}
                 </div>

@@ -96,7 +96,11 @@ export function FlowPage({ flowId }: { flowId: string }) {
                 <ActionButton
                   label="Reset and resync"
                   action={async () => {
-                    if (!confirm('The next run reads everything again (records already delivered are not written twice). Reset?'))
+                    if (
+                      !confirm(
+                        'The next run reads everything again (records already delivered are not written twice). Reset?',
+                      )
+                    )
                       return;
                     await unwrap(api.POST('/api/v1/flows/{flowId}/reset', { ...path, body: {} }));
                     reload();

@@ -73,8 +73,6 @@ export function FlowsPage() {
 export async function loadFlowDetails(api: ReturnType<typeof useSession>['api']): Promise<FlowDetail[]> {
   const page = await unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } }));
   return Promise.all(
-    page.items.map((flow) =>
-      unwrap(api.GET('/api/v1/flows/{flowId}', { params: { path: { flowId: flow.id } } })),
-    ),
+    page.items.map((flow) => unwrap(api.GET('/api/v1/flows/{flowId}', { params: { path: { flowId: flow.id } } }))),
   );
 }

@@ -11,7 +11,7 @@ interface FlowMoved {
   channel: string;
 }
 
-const CHANNELS: Record<string, string> = { crm: 'CRM', email: 'E-mail', ads: 'Ads', erp: 'ERP', file: 'Files' };
+const CHANNELS: Record<string, string> = { crm: 'CRM', email: 'E-mail', ads: 'Ads', erp: 'ERP', other: 'Other' };
 
 /** Where each flow delivers to, by the target connector's category (CRM, e-mail, ads, ERP). */
 async function channels(api: Api): Promise<Map<string, string>> {
@@ -98,12 +98,14 @@ export function HomePage() {
                       .
                     </p>
                     <dl class="counts" aria-label={`Totals of ${flow.name}'s recent runs`}>
-                      {COUNT_LABELS.filter((c) => c.key !== 'read' && c.key !== 'deadLettered').map(({ key, label }) => (
-                        <div key={key} class={`count count-${key}`} data-count={key}>
-                          <dt>{label}</dt>
-                          <dd>{key === 'failed' ? failed(flow.status.totals) : flow.status.totals[key]}</dd>
-                        </div>
-                      ))}
+                      {COUNT_LABELS.filter((c) => c.key !== 'read' && c.key !== 'deadLettered').map(
+                        ({ key, label }) => (
+                          <div key={key} class={`count count-${key}`} data-count={key}>
+                            <dt>{label}</dt>
+                            <dd>{key === 'failed' ? failed(flow.status.totals) : flow.status.totals[key]}</dd>
+                          </div>
+                        ),
+                      )}
                     </dl>
                     <MovedChart runs={runs} title={flow.name} />
                   </article>

@@ -1,12 +1,27 @@
 import { useEffect } from 'preact/hooks';
 import { unwrap, type DeadLetter, type RunDetail } from '../api/client';
 import { Counts } from '../components/counts';
-import { Empty, ErrorMessage, Link, Loading, RunStatusBadge, formatDuration, formatTime, useData } from '../components/ui';
+import {
+  Empty,
+  ErrorMessage,
+  Link,
+  Loading,
+  RunStatusBadge,
+  formatDuration,
+  formatTime,
+  useData,
+} from '../components/ui';
 import { recordName } from '../record-name';
 import { useSession } from '../session';
 
 const LIVE = new Set(['queued', 'running']);
 const POLL_MS = 1000;
+const TRIGGER_WORDS: Record<string, string> = {
+  manual: 'Started by hand',
+  schedule: 'Started by its schedule',
+  webhook: 'Started by a webhook event',
+  replay: 'A replay of dead letters',
+};
 
 /**
  * One run: status, counts (updated live while it runs), and the records it could not deliver with the reason:
@@ -15,7 +30,9 @@ const POLL_MS = 1000;
 export function RunPage({ runId }: { runId: string }) {
   const { api } = useSession();
   const loaded = useData(async () => {
-    const run = await unwrap(api.GET('/api/v1/runs/{runId}', { params: { path: { runId }, query: { failures: 200 } } }));
+    const run = await unwrap(
+      api.GET('/api/v1/runs/{runId}', { params: { path: { runId }, query: { failures: 200 } } }),
+    );
     const letters = await unwrap(
       api.GET('/api/v1/dead-letters', { params: { query: { flowId: run.flowId, limit: 200 } } }),
     );
@@ -41,7 +58,9 @@ export function RunPage({ runId }: { runId: string }) {
         Run of {formatTime(run.createdAt)} <RunStatusBadge status={run.status} />
       </h1>
       <p aria-live="polite" data-testid="run-progress">
-        {running ? progress(run) : `Started by ${run.trigger}; took ${formatDuration(run.startedAt, run.finishedAt)}.`}
+        {running
+          ? progress(run)
+          : `${TRIGGER_WORDS[run.trigger] ?? run.trigger}; took ${formatDuration(run.startedAt, run.finishedAt)}.`}
       </p>
       {run.error && <p class="state error">{run.error.message}</p>}
       <Counts counts={run.counts} label="Counts of this run" />
@@ -61,7 +80,13 @@ function progress(run: RunDetail): string {
 function RecordOutcomes({ run, letters }: { run: RunDetail; letters: DeadLetter[] }) {
   const byKey = new Map(letters.map((l) => [l.recordKey, l]));
   const rows = [
-    ...letters.map((l) => ({ key: l.recordKey, name: recordName(l.source, l.recordKey), reason: l.reason, field: l.field, outcome: `dead letter (${l.status})` })),
+    ...letters.map((l) => ({
+      key: l.recordKey,
+      name: recordName(l.source, l.recordKey),
+      reason: l.reason,
+      field: l.field,
+      outcome: `dead letter (${l.status})`,
+    })),
     ...run.failures
       .filter((f) => !byKey.has(f.recordKey))
       .map((f) => ({ key: f.recordKey, name: f.recordKey, reason: f.reason, field: f.field, outcome: 'failed' })),

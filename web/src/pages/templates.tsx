@@ -1,13 +1,17 @@
 import { useState } from 'preact/hooks';
 import { unwrap, type Template } from '../api/client';
-import { ActionButton, Empty, Link, Show, useData } from '../components/ui';
+import { ActionButton, Empty, Link, Show, formatTime, useData } from '../components/ui';
 import { describeTrigger } from '../../../core/flows/schedule-words';
+import { DryRunPreview } from '../components/dry-run-preview';
 import { useSession } from '../session';
 
 /** The templates in plain words: what moves where, which systems each needs, and when it runs. */
 export function TemplatesPage() {
   const { api, can } = useSession();
-  const loaded = useData(() => unwrap(api.GET('/api/v1/templates', { params: { query: { limit: 200 } } })), 'templates');
+  const loaded = useData(
+    () => unwrap(api.GET('/api/v1/templates', { params: { query: { limit: 200 } } })),
+    'templates',
+  );
   const [enabling, setEnabling] = useState<string>();
   return (
     <section>
@@ -22,10 +26,13 @@ export function TemplatesPage() {
               <article key={t.id} class="card" data-template={t.id} aria-labelledby={`t-${t.id}`}>
                 <h2 id={`t-${t.id}`}>{t.title}</h2>
                 <p>{t.description}</p>
-                <p class="muted">
-                  {t.flows.map((f) => `${f.name} ${describeTrigger(f.trigger)}`).join('; ')}.
+                <p class="muted">{t.flows.map((f) => `${f.name} ${describeTrigger(f.trigger)}`).join('; ')}.</p>
+                <p>
+                  Needs:{' '}
+                  {Object.entries(t.roles)
+                    .map(([role, r]) => `${role} (${r.connector}: ${r.description})`)
+                    .join(', ')}
                 </p>
-                <p>Needs: {Object.entries(t.roles).map(([role, r]) => `${role} (${r.connector}: ${r.description})`).join(', ')}</p>
                 {can('templates:enable') &&
                   (enabling === t.id ? (
                     <EnableWizard template={t} onClose={() => setEnabling(undefined)} />
@@ -51,19 +58,24 @@ function EnableWizard({ template, onClose }: { template: Template; onClose(): vo
   const [step, setStep] = useState(1);
   const [picked, setPicked] = useState<Record<string, string>>({});
   const [schedule, setSchedule] = useState<Schedule>({ kind: 'template' });
-  const [done, setDone] = useState<{ flow: string; words: string }[]>();
-  const connections = useData(() => unwrap(api.GET('/api/v1/connections', { params: { query: { limit: 200 } } })), 'connections');
+  const [done, setDone] = useState<{ flow: string; words: string; firstRunAt?: number }[]>();
+  const connections = useData(
+    () => unwrap(api.GET('/api/v1/connections', { params: { query: { limit: 200 } } })),
+    'connections',
+  );
   const roles = Object.entries(template.roles);
   const templateWords = template.flows.map((f) => describeTrigger(f.trigger)).join('; ');
 
   if (done)
     return (
-      <div class="wizard" role="status">
-        <p>Enabled:</p>
+      <div class="wizard">
+        <p role="status">Enabled:</p>
         <ul>
           {done.map((d) => (
             <li key={d.flow}>
               <Link href={`/flows/${encodeURIComponent(d.flow)}`}>{d.flow}</Link> {d.words}
+              {d.firstRunAt !== undefined && `; first run ${formatTime(d.firstRunAt)}`}
+              <DryRunPreview flow={d.flow} />
             </li>
           ))}
         </ul>
@@ -83,20 +95,29 @@ function EnableWizard({ template, onClose }: { template: Template; onClose(): vo
                   return (
                     <label key={role} class="field">
                       {role}: {r.description}
-                      <select value={picked[role] ?? ''} onChange={(e) => setPicked({ ...picked, [role]: e.currentTarget.value })}>
+                      <select
+                        value={picked[role] ?? ''}
+                        onChange={(e) => setPicked({ ...picked, [role]: e.currentTarget.value })}
+                      >
                         <option value="">Choose a {r.connector} connection</option>
                         {fitting.map((c) => (
                           <option key={c.id} value={c.name}>
                             {c.name}
-                            {c.name.startsWith('sandbox-') ? ' (sandbox)' : ''}
                           </option>
                         ))}
                       </select>
-                      {fitting.length === 0 && <span class="muted"> No {r.connector} connection yet: add one first.</span>}
+                      {fitting.length === 0 && (
+                        <span class="muted"> No {r.connector} connection yet: add one first.</span>
+                      )}
                     </label>
                   );
                 })}
-                <button type="button" class="primary" disabled={roles.some(([role]) => !picked[role])} onClick={() => setStep(2)}>
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={roles.some(([role]) => !picked[role])}
+                  onClick={() => setStep(2)}
+                >
                   Next: schedule
                 </button>
               </>
@@ -108,11 +129,21 @@ function EnableWizard({ template, onClose }: { template: Template; onClose(): vo
         <fieldset>
           <legend>When should it run?</legend>
           <label class="field">
-            <input type="radio" name="schedule" checked={schedule.kind === 'template'} onChange={() => setSchedule({ kind: 'template' })} />
+            <input
+              type="radio"
+              name="schedule"
+              checked={schedule.kind === 'template'}
+              onChange={() => setSchedule({ kind: 'template' })}
+            />
             As the template says: {templateWords}
           </label>
           <label class="field">
-            <input type="radio" name="schedule" checked={schedule.kind === 'manual'} onChange={() => setSchedule({ kind: 'manual' })} />
+            <input
+              type="radio"
+              name="schedule"
+              checked={schedule.kind === 'manual'}
+              onChange={() => setSchedule({ kind: 'manual' })}
+            />
             Only when I start it
           </label>
           <label class="field">
@@ -127,10 +158,18 @@ function EnableWizard({ template, onClose }: { template: Template; onClose(): vo
           {schedule.kind === 'cron' && (
             <>
               <label class="field">
-                Cron expression <input value={schedule.cron} onInput={(e) => setSchedule({ ...schedule, cron: e.currentTarget.value })} />
+                Cron expression{' '}
+                <input
+                  value={schedule.cron}
+                  onInput={(e) => setSchedule({ ...schedule, cron: e.currentTarget.value })}
+                />
               </label>
               <label class="field">
-                Time zone <input value={schedule.timezone} onInput={(e) => setSchedule({ ...schedule, timezone: e.currentTarget.value })} />
+                Time zone{' '}
+                <input
+                  value={schedule.timezone}
+                  onInput={(e) => setSchedule({ ...schedule, timezone: e.currentTarget.value })}
+                />
               </label>
             </>
           )}
@@ -173,9 +212,12 @@ function EnableWizard({ template, onClose }: { template: Template; onClose(): vo
                 ...(schedule.kind === 'cron' ? { schedule: schedule.cron, timezone: schedule.timezone } : {}),
               };
               const result = await unwrap(
-                api.POST('/api/v1/templates/{templateId}/enable', { params: { path: { templateId: template.id } }, body }),
+                api.POST('/api/v1/templates/{templateId}/enable', {
+                  params: { path: { templateId: template.id } },
+                  body,
+                }),
               );
-              setDone(result.schedules.map((s) => ({ flow: s.flow, words: s.words })));
+              setDone(result.schedules.map((s) => ({ flow: s.flow, words: s.words, firstRunAt: s.firstRunAt })));
             }}
           />{' '}
           <button type="button" onClick={onClose}>

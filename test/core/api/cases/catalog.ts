@@ -34,7 +34,7 @@ export const catalogCases: Record<string, RouteCase> = {
       ids.push(...page.body.items.map((c: { id: string }) => c.id));
       cursor = page.body.nextCursor;
     }
-    expect([...ids].sort()).toEqual(['file', 'hubspot', 'leaky', 'mailchimp', 'sendgrid']);
+    expect([...ids].sort()).toEqual(['file', 'hubspot', 'leaky', 'mailchimp', 'odoo', 'sendgrid']);
     const crm = await bed.as('viewer').get('/connectors?category=crm').expect(200);
     expect(crm.body.items.map((c: { id: string }) => c.id).sort()).toEqual(['hubspot', 'leaky']);
   },

@@ -1,0 +1,162 @@
+import {
+  messyContacts,
+  seededRandom,
+  startSandboxServer,
+  type ConnectorSandbox,
+  type SandboxOptions,
+  type SandboxServer,
+} from '../../../core/sdk';
+import type { OdooSettings } from '../schemas/settings';
+import { routes, type AuthState } from './routes';
+import { OdooStore } from './store';
+
+/**
+ * A local Odoo on 127.0.0.1: JSON-2 (when `version` ≥ 19) and JSON-RPC over one in-memory database holding
+ * res.partner, sale.order(+lines), account.move, product.product, res.currency, ir.model.data and
+ * res.users.apikeys, with Odoo's error shapes, per-record validation ("Contacts require a name", missing
+ * records), key expiry (`expireKey()`), write_date ties inside one second, and archived partners.
+ */
+
+export const SANDBOX_API_KEY = 'odoo-sandbox-api-key-0001';
+export const SANDBOX_DATABASE = 'sandbox';
+export const SANDBOX_LOGIN = 'admin';
+const DAY_MS = 86_400_000;
+
+export interface OdooSandboxOptions extends SandboxOptions {
+  /** Odoo major version the sandbox answers as: 19+ speaks JSON-2, older only JSON-RPC. Default 19. */
+  version?: number;
+  /** Sales orders (with lines, an invoice each, a refund every fifth) to seed. Default 0. */
+  seedOrders?: number;
+}
+
+export interface OdooSandbox extends ConnectorSandbox {
+  connector: 'odoo';
+  settings: OdooSettings;
+  store: OdooStore;
+  server: SandboxServer;
+  /** Makes the sandbox key expire now (Odoo then refuses it like any invalid key). */
+  expireKey(): void;
+  /** The next request is answered 429 with Retry-After (as a proxy in front of Odoo may); null undoes it. */
+  rateLimitNext(seconds: number | null): void;
+  /** Sales orders carrying this hub key (origin marker), for "exactly once" assertions. */
+  ordersFor(externalId: string): number;
+}
+
+function seed(store: OdooStore, options: OdooSandboxOptions): void {
+  store.insert('res.currency', { name: 'EUR', symbol: '€' });
+  store.insert('res.currency', { name: 'USD', symbol: '$' });
+  for (const [name, price] of [
+    ['Consulting hour', 120],
+    ['Licence (year)', 990],
+    ['Support pack', 250],
+  ] as const)
+    store.insert('product.product', { name, list_price: price });
+  store.insert('res.users.apikeys', {
+    name: 'connector hub',
+    user_id: 2,
+    scope: 'rpc',
+    expiration_date: new Date(Date.now() + 80 * DAY_MS).toISOString().slice(0, 19).replace('T', ' '),
+  });
+  // write_date: three records per second (ties, milliseconds apart, as Odoo stamps a batch import), every 10 s
+  const base = Date.parse('2026-01-01T00:00:00.000Z');
+  const at = (i: number) =>
+    new Date(base + Math.floor(i / 3) * 10_000 + (i % 3) * 7).toISOString().replace('T', ' ').slice(0, 23);
+  const contacts = messyContacts(options.seedContacts ?? 0, options.seed ?? 7);
+  contacts.forEach((c, i) => {
+    const name = c.fullName ?? [c.firstName, c.lastName].filter(Boolean).join(' ');
+    store.insert(
+      'res.partner',
+      {
+        name: name === '' ? c.email.trim() : name,
+        email: c.email,
+        phone: c.phone ?? false,
+        ref: false,
+        is_company: false,
+        parent_id: false,
+        country_code: 'DE',
+        active: i % 17 !== 16, // some archived
+      },
+      at(i),
+    );
+  });
+  const random = seededRandom(options.seed ?? 7);
+  const partners = store.table('res.partner').size;
+  for (let i = 0; i < (options.seedOrders ?? 0) && partners > 0; i++) {
+    const [id] = store.create('sale.order', [
+      {
+        partner_id: 1 + Math.floor(random() * partners),
+        client_order_ref: i % 4 === 0 ? `PO-${1000 + i}` : false,
+        state: 'sale',
+        order_line: [[0, 0, { product_id: 1 + (i % 3), product_uom_qty: 1 + (i % 5) }]],
+      },
+    ]);
+    const order = store.table('sale.order').get(id!)!;
+    const invoice = store.insert('account.move', {
+      name: `INV/2026/${String(i + 1).padStart(5, '0')}`,
+      move_type: 'out_invoice',
+      state: 'posted',
+      payment_state: 'paid',
+      partner_id: order.partner_id,
+      currency_id: 1,
+      invoice_date: '2026-01-02',
+      invoice_origin: order.name,
+      amount_total: order.amount_total,
+      amount_residual: 0,
+      reversed_entry_id: false,
+    });
+    if (i % 5 === 4)
+      store.insert('account.move', {
+        name: `RINV/2026/${String(i + 1).padStart(5, '0')}`,
+        move_type: 'out_refund',
+        state: 'posted',
+        payment_state: 'not_paid',
+        partner_id: order.partner_id,
+        currency_id: 1,
+        invoice_date: '2026-01-03',
+        invoice_origin: order.name,
+        amount_total: order.amount_total,
+        amount_residual: order.amount_total,
+        reversed_entry_id: invoice,
+      });
+  }
+  // a vendor bill: not a customer invoice, never in the invoices stream
+  store.insert('account.move', { name: 'BILL/2026/00001', move_type: 'in_invoice', state: 'posted', amount_total: 10 });
+  store.created.clear();
+}
+
+export async function startSandbox(options: OdooSandboxOptions = {}): Promise<OdooSandbox> {
+  const store = new OdooStore();
+  seed(store, options);
+  const auth: AuthState = {
+    database: SANDBOX_DATABASE,
+    login: SANDBOX_LOGIN,
+    uid: 2,
+    keys: new Map([[SANDBOX_API_KEY, Date.now() + 80 * DAY_MS]]),
+    version: options.version ?? 19,
+  };
+  let forced429: number | undefined;
+  const server = await startSandboxServer({
+    ...(options.port === undefined ? {} : { port: options.port }),
+    routes: routes(store, auth),
+    before: () => {
+      if (forced429 === undefined) return undefined;
+      const seconds = forced429;
+      forced429 = undefined;
+      return { status: 429, body: 'Too Many Requests', headers: { 'retry-after': String(seconds) } };
+    },
+  });
+  return {
+    connector: 'odoo',
+    url: server.url,
+    settings: { url: server.url, database: SANDBOX_DATABASE, login: SANDBOX_LOGIN, apiKey: SANDBOX_API_KEY },
+    store,
+    server,
+    expireKey: () => auth.keys.set(SANDBOX_API_KEY, Date.now() - 1000),
+    rateLimitNext: (seconds) => {
+      forced429 = seconds ?? undefined;
+    },
+    ordersFor: (externalId) =>
+      [...store.table('sale.order').values()].filter((o) => o.origin === `hub:${externalId}`).length,
+    close: () => server.close(),
+  };
+}

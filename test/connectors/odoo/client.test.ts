@@ -1,0 +1,230 @@
+import nock from 'nock';
+import { OdooClient, clearOdooSessions } from '../../../connectors/odoo/client';
+import { partners } from '../../../connectors/odoo/streams/partners';
+import { AuthError, PermanentError, RateLimitedError, RetryableError, type HubError } from '../../../core/sdk';
+import { KEY, ODOO, connection, failure, readAll, settings, useNock } from './helpers';
+
+useNock();
+afterEach(() => clearOdooSessions());
+
+const version = (major: number) => ({
+  server_version: `${major}.0`,
+  server_version_info: [major, 0, 0, 'final', 0, ''],
+  server_serie: `${major}.0`,
+  protocol_version: 1,
+});
+/** Odoo's JSON-2 error body ([doc] external_api.rst). */
+const json2Error = (name: string, message: string) => ({
+  name,
+  message,
+  arguments: [message],
+  context: {},
+  debug: 'Traceback …',
+});
+/** Odoo's JSON-RPC fault (HTTP 200). */
+const rpcFault = (name: string, message: string) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  error: { code: 200, message: 'Odoo Server Error', data: json2Error(name, message) },
+});
+
+describe('transport from /web/version', () => {
+  it('Odoo 19+: JSON-2, bearer key, database header, named arguments, ids and context in the body', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    let seen: { headers: Headers; body: unknown } | undefined;
+    nock(ODOO)
+      .post('/json/2/res.partner/write')
+      .reply(async (request: Request) => {
+        seen = { headers: request.headers, body: await request.json() };
+        return [200, 'true'];
+      });
+    const result = await new OdooClient(settings).call('res.partner', 'write', {
+      ids: [7],
+      args: { vals: { name: 'Ann' } },
+      context: { lang: 'en_US' },
+    });
+    expect(result).toBe(true);
+    expect(seen!.headers.get('authorization')).toBe(`bearer ${KEY}`);
+    expect(seen!.headers.get('x-odoo-database')).toBe('acme');
+    expect(seen!.headers.get('content-type')).toBe('application/json');
+    expect(seen!.body).toEqual({ vals: { name: 'Ann' }, ids: [7], context: { lang: 'en_US' } });
+  });
+
+  it('Odoo 17: JSON-RPC, authenticate once, then execute_kw(db, uid, key, model, method, [ids], kwargs)', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(17));
+    const bodies: unknown[] = [];
+    nock(ODOO)
+      .post('/jsonrpc')
+      .times(3)
+      .reply(async (request: Request) => {
+        const body = (await request.json()) as unknown;
+        bodies.push(body);
+        const params = (body as { params: { method: string } }).params;
+        return [200, { jsonrpc: '2.0', id: 1, result: params.method === 'authenticate' ? 9 : true }];
+      });
+    const client = new OdooClient(settings);
+    await client.call('res.partner', 'write', { ids: [7], args: { vals: { name: 'Ann' } } });
+    await client.call('res.partner', 'write', { ids: [8], args: { vals: { name: 'Bob' } } });
+    expect(bodies).toHaveLength(3);
+    expect(bodies[0]).toMatchObject({
+      jsonrpc: '2.0',
+      method: 'call',
+      params: { service: 'common', method: 'authenticate', args: ['acme', 'api@acme.test', KEY, {}] },
+    });
+    expect(bodies[1]).toMatchObject({
+      params: {
+        service: 'object',
+        method: 'execute_kw',
+        args: ['acme', 9, KEY, 'res.partner', 'write', [[7]], { vals: { name: 'Ann' } }],
+      },
+    });
+  });
+
+  it('falls back to common.version when /web/version is not there', async () => {
+    nock(ODOO).get('/web/version').reply(404, 'Not Found');
+    nock(ODOO)
+      .post('/jsonrpc', (b: { params?: { method?: string } }) => b.params?.method === 'version')
+      .reply(200, { jsonrpc: '2.0', id: 1, result: version(16) });
+    const session = await new OdooClient({ ...settings, transport: 'auto' }).detect();
+    expect(session).toEqual({ transport: 'jsonrpc', version: '16.0' });
+  });
+});
+
+describe('errors, by Odoo shape', () => {
+  it('an expired (or revoked) key on JSON-2 is an AuthError that names the fix and never the key', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    nock(ODOO)
+      .post('/json/2/res.partner/search_count')
+      .reply(401, json2Error('werkzeug.exceptions.Unauthorized', 'Invalid apikey'));
+    const error = (await failure(() => new OdooClient(settings).call('res.partner', 'search_count'))) as HubError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/expire after at most 3 months/);
+    expect(error.message).toMatch(/New API Key/);
+    expect(error.message).not.toContain(KEY);
+  });
+
+  it('an expired key on JSON-RPC (authenticate answers false) is the same AuthError', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(17));
+    nock(ODOO).post('/jsonrpc').reply(200, { jsonrpc: '2.0', id: 1, result: false });
+    const error = await failure(() => new OdooClient(settings).call('res.partner', 'search_count'));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/New API Key/);
+  });
+
+  it('an AccessDenied fault from execute_kw is an AuthError; a ValidationError fault is permanent', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(17));
+    nock(ODOO).post('/jsonrpc').reply(200, { jsonrpc: '2.0', id: 1, result: 9 });
+    nock(ODOO).post('/jsonrpc').reply(200, rpcFault('odoo.exceptions.ValidationError', 'Contacts require a name'));
+    nock(ODOO).post('/jsonrpc').reply(200, rpcFault('odoo.exceptions.AccessDenied', 'Access Denied'));
+    const client = new OdooClient(settings);
+    const invalid = await failure(() => client.call('res.partner', 'create', { args: { vals_list: [{}] } }));
+    expect(invalid).toBeInstanceOf(PermanentError);
+    expect(invalid.message).toContain('ValidationError: Contacts require a name');
+    expect(await failure(() => client.call('res.partner', 'search_count'))).toBeInstanceOf(AuthError);
+  });
+
+  it('JSON-2: 422 ValidationError permanent, 429 with Retry-After rate limited, 500 retryable; no traceback', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    nock(ODOO)
+      .post('/json/2/res.partner/create')
+      .reply(422, json2Error('odoo.exceptions.ValidationError', 'Contacts require a name'))
+      .post('/json/2/res.partner/create')
+      .reply(429, 'Too Many Requests', { 'retry-after': '7' })
+      .post('/json/2/res.partner/create')
+      .reply(500, json2Error('builtins.KeyError', 'boom'));
+    const client = new OdooClient(settings);
+    const create = () => client.call('res.partner', 'create', { args: { vals_list: [{}] } });
+    const invalid = await failure(create);
+    expect(invalid).toBeInstanceOf(PermanentError);
+    expect(invalid.message).not.toContain('Traceback');
+    const limited = (await failure(create)) as RateLimitedError;
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect(limited.retryAfterMs).toBe(7_000);
+    expect(await failure(create)).toBeInstanceOf(RetryableError);
+  });
+});
+
+describe('partners stream: incremental on (write_date, id) with ties', () => {
+  const S = '2026-03-01 10:00:00';
+  const row = (id: number, write_date: string) => ({
+    id,
+    write_date,
+    name: `P${id}`,
+    email: `p${id}@example.com`,
+    phone: false,
+    ref: false,
+    is_company: false,
+    parent_id: false,
+    country_code: false,
+    active: id !== 4,
+  });
+
+  it('reads five records sharing one second with page size 3: each once, in order, archived included', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    const domains: unknown[] = [];
+    const answers = [
+      [row(1, S), row(2, S), row(3, S)], // from the start, by write_date: all in second S
+      [row(1, S), row(2, S), row(3, S)], // second S by id
+      [row(4, S), row(5, S)], // second S after id 3: done with S
+      [row(6, '2026-03-01 10:00:01')], // from the next second
+    ];
+    nock(ODOO)
+      .post('/json/2/res.partner/search_read')
+      .times(4)
+      .reply(async (request: Request) => {
+        const b = (await request.json()) as { domain: unknown; order: string; limit: number; context: unknown };
+        domains.push([b.domain, b.order, b.limit, b.context]);
+        return [200, answers.shift()];
+      });
+    const { records, checkpoint } = await readAll(partners, connection({ ...settings, pageSize: 3 }));
+    expect(records.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(records[3]).toMatchObject({ active: false, write_date: '2026-03-01T10:00:00Z' });
+    expect(checkpoint).toEqual({ write_date: '2026-03-01 10:00:01', id: 6 });
+    const all = { active_test: false };
+    expect(domains).toEqual([
+      [[], 'write_date asc, id asc', 3, all],
+      [
+        [
+          ['write_date', '>=', S],
+          ['write_date', '<', '2026-03-01 10:00:01'],
+          ['id', '>', 0],
+        ],
+        'id asc',
+        3,
+        all,
+      ],
+      [
+        [
+          ['write_date', '>=', S],
+          ['write_date', '<', '2026-03-01 10:00:01'],
+          ['id', '>', 3],
+        ],
+        'id asc',
+        3,
+        all,
+      ],
+      [[['write_date', '>=', '2026-03-01 10:00:01']], 'write_date asc, id asc', 3, all],
+    ]);
+  });
+
+  it('resumes from a checkpoint the look-back window earlier, and keeps the checkpoint when nothing is new', async () => {
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    const domains: unknown[] = [];
+    nock(ODOO)
+      .post('/json/2/res.partner/search_read')
+      .times(2)
+      .reply(async (request: Request) => {
+        domains.push(((await request.json()) as { domain: unknown }).domain);
+        return [200, []];
+      });
+    const stored = { write_date: '2026-03-01 10:05:00', id: 42 };
+    const { records, checkpoint } = await readAll(partners, connection(settings), stored);
+    expect(records).toEqual([]);
+    expect(checkpoint).toEqual(stored);
+    expect(domains[0]).toEqual([
+      ['write_date', '>=', '2026-03-01 10:04:00'],
+      ['write_date', '<', '2026-03-01 10:04:01'],
+      ['id', '>', 0],
+    ]);
+  });
+});
