@@ -83,7 +83,7 @@ class Compiled implements CompiledMapping {
     } finally {
       endEvaluation(evaluation);
     }
-    const late = checkDeadline(evaluation.cpuStart, this.options);
+    const late = checkDeadline(evaluation, this.options);
     if (late) return fail(late);
     let value: unknown;
     try {

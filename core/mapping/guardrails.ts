@@ -74,9 +74,16 @@ export function explainGuardrail(error: MappingError, options: ResolvedEngineOpt
   }
 }
 
-/** Fails an evaluation whose CPU time (`threadCpuMs()` at its start) ended over the limit. */
-export function checkDeadline(cpuStartedAt: number, options: ResolvedEngineOptions): MappingError | undefined {
-  const elapsed = Math.round(threadCpuMs() - cpuStartedAt);
+/**
+ * Fails an evaluation whose CPU time ended over the limit. The thread's CPU time cannot exceed the wall time since
+ * the start, so the CPU clock (a system call, measurable per record) is read only once the wall clock allows it.
+ */
+export function checkDeadline(
+  started: { cpuStart: number; wallStart: number },
+  options: ResolvedEngineOptions,
+): MappingError | undefined {
+  if (performance.now() - started.wallStart <= options.timeoutMs) return undefined;
+  const elapsed = Math.round(threadCpuMs() - started.cpuStart);
   if (elapsed <= options.timeoutMs) return undefined;
   return {
     code: 'guardrail.timeout',

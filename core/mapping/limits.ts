@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { threadCpuMs } from './cpu-clock';
+import { coarseThreadCpuMs, threadCpuMs } from './cpu-clock';
 import type { ResolvedEngineOptions } from './types';
 
 /**
@@ -43,6 +43,9 @@ interface Frame {
 
 export interface EvaluationState {
   cpuStart: number;
+  /** performance.now() at the start: a thread's CPU time never runs ahead of the wall clock, so while less wall
+   * time than the limit has passed the (costlier) CPU clock need not be read. */
+  wallStart: number;
   steps: number;
   allocated: number;
 }
@@ -121,7 +124,7 @@ let current: EvaluationState | undefined;
 
 /** Called by the engine right before an evaluation starts (evaluations on a thread never overlap). */
 export function beginEvaluation(): EvaluationState {
-  current = { cpuStart: threadCpuMs(), steps: 0, allocated: 0 };
+  current = { cpuStart: coarseThreadCpuMs(), wallStart: performance.now(), steps: 0, allocated: 0 };
   return current;
 }
 
@@ -151,7 +154,12 @@ export function guardedJsonataOptions(
     enumerable: true,
     get(): number {
       const state = current;
-      if (state && ++state.steps % CPU_CHECK_EVERY === 0 && threadCpuMs() - state.cpuStart > options.timeoutMs) {
+      if (
+        state &&
+        ++state.steps % CPU_CHECK_EVERY === 0 &&
+        performance.now() - state.wallStart > options.timeoutMs &&
+        threadCpuMs() - state.cpuStart > options.timeoutMs
+      ) {
         throw { code: 'D1012', value: options.timeoutMs };
       }
       return options.maxDepth;

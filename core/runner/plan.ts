@@ -231,23 +231,22 @@ async function planWithCollisions(
   items: PageItem[],
 ): Promise<{ planned: PlannedItem[]; demoted: Demoted[] }> {
   const mapped = await ctx.mapping.evaluatePage(items.map((i) => i.record));
-  const candidates = items.map((item, i) =>
-    suppressionCandidates(item.record, mapped[i].ok ? mapped[i].value : undefined, [
-      item.key,
-      ctx.targetIdentityField && mapped[i].ok
-        ? stringOrUndefined(getPath(mapped[i].value, ctx.targetIdentityField))
-        : undefined,
-    ]),
-  );
-  const suppressed = await core.repos.suppressions.suppressed(candidates.flat());
+  // erasure wins: with no suppression at all (the common case) nothing needs hashing; the check is per page, so an
+  // erasure recorded while a run goes on applies from its next page
+  const candidates = (await core.repos.suppressions.any())
+    ? items.map((item, i) =>
+        suppressionCandidates(item.record, mapped[i].ok ? mapped[i].value : undefined, [
+          item.key,
+          ctx.targetIdentityField && mapped[i].ok
+            ? stringOrUndefined(getPath(mapped[i].value, ctx.targetIdentityField))
+            : undefined,
+        ]),
+      )
+    : undefined;
+  const suppressed = candidates ? await core.repos.suppressions.suppressed(candidates.flat()) : new Set<string>();
   const planned = items.map((item, i) => ({
     item,
-    decision: decide(
-      ctx,
-      item,
-      mapped[i],
-      candidates[i].some((h) => suppressed.has(h)),
-    ),
+    decision: decide(ctx, item, mapped[i], candidates?.[i]?.some((h) => suppressed.has(h)) ?? false),
   }));
   const destinations = mapped.map((m) => (m.ok && isPlainObject(m.value) ? destinationOf(ctx, m.value) : undefined));
   const demoted = resolveCollisions(ctx, planned, destinations);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { deadLetterHistory } from '../../flows';
 import { ConfigError } from '../../sdk/errors';
 import type { AuditEntry, DeadLetter, DeadLetterStatus } from '../../store/repos';
+import { listFilter } from '../list-filter';
 import { json, table, type Output } from '../output';
 import { withEngine, withSession } from '../session';
 import { follow } from './flows-run';
@@ -54,13 +55,8 @@ export function registerDlq(program: Command, output: Output): void {
     )
     .action(async (opts: { flow?: string; status: string; limit: string; json?: boolean }) =>
       withSession(async ({ hub }) => {
-        if (!(STATUSES as readonly string[]).includes(opts.status))
-          throw new ConfigError(`--status must be one of ${STATUSES.join(', ')}`, { field: '--status' });
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
-        const flowId = opts.flow === undefined ? undefined : (await hub.repos.flows.require(opts.flow)).id;
-        const status = opts.status === 'all' ? undefined : (opts.status as DeadLetterStatus);
-        const letters = await hub.repos.deadLetters.list({ flowId, status, limit });
+        const filter = await listFilter<DeadLetterStatus>(hub, opts, STATUSES);
+        const letters = await hub.repos.deadLetters.list(filter);
         if (opts.json) return output.out(json(letters));
         const names = new Map((await hub.repos.flows.list()).map((f) => [f.id, f.name]));
         output.out(

@@ -7,6 +7,7 @@ import {
 } from '../../runner/review';
 import { ConfigError } from '../../sdk/errors';
 import type { ReviewStatus } from '../../store/repos';
+import { listFilter } from '../list-filter';
 import { json, table, type Output } from '../output';
 import { withEngine, withSession } from '../session';
 
@@ -64,13 +65,8 @@ export function registerReview(program: Command, output: Output): void {
     .addHelpText('after', '\nExamples:\n  $ hub runs review\n  $ hub runs review list --flow erp-orders --json')
     .action(async (opts: { flow?: string; status: string; limit: string; json?: boolean }) =>
       withSession(async ({ hub }) => {
-        if (!(STATUSES as readonly string[]).includes(opts.status))
-          throw new ConfigError(`--status must be one of ${STATUSES.join(', ')}`, { field: '--status' });
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
-        const flowId = opts.flow === undefined ? undefined : (await hub.repos.flows.require(opts.flow)).id;
-        const status = opts.status === 'all' ? undefined : (opts.status as ReviewStatus);
-        const items = await hub.repos.reviewItems.list({ flowId, status, limit });
+        const filter = await listFilter<ReviewStatus>(hub, opts, STATUSES);
+        const items = await hub.repos.reviewItems.list(filter);
         if (opts.json) return output.out(json(items));
         if (items.length === 0) return output.out(`no review items (${opts.status})`);
         const names = new Map((await hub.repos.flows.list()).map((f) => [f.id, f.name]));
@@ -88,7 +84,7 @@ export function registerReview(program: Command, output: Output): void {
             ['id', 'flow', 'record', 'action', 'status', 'run', 'created'],
           ),
         );
-        if (status === 'open')
+        if (filter.status === 'open')
           output.out(
             'check each record in the target system, then `hub runs review done <id>` (it was applied) or `hub runs review retry <id>` (it was not)',
           );

@@ -12,6 +12,12 @@ import { startSandboxWorkspace, workspaceNotice, type SandboxWorkspace } from '.
 import { HUB_VERSION } from '../../version';
 import { ConfigError } from '../../sdk/errors';
 import type { Output } from '../output';
+import { CONSOLE_DIR } from '../../api/console';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Whether the web console is built (npm install builds it), so the start-up lines can point to it. */
+const consoleBuilt = () => existsSync(path.join(CONSOLE_DIR, 'index.html'));
 
 /** What `hub serve` prints once when it created the first admin token (the token is never logged). */
 export function initialTokenNotice(created: CreatedToken): string {
@@ -108,7 +114,10 @@ export function registerServe(program: Command, output: Output): void {
         },
         'hub started',
       );
-      const listening = `Connector Hub ${HUB_VERSION} listening on http://${config.host}:${port} (store: ${hub.store.engine}); API at ${API_BASE}, reference at ${API_BASE}/reference`;
+      const base = `http://${config.host}:${port}`;
+      const listening =
+        `Connector Hub ${HUB_VERSION} listening on ${base} (store: ${hub.store.engine}); API at ${API_BASE}, reference at ${API_BASE}/reference` +
+        (consoleBuilt() ? `\nWeb console: ${base}/ (sign in with an API token)` : '');
       // one write: the token notice (first start only) comes with the address, never through the logger
       const notices = [listening];
       if (initialToken !== undefined) notices.push(initialTokenNotice(initialToken));

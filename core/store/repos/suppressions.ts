@@ -34,6 +34,12 @@ export class SuppressionsRepo {
       .execute();
   }
 
+  /** Whether any identifier is suppressed at all: one indexed row read, so a page skips hashing when none is. */
+  async any(): Promise<boolean> {
+    const row = await this.db.selectFrom('suppressions').select('identifier_hash').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Which of the given hashes are suppressed (checked per page of records, not per record). */
   async suppressed(identifierHashes: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();

@@ -1,105 +1,22 @@
 import connector from '../../../connectors/hubspot';
+import { CONFORMANCE_SANDBOX, conformanceOptions } from '../../../connectors/hubspot/conformance';
 import { startSandbox, type HubSpotSandbox } from '../../../connectors/hubspot/sandbox';
 import { createRegistry } from '../../../core/registry';
-import type { WebhookRequest } from '../../../core/sdk';
 import { checkConnectorConformance, describeConnectorConformance } from '../../../core/sdk/testing';
-import { signHubspotV3 } from '../../../core/webhooks/signatures';
 
-// The same kit a partner runs against a plugin, run against the HubSpot connector pointed at its sandbox.
-const CLIENT_SECRET = 'conformance-client-secret';
-const WEBHOOK_URL = 'https://hub.example.com/webhooks/hubspot/conformance';
+// The same kit a partner runs against a plugin, run against the HubSpot connector pointed at its sandbox, with the
+// options `hub plugins check hubspot` uses.
 let sandbox: HubSpotSandbox;
-let limited: HubSpotSandbox | undefined;
+const { options, closeLimited } = conformanceOptions(() => sandbox);
 beforeAll(async () => {
-  sandbox = await startSandbox({ seedContacts: 420, seed: 5, webhookSecret: CLIENT_SECRET });
+  sandbox = await startSandbox(CONFORMANCE_SANDBOX);
 });
 afterAll(async () => {
-  await limited?.close();
+  await closeLimited();
   await sandbox.close();
 });
 
-const emailOf = (record: object) =>
-  String((record as { email?: unknown }).email)
-    .trim()
-    .toLowerCase();
-const copies = (store: HubSpotSandbox['contacts'], property: string, value: string) =>
-  [...store.values()].filter((o) => o.properties[property]?.toLowerCase() === value.toLowerCase()).length;
-
-function signedEvent(signedAt: Date): WebhookRequest {
-  const body = JSON.stringify([
-    { eventId: 1, subscriptionType: 'contact.creation', objectId: 1001, occurredAt: signedAt.getTime() },
-  ]);
-  const timestamp = String(signedAt.getTime());
-  return {
-    method: 'POST',
-    url: WEBHOOK_URL,
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-request-timestamp': timestamp,
-      'x-hubspot-signature-v3': signHubspotV3({
-        clientSecret: CLIENT_SECRET,
-        method: 'POST',
-        uri: WEBHOOK_URL,
-        body,
-        timestamp,
-      }),
-    },
-    query: {},
-    rawBody: Buffer.from(body),
-    receivedAt: new Date(),
-  };
-}
-
-/** A second sandbox on the free tier whose ten-second burst (100 requests) is used up: its next request is a 429. */
-async function exhaustedSandbox(): Promise<HubSpotSandbox> {
-  const next = await startSandbox({ tier: 'free' });
-  const headers = { authorization: `Bearer ${next.settings.accessToken}` };
-  for (let status = 200; status !== 429;)
-    status = (await fetch(`${next.url}/crm/v3/objects/contacts?limit=1`, { headers })).status;
-  return next;
-}
-
-describeConnectorConformance(connector, {
-  settings: () => sandbox.settings,
-  badSettings: () => ({ ...sandbox.settings, accessToken: 'wrong-token-for-conformance' }),
-  maxPages: 3,
-  sampleRecords: {
-    upsertContacts: [
-      { email: 'conformance@example.com', properties: { firstname: 'Conform', marketing_consent: true } },
-      { email: 'not-an-address', properties: {} },
-    ],
-    upsertDeals: [
-      {
-        externalId: 'CONF-1',
-        properties: { dealname: 'Conformance', amount: 10 },
-        lineItems: [{ properties: { name: 'Item' } }],
-      },
-    ],
-    archiveContacts: [{ id: '999999' }],
-    deleteContact: [{ email: 'conformance@example.com' }],
-  },
-  batchRecord: {
-    upsertContacts: (i) => ({ email: `batch${i}@example.com`, properties: { firstname: `Batch ${i}` } }),
-    upsertDeals: (i) => ({ externalId: `BATCH-${i}`, properties: { dealname: `Batch ${i}`, amount: i } }),
-  },
-  rejectedRecord: {
-    upsertContacts: { record: { email: 'not-an-address', properties: {} }, reason: 'is not an e-mail address' },
-  },
-  countAtTarget: (action, record) =>
-    action === 'upsertDeals'
-      ? copies(sandbox.deals, 'external_deal_id', String((record as { externalId: string }).externalId))
-      : copies(sandbox.contacts, 'email', emailOf(record)),
-  rateLimit: async () => {
-    limited = await exhaustedSandbox();
-    return { waitMs: 10_000, settings: limited.settings };
-  },
-  restore: async () => {
-    await limited?.close();
-    limited = undefined;
-  },
-  signedWebhook: (_name, signedAt) => signedEvent(signedAt),
-  webhookMaxAgeMs: 5 * 60_000,
-});
+describeConnectorConformance(connector, options);
 
 describe('hubspot connector definition', () => {
   it('passes the static conformance checks', () => {
