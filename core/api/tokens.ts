@@ -1,4 +1,5 @@
 import { ConfigError } from '../sdk/errors';
+import { nameProblem } from './schemas/strings';
 import { StoreNotFoundError } from '../store/errors';
 import type { ApiToken, Repos, TokenRole } from '../store/repos';
 import { isRole, ROLES } from './permissions';
@@ -36,6 +37,9 @@ export class TokenService {
   async create(input: { name: string; role: string }, options: { actor?: string } = {}): Promise<CreatedToken> {
     const name = input.name.trim();
     if (name === '') throw new ConfigError('the token needs a name (who or what uses it)', { field: 'name' });
+    // the API's schema checks names; the CLI comes here directly, so the same rule is applied here
+    const problem = nameProblem(name);
+    if (problem !== undefined) throw new ConfigError(`name ${problem}`, { field: 'name' });
     if (!isRole(input.role)) throw new ConfigError(`role must be one of ${ROLES.join(', ')}`, { field: 'role' });
     const role: TokenRole = input.role;
     return this.transaction(async (repos) => {

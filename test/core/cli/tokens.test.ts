@@ -12,6 +12,15 @@ describe('hub tokens', () => {
   });
   afterEach(() => bed.cleanup());
 
+  it('refuses a token name with a NUL, a control or a bidi-override character, naming the field', async () => {
+    for (const name of ['ci\u0000x', 'ci\u0007', 'evil\u202Egnp.exe']) {
+      const created = await bed.hub('tokens', 'create', '--role', 'viewer', '--name', name);
+      expect(created.code).not.toBe(0);
+      expect(created.stderr).toMatch(/name must not start or end with a space, nor contain/);
+    }
+    expect(JSON.parse((await bed.hub('tokens', 'list', '--json')).stdout)).toEqual([]);
+  });
+
   it('creates a token shown once, lists tokens without it, and revokes by name or id', async () => {
     const created = await bed.hub('tokens', 'create', '--role', 'engineer', '--name', 'ci');
     expect(created.code).toBe(0);
