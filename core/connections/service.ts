@@ -5,6 +5,7 @@ import type { Registry } from '../registry';
 import type { ConnectorLogger } from '../sdk/define';
 import { ConfigError, toErrorInfo } from '../sdk/errors';
 import { outboundHttp } from '../sdk/http';
+import { ensureFreshToken } from '../sdk/oauth';
 import { redactVendorText } from '../security/redact';
 import { REDACTED, deleteAt, getAt, secretPaths, secretValues, setAt, type Settings } from '../security/secrets';
 import type { Connection, ConnectionStatus, Repos } from '../store/repos';
@@ -239,13 +240,16 @@ export class ConnectionService {
     const connector = this.deps.registry.get(connection.connectorId);
     const own = secretValues(connection.settings, secretPaths(connector.settingsSchema));
     let result: { ok: boolean; message: string };
+    const http = outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs });
     try {
+      // an OAuth2 connector is checked with a fresh access token (refreshed once and stored when it expired)
+      const settings = await ensureFreshToken({ store: this.deps.repos.connections, connector, connection, http });
       result = await connector.check({
         id: connection.id,
         name: connection.name,
-        settings: connection.settings,
+        settings,
         log: this.deps.logger,
-        http: outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs }),
+        http,
       });
     } catch (error) {
       result = { ok: false, message: toErrorInfo(error).message };

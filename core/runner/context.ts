@@ -4,6 +4,7 @@ import { compileMapping, MappingCompileError, type CompiledMapping } from '../ma
 import type { ActionDefinition, ConnectorDefinition, StreamDefinition } from '../sdk/define';
 import { isHubError, toErrorInfo } from '../sdk/errors';
 import { outboundHttp } from '../sdk/http';
+import { ensureFreshToken } from '../sdk/oauth';
 import type { StoredFlow } from '../store/repos';
 import { configError, type RunnerCore } from './core';
 import { childLogger } from './deps';
@@ -109,7 +110,21 @@ async function endpoint(
     throw hubErrorToStop(error, `${role}.connection`);
   }
   const { rateBudget, concurrency } = connector.policy;
-  const retry = connectionRetry(connection.settings, core.retry);
+  const http = outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs });
+  let settings: Record<string, unknown>;
+  try {
+    // an OAuth2 connector gets a fresh access token (refreshed once, stored rotated); others their settings as stored
+    settings = await ensureFreshToken({
+      store: core.repos.connections,
+      connector,
+      connection,
+      http,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    throw hubErrorToStop(error, `${role}.connection`);
+  }
+  const retry = connectionRetry(settings, core.retry);
   return {
     ...(retry === undefined ? {} : { retry }),
     connectionId: connection.id,
@@ -117,9 +132,9 @@ async function endpoint(
     context: {
       id: connection.id,
       name: connection.name,
-      settings: connection.settings,
+      settings,
       log: childLogger(core.logger, { flowId, connectionId: connection.id, connector: connector.id }),
-      http: outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs }),
+      http,
       ...(signal === undefined ? {} : { signal }),
     },
     policy: { requests: rateBudget.requests, intervalMs: rateBudget.intervalMs, concurrency },

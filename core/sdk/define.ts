@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { ApiPolicy, Category, Json, Page, Refetched, WriteOutcome } from './contracts';
 import type { OutboundHttp } from './http';
+import type { OAuth2Declaration } from './oauth';
 import { SDK_VERSION } from './version';
 
 /** The logger a connector receives; pino-compatible, already redacting secrets. */
@@ -136,6 +137,8 @@ export interface ConnectorDefinition<S = Record<string, unknown>> {
   streams: StreamDefinition<S, object>[];
   actions: ActionDefinition<S, object>[];
   webhooks?: WebhookDefinition<S>[];
+  /** Optional: OAuth2 with refresh; the hub keeps the access token fresh in the settings (see core/sdk/oauth.ts). */
+  oauth2?: OAuth2Declaration<S>;
   /** SDK version the definition was built with; set by defineConnector. */
   readonly sdkVersion?: string;
 }

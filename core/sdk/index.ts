@@ -6,6 +6,7 @@ export * from './contracts';
 export * from './define';
 export * from './errors';
 export * from './http';
+export * from './oauth';
 export { axiosAdapter, type AxiosAdapterConfig, type AxiosAdapterResponse } from './axios-adapter';
 export { SsrfError, type SsrfCode } from '../security/ssrf';
 export { SDK_VERSION } from './version';

@@ -173,6 +173,49 @@ export class ConnectionsRepo {
     return this.toConnection({ ...row, ...changes }, {});
   }
 
+  /**
+   * Replaces the settings after an OAuth token refresh: secrets encrypted as the schema says, the status and the
+   * last check left alone (the connection did not change, only its tokens).
+   */
+  async saveRefreshedSettings(id: string, settings: Settings, settingsSchema: unknown, now: number = Date.now()) {
+    const row = await this.row(id);
+    if (!row) throw new StoreNotFoundError('connection', id);
+    const previous = fromJson<Settings>(row.settings_json);
+    const paths = secretPathsOf({ settingsSchema }) ?? [];
+    const settingsJson = toJson(encryptSecrets(settings, paths, this.vault, connectionAad(row.id), previous));
+    await this.db
+      .updateTable('connections')
+      .set({ settings_json: settingsJson, updated_at: now })
+      .where('id', '=', row.id)
+      .execute();
+  }
+
+  /**
+   * Claims the OAuth refresh lease of a connection (a row in `meta`): an insert only one worker wins, or a takeover
+   * of an expired lease. True when `holder` now holds it until `untilMs`.
+   */
+  async claimRefresh(id: string, holder: string, untilMs: number, now: number = Date.now()): Promise<boolean> {
+    const key = `oauth-refresh:${id}`;
+    const inserted = await this.db
+      .insertInto('meta')
+      .values({ key, value: holder, updated_at: untilMs })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return true;
+    const taken = await this.db
+      .updateTable('meta')
+      .set({ value: holder, updated_at: untilMs })
+      .where('key', '=', key)
+      .where('updated_at', '<', now)
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) > 0;
+  }
+
+  /** Releases an OAuth refresh lease, if `holder` still holds it. */
+  async releaseRefresh(id: string, holder: string): Promise<void> {
+    await this.db.deleteFrom('meta').where('key', '=', `oauth-refresh:${id}`).where('value', '=', holder).execute();
+  }
+
   /** Records the outcome of a connection test. */
   async recordCheck(id: string, outcome: { ok: boolean; error?: string }, now: number = Date.now()): Promise<void> {
     await this.db
