@@ -65,16 +65,7 @@ describe('template clean-contact-list keeps its promises', () => {
     bed = new CliBed();
     await bed.fileConnection('contacts', { path: 'contacts.csv', ...contacts });
     await bed.fileConnection('cleaned', { output: 'clean.ndjson' });
-    const enabled = await bed.hub(
-      'flows',
-      'enable',
-      'clean-contact-list',
-      '--connection',
-      'contacts=contacts',
-      '--connection',
-      'cleaned=cleaned',
-    );
-    expect(enabled.code).toBe(0);
+    await bed.enableCleanContactList();
   }
   afterEach(() => bed.cleanup());
 

@@ -90,16 +90,7 @@ describe('file connector: files stay in the hub folders', () => {
     bed.write('files/contacts.csv', 'Email,Phone\nann@example.com,1\n');
     expect((await add('contacts', { directory: root, path: 'contacts.csv' })).code).toBe(0);
     expect((await add('cleaned', { directory: root, output: 'clean.ndjson' })).code).toBe(0);
-    const enabled = await bed.hub(
-      'flows',
-      'enable',
-      'clean-contact-list',
-      '--connection',
-      'contacts=contacts',
-      '--connection',
-      'cleaned=cleaned',
-    );
-    expect(enabled.code).toBe(0);
+    await bed.enableCleanContactList();
     fs.rmSync(path.join(root, 'contacts.csv'));
     fs.symlinkSync(path.join(outside, 'secret.csv'), path.join(root, 'contacts.csv'));
 

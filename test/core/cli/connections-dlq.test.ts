@@ -71,16 +71,7 @@ describe('hub dlq show / discard', () => {
     bed.setEnv({ HUB_FILES_ROOT: bed.dir });
     await bed.fileConnection('contacts', { path: 'contacts.csv' });
     await bed.fileConnection('cleaned', { output: 'out.ndjson' });
-    const enabled = await bed.hub(
-      'flows',
-      'enable',
-      'clean-contact-list',
-      '--connection',
-      'contacts=contacts',
-      '--connection',
-      'cleaned=cleaned',
-    );
-    expect(enabled.code).toBe(0);
+    await bed.enableCleanContactList();
     ids = await bed.withHub(async (hub) => {
       const flow = await hub.repos.flows.require('clean-contact-list');
       const letters = await hub.repos.deadLetters.addMany([

@@ -16,16 +16,7 @@ async function fileBed(): Promise<CliBed> {
   await bed.fileConnection('contacts', { path: 'contacts.csv' });
   await bed.fileConnection('cleaned', { output: 'clean/contacts.ndjson' });
   bed.write('files/contacts.csv', CSV);
-  const enabled = await bed.hub(
-    'flows',
-    'enable',
-    'clean-contact-list',
-    '--connection',
-    'contacts=contacts',
-    '--connection',
-    'cleaned=cleaned',
-  );
-  expect(enabled.code).toBe(0);
+  await bed.enableCleanContactList();
   return bed;
 }
 

@@ -14,16 +14,7 @@ describe('hub flows run with `hub serve` running', () => {
     await bed.fileConnection('contacts', { path: 'contacts.csv' });
     await bed.fileConnection('cleaned', { output: 'clean.ndjson' });
     bed.write('files/contacts.csv', 'Email,Full name\nann@example.com,Ann Lee\nbob@example.com,Bob Stone\n');
-    const enabled = await bed.hub(
-      'flows',
-      'enable',
-      'clean-contact-list',
-      '--connection',
-      'contacts=contacts',
-      '--connection',
-      'cleaned=cleaned',
-    );
-    expect(enabled.code).toBe(0);
+    await bed.enableCleanContactList();
   });
   afterEach(async () => {
     await server?.stop();

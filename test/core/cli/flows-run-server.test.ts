@@ -31,16 +31,7 @@ describe('hub flows run through the server', () => {
     await bed.fileConnection('contacts', { path: 'contacts.csv' });
     await bed.fileConnection('cleaned', { output: 'clean.ndjson' });
     bed.write('files/contacts.csv', CSV);
-    const enabled = await bed.hub(
-      'flows',
-      'enable',
-      'clean-contact-list',
-      '--connection',
-      'contacts=contacts',
-      '--connection',
-      'cleaned=cleaned',
-    );
-    expect(enabled.code).toBe(0);
+    await bed.enableCleanContactList();
   });
   afterEach(async () => {
     if (server !== undefined) {
@@ -175,16 +166,7 @@ if (redisUrl)
       await bed.fileConnection('contacts', { path: 'contacts.csv' });
       await bed.fileConnection('cleaned', { output: 'clean.ndjson' });
       bed.write('files/contacts.csv', CSV);
-      const enabled = await bed.hub(
-        'flows',
-        'enable',
-        'clean-contact-list',
-        '--connection',
-        'contacts=contacts',
-        '--connection',
-        'cleaned=cleaned',
-      );
-      expect(enabled.code).toBe(0);
+      await bed.enableCleanContactList();
     });
     afterEach(async () => {
       bed.cleanup();

@@ -17,16 +17,7 @@ describe('hub flows run (embedded queue, file connector, end to end)', () => {
     await bed.fileConnection('contacts', { path: 'contacts.csv' });
     await bed.fileConnection('cleaned', { output: 'clean/contacts.ndjson' });
     bed.write('files/contacts.csv', CSV);
-    const enabled = await bed.hub(
-      'flows',
-      'enable',
-      'clean-contact-list',
-      '--connection',
-      'contacts=contacts',
-      '--connection',
-      'cleaned=cleaned',
-    );
-    expect(enabled.code).toBe(0);
+    await bed.enableCleanContactList();
   });
   afterEach(() => bed.cleanup());
 

@@ -72,6 +72,20 @@ export class CliBed {
     if (result.code !== 0) throw new Error(`connections add failed: ${result.stderr}`);
   }
 
+  /** Enables the clean-contact-list template over the connections `contacts` and `cleaned`, as the README does. */
+  async enableCleanContactList(): Promise<void> {
+    const result = await this.hub(
+      'flows',
+      'enable',
+      'clean-contact-list',
+      '--connection',
+      'contacts=contacts',
+      '--connection',
+      'cleaned=cleaned',
+    );
+    if (result.code !== 0) throw new Error(`flows enable failed: ${result.stderr}`);
+  }
+
   /** Opens the same store as the CLI, for arranging runs and dead letters directly. */
   async withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
     const hub = await openHub(loadConfig(), { logger: createLogger({ level: 'silent' }) });
