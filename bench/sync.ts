@@ -6,11 +6,17 @@
  * both sandboxes enforcing the vendors' documented limits: HubSpot 190 requests per rolling 10 s (professional
  * tier) and 100 records per list page, Mailchimp 500 members per batch and 10 simultaneous connections.
  *
+ * Both sandboxes answer with latency, as the vendors do (BENCH_SYNC_LATENCY=off turns it off): HubSpot counts its
+ * burst window when a request arrives (after a random 0–10 ms on the way in) and answers 20–30 ms later (list pages
+ * follow a cursor, one after the other, so this latency × 1,000 pages must stay well under the 50 s floor for the
+ * floor to be reachable at all); Mailchimp answers a batch in 100 ms + 0.4 ms per member + up to 50 ms, so its
+ * 10-connection limit bites as it does live and only parallel writes of large batches keep up.
+ *
  * Prints the duration, the requests each side received, and the ratio to the theoretical minimum the limits
  * allow: reading N contacts takes ceil(N / 100) list requests, and a rolling window of 190 per 10 s lets the first
  * 190 go at once and each further 190 one window later, so the floor is floor((requests - 1) / 190) × 10 s (the
- * Mailchimp side has no rate, only a connection cap, so it adds no floor of its own). Then a rerun over unchanged
- * data (its writes must be 0). Asserts nothing; the figures go in the notes.
+ * Mailchimp side has no rate, only a connection cap: ceil(N / 500) batches over 10 connections, printed beside).
+ * Then a rerun over unchanged data (its writes must be 0). Asserts nothing; the figures go in the notes.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,12 +30,18 @@ import { openEngine } from '../core/runtime/engine';
 import { flowServiceFor } from '../core/runtime/flow-service';
 import { openHub } from '../core/runtime/hub';
 import { runToEnd } from '../core/sandbox/demo';
+import { latencyFor, type LatencyModel } from '../core/sandbox/limits';
 
 const N = Number(process.env.BENCH_SYNC_N ?? 100_000);
 const LIST_PAGE = 100;
 const BURST = 190;
 const WINDOW_MS = 10_000;
 const FLOW = 'hubspot-contacts-to-mailchimp';
+const LATENCY = process.env.BENCH_SYNC_LATENCY !== 'off';
+const HUBSPOT_ARRIVAL: LatencyModel = { baseMs: 0, jitterMs: 10 };
+const HUBSPOT_LATENCY: LatencyModel = { baseMs: 20, jitterMs: 10 };
+const MAILCHIMP_LATENCY: LatencyModel = { baseMs: 100, perRecordMs: 0.4, jitterMs: 50 };
+const MAILCHIMP_CONNECTIONS = 10;
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -37,8 +49,11 @@ function seconds(ms: number): string {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-sync-'));
-  const hubspot = await startHubSpot({ tier: 'professional' });
-  const mailchimp = await startMailchimp({});
+  const hubspot = await startHubSpot({
+    tier: 'professional',
+    ...(LATENCY ? { arrivalDelay: HUBSPOT_ARRIVAL, latency: HUBSPOT_LATENCY } : {}),
+  });
+  const mailchimp = await startMailchimp(LATENCY ? { latency: MAILCHIMP_LATENCY } : {});
   // contacts last changed an hour ago: outside the incremental look-back, so the rerun reads only real changes
   const created = hubspot.addContacts(N, { modifiedAt: Date.now() - 3_600_000, prefix: 'bench.' });
   for (const [i, contact] of created.entries()) {
@@ -58,7 +73,9 @@ async function main(): Promise<void> {
     await flowServiceFor(hub).enableTemplate('hubspot-mailchimp-contacts', {
       connections: { hubspot: 'crm', mailchimp: 'email' },
     });
-    console.log(`bench/sync: ${N.toLocaleString('en')} contacts, HubSpot sandbox → Mailchimp sandbox (limits on)`);
+    console.log(
+      `bench/sync: ${N.toLocaleString('en')} contacts, HubSpot sandbox → Mailchimp sandbox (limits on, latency ${LATENCY ? 'on' : 'off'})`,
+    );
     const startedAt = Date.now();
     const run = await runToEnd(hub, engine, FLOW);
     const elapsed = Date.now() - startedAt;
@@ -79,6 +96,13 @@ async function main(): Promise<void> {
       `  Mailchimp requests       ${mailchimpRequests} (minimum ${Math.ceil(N / 500)} batches of 500; 429s: ${mailchimp429}; peak connections ${mailchimp.peakConcurrency})`,
     );
     console.log(`  theoretical minimum      ${seconds(floorMs)} (floor((${minRequests} - 1) / ${BURST}) × 10 s)`);
+    if (LATENCY) {
+      const batches = Math.ceil(N / 500);
+      const mailchimpFloor = (batches * latencyFor({ ...MAILCHIMP_LATENCY, jitterMs: 0 }, 500)) / MAILCHIMP_CONNECTIONS;
+      console.log(
+        `  Mailchimp floor          ${seconds(mailchimpFloor)} (${batches} batches of 500 × ${latencyFor({ ...MAILCHIMP_LATENCY, jitterMs: 0 }, 500)} ms / ${MAILCHIMP_CONNECTIONS} connections)`,
+      );
+    }
     console.log(`  ratio to the minimum     ${(elapsed / Math.max(1, floorMs)).toFixed(2)}×`);
 
     const before = { hubspot: hubspot.server.log.length, mailchimp: mailchimp.server.log.length };

@@ -8,19 +8,27 @@
  * worker thread, so the load generator does not share the server's thread), and
  * prints accepted requests/s (verified + durably recorded before the 200) and p50/p95/p99 latency. Every event is
  * then counted in the store.
+ *
+ * Events are recorded as `hub serve` records them: group commit (RecordBatcher) over the SQLite writer thread
+ * (SqliteEventWriter). BENCH_WRITER=inline records on the main connection instead (the commit's fsync then blocks
+ * the event loop); BENCH_GROUP_COMMIT=0 records each delivery in its own commit, on the main connection.
+ * BENCH_TRIGGER=flow adds the webhook trigger's own work after each recording (see below).
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createApp } from '../core/api/app';
 import { createWebhooksRouter } from '../core/api/webhooks-router';
 import { createLogger } from '../core/logging/logger';
 import type { ConnectorDefinition } from '../core/sdk';
 import { Vault, generateVaultKey } from '../core/security/vault';
-import { ConnectionsRepo, WebhookEventsRepo, openStore } from '../core/store';
+import { ConnectionsRepo, WebhookEventsRepo, openStore, type FlowsRepo } from '../core/store';
+import { createWebhookTrigger } from '../core/flows/webhook-trigger';
 import { RecordBatcher } from '../core/webhooks/record-batcher';
+import { SqliteEventWriter } from '../core/webhooks/sqlite-event-writer';
 import { webhookTestConnector } from '../test/fixtures/connectors/webhook-test';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 5000);
@@ -29,6 +37,10 @@ const EVENTS = Number(process.argv[4] ?? process.env.BENCH_EVENTS ?? 1);
 const SECRET = 'bench-webhook-secret-0123456789';
 /** BENCH_GROUP_COMMIT=0 records each delivery in its own commit. */
 const GROUP_COMMIT = process.env.BENCH_GROUP_COMMIT !== '0';
+/** BENCH_CLIENT=http: the load generator uses node:http instead of fetch. */
+const CLIENT_KIND = process.env.BENCH_CLIENT === 'http' ? 'http' : 'fetch';
+/** BENCH_WRITER=inline: group commit on the main connection instead of the writer thread. */
+const WRITER = GROUP_COMMIT ? (process.env.BENCH_WRITER === 'inline' ? 'inline' : 'thread') : 'inline';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -39,6 +51,8 @@ interface ClientResult {
   accepted: number;
   failed: number;
   seconds: number;
+  /** CPU time of the load generator's thread over the measured requests. */
+  cpuUs: number;
 }
 
 /** The load generator (plain JavaScript, run in a worker): signs like signTestWebhook, measures each request. */
@@ -55,14 +69,31 @@ const payload = (i) => JSON.stringify({ events: Array.from({ length: events }, (
   id: 'evt-' + i + '-' + j, type: 'contact.updated', occurredAt: new Date().toISOString(),
   record: { id: 'c-' + i + '-' + j, email: 'user' + i + '.' + j + '@example.com', firstName: 'Ada', lifecycle: 'lead' },
 })) });
-const post = async (body) => {
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const target = new URL(url);
+// BENCH_CLIENT=http: node:http with a keep-alive agent, which costs the load generator less CPU than fetch
+const postHttp = (body) => new Promise((resolve, reject) => {
+  const req = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...sign(body) } }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => resolve({ status: res.statusCode, answer: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    res.on('error', reject);
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+const postFetch = async (body) => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...sign(body) }, body });
   return { status: res.status, answer: await res.json() };
 };
+const post = workerData.client === 'http' ? postHttp : postFetch;
 (async () => {
   for (let i = 0; i < 50; i++) await post(JSON.stringify({ events: [{ id: 'warm-' + i, type: 'warm' }] }));
   const latencies = []; let accepted = 0; let failed = 0; let next = 0;
   const started = performance.now();
+  const cpu = process.threadCpuUsage();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < n) {
       const body = payload(next++);
@@ -72,7 +103,8 @@ const post = async (body) => {
       if (status === 200 && answer.accepted === events) accepted++; else failed++;
     }
   }));
-  parentPort.postMessage({ latencies, accepted, failed, seconds: (performance.now() - started) / 1000 });
+  const used = process.threadCpuUsage(cpu);
+  parentPort.postMessage({ latencies, accepted, failed, seconds: (performance.now() - started) / 1000, cpuUs: used.user + used.system });
 })();
 `;
 
@@ -92,13 +124,32 @@ async function main(): Promise<void> {
     [webhookTestConnector.id, webhookTestConnector as ConnectorDefinition],
   ]);
   let told = 0;
+  // BENCH_TRIGGER=flow: what `hub serve` does after recording (core/flows/webhook-trigger.ts) for a connection with
+  // one enabled webhook-triggered flow: read the pending events, queue the flow's run, mark them processed; the
+  // flow list and the runner are stubbed (startRun answers "already queued"), the event reads and writes are real
+  const trigger =
+    process.env.BENCH_TRIGGER === 'flow'
+      ? createWebhookTrigger({
+          flows: {
+            list: async () =>
+              [
+                { id: 'flw_bench', sourceConnectionId: connection.id, definition: { trigger: { type: 'webhook' } } },
+              ] as unknown as Awaited<ReturnType<FlowsRepo['list']>>,
+          },
+          events,
+          runner: { startRun: async () => ({ runId: 'run_bench', created: false }) },
+          logger,
+        })
+      : undefined;
+  const writer = WRITER === 'thread' ? new SqliteEventWriter(store.location) : undefined;
   const router = createWebhooksRouter({
     connections,
     registry: { has: (id) => connectors.has(id), get: (id) => connectors.get(id) as ConnectorDefinition },
-    events: GROUP_COMMIT ? new RecordBatcher(events) : events,
+    events: !GROUP_COMMIT ? events : new RecordBatcher(writer ?? events),
     logger,
-    onAccepted: (_id, ids) => {
+    onAccepted: async (id, ids) => {
       told += ids.length;
+      await trigger?.onAccepted(id, ids);
     },
     rateLimit: { limit: 1_000_000, windowMs: 1000 },
   });
@@ -108,16 +159,24 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/${connection.id}`;
 
   // the load generator runs in a worker thread, so the client's own cost does not share the server's thread
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.threadCpuUsage();
+  const wall = performance.now();
   const worker = new Worker(CLIENT, {
     eval: true,
-    workerData: { url, n: N, concurrency: CONCURRENCY, events: EVENTS, secret: SECRET },
+    workerData: { url, n: N, concurrency: CONCURRENCY, events: EVENTS, secret: SECRET, client: CLIENT_KIND },
   });
   const result = await new Promise<ClientResult>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  // the server's thread over the whole client run (50 warm-up requests included): busy = not waiting in the event
+  // loop (running JavaScript or blocked in a call such as a commit's fsync), CPU = this thread's CPU time
+  const busyMs = performance.eventLoopUtilization(elu).utilization * (performance.now() - wall);
+  const cpuUs = process.threadCpuUsage(cpu);
   await worker.terminate();
-  const { latencies, accepted, failed, seconds } = result;
+  const { latencies, accepted, failed, seconds, cpuUs: clientCpuUs } = result;
+  const served = N + 50;
 
   const sorted = latencies.sort((a, b) => a - b);
   const stored = await store.db
@@ -127,7 +186,7 @@ async function main(): Promise<void> {
     .executeTakeFirstOrThrow();
   const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
   console.log(
-    `webhook ingress bench: ${N} requests × ${EVENTS} event(s), concurrency ${CONCURRENCY}, SQLite (WAL), group commit ${GROUP_COMMIT ? 'on' : 'off'}`,
+    `webhook ingress bench: ${N} requests × ${EVENTS} event(s), concurrency ${CONCURRENCY}, SQLite (WAL), group commit ${GROUP_COMMIT ? 'on' : 'off'}, writer ${WRITER === 'thread' ? 'thread' : 'main thread'}, trigger ${trigger ? 'flow' : 'off'}, client ${CLIENT_KIND}`,
   );
   console.log(
     `  accepted: ${accepted} (failed ${failed}); recorded in store: ${Number(stored.n)}; told runner: ${told - 50}`,
@@ -136,11 +195,15 @@ async function main(): Promise<void> {
     `  throughput: ${(accepted / seconds).toFixed(0)} accepted requests/s (${((accepted * EVENTS) / seconds).toFixed(0)} events/s)`,
   );
   console.log(
+    `  server thread per request: busy ${((busyMs * 1000) / served).toFixed(0)} µs, CPU ${((cpuUs.user + cpuUs.system) / served).toFixed(0)} µs (load average ${os.loadavg()[0].toFixed(1)}); load generator CPU ${(clientCpuUs / N).toFixed(0)} µs`,
+  );
+  console.log(
     `  latency: p50 ${fmt(percentile(sorted, 50))}, p95 ${fmt(percentile(sorted, 95))}, p99 ${fmt(percentile(sorted, 99))}`,
   );
 
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  await writer?.close();
   await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

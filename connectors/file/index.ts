@@ -20,7 +20,6 @@ export const connector = defineConnector({
     rateBudget: { requests: 10_000, intervalMs: 1_000 },
     // one append at a time per connection keeps the lines of concurrent batches apart
     concurrency: 1,
-    maxBatchSize: { writeRecords: 1_000 },
     retryStatuses: [],
     retryAfter: [],
   },

@@ -1,7 +1,15 @@
 import { Request } from '@hubspot/api-client/lib/src/services/http/Request';
-import { RetryableError, SsrfError, httpOf, isHubError, type OutboundHttp } from '../../core/sdk';
-import { hubspotError } from './errors';
-import { hubspotPolicy } from './policy';
+import {
+  RetryableError,
+  SsrfError,
+  httpOf,
+  isHubError,
+  type ConnectionBudgetHook,
+  type ConnectionContext,
+  type OutboundHttp,
+} from '../../core/sdk';
+import { asErrorBody, hubspotError, rateLimitWait, rateLimited } from './errors';
+import { SEARCH_LANE, SEARCH_PER_SECOND, hubspotPolicy } from './policy';
 import { burstLimit, type HubSpotSettings } from './schemas/settings';
 import { throttlesFor, type AccountThrottles } from './throttle';
 
@@ -51,28 +59,50 @@ export interface HubSpotPage {
   paging?: { next?: { after: string } };
 }
 
+/** The client of a connection as the runner hands it over: its settings, signal and shared budget. */
+export function clientFor(connection: Pick<ConnectionContext<HubSpotSettings>, 'settings' | 'signal' | 'budget'>) {
+  return new HubSpotClient(connection.settings, connection.signal, undefined, connection.budget);
+}
+
 export class HubSpotClient {
   readonly baseUrl: string;
-  private readonly throttles: AccountThrottles;
+  private readonly throttles: AccountThrottles | undefined;
   private readonly limitBurst: boolean;
 
   private readonly http: OutboundHttp;
 
+  /**
+   * With the connection's shared budget (`budget`, from the runner), the runner holds the connection's tier burst
+   * around each call and this client takes a slot of the search lane around each search, on every worker alike.
+   * Without it (a connection check, a direct use), the in-process throttles of throttle.ts stand in.
+   */
   constructor(
     private readonly settings: HubSpotSettings,
     private readonly signal?: AbortSignal,
     http?: OutboundHttp,
+    private readonly budget?: ConnectionBudgetHook,
   ) {
     // the connection's door when the caller hands it over, else the process's equal one for this connector
     this.http = http ?? httpOf({}, 'hubspot', hubspotPolicy.timeoutMs);
     this.baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     const burst = burstLimit(settings);
-    this.throttles = throttlesFor(this.baseUrl, settings.accessToken, burst, settings.searchRateLimit ?? 5);
-    // the runner already holds every connection to the policy's budget; only a smaller one needs holding here
+    this.throttles =
+      budget === undefined
+        ? throttlesFor(this.baseUrl, settings.accessToken, burst, settings.searchRateLimit ?? SEARCH_PER_SECOND)
+        : undefined;
+    // without the runner's budget only a burst below the default tier's needs holding here (as it always did)
     this.limitBurst = burst < hubspotPolicy.rateBudget.requests;
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions): Promise<HubSpotResponse<T>> {
+    if (this.throttles === undefined) {
+      const releaseLane = options.search ? await this.budget?.acquire(SEARCH_LANE, this.signal) : undefined;
+      try {
+        return await this.send<T>(method, path, options);
+      } finally {
+        await releaseLane?.();
+      }
+    }
     const releaseSearch = options.search ? await this.throttles.search.acquire(this.signal) : undefined;
     let releaseBurst: (() => void) | undefined;
     try {
@@ -148,6 +178,7 @@ export class HubSpotClient {
         body = text;
       }
     }
+    if (response.status === 429 && this.budget !== undefined) throw await this.rateLimit(headers, body, options);
     if (response.status < 200 || response.status > 299) {
       throw hubspotError(response.status, headers, body, options.what, [
         this.settings.accessToken,
@@ -155,5 +186,17 @@ export class HubSpotClient {
       ]);
     }
     return { status: response.status, body: body as T };
+  }
+
+  /**
+   * A 429 with the shared budget at hand: a stated wait (Retry-After) is kept; otherwise the wait is the real
+   * remainder of the limited window (when its oldest request we count leaves it, HubSpot's arrival-counted window
+   * has room again), never more than a whole window. The daily limit keeps its hourly retry.
+   */
+  private async rateLimit(headers: Record<string, string>, body: unknown, options: RequestOptions) {
+    const { policy, waitMs, stated } = rateLimitWait(headers, asErrorBody(body));
+    if (stated || policy === 'DAILY' || this.budget === undefined) return rateLimited(policy, options.what, waitMs);
+    const remainder = await this.budget.windowRemainder(policy === 'SECONDLY' ? SEARCH_LANE : undefined);
+    return rateLimited(policy, options.what, Math.max(1, Math.min(waitMs, remainder)));
   }
 }

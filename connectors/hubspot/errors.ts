@@ -40,21 +40,32 @@ export function asErrorBody(body: unknown): HubSpotErrorBody {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as HubSpotErrorBody) : {};
 }
 
-/** How long a 429 asks us to wait, from a Retry-After header, else the policy named in the body. */
-export function rateLimitWait(headers: HeaderBag, body: HubSpotErrorBody): { policy: string; waitMs: number } {
+/**
+ * How long a 429 asks us to wait, from a Retry-After header (`stated`), else the policy named in the body: at most
+ * a whole window, which the client shortens to the window's real remainder when it has the shared budget.
+ */
+export function rateLimitWait(
+  headers: HeaderBag,
+  body: HubSpotErrorBody,
+): { policy: string; waitMs: number; stated: boolean } {
   const policy = body.policyName ?? (body.message?.includes('secondly limit') ? 'SECONDLY' : 'UNKNOWN');
   const stated = readRetryAfter(hubspotPolicy, headers);
-  if (stated !== undefined) return { policy, waitMs: stated };
+  if (stated !== undefined) return { policy, waitMs: stated, stated: true };
   switch (policy) {
     case 'SECONDLY':
-      return { policy, waitMs: SECONDLY_WAIT_MS };
+      return { policy, waitMs: SECONDLY_WAIT_MS, stated: false };
     case 'DAILY':
-      return { policy, waitMs: DAILY_WAIT_MS };
+      return { policy, waitMs: DAILY_WAIT_MS, stated: false };
     default: {
       const interval = Number(headerValue(headers, 'x-hubspot-ratelimit-interval-milliseconds'));
-      return { policy, waitMs: Number.isFinite(interval) && interval > 0 ? interval : TEN_SECONDLY_WAIT_MS };
+      const waitMs = Number.isFinite(interval) && interval > 0 ? interval : TEN_SECONDLY_WAIT_MS;
+      return { policy, waitMs, stated: false };
     }
   }
+}
+
+export function rateLimited(policy: string, what: string, waitMs: number): RateLimitedError {
+  return new RateLimitedError(`HubSpot rate limit ${policy} reached on ${what}`, waitMs, { status: 429 });
 }
 
 /** Removes the access token from a text that is about to become an error message or outcome reason. */
@@ -88,7 +99,7 @@ export function hubspotError(
   }
   if (status === 429) {
     const { policy, waitMs } = rateLimitWait(headers, body);
-    return new RateLimitedError(`HubSpot rate limit ${policy} reached on ${what}`, waitMs, { status });
+    return rateLimited(policy, what, waitMs);
   }
   const message = `HubSpot answered ${status} on ${what}${vendor ? `: ${vendor}` : ''}`;
   return classifyHttpFailure(hubspotPolicy, { status, headers }, message);

@@ -4,7 +4,7 @@ import { deleteContact } from './actions/deleteContact';
 import { upsertContacts } from './actions/upsertContacts';
 import { upsertDeals } from './actions/upsertDeals';
 import { HubSpotClient } from './client';
-import { hubspotPolicy } from './policy';
+import { hubspotPolicy, hubspotPolicyFor } from './policy';
 import { HubSpotSettings } from './schemas/settings';
 import { companies } from './streams/companies';
 import { contacts } from './streams/contacts';
@@ -25,6 +25,7 @@ export const connector = defineConnector({
     'Reads HubSpot contacts, deals with line items and companies incrementally, upserts contacts and deals in batches of 100, and erases contacts (GDPR).',
   settingsSchema: HubSpotSettings,
   policy: hubspotPolicy,
+  policyFor: hubspotPolicyFor,
   async check({ settings, signal }) {
     try {
       await new HubSpotClient(settings, signal).get(contactsType.path, 'check the connection', { limit: '1' });

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 
 /**
- * In-process request throttles, per HubSpot account (base URL + token): the CRM search limit of 5 requests per
- * second, which the hub's per-connection budget cannot express next to the ten-secondly one, and the burst budget of
- * a tier below the policy's (free/starter 100, public OAuth apps 110 per 10 s): the policy of the definition is
- * static and gives the default tier's 190.
+ * In-process request throttles, per HubSpot account (base URL + token), for calls no runner drives (a connection
+ * check, direct use of the client): the CRM search limit of 5 requests per second and the burst budget of a tier
+ * below the default's (free/starter 100, public OAuth apps 110 per 10 s). When the runner hands the connection's
+ * shared budget over (`connection.budget`), the tier burst and the search lane are held there instead, on every
+ * worker alike (policy.ts, client.ts).
  *
  * A slot is held from the moment a request is sent until its response arrives, and then counts for `intervalMs`
  * from the response time. HubSpot stamps a request somewhere between those two moments, so counting from the

@@ -10,7 +10,6 @@ export const MAILCHIMP_POLICY: ApiPolicy = {
   rateBudget: { requests: 100, intervalMs: 1_000 },
   // ≤10 per account; 8 leaves room for the account's other integrations
   concurrency: 8,
-  maxBatchSize: { upsertMembers: 500, tagMembers: 1, archiveMember: 1, deleteMemberPermanently: 1 },
   retryStatuses: [500, 502, 503, 504],
   // Mailchimp sends no Retry-After; the client picks the wait (see client.ts)
   retryAfter: [],

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConcurrencyGauge,
+  latencyFor,
   startSandboxServer,
+  type LatencyModel,
   type ConnectorSandbox,
   type SandboxOptions,
   type SandboxReply,
@@ -35,6 +37,11 @@ export interface MailchimpSandboxOptions extends SandboxOptions {
   mergeFields?: (string | { tag: string; name?: string; type?: string })[];
   /** Delay of every answer in ms (to make simultaneous connections observable). */
   latencyMs?: number;
+  /**
+   * How long answers take, as Mailchimp's do: a fixed part, a part per member of a batch and a spread (see
+   * LatencyModel); replaces `latencyMs`. With it the 10-connection limit bites as it does against the real API.
+   */
+  latency?: LatencyModel | number;
   /** Clock of last_changed (tests); default Date.now. */
   clock?: () => number;
 }
@@ -87,6 +94,12 @@ function firedAt(at: number): string {
   return new Date(at).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** Members a request carries: those of a batch subscribe, else 1. */
+function membersOf(body: unknown): number {
+  const members = (body as { members?: unknown } | undefined)?.members;
+  return Array.isArray(members) ? members.length : 1;
+}
+
 function authorised(req: SandboxRequest): boolean {
   const header = req.headers.authorization ?? '';
   if (header.startsWith('Bearer ')) return header.slice(7) === SANDBOX_ACCESS_TOKEN;
@@ -107,7 +120,8 @@ export async function startSandbox(options: MailchimpSandboxOptions = {}): Promi
   const routes = mailchimpRoutes(store, clock, 'Sandbox audience').map((route) => ({
     ...route,
     handler: async (req: SandboxRequest): Promise<SandboxReply> => {
-      if (options.latencyMs) await sleep(options.latencyMs);
+      const delay = latencyFor(options.latency ?? options.latencyMs, membersOf(req.body));
+      if (delay > 0) await sleep(delay);
       if (gate) await gate;
       return route.handler(req);
     },

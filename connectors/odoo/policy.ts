@@ -8,7 +8,6 @@ import type { ApiPolicy } from '../../core/sdk';
 export const ODOO_POLICY: ApiPolicy = {
   rateBudget: { requests: 10, intervalMs: 1_000 },
   concurrency: 4,
-  maxBatchSize: { upsertPartners: 50, createOrders: 20 },
   retryStatuses: [429, 502, 503, 504],
   retryAfter: [{ header: 'retry-after', unit: 'seconds' }],
   timeoutMs: 60_000,

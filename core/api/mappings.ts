@@ -65,6 +65,14 @@ export interface MappingCatalogDeps {
   requestBudgetMs?: number;
 }
 
+/** A fixture run against a draft: whether it passes, what came out, and the differences from what it expects. */
+export interface FixtureOutcome {
+  name?: string;
+  pass: boolean;
+  result: MapResult;
+  diffs: DiffEntry[];
+}
+
 /** Default total CPU time of one preview request or one save's fixture run. */
 export const MAPPING_REQUEST_BUDGET_MS = 3000;
 
@@ -251,6 +259,47 @@ export class MappingCatalog {
       if (err instanceof MappingCompileError) return records.map(() => ({ ok: false, error: err.mappingError }));
       throw err;
     }
+  }
+
+  /**
+   * Evaluates a draft of the mapping (an expression not saved yet, with the stored schemas unless others are given)
+   * against sample records and fixtures, in one worker batch within the request's CPU budget: what the workbench
+   * shows as the engineer types. A compile error (line, column) is every record's result. Nothing is saved.
+   */
+  async previewDraft(
+    name: string,
+    draft: { expression: string; sourceSchema?: Record<string, unknown>; targetSchema?: Record<string, unknown> },
+    records: unknown[],
+    fixtures: MappingFixture[] = [],
+  ): Promise<{ results: MapResult[]; fixtures: FixtureOutcome[] }> {
+    const current = await this.show(name);
+    const definition: MappingDefinition = { id: name, version: 'draft', expression: draft.expression };
+    const sourceSchema = draft.sourceSchema ?? current.sourceSchema;
+    const targetSchema = draft.targetSchema ?? current.targetSchema;
+    if (sourceSchema !== undefined) definition.source = { schema: sourceSchema };
+    if (targetSchema !== undefined) definition.target = { schema: targetSchema };
+    const inputs = [...records, ...fixtures.map((f) => f.input)];
+    let all: MapResult[];
+    try {
+      compileMapping(definition, this.deps.options);
+      all = await this.evaluate(definition, inputs);
+    } catch (err) {
+      if (!(err instanceof MappingCompileError)) throw err;
+      all = inputs.map(() => ({ ok: false, error: err.mappingError }));
+    }
+    return {
+      results: all.slice(0, records.length),
+      fixtures: fixtures.map((fixture, i) => {
+        const result = all[records.length + i];
+        const diffs = fixtureDiffs(fixture.expected, result);
+        return {
+          ...(fixture.name === undefined ? {} : { name: fixture.name }),
+          pass: diffs.length === 0,
+          result,
+          diffs,
+        };
+      }),
+    };
   }
 
   /**

@@ -20,7 +20,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** What the handlers work with: the hub's services, never express. */
 export interface ApiDeps {
   repos: Repos;
-  registry: Pick<Registry, 'list' | 'has' | 'describe'>;
+  registry: Pick<Registry, 'list' | 'has' | 'describe' | 'get'>;
   flows: FlowService;
   runner: Pick<FlowRunner, 'startRun' | 'dryRun' | 'replayDeadLetters'>;
   connections: ConnectionService;

@@ -21,13 +21,17 @@ export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 function headersOf(req: Request): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  // node gives header names in lower case already; only set-cookie comes as an array
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
 }
 
 function queryOf(originalUrl: string): Record<string, string | undefined> {
+  // most deliveries have no query string: skip building a URL for them
+  if (!originalUrl.includes('?')) return {};
   const query: Record<string, string | undefined> = {};
   const search = new URL(originalUrl, 'http://placeholder').searchParams;
   for (const [name, value] of search) if (!(name in query)) query[name] = value;
@@ -41,7 +45,10 @@ function send(res: Response, answer: IngressResponse): void {
       sendProblem(res, answer.status, answer.problem.title, answer.problem.detail);
       return;
     case 'json':
-      res.status(answer.status).json(answer.body);
+      // the vendor reads only the status: no ETag or content negotiation (res.json's extra work per request)
+      res.statusCode = answer.status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(answer.body));
       return;
     case 'raw': {
       const { status, body, headers } = answer.response;

@@ -9,7 +9,7 @@ import {
   type MappingEngineOptions,
 } from '../mapping';
 import type { Registry } from '../registry';
-import type { ConnectorDefinition } from '../sdk/define';
+import { actionBatchSize, type ConnectorDefinition } from '../sdk/define';
 import type { Connection, ConnectionsRepo } from '../store/repos';
 import { isScheduleTrigger, scheduleProblems } from './cron';
 import { assertNoProblems, type FlowProblem } from './errors';
@@ -169,7 +169,7 @@ function connectorProblems(definition: FlowDefinition, source?: ConnectorDefinit
       message: `connector "${target.id}" has no action "${definition.target.action}"; use one of: ${names(target.actions)}`,
     });
   }
-  const max = action ? target.policy.maxBatchSize[action.name] : undefined;
+  const max = action ? actionBatchSize(target, action.name) : undefined;
   const batchSize = definition.options?.batchSize;
   if (batchSize !== undefined && max !== undefined && batchSize > max) {
     problems.push({

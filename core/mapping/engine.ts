@@ -1,3 +1,4 @@
+import { engineRunner, HAND_OVER, type EngineRunner } from './compiler';
 import { MappingCompileError, toMappingError } from './errors';
 import { getCompiledExpression } from './expression-cache';
 import { checkDeadline, createYielder, explainGuardrail, resolveEngineOptions } from './guardrails';
@@ -25,6 +26,9 @@ function fail(error: MappingError): MapResult {
 
 /** Deepest output record accepted (a deeper one is a guardrail.stack error, not a JS stack overflow). */
 const MAX_OUTPUT_DEPTH = 1000;
+
+/** Compiled code runs a page's records back to back for up to this long before other work gets a turn. */
+const PAGE_SLICE_MS = 10;
 
 /**
  * Evaluations on this thread run one at a time: JSONata evaluates as a chain of microtasks, so two evaluations
@@ -58,7 +62,7 @@ class Compiled implements CompiledMapping {
     readonly version: string,
     readonly expressionHash: string,
     private readonly text: string,
-    private readonly run: (record: unknown) => Promise<unknown>,
+    private readonly runner: EngineRunner,
     private readonly options: ResolvedEngineOptions,
     private readonly validateInput: RecordValidator | undefined,
     private readonly validateOutput: RecordValidator | undefined,
@@ -71,18 +75,38 @@ class Compiled implements CompiledMapping {
     return oneAtATime(() => this.evaluateNow(record));
   }
 
-  private async evaluateNow(record: unknown): Promise<MapResult> {
+  private async evaluateNow(record: unknown, interpreterOnly = false): Promise<MapResult> {
     const inputError = this.validateInput?.(record);
     if (inputError) return fail(inputError);
     const evaluation = beginEvaluation();
     let raw: unknown;
     try {
-      raw = await this.run(record);
+      raw = await (interpreterOnly ? this.runner.interpret : this.runner.run)(record, evaluation);
     } catch (err) {
       return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
     } finally {
       endEvaluation(evaluation);
     }
+    return this.finish(raw, evaluation);
+  }
+
+  /** The compiled code without a promise per record; undefined when the record needs the interpreter. */
+  private evaluateSync(record: unknown, runSync: NonNullable<EngineRunner['runSync']>): MapResult | undefined {
+    const inputError = this.validateInput?.(record);
+    if (inputError) return fail(inputError);
+    const evaluation = beginEvaluation();
+    let raw: unknown;
+    try {
+      raw = runSync(record, evaluation);
+    } catch (err) {
+      return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
+    } finally {
+      endEvaluation(evaluation);
+    }
+    return raw === HAND_OVER ? undefined : this.finish(raw, evaluation);
+  }
+
+  private finish(raw: unknown, evaluation: ReturnType<typeof beginEvaluation>): MapResult {
     const late = checkDeadline(evaluation, this.options);
     if (late) return fail(late);
     let value: unknown;
@@ -104,6 +128,26 @@ class Compiled implements CompiledMapping {
   async evaluatePage(records: readonly unknown[]): Promise<MapResult[]> {
     const results: MapResult[] = [];
     const yieldNow = createYielder();
+    const runSync = this.runner.runSync;
+    if (runSync) {
+      // compiled code: records run synchronously, a slice of the page per turn of this thread's evaluations
+      await this.runner.ready;
+      let next = 0;
+      while (next < records.length) {
+        const sliceStart = performance.now();
+        next = await oneAtATime(async () => {
+          let index = next;
+          while (index < records.length) {
+            const record = records[index++];
+            results.push(this.evaluateSync(record, runSync) ?? (await this.evaluateNow(record, true)));
+            if (index % 16 === 0 && performance.now() - sliceStart > PAGE_SLICE_MS) break;
+          }
+          return index;
+        });
+        await yieldNow();
+      }
+      return results;
+    }
     for (const record of records) {
       results.push(await this.evaluate(record));
       await yieldNow();
@@ -124,13 +168,14 @@ export function compileMapping(mapping: MappingDefinition, opts?: MappingEngineO
   const outputValidator = options.validateOutput
     ? validatorFor(mapping.target?.schema, 'output.invalid', mapping.id)
     : undefined;
-  const expression = compiled.expression;
+  // the compiled JSONata subset when the whole expression compiles, else the interpreter (compiler/index.ts)
+  const runner = engineRunner(compiled.expression, mapping.expression, options);
   return new Compiled(
     mapping.id,
     mapping.version ?? compiled.hash,
     compiled.hash,
     mapping.expression,
-    (record) => expression.evaluate(record),
+    runner,
     options,
     inputValidator,
     outputValidator,

@@ -3,7 +3,7 @@ import { Ajv2019 } from 'ajv/dist/2019';
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormatsModule from 'ajv-formats';
 import { ConnectorInfo } from '../sdk/contracts';
-import type { ConnectorDefinition } from '../sdk/define';
+import { actionBatchSize, type ConnectorDefinition } from '../sdk/define';
 
 /**
  * Static validation of a connector definition, shared by the registry (built-ins and plugins alike) and the
@@ -112,6 +112,8 @@ export function describeConnector<S>(definition: ConnectorDefinition<S>): Connec
       if (a.title !== undefined) action.title = a.title;
       if (a.description !== undefined) action.description = a.description;
       if (a.identity !== undefined) action.identity = [...a.identity];
+      const maxBatchSize = actionBatchSize(definition, a.name);
+      if (maxBatchSize !== undefined) action.maxBatchSize = maxBatchSize;
       return action;
     }),
     webhooks: (definition.webhooks ?? []).map((w) => {
@@ -189,11 +191,16 @@ export function validateDefinition(value: unknown): DefinitionValidation {
 
   const problems: string[] = [];
   const actionNames = info.actions.map((a) => a.name);
-  for (const name of actionNames) {
-    if (info.policy.maxBatchSize[name] === undefined)
-      problems.push(`/policy/maxBatchSize has no entry for action "${name}"`);
-  }
-  for (const name of Object.keys(info.policy.maxBatchSize)) {
+  definition.actions.forEach((action, i) => {
+    const fromPolicy = info.policy.maxBatchSize?.[action.name];
+    if (action.maxBatchSize === undefined && fromPolicy === undefined)
+      problems.push(`/actions/${i}/maxBatchSize is missing: declare the largest batch action "${action.name}" accepts`);
+    if (action.maxBatchSize !== undefined && fromPolicy !== undefined && fromPolicy !== action.maxBatchSize)
+      problems.push(
+        `/policy/maxBatchSize/${action.name} (${fromPolicy}) contradicts /actions/${i}/maxBatchSize (${action.maxBatchSize}): keep only the action's`,
+      );
+  });
+  for (const name of Object.keys(info.policy.maxBatchSize ?? {})) {
     if (!actionNames.includes(name)) problems.push(`/policy/maxBatchSize/${name} names no action of this connector`);
   }
   for (const [list, names] of [

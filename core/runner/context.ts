@@ -1,11 +1,13 @@
 import { Value } from '@sinclair/typebox/value';
 import { FlowDefinition, type ConflictPolicy, type SyncMode } from '../flows/schema';
 import { compileMapping, MappingCompileError, type CompiledMapping } from '../mapping';
-import type { ActionDefinition, ConnectorDefinition, StreamDefinition } from '../sdk/define';
+import { actionBatchSize, type ActionDefinition, type ConnectorDefinition, type StreamDefinition } from '../sdk/define';
 import { isHubError, toErrorInfo } from '../sdk/errors';
 import { outboundHttp } from '../sdk/http';
 import { ensureFreshToken } from '../sdk/oauth';
+import { tokenKeeper } from './token-keeper';
 import type { StoredFlow } from '../store/repos';
+import { connectionBudgetHook, resolveConnectionPolicy, type ResolvedPolicy } from './budget/connection';
 import { configError, type RunnerCore } from './core';
 import { childLogger } from './deps';
 import { RunStopError } from './errors';
@@ -109,7 +111,6 @@ async function endpoint(
   } catch (error) {
     throw hubErrorToStop(error, `${role}.connection`);
   }
-  const { rateBudget, concurrency } = connector.policy;
   const http = outboundHttp({ connector: connector.id, timeoutMs: connector.policy.timeoutMs });
   let settings: Record<string, unknown>;
   try {
@@ -125,8 +126,25 @@ async function endpoint(
     throw hubErrorToStop(error, `${role}.connection`);
   }
   const retry = connectionRetry(settings, core.retry);
+  let policy: ResolvedPolicy;
+  try {
+    // the connection's own budget (tier, per-account limits) when the connector computes one from its settings
+    policy = resolveConnectionPolicy(connector, settings);
+  } catch (error) {
+    throw hubErrorToStop(error, `${role}.connection`);
+  }
+  // mid-run: refreshed again before a request once due, and after a 401 (core/runner/token-keeper.ts)
+  const tokens = tokenKeeper({
+    store: core.repos.connections,
+    connector,
+    connection,
+    settings,
+    http,
+    ...(signal === undefined ? {} : { signal }),
+  });
   return {
     ...(retry === undefined ? {} : { retry }),
+    ...(tokens === undefined ? {} : { tokens }),
     connectionId: connection.id,
     connectionName: connection.name,
     context: {
@@ -135,9 +153,10 @@ async function endpoint(
       settings,
       log: childLogger(core.logger, { flowId, connectionId: connection.id, connector: connector.id }),
       http,
+      budget: connectionBudgetHook(core.budget, connection.id, policy),
       ...(signal === undefined ? {} : { signal }),
     },
-    policy: { requests: rateBudget.requests, intervalMs: rateBudget.intervalMs, concurrency },
+    policy: policy.main,
     connector,
   };
 }
@@ -204,10 +223,10 @@ export async function loadFlowContext(
       'mode',
     );
   }
-  const maxBatch = targetSide.connector.policy.maxBatchSize;
-  const batchSize = Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch[action.name] ?? 100));
+  const maxBatch = (name: string) => actionBatchSize(targetSide.connector, name) ?? 100;
+  const batchSize = Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch(action.name)));
   const deleteBatchSize = deleteAction
-    ? Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch[deleteAction.name] ?? 100))
+    ? Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch(deleteAction.name)))
     : 1;
 
   const identity = definition.identity?.source ?? source.stream.identity;

@@ -5,7 +5,14 @@ import { ConfigError } from '../sdk/errors';
 import type { Store } from '../store/open';
 import { ReviewItemsRepo } from '../store/repos/review-items';
 import type { Database } from '../store/schema';
-import { CheckpointsRepo, DeadLettersRepo, RecordLinksRepo, RunsRepo, type Repos } from '../store/repos';
+import {
+  CheckpointsRepo,
+  DeadLettersRepo,
+  RecordLinksRepo,
+  RunRecordsRepo,
+  RunsRepo,
+  type Repos,
+} from '../store/repos';
 import type { ConnectionBudget } from './budget-port';
 import {
   defaultSleep,
@@ -68,6 +75,7 @@ export function resolveDeps(deps: FlowRunnerDeps): RunnerCore {
 export interface TxRepos {
   links: RecordLinksRepo;
   runs: RunsRepo;
+  runRecords: RunRecordsRepo;
   deadLetters: DeadLettersRepo;
   checkpoints: CheckpointsRepo;
   reviewItems: ReviewItemsRepo;
@@ -77,6 +85,7 @@ export function txRepos(db: Kysely<Database>): TxRepos {
   return {
     links: new RecordLinksRepo(db),
     runs: new RunsRepo(db),
+    runRecords: new RunRecordsRepo(db),
     deadLetters: new DeadLettersRepo(db),
     checkpoints: new CheckpointsRepo(db),
     reviewItems: new ReviewItemsRepo(db),

@@ -1,8 +1,10 @@
 import type { GivenUpJob, JobResult, QueueJob } from '../queue/port';
-import type { Json } from '../sdk/contracts';
+import type { Json, RejectedRecord } from '../sdk/contracts';
 import type { ErrorInfo } from '../sdk/errors';
 import type { Run, RunStatus } from '../store/repos';
+import { PageCoalescer } from './coalesce';
 import { loadFlowContext } from './context';
+import type { SourceRecord } from './hashing';
 import type { RunnerCore } from './core';
 import { RunStopError } from './errors';
 import { RUN_QUEUE } from './runner-port';
@@ -85,32 +87,57 @@ export async function executeRun(
 
   const mirror = ctx.mode === 'mirror';
   const start = await readStart(core, ctx, run.id);
-  let checkpoint: Json | null = start.checkpoint;
+  // where a read (re)starts: the last page read, merged or not (its records are held until processed)
+  let readFrom: Json | null = start.checkpoint;
   // rows the source could not read (Page.rejected) were not seen: in mirror mode their records must not be deleted
   let unreadable = 0;
-  const end = await readPages(core, ctx.source, {
+  // small pages are merged up to the target's batch size × concurrency (core/runner/coalesce.ts); never in mirror
+  // mode, whose reads restart from the beginning
+  const coalescer = mirror
+    ? undefined
+    : new PageCoalescer(PageCoalescer.thresholdFor(ctx.target.batchSize, ctx.concurrency));
+  const process = async (unit: { records: SourceRecord[]; rejected: RejectedRecord[]; checkpoint: Json | null }) => {
+    await processPage(core, ctx, unit.records, {
+      runId: run.id,
+      signal,
+      ...(unit.rejected.length === 0 ? {} : { rejected: unit.rejected }),
+      checkpoint: unit.checkpoint,
+      markSeen: mirror,
+      ledger: deadLetterLedger,
+    });
+    if (!mirror && unit.checkpoint !== null) await options.onProgress?.();
+  };
+  const reading = readPages(core, ctx.source, {
     signal,
-    // a read restarted after an error (from the last recorded checkpoint) keeps the same look-back
+    // a read restarted after an error keeps the same look-back
     ...readOptionsOf(start),
     maxAttempts: ctx.maxAttempts,
-    checkpoint: () => (mirror ? null : checkpoint),
+    checkpoint: () => (mirror ? null : readFrom),
     onPage: async (page) => {
       core.metrics.recordsRead(flow.name, page.records.length);
       unreadable += page.rejected?.length ?? 0;
-      await processPage(core, ctx, page.records, {
-        runId: run.id,
-        signal,
-        ...(page.rejected === undefined ? {} : { rejected: page.rejected }),
-        checkpoint: page.checkpoint,
-        markSeen: mirror,
-        ledger: deadLetterLedger,
-      });
-      if (page.checkpoint !== null) checkpoint = page.checkpoint;
-      if (!mirror && page.checkpoint !== null) await options.onProgress?.();
+      if (page.checkpoint !== null) readFrom = page.checkpoint;
+      const unit =
+        coalescer === undefined
+          ? { records: page.records as SourceRecord[], rejected: page.rejected ?? [], checkpoint: page.checkpoint }
+          : coalescer.add(page);
+      if (unit !== undefined) await process(unit);
+      // a stop hands the job back: records held unprocessed are read again from the recorded checkpoint
       return signal.aborted ? 'stop' : 'continue';
     },
   });
+  let end: Awaited<typeof reading>;
+  try {
+    end = await reading;
+  } catch (error) {
+    // the read failed for good (auth, permanent, retries spent): the records read before it are still recorded
+    const held = error instanceof RunStopError && !signal.aborted ? coalescer?.take() : undefined;
+    if (held !== undefined) await process(held);
+    throw error;
+  }
   if (end === 'stopped') return 'stopped';
+  const rest = coalescer?.take();
+  if (rest !== undefined) await process(rest);
   if (mirror && unreadable > 0)
     core.logger.warn(
       { runId: run.id, flow: flow.name, unreadable },

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { normalizeEmail } from '../mapping/stdlib/email';
 import { PermanentError } from '../sdk/errors';
 
@@ -26,19 +26,47 @@ export function stableStringify(value: unknown): string {
   return 'null';
 }
 
+/** sha256 in hex: Node's one-shot `crypto.hash` (no Hash object per call) where the runtime has it (22+). */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(a: string, d: string, e: 'hex'): string }).hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 /** sha256 of the canonical JSON, 32 hex characters (128 bits). */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 32);
+  return sha256Hex(stableStringify(value)).slice(0, 32);
 }
 
 /** A short hash per top-level field (the modification-time field left out): what changed between two reads. */
 export function fieldHashes(record: SourceRecord, modifiedField?: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key === modifiedField || value === undefined) continue;
-    out[key] = contentHash(value).slice(0, 16);
+  return recordDigest(record, modifiedField, true).fields;
+}
+
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The record's content hash (`contentHash(record)`) and, when asked, its field hashes (`fieldHashes`), from one
+ * canonical serialisation: each field is serialised once, the record's canonical JSON is assembled from those
+ * parts. Field hashes serve echo detection in sync pairs only; other flows skip them.
+ */
+export function recordDigest(
+  record: SourceRecord,
+  modifiedField: string | undefined,
+  withFields: boolean,
+): { readHash: string; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  const entries = Object.entries(record)
+    .filter(([, v]) => v !== undefined)
+    .sort(byKey);
+  let canonical = '{';
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i];
+    const json = stableStringify(value);
+    canonical += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${json}`;
+    if (withFields && key !== modifiedField) fields[key] = sha256Hex(json).slice(0, 16);
   }
-  return out;
+  canonical += '}';
+  return { readHash: sha256Hex(canonical).slice(0, 32), fields };
 }
 
 /** Reads a dot path (`address.city`). */

@@ -1,5 +1,5 @@
 import type { Json, RejectedRecord } from '../sdk/contracts';
-import type { RecordLink, RunCounts } from '../store/repos';
+import type { NewRunRecord, RecordLink, RunCounts } from '../store/repos';
 import type { FlowContext } from './context';
 import { UNIDENTIFIED_KEY } from '../store/repos/dead-letters';
 import { inTransaction, type RunnerCore, type TxRepos } from './core';
@@ -8,7 +8,10 @@ import { collisionsAfterWrite, type Demoted } from './collisions';
 import { planPage, type Decision, type PagePlan, type PageItem, type PlannedItem } from './plan';
 import {
   addCount,
+  failedOutcomes,
+  outcomeOf,
   readState,
+  recordOutcomes,
   recordFailures,
   recordWritten,
   saveCheckpoint,
@@ -128,6 +131,7 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
     const links = new LinkBatch(ctx.linkGroup);
     const failures: Failure[] = [];
     const written: Written[] = [];
+    const outcomes: NewRunRecord[] = [];
     for (const [i, planned] of batch.entries()) {
       const result = results[i];
       const { item, decision } = planned;
@@ -148,6 +152,7 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
       else {
         const operation = result.operation ?? (decision.op === 'create' ? 'created' : 'updated');
         addCount(counts, operation === 'created' ? 'created' : 'updated');
+        outcomes.push(outcomeOf(operation === 'created' ? 'created' : 'updated', item.key, item.record));
       }
     }
     await recordWritten(tx, ctx, written, recordOptions, links);
@@ -175,6 +180,7 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
       written.map((w) => w.item),
       'done',
     );
+    await recordOutcomes(tx, options.runId, [...outcomes, ...failedOutcomes(failures)], now);
     await tx.runs.addCounts(options.runId, counts);
   });
   reportCounts(core.metrics, ctx.flow.name, counts);
@@ -264,6 +270,7 @@ async function recordRest(
     const done: PageItem[] = [];
     const suppressed: PageItem[] = [];
     const duplicates: Duplicate[] = [];
+    const held: NewRunRecord[] = [];
     for (const { item, decision } of plan.planned) {
       // a record that competed in a collision and won (or no longer collides) is no longer a duplicate
       if (decision.kind === 'unchanged' || decision.kind === 'conflict') clearDuplicate(links, ctx, item);
@@ -321,6 +328,9 @@ async function recordRest(
           links.saveIfChanged(readState(ctx, item, recordOptions), item.sourceLink);
       }
       addCount(counts, 'unchanged');
+      // held back (no consent, skipped by the mapping, an erased identifier): listed in the run with the reason
+      if (decision.kind === 'filtered' || decision.kind === 'suppressed')
+        held.push(outcomeOf('held', item.key, item.record, decision));
       (decision.kind === 'suppressed' ? suppressed : done).push(item);
     }
     await recordDuplicates(tx, ctx, duplicates, plan.demoted ?? [], recordOptions, links);
@@ -333,6 +343,7 @@ async function recordRest(
     await options.ledger.resolved(tx, done, 'done');
     await options.ledger.resolved(tx, suppressed, 'suppressed');
     await saveCheckpoint(tx, ctx, options.checkpoint, now);
+    await recordOutcomes(tx, options.runId, [...held, ...failedOutcomes(failures)], now);
     await tx.runs.addCounts(options.runId, counts);
   });
   reportCounts(core.metrics, ctx.flow.name, counts);

@@ -5,7 +5,7 @@ import type { RecordLink } from '../store/repos';
 import { isEcho, isStale, restrictToOwned, targetIsNewer } from './conflict';
 import type { FlowContext } from './context';
 import type { RunnerCore } from './core';
-import { contentHash, fieldHashes, getPath, modifiedAtOf, setPath, sourceKeyOf, type SourceRecord } from './hashing';
+import { contentHash, getPath, modifiedAtOf, recordDigest, setPath, sourceKeyOf, type SourceRecord } from './hashing';
 import { destinationOf, resolveCollisions, type Demoted } from './collisions';
 import { suppressionCandidates } from './suppression';
 
@@ -78,6 +78,14 @@ function isPlainObject(value: unknown): value is SourceRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Field hashes (what changed between two reads) serve only echo detection, i.e. flows whose source another flow
+ * of the same link group may write into: sync pairs, and flows sharing a link group.
+ */
+export function needsFieldHashes(ctx: FlowContext): boolean {
+  return ctx.definition.sync !== undefined || ctx.flow.linkGroup !== undefined;
+}
+
 /** Builds the items of a page: keys, hashes and links (two queries per page). */
 export async function loadItems(
   core: RunnerCore,
@@ -87,6 +95,7 @@ export async function loadItems(
   const byKey = new Map<string, PageItem>();
   const unidentified: Unidentified[] = [];
   let superseded = 0;
+  const withFields = needsFieldHashes(ctx);
   for (const record of records) {
     let key: string;
     try {
@@ -104,12 +113,7 @@ export async function loadItems(
       superseded += 1;
       byKey.delete(key); // the later copy wins and keeps the order of the page
     }
-    const item: PageItem = {
-      key,
-      record,
-      readHash: contentHash(record),
-      fields: fieldHashes(record, ctx.modifiedField),
-    };
+    const item: PageItem = { key, record, ...recordDigest(record, ctx.modifiedField, withFields) };
     const modifiedAt = modifiedAtOf(record, ctx.modifiedField);
     if (modifiedAt !== undefined) item.modifiedAt = modifiedAt;
     byKey.set(key, item);

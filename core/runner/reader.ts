@@ -57,6 +57,7 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
   if (options.readNothing) return 'complete';
   let failures = 0;
   let waited = 0;
+  let renewed = false;
   const retry = side.retry ?? core.retry;
   for (;;) {
     throwIfAborted(signal);
@@ -72,6 +73,7 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
       iterator = it;
       for (;;) {
         throwIfAborted(signal);
+        await side.tokens?.beforeRequest();
         const next = await withBudget(core, side, signal, () => it.next(), 'read');
         if (next.done) return 'complete';
         const page = checkPage(next.value, side.stream.name);
@@ -94,6 +96,11 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
     const info = toErrorInfo(readError);
     if (info.kind === 'rate_limited') {
       await pauseFor(core, side, info, `reading ${side.stream.name}`);
+      continue;
+    }
+    // a refused token is refreshed once and the read resumed from the last recorded checkpoint
+    if (info.kind === 'auth' && !renewed && (await side.tokens?.renewAfterRefusal())) {
+      renewed = true;
       continue;
     }
     if (info.kind === 'auth' || info.kind === 'config') throw stopError(info, side);

@@ -1,10 +1,11 @@
 import type { Json } from '../sdk/contracts';
 import { ID_PREFIX, newId } from '../store/ids';
-import type { LinkUpsert, NewRunFailure, RecordLink, RunCounts } from '../store/repos';
+import type { LinkUpsert, NewRunFailure, NewRunRecord, RecordLink, RunCounts, RunRecordOutcome } from '../store/repos';
 import type { FlowContext } from './context';
 import type { TxRepos } from './core';
 import type { LinkBatch } from './link-batch';
 import type { PageItem } from './plan';
+import { recordLabel } from './record-label';
 import type { ItemResult } from './writer';
 
 /**
@@ -158,6 +159,36 @@ export async function recordFailures(
     if (f.item !== undefined) links.saveIfChanged(readState(ctx, f.item, options), f.item.sourceLink);
   await ledger.failed(tx, failures, ctx, options.runId);
   await tx.runs.recordFailures(options.runId, failureRows(failures), options.now);
+}
+
+/**
+ * One record's line in the run's record list (created, updated, held, failed; never unchanged), named by its
+ * e-mail address or name as read. Collected while a batch is recorded and written by `recordOutcomes` in the
+ * same transaction.
+ */
+export function outcomeOf(
+  outcome: RunRecordOutcome,
+  key: string,
+  source: unknown,
+  why?: { reason: string; field?: string },
+): NewRunRecord {
+  const label = recordLabel(source);
+  return {
+    outcome,
+    recordKey: key,
+    ...(label === undefined ? {} : { label }),
+    ...(why === undefined ? {} : { reason: why.reason }),
+    ...(why?.field === undefined ? {} : { field: why.field }),
+  };
+}
+
+export function failedOutcomes(failures: readonly Failure[]): NewRunRecord[] {
+  return failures.map((f) => outcomeOf('failed', f.key, f.source, f));
+}
+
+/** Adds the batch's record outcomes to the run (one upsert and one insert; nothing when there are none). */
+export async function recordOutcomes(tx: TxRepos, runId: string, outcomes: NewRunRecord[], now: number): Promise<void> {
+  await tx.runRecords.add(runId, outcomes, now);
 }
 
 export async function saveCheckpoint(

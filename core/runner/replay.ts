@@ -4,9 +4,9 @@ import { loadFlowContext, type FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
 import { RunStopError } from './errors';
 import { failRun, finishRun } from './executor';
-import { contentHash, fieldHashes, modifiedAtOf, sourceKeyOf } from './hashing';
+import { modifiedAtOf, recordDigest, sourceKeyOf } from './hashing';
 import { executePlan } from './page-processor';
-import { attachLinks, planItems, type PageItem } from './plan';
+import { attachLinks, needsFieldHashes, planItems, type PageItem } from './plan';
 import type { Ledger } from './recorder';
 import type { ReplayReport } from './runner-port';
 import { withBudget } from './writer';
@@ -198,8 +198,7 @@ function itemsOf(ctx: FlowContext, letters: DeadLetter[]): { items: PageItem[]; 
     const item: PageItem = {
       key,
       record,
-      readHash: contentHash(record),
-      fields: fieldHashes(record, ctx.modifiedField),
+      ...recordDigest(record, ctx.modifiedField, needsFieldHashes(ctx)),
       letterIds: [...(earlier?.letterIds ?? []), letter.id],
     };
     const modifiedAt = modifiedAtOf(record, ctx.modifiedField);

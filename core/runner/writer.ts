@@ -6,6 +6,7 @@ import { abortReason, throwIfAborted, type RetryOptions, type RunnerLogger, type
 import { RunStopError } from './errors';
 import type { RunnerMetrics } from './metrics-port';
 import { backoffDelay, maxElapsedOf } from './retry';
+import type { TokenKeeper } from './token-keeper';
 
 /**
  * Every request to a connection goes through here: the connection's rate budget (acquire/release), a vendor's
@@ -29,6 +30,8 @@ export interface Endpoint {
   policy: BudgetPolicy;
   /** The connection's retry options (its settings' `retry` over the runner's); the runner's when absent. */
   retry?: RetryOptions;
+  /** OAuth2 connections: keeps the access token fresh during the run (core/runner/token-keeper.ts). */
+  tokens?: TokenKeeper;
 }
 
 /** The start of the reason of a record whose write the vendor may have applied, unconfirmed. */
@@ -158,6 +161,7 @@ export async function writeRecords(
   const unconfirmed = new Array<boolean>(records.length).fill(false);
   let pending = records.map((_, i) => i);
   let rateLimitWaits = 0;
+  let renewed = false;
   let waited = 0;
   /** Whether a wait of `waitMs` still fits in the retry window. */
   const fits = (waitMs: number) => Math.max(waited, deps.now() - started) + waitMs <= maxElapsedMs;
@@ -174,6 +178,7 @@ export async function writeRecords(
     let outcomes: WriteOutcome[];
     try {
       const batch = pending.map((i) => records[i]);
+      await endpoint.tokens?.beforeRequest();
       outcomes = await withBudget(deps, endpoint, signal, () =>
         action.write({ connection: endpoint.context, records: batch }),
       );
@@ -183,6 +188,11 @@ export async function writeRecords(
       if (info.kind === 'rate_limited' && rateLimitWaits < MAX_RATE_LIMIT_WAITS) {
         rateLimitWaits += 1;
         await pauseFor(deps, endpoint, info, `${action.name}`);
+        continue;
+      }
+      // a refused token is refreshed once and the same batch sent again (the vendor did not apply it: 401)
+      if (info.kind === 'auth' && !renewed && (await endpoint.tokens?.renewAfterRefusal())) {
+        renewed = true;
         continue;
       }
       if (info.kind === 'auth' || info.kind === 'config') throw stopError(info, endpoint);

@@ -5,7 +5,7 @@ import { webConsole } from '../api/console';
 import { createWebhooksRouter } from '../api/webhooks-router';
 import { createWebhookTrigger } from '../flows';
 import { HUB_VERSION } from '../version';
-import { RecordBatcher } from '../webhooks';
+import { RecordBatcher, webhookEventRecorder } from '../webhooks';
 import type { Engine } from './engine';
 import type { Hub } from './hub';
 
@@ -55,7 +55,7 @@ export function buildHttpApp(hub: Hub, engine: Engine): Express {
   const webhooks = createWebhooksRouter({
     connections: hub.repos.connections,
     registry: hub.registry,
-    events: new RecordBatcher(hub.repos.webhookEvents),
+    events: new RecordBatcher(webhookEventRecorder(hub.store, hub.repos.webhookEvents)),
     rejections: hub.repos.webhookEvents,
     onAccepted: (connectionId, eventIds) => trigger.onAccepted(connectionId, eventIds),
     logger: hub.logger,

@@ -2,13 +2,16 @@ import type { FlowService } from '../flows';
 import type { Engine } from '../runtime/engine';
 import type { Hub } from '../runtime/hub';
 import type { Run } from '../store/repos';
-import { WORKSPACE_TEMPLATE, type SandboxWorkspace } from './workspace';
+import { ORDER_TEMPLATES, WORKSPACE_TEMPLATE, type SandboxWorkspace } from './workspace';
 
 /**
  * The guided tour `hub demo` runs against the sandbox workspace, non-interactively: enable the HubSpot ↔ Mailchimp
  * template, sync both ways, sync again (nothing to write), change a contact on each side, sync again (each change
- * travels once), and a last round that proves nothing echoes back. Every step checks what it expects, so the tour
- * doubles as an end-to-end smoke test: a surprise makes it fail with the step named.
+ * travels once), and a last round that proves nothing echoes back. Then the orders: Odoo's sales orders travel to
+ * HubSpot as deals, to Google Ads as conversions and to Meta as Purchase events (only customers with marketing
+ * consent reach the ad platforms), one order is refunded in Odoo (Google restates that one conversion), and a
+ * rerun sends nothing new. Every step checks what it expects, so the tour doubles as an end-to-end smoke test: a
+ * surprise makes it fail with the step named.
  */
 
 /** What the demo needs of the HubSpot sandbox. */
@@ -22,6 +25,23 @@ interface MailchimpDemoSide {
   members: Map<string, { email_address: string; status: string; merge_fields: Record<string, unknown> }>;
   member(email: string): { email_address: string; status: string; merge_fields: Record<string, unknown> } | undefined;
   unsubscribe(email: string): Promise<unknown>;
+}
+
+/** What the demo needs of the Odoo, Google and Meta sandboxes (the order tour). */
+interface OdooDemoSide {
+  store: { table(model: string): Map<number, Record<string, unknown>> };
+  refund(orderId: number, amount?: number): number;
+}
+interface GoogleDemoSide {
+  conversionCount(transactionId?: string): number;
+  restatements(transactionId: string): number;
+}
+interface MetaDemoSide {
+  conversions(eventId: string): number;
+  state: { events: Map<string, unknown> };
+}
+interface HubSpotDealsSide {
+  deals: { size: number };
 }
 
 export interface DemoStep {
@@ -133,7 +153,69 @@ export async function runDemo(
     expect(contact.properties.email_subscription_status === 'unsubscribed', 'HubSpot knows about the unsubscribe');
     changes.push(`HubSpot now has ${unsubscribedEmail} as "${contact.properties.email_subscription_status}".`);
   }
+  if (workspace.sandboxes.has('odoo')) changes.push(...(await orderTour(flows, workspace, step)));
   return { steps, changes };
+}
+
+type Step = (title: string, flow: string) => Promise<DemoStep>;
+
+/** The orders: Odoo → HubSpot deals, Google Ads conversions and Meta Purchases; a refund; a rerun. */
+async function orderTour(flows: FlowService, workspace: SandboxWorkspace, step: Step): Promise<string[]> {
+  const odoo = workspace.sandboxes.get('odoo') as unknown as OdooDemoSide | undefined;
+  const google = workspace.sandboxes.get('google') as unknown as GoogleDemoSide | undefined;
+  const meta = workspace.sandboxes.get('meta') as unknown as MetaDemoSide | undefined;
+  const hubspot = workspace.sandboxes.get('hubspot') as unknown as HubSpotDealsSide | undefined;
+  if (!odoo || !google || !meta || !hubspot)
+    throw new DemoExpectationError('the sandbox workspace has no Odoo, Google or Meta sandbox');
+  const names = Object.fromEntries(workspace.record.entries.map((e) => [e.connector, e.connectionName]));
+  const [toDeals, toGoogle, toMeta] = ORDER_TEMPLATES;
+  await flows.enableTemplate(toDeals, { connections: { odoo: names.odoo!, hubspot: names.hubspot! } });
+  await flows.enableTemplate(toGoogle, { connections: { odoo: names.odoo!, google: names.google! } });
+  await flows.enableTemplate(toMeta, { connections: { odoo: names.odoo!, meta: names.meta! } });
+  const orders = [...odoo.store.table('sale.order').values()];
+  const refs = orders.map((o) => String(o.name));
+
+  const deals = await step('Odoo → HubSpot: sales orders become deals', toDeals);
+  expect(deals.writes === orders.length, `each Odoo order became one HubSpot deal (wrote ${deals.writes})`);
+  await step('Odoo → Google Ads: orders with a click id and consent become conversions', toGoogle);
+  const converted = refs.filter((ref) => google.conversionCount(ref) === 1);
+  expect(converted.length > 0, 'some orders reached Google Ads as conversions');
+  await step('Odoo → Meta: orders with consent become Purchase events', toMeta);
+  const purchased = refs.filter((ref) => meta.conversions(ref) === 1);
+  expect(purchased.length > 0, 'some orders reached Meta as Purchase events');
+  expect(meta.state.events.size === purchased.length, 'Meta holds one Purchase per order, no more');
+
+  // refund, in Odoo, an order Google counted (and that was not refunded already)
+  const refunded = (o: Record<string, unknown>) =>
+    [...odoo.store.table('account.move').values()].some(
+      (m) => m.move_type === 'out_refund' && m.invoice_origin === o.name,
+    );
+  const order = orders.find((o) => converted.includes(String(o.name)) && !refunded(o));
+  expect(order !== undefined, 'an order Google counted is left to refund');
+  const ref = String(order!.name);
+  odoo.refund(Number(order!.id));
+  const refund = await step(`Odoo → Google Ads after ${ref} was refunded in Odoo`, toGoogle);
+  expect(refund.writes === 1 && google.restatements(ref) === 1, `the refund restated ${ref} once at Google Ads`);
+  const again: DemoStep[] = [];
+  for (const [flow, title] of [
+    [toDeals, 'Odoo → HubSpot'],
+    [toGoogle, 'Odoo → Google Ads'],
+    [toMeta, 'Odoo → Meta'],
+  ] as const)
+    again.push(await step(`${title} again, nothing changed`, flow));
+  expect(
+    again.every((s) => s.writes === 0),
+    'a rerun of the order flows sends nothing new',
+  );
+  expect(meta.conversions(ref) === 1 && google.conversionCount(ref) === 1, 'the refund created no second event');
+  const held = orders.length - converted.length;
+  return [
+    `In Odoo, ${orders.length} sales orders of some of the same people: ${deals.writes} became deals in HubSpot (${hubspot.deals.size} deals there now).`,
+    `${converted.length} of them had a Google click id and the customer's marketing consent: Google Ads counted ${google.conversionCount()} conversions; the other ${held} were held back, each with its reason (no consent, or no click id).`,
+    `${purchased.length} orders with consent became Purchase events at Meta (event_id = the order reference), nothing for customers without consent.`,
+    `${ref} was refunded in Odoo: Google Ads restated that conversion once, to what is left; Meta was not sent a second Purchase.`,
+    'A rerun of the three order flows sent nothing new.',
+  ];
 }
 
 export function formatDemoStep(step: DemoStep): string {

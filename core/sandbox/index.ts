@@ -9,7 +9,7 @@ export type {
   SandboxServer,
   SandboxServerOptions,
 } from './server';
-export { ConcurrencyGauge, RollingWindow } from './limits';
+export { ConcurrencyGauge, RollingWindow, latencyFor, type LatencyModel } from './limits';
 export { messyContacts, seededRandom } from './seed';
 export type { SeedContact } from './seed';
 export type { ConnectorSandbox, SandboxOptions } from './types';

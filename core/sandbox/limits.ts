@@ -1,6 +1,7 @@
 /**
- * Limits as vendors enforce them, for sandboxes: a rolling window of requests (HubSpot's ten-secondly
- * burst, its 5/s search limit) and a count of simultaneous connections (Mailchimp's 10).
+ * Limits as vendors enforce them, for sandboxes: a rolling window of requests counted when they arrive (HubSpot's
+ * ten-secondly burst, its 5/s search limit: call `take` when the request arrives, before any latency of the answer)
+ * and a count of simultaneous connections (Mailchimp's 10).
  */
 export class RollingWindow {
   private readonly stamps: number[] = [];
@@ -43,4 +44,26 @@ export class ConcurrencyGauge {
   leave(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
   }
+}
+
+/**
+ * How long a sandbox takes to answer, as vendors do: a fixed part, a part per record in the request (a batch of
+ * 500 takes longer than a batch of 1) and a random spread. Latency is what makes limits on simultaneous connections
+ * bite: at zero latency, requests never overlap and such a limit never triggers.
+ */
+export interface LatencyModel {
+  /** ms every request takes. */
+  baseMs: number;
+  /** ms added per record in the request (e.g. members of a batch). Default 0. */
+  perRecordMs?: number;
+  /** Up to this many ms added at random (uniform), so requests do not finish in lockstep. Default 0. */
+  jitterMs?: number;
+}
+
+/** The delay of one request carrying `records` records under `model` (`random` injectable for tests). */
+export function latencyFor(model: LatencyModel | number | undefined, records = 1, random = Math.random): number {
+  if (model === undefined) return 0;
+  if (typeof model === 'number') return Math.max(0, model);
+  const jitter = (model.jitterMs ?? 0) * random();
+  return Math.max(0, model.baseMs + (model.perRecordMs ?? 0) * records + jitter);
 }

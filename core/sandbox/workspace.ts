@@ -5,8 +5,9 @@ import type { Hub } from '../runtime/hub';
 import type { ConnectorSandbox, SandboxOptions } from './types';
 
 /**
- * The sandbox workspace: local stand-ins for HubSpot and Mailchimp seeded with messy contacts, and connections to
- * them, so a hub works on first start with nothing configured. Which connections are sandbox ones is recorded in
+ * The sandbox workspace: local stand-ins for HubSpot and Mailchimp seeded with messy contacts, Odoo with sales
+ * orders of some of the same people (click ids, consent both ways, refunds), and Google Ads and Meta to receive
+ * conversions, with connections to them, so a hub works on first start with nothing configured. Which connections are sandbox ones is recorded in
  * the store's meta table (`sandbox.workspace`); real connections sit beside them untouched.
  *
  * Sandboxes hold their data in memory. On every later start they are seeded again from the same seed, so the
@@ -15,7 +16,16 @@ import type { ConnectorSandbox, SandboxOptions } from './types';
  */
 
 export const WORKSPACE_META_KEY = 'sandbox.workspace';
-export const WORKSPACE_CONNECTORS = ['hubspot', 'mailchimp'] as const;
+export const WORKSPACE_CONNECTORS = ['hubspot', 'mailchimp', 'odoo', 'google', 'meta'] as const;
+/** Templates of the order tour (`hub demo`): Odoo orders to HubSpot deals, Google Ads conversions, Meta Purchases. */
+export const ORDER_TEMPLATES = [
+  'odoo-orders-to-hubspot-deals',
+  'odoo-orders-to-google-ads-conversions',
+  'odoo-orders-to-meta-purchases',
+] as const;
+/** Sales orders seeded in the Odoo sandbox, and how many of the HubSpot people are its customers. */
+export const SEED_ORDERS = 12;
+const ODOO_CUSTOMERS = 30;
 export const WORKSPACE_TEMPLATE = 'hubspot-mailchimp-contacts';
 export const DEFAULT_SEED_CONTACTS = 1000;
 const SEED = 7;
@@ -72,19 +82,29 @@ export async function sandboxConnectionIds(hub: Hub): Promise<Set<string>> {
   return new Set(record?.entries.map((e) => e.connectionId) ?? []);
 }
 
-/** The CRM holds everyone; the e-mail tool already has a fifth of the same people (some unsubscribed). */
+/**
+ * The CRM holds everyone; the e-mail tool already has a fifth of the same people (some unsubscribed); the ERP's
+ * customers are the first of them (same seed, same people); the ad platforms start empty.
+ */
 function seedFor(connector: string, seedContacts: number): number {
-  return connector === 'hubspot' ? seedContacts : Math.round(seedContacts / 5);
+  if (connector === 'hubspot') return seedContacts;
+  if (connector === 'odoo') return Math.min(ODOO_CUSTOMERS, seedContacts);
+  if (connector === 'google' || connector === 'meta') return 0;
+  return Math.round(seedContacts / 5);
 }
 
 async function startOne(connector: string, port: number, contacts: number): Promise<ConnectorSandbox> {
   const start = loadSandboxStarter(connector);
-  const seedContacts = seedFor(connector, contacts);
+  const options = {
+    seedContacts: seedFor(connector, contacts),
+    seed: SEED,
+    ...(connector === 'odoo' ? { seedOrders: SEED_ORDERS } : {}),
+  };
   try {
-    return await start({ port, seedContacts, seed: SEED });
+    return await start({ port, ...options });
   } catch (error) {
     // the port of the last start is taken: any free port will do, the connection is pointed at it
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return start({ port: 0, seedContacts, seed: SEED });
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return start({ port: 0, ...options });
     throw error;
   }
 }
@@ -128,10 +148,20 @@ export async function startSandboxWorkspace(
   try {
     const connections = connectionServiceFor(hub);
     const entries: WorkspaceEntry[] = [];
+    // the sandboxes start side by side (start-up time is the slowest one's, not the sum)
+    const previousOf = (connector: string) => existing?.entries.find((e) => e.connector === connector);
+    const started = await Promise.allSettled(
+      WORKSPACE_CONNECTORS.map((c) => startOne(c, previousOf(c)?.port ?? 0, seedContacts)),
+    );
+    started.forEach((result, i) => {
+      if (result.status === 'fulfilled') sandboxes.set(WORKSPACE_CONNECTORS[i]!, result.value);
+    });
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     for (const connector of WORKSPACE_CONNECTORS) {
-      const previous = existing?.entries.find((e) => e.connector === connector);
-      const sandbox = await startOne(connector, previous?.port ?? 0, seedContacts);
-      sandboxes.set(connector, sandbox);
+      // a workspace made by an older version lacks the newer connectors: their connections are added now
+      const previous = previousOf(connector);
+      const sandbox = sandboxes.get(connector)!;
       const port = Number(new URL(sandbox.url).port);
       const stored = previous && (await hub.repos.connections.get(previous.connectionId));
       const connection = stored
@@ -172,7 +202,7 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
   return [
     '',
     workspace.created
-      ? `Sandbox workspace created: local stand-ins for HubSpot (${workspace.record.seedContacts} messy contacts) and Mailchimp (${seedFor('mailchimp', workspace.record.seedContacts)} of the same people already in the audience). HUB_SANDBOX=off turns this off.`
+      ? `Sandbox workspace created: local stand-ins for HubSpot (${workspace.record.seedContacts} messy contacts), Mailchimp (${seedFor('mailchimp', workspace.record.seedContacts)} of the same people already in the audience), Odoo (${SEED_ORDERS} sales orders of some of them), Google Ads and Meta. HUB_SANDBOX=off turns this off.`
       : `Sandbox workspace restarted and re-seeded with ${workspace.record.seedContacts} contacts (sandboxes keep data in memory; their sync state was reset).`,
     'Sandbox connections (marked "sandbox" in `hub connections list`):',
     ...lines,
@@ -189,7 +219,7 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
           `Template ${WORKSPACE_TEMPLATE} is enabled against them (flows ${workspace.templateFlows.join(', ')}); run one with:`,
           ...workspace.templateFlows.map((name) => `    npx hub flows run ${name}`),
         ]),
-    'or run the whole tour in one go: npx hub demo',
+    'or run the whole tour in one go (contacts, then an order from Odoo to HubSpot, Google Ads and Meta): npx hub demo',
     '',
   ].join('\n');
 }

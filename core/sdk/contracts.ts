@@ -33,19 +33,68 @@ export const RetryAfterRule = Type.Object(
 );
 export type RetryAfterRule = Static<typeof RetryAfterRule>;
 
+export const RateBudget = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1, description: 'Requests allowed per interval, across all workers' }),
+    intervalMs: Type.Integer({ minimum: 1, description: 'Length of the interval in milliseconds' }),
+  },
+  { additionalProperties: false },
+);
+export type RateBudget = Static<typeof RateBudget>;
+
+/**
+ * A per-endpoint limit beside the connection's main budget (HubSpot search: 5 per second beside 190 per 10 s). The
+ * runner holds the main budget around every call; a connector takes a lane's slot itself, through
+ * `connection.budget.acquire(lane)`, around each request to that endpoint. Lanes are shared by every worker.
+ */
+export const Lane = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1, description: 'Requests allowed per interval on this lane' }),
+    intervalMs: Type.Integer({ minimum: 1, description: 'Length of the interval in milliseconds' }),
+    concurrency: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Requests in flight at once on this lane (default: unbounded)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Lane = Static<typeof Lane>;
+
+export const LANE_NAME_PATTERN = '^[a-z][a-zA-Z0-9_-]{0,31}$';
+
+const lanes = () =>
+  Type.Optional(
+    Type.Record(Type.String({ pattern: LANE_NAME_PATTERN }), Lane, {
+      description: 'Per-endpoint limits beside the main budget, by lane name',
+    }),
+  );
+
+/**
+ * The budget of one connection, which a connector may compute from the connection's settings
+ * (`ConnectorDefinition.policyFor`): account tier, per-account or per-project limits. `rateBudget` and
+ * `concurrency` replace the static policy's for that connection, `lanes` are merged over its lanes by name; the
+ * runner checks the result against this schema.
+ */
+export const ConnectionPolicy = Type.Object(
+  {
+    rateBudget: Type.Optional(RateBudget),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Requests in flight at once' })),
+    lanes: lanes(),
+  },
+  { additionalProperties: false },
+);
+export type ConnectionPolicy = Static<typeof ConnectionPolicy>;
+
 export const ApiPolicy = Type.Object(
   {
-    rateBudget: Type.Object(
-      {
-        requests: Type.Integer({ minimum: 1, description: 'Requests allowed per interval, across all workers' }),
-        intervalMs: Type.Integer({ minimum: 1, description: 'Length of the interval in milliseconds' }),
-      },
-      { additionalProperties: false },
-    ),
+    rateBudget: RateBudget,
     concurrency: Type.Integer({ minimum: 1, description: 'Requests in flight at once per connection' }),
-    maxBatchSize: Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Integer({ minimum: 1 }), {
-      description: 'Largest batch each action accepts, by action name',
-    }),
+    lanes: lanes(),
+    maxBatchSize: Type.Optional(
+      Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Integer({ minimum: 1 }), {
+        description:
+          'Largest batch each action accepts, by action name: the older place; declare `maxBatchSize` on the action instead',
+      }),
+    ),
     retryStatuses: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
       description: 'HTTP statuses that are worth retrying (429 is always treated as rate limited)',
     }),
@@ -166,6 +215,9 @@ export const ActionInfo = Type.Object({
       'upsert, delete (ordinary, e.g. archive: the only delete mirror mode uses), erase (GDPR: permanent and irreversible; never used by mirror mode), append',
   }),
   identity: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  maxBatchSize: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'Largest number of records the action accepts in one call' }),
+  ),
   idempotent: Type.Optional(
     Type.Boolean({
       description:

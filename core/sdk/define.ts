@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { ApiPolicy, Category, Json, Page, Refetched, WriteOutcome } from './contracts';
+import type { ApiPolicy, Category, ConnectionPolicy, Json, Page, Refetched, WriteOutcome } from './contracts';
 import type { OutboundHttp } from './http';
 import type { OAuth2Declaration } from './oauth';
 import { SDK_VERSION } from './version';
@@ -22,6 +22,56 @@ export interface ConnectionContext<S = Record<string, unknown>> {
   signal?: AbortSignal;
   /** The hub's outbound door: make every HTTP request through it (see OutboundHttp). */
   http?: OutboundHttp;
+  /** The connection's shared rate budget, when the runner drives the call (absent in `check` and in unit tests). */
+  budget?: ConnectionBudgetHook;
+}
+
+/**
+ * The connection's rate budget as a connector sees it: shared by every worker (in Redis when the hub runs on it).
+ * The runner already holds one slot of the main budget around each read of a page and each write; a connector uses
+ * this for what the runner cannot see: a lane's limit per endpoint, and the vendor's own account of usage.
+ */
+export interface ConnectionBudgetHook {
+  /**
+   * Waits for a slot of `lane` (declared in the policy's `lanes`, or by `policyFor`) and takes it; call the
+   * returned function when the response has arrived (the request then counts for the lane's interval from then).
+   * An unknown lane throws, naming the lanes declared.
+   */
+  acquire(lane: string, signal?: AbortSignal): Promise<() => Promise<void>>;
+  /**
+   * Pauses the main budget (or `lane`) for `waitMs` on every worker: what a vendor's "slow down" asks. Never
+   * shortens a pause already set.
+   */
+  pause(waitMs: number, reason: string, lane?: string): Promise<void>;
+  /**
+   * After a 429 that states no wait (no Retry-After): ms until the oldest request still counted in the window of
+   * the main budget (or `lane`) leaves it, which is when the vendor's window has room again at the latest; the
+   * whole interval when nothing is counted. Use it instead of waiting a whole window.
+   */
+  windowRemainder(lane?: string): Promise<number>;
+  /**
+   * Feeds a vendor's usage header back into the budget (Meta's `X-Business-Use-Case-Usage`, a quota-remaining
+   * header): when `usedPercent` reaches `highWaterPercent` (default 90) or the vendor states a wait
+   * (`regainAccessMs` > 0), pauses the main budget (or `lane`) for `regainAccessMs`, or `fallbackMs` (default
+   * 60 s) when the vendor states none. Returns the pause set in ms (0: none).
+   */
+  reportUsage(usage: VendorUsage): Promise<number>;
+}
+
+/** What a vendor said about a connection's usage, for `ConnectionBudgetHook.reportUsage`. */
+export interface VendorUsage {
+  /** The highest share of any quota used, 0–100 (Meta: the largest of call_count, total_cputime, total_time). */
+  usedPercent: number;
+  /** How long until the vendor lets calls through again (Meta: estimated_time_to_regain_access, in minutes × 60,000). */
+  regainAccessMs?: number;
+  /** Pause from this share on. Default 90. */
+  highWaterPercent?: number;
+  /** Pause when the share is high and the vendor states no wait. Default 60,000. */
+  fallbackMs?: number;
+  /** Which budget: the main one when absent. */
+  lane?: string;
+  /** For the log: which header, which business or app. */
+  reason: string;
 }
 
 export interface CheckResult {
@@ -82,6 +132,13 @@ export interface ActionDefinition<S = Record<string, unknown>, R extends object 
    * interrupted by a crash is then never sent again automatically; its records go to manual review. Default true.
    */
   idempotent?: boolean;
+  /**
+   * Largest number of records one `write` call accepts (the vendor's per-request limit: 100 for HubSpot batch
+   * upserts, 500 for a Mailchimp batch, 1 for a per-record endpoint). The runner never sends more; a flow's
+   * `options.batchSize` may ask for less. Declared here, next to the write it describes (`policy.maxBatchSize`
+   * keyed by action name is the older place and still read when an action does not declare it).
+   */
+  maxBatchSize?: number;
   /** One outcome per input record, in the same order. Never a single pass/fail for the whole batch. */
   write(args: WriteArgs<S, R>): Promise<WriteOutcome[]>;
 }
@@ -131,6 +188,12 @@ export interface ConnectorDefinition<S = Record<string, unknown>> {
   /** JSON Schema of the connection settings; secret properties are marked with `Secret()` ("x-secret": true). */
   settingsSchema: TSchema | Record<string, unknown>;
   policy: ApiPolicy;
+  /**
+   * Optional: the budget of one connection from its settings (account tier, per-account or per-project limits),
+   * enforced by the shared budget on every worker. Its rateBudget and concurrency replace the policy's, its lanes
+   * are merged over the policy's. Called when a run starts; must be pure and fast.
+   */
+  policyFor?(settings: S): ConnectionPolicy;
   check(connection: ConnectionContext<S>): Promise<CheckResult>;
   /** Optional: refuses settings the schema cannot judge (e.g. a file outside the allowed folders) when a connection is saved; throws ConfigError naming the field. */
   checkSettings?(settings: S): void;
@@ -151,6 +214,18 @@ export function defineConnector<T extends TSchema>(
   definition: Omit<ConnectorDefinition<Static<T>>, 'settingsSchema' | 'sdkVersion'> & { settingsSchema: T },
 ): ConnectorDefinition<Static<T>> {
   return Object.freeze({ webhooks: [], ...definition, sdkVersion: SDK_VERSION });
+}
+
+/**
+ * The largest batch an action accepts: its own `maxBatchSize`, else the policy's entry for it (the older place).
+ * Works on a definition and on its serialisable description alike.
+ */
+export function actionBatchSize(
+  connector: { policy: { maxBatchSize?: Record<string, number> }; actions: { name: string; maxBatchSize?: number }[] },
+  actionName: string,
+): number | undefined {
+  const action = connector.actions.find((a) => a.name === actionName);
+  return action?.maxBatchSize ?? connector.policy.maxBatchSize?.[actionName];
 }
 
 /** Declares a stream; a small factory so each stream lives in its own file. */

@@ -63,6 +63,11 @@ export interface FreshTokenRequest {
   /** The outbound door the token request goes through. */
   http: OutboundHttp;
   signal?: AbortSignal;
+  /**
+   * An access token the vendor just refused (401) although its expiry had not come: refresh unless the stored token
+   * is already another one (a worker refreshed it meanwhile), whatever the stored expiry says.
+   */
+  rejectedToken?: string;
 }
 
 export interface TokenRefresherOptions {
@@ -139,7 +144,7 @@ export class TokenRefresher {
   async fresh(request: FreshTokenRequest): Promise<Record<string, unknown>> {
     const declaration = request.connector.oauth2;
     if (declaration === undefined) return request.connection.settings;
-    if (!needsRefresh(declaration, request.connection.settings, this.now())) return request.connection.settings;
+    if (!this.stale(request, declaration, request.connection.settings)) return request.connection.settings;
     const key = request.connection.id;
     let flight = this.inFlight.get(key);
     if (flight === undefined) {
@@ -147,6 +152,17 @@ export class TokenRefresher {
       this.inFlight.set(key, flight);
     }
     return flight;
+  }
+
+  /** Expired, about to expire, or the token the vendor refused. */
+  private stale(
+    request: FreshTokenRequest,
+    declaration: OAuth2Declaration,
+    settings: Record<string, unknown>,
+  ): boolean {
+    if (needsRefresh(declaration, settings, this.now())) return true;
+    const { rejectedToken } = request;
+    return rejectedToken !== undefined && settings[declaration.fields.accessToken] === rejectedToken;
   }
 
   private async stored(request: FreshTokenRequest): Promise<Record<string, unknown>> {
@@ -161,12 +177,12 @@ export class TokenRefresher {
     const deadline = this.now() + this.leaseMs * 2;
     for (;;) {
       const current = await this.stored(request);
-      if (!needsRefresh(declaration, current, this.now())) return current;
+      if (!this.stale(request, declaration, current)) return current;
       if (await store.claimRefresh(connection.id, holder, this.now() + this.leaseMs, this.now())) {
         try {
           // another worker may have refreshed between our read and our claim
           const latest = await this.stored(request);
-          if (!needsRefresh(declaration, latest, this.now())) return latest;
+          if (!this.stale(request, declaration, latest)) return latest;
           return await this.refresh(request, declaration, latest);
         } finally {
           await store.releaseRefresh(connection.id, holder);

@@ -107,6 +107,27 @@ export interface RunFailuresTable {
   created_at: number;
 }
 
+/** How many records of each outcome a run had (migration 0009). */
+export interface RunRecordTotalsTable {
+  run_id: string;
+  /** 'created' | 'updated' | 'held' | 'failed' */
+  outcome: string;
+  total: number;
+}
+
+/** The first records of each outcome of a run, numbered per run and outcome (migration 0009). */
+export interface RunRecordsTable {
+  run_id: string;
+  outcome: string;
+  seq: number;
+  record_key: string;
+  /** The record's e-mail address or name, as read. */
+  label: string | null;
+  reason: string | null;
+  field: string | null;
+  created_at: number;
+}
+
 export interface CheckpointsTable {
   flow_id: string;
   /** The stream (or stream + partition) the checkpoint belongs to. */
@@ -255,6 +276,8 @@ export interface Database {
   runs: RunsTable;
   review_items: ReviewItemsTable;
   run_failures: RunFailuresTable;
+  run_record_totals: RunRecordTotalsTable;
+  run_records: RunRecordsTable;
   checkpoints: CheckpointsTable;
   record_links: RecordLinksTable;
   dead_letters: DeadLettersTable;

@@ -10,6 +10,8 @@ export {
   type Problem,
   type WebhookIngressDeps,
 } from './ingress';
+export { AcceptedLanes, type OnAccepted } from './accepted-lanes';
 export { RecordBatcher } from './record-batcher';
+export { SqliteEventWriter, webhookEventRecorder, type SqliteEventWriterOptions } from './sqlite-event-writer';
 export { SlidingWindowRateLimiter, type RateDecision, type RateLimitOptions } from './rate-limit';
 export * from './signatures';

@@ -10,6 +10,7 @@ import type {
 } from '../sdk/define';
 import type { ConnectionsRepo } from '../store/repos/connections';
 import type { NewWebhookRejection, WebhookEventsRepo } from '../store/repos/webhook-events';
+import { AcceptedLanes, type OnAccepted } from './accepted-lanes';
 import { SlidingWindowRateLimiter, type RateLimitOptions } from './rate-limit';
 
 /** Longest vendor event id kept as it is; a longer one is replaced by a stable hash of it (see `eventKey`). */
@@ -30,9 +31,11 @@ export interface WebhookIngressDeps {
   events: Pick<WebhookEventsRepo, 'recordMany'>;
   /**
    * Told, after the events are durably recorded and before the answer, which vendor event ids were new. The
-   * runner enqueues a webhook-triggered run from it. A failure here is logged; the events stay pending.
+   * runner enqueues a webhook-triggered run from it. A failure here is logged; the events stay pending. Calls for
+   * one connection never overlap: deliveries accepted while a call runs are told together in the next call (see
+   * AcceptedLanes), and each is answered once the call that carried its ids returned.
    */
-  onAccepted?: (connectionId: string, eventIds: string[]) => void | Promise<void>;
+  onAccepted?: OnAccepted;
   logger: ConnectorLogger;
   /**
    * How long a looked-up connection (decrypted settings, webhook definition) is reused, in ms; default 1000, 0
@@ -134,6 +137,7 @@ export class WebhookIngress {
   private readonly unsigned?: SlidingWindowRateLimiter;
   private readonly clock: () => number;
   private readonly cache = new Map<string, { at: number; target: Target | undefined }>();
+  private readonly accepted?: AcceptedLanes;
 
   constructor(private readonly deps: WebhookIngressDeps) {
     if (deps.rateLimit !== false) {
@@ -141,6 +145,7 @@ export class WebhookIngress {
       this.unsigned = new SlidingWindowRateLimiter(deps.rateLimit ?? { limit: 100, windowMs: 1000 });
     }
     this.clock = deps.clock ?? Date.now;
+    if (deps.onAccepted) this.accepted = new AcceptedLanes(deps.onAccepted);
   }
 
   async handle(request: IngressRequest): Promise<IngressResponse> {
@@ -202,13 +207,23 @@ export class WebhookIngress {
     }
     const events = parsed.map((e) => (e.id.length <= MAX_EVENT_ID_LENGTH ? e : { ...e, id: eventKey(e.id) }));
 
-    const { accepted, duplicates } = await this.deps.events.recordMany(connectionId, events, {
-      webhook: definition.name,
-      now: request.receivedAt.getTime(),
-    });
-    if (accepted.length > 0 && this.deps.onAccepted) {
+    let recorded: { accepted: string[]; duplicates: string[] };
+    try {
+      recorded = await this.deps.events.recordMany(connectionId, events, {
+        webhook: definition.name,
+        now: request.receivedAt.getTime(),
+      });
+    } catch (error) {
+      // nothing of this delivery is recorded (a group is written whole or not at all): the vendor sends it again
+      log.error({ ...logFields, err: message(error) }, 'webhook events could not be recorded; answered 503');
+      return problem(503, 'Service Unavailable', 'the delivery was not recorded; send it again', {
+        'retry-after': '1',
+      });
+    }
+    const { accepted, duplicates } = recorded;
+    if (accepted.length > 0 && this.accepted) {
       try {
-        await this.deps.onAccepted(connectionId, accepted);
+        await this.accepted.tell(connectionId, accepted);
       } catch (error) {
         // recorded durably: the events stay pending and are picked up by the next run
         log.error({ ...logFields, err: message(error) }, 'could not enqueue a run for accepted webhook events');

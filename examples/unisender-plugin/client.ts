@@ -34,9 +34,6 @@ export const UNISENDER_POLICY: ApiPolicy = {
   rateBudget: { requests: 1_000, intervalMs: 60_000 },
   // no published concurrency limit; importContacts calls are heavy (30 s server timeout), keep a few in flight
   concurrency: 4,
-  // importContacts: "no more than 500 contacts per call"; unsubscribe/exclude take one contact per call, a batch
-  // of them is sent one by one inside write() with one outcome each
-  maxBatchSize: { importContacts: 500, unsubscribe: 50, exclude: 50 },
   retryStatuses: [500, 502, 503, 504],
   retryAfter: [{ header: 'retry-after', unit: 'seconds' }],
   // Unisender: "the timeout for one call is 30 seconds" (importContacts); a little more for the transfer

@@ -36,6 +36,8 @@ export function conformanceOptions(sandboxOf: () => UnisenderSandbox): {
     settings: () => sandboxOf().settings,
     badSettings: () => ({ ...sandboxOf().settings, apiKey: BAD_KEY }),
     secrets: [BAD_KEY],
+    // streams/contacts.ts: the export has no modified-since filter and rows carry no modification time
+    fullReadStreams: { contacts: 'Unisender exportContacts has no modified-since filter' },
     sampleRecords: {
       importContacts: [
         { email: 'conformance@example.com', fields: { Name: 'Conformance' }, tags: ['kit'] },

@@ -75,15 +75,17 @@ function buildConsole(): string {
   const result = spawnSync(
     process.execPath,
     [vite, 'build', '--config', 'web/vite.config.mts', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'],
-    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    // jest sets NODE_ENV=test, which Vite would carry into the bundle: build what users get
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_ENV: 'production' } },
   );
   if (result.status !== 0) throw new Error(`vite build failed: ${result.stderr}${result.stdout}`);
   return out;
 }
 
-export async function openBrowserBed(): Promise<BrowserBed> {
+/** `env`: HUB_* variables for the hub (e.g. the repository's own flows/ and mappings/ folders). */
+export async function openBrowserBed(options: { env?: Record<string, string> } = {}): Promise<BrowserBed> {
   const consoleDir = buildConsole();
-  const bed = await openApiBed();
+  const bed = await openApiBed(options.env ? { env: options.env } : {});
   const app = createApp({
     logger: bed.hub.logger,
     version: '0.0.0-test',

@@ -49,6 +49,7 @@ run('web console in Chromium', () => {
     await expect(card.locator('[data-count="created"] dd').textContent()).resolves.toBe('1');
     await expect(card.locator('[data-count="failed"] dd').textContent()).resolves.toBe('1');
     await card.locator('.health').getByText('Some records failed').waitFor();
+    await card.getByTestId('reasons').locator('[data-reason="failed"]').getByText('/email').waitFor(); // and why
     await card.locator('canvas').first().waitFor(); // the uPlot chart drew
     await b.screenshot(page, 'home-marketer');
 
@@ -104,6 +105,11 @@ run('web console in Chromium', () => {
     expect(await page.getByRole('button', { name: /Replay|Discard/ }).count()).toBe(0);
     expect(await page.getByRole('checkbox').count()).toBe(0);
     await b.screenshot(page, 'dead-letters-viewer');
+    // the templates: the catalogue in words, and no Enable
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
+    await page.locator('article[data-template="one-way"]').getByText('copy runs only when started').waitFor();
+    expect(await page.getByRole('button', { name: /Enable/ }).count()).toBe(0);
+    await b.screenshot(page, 'templates-viewer');
     // usable on a phone: at 390 px the page does not scroll sideways (wide tables scroll in their own box)
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${b.url}/`);

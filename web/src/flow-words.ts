@@ -2,8 +2,9 @@ import { describeTrigger } from '../../core/flows/schedule-words';
 import type { Flow, RunCounts } from './api/client';
 
 /**
- * Flows in words: the schedule (the hub's own wording, shared with the CLI) and the records a run moved. The
- * hub has no separate "held" count yet: records a mapping skips (no consent, `$skip`) count as unchanged.
+ * Flows in words: the schedule (the hub's own wording, shared with the CLI) and the records a run moved. Records
+ * held back (no consent, skipped by the mapping, an erased identifier) are counted apart: the store counts them
+ * among the unchanged too, so `unchanged` here is the rest.
  */
 
 export function scheduleWords(flow: Pick<Flow, 'definition' | 'enabled'>): string {
@@ -19,11 +20,18 @@ export function failed(counts: RunCounts): number {
   return counts.failed; // dead-lettered records are among the failed ones
 }
 
+/** A count as shown: held apart from unchanged. */
+export function countOf(counts: RunCounts, key: keyof RunCounts): number {
+  if (key === 'unchanged') return counts.unchanged - (counts.held ?? 0);
+  return counts[key] ?? 0;
+}
+
 export const COUNT_LABELS: { key: keyof RunCounts; label: string }[] = [
   { key: 'read', label: 'Read' },
   { key: 'created', label: 'Created' },
   { key: 'updated', label: 'Updated' },
-  { key: 'unchanged', label: 'Unchanged or skipped' },
+  { key: 'unchanged', label: 'Unchanged' },
+  { key: 'held', label: 'Held (no consent or skipped)' },
   { key: 'deleted', label: 'Deleted' },
   { key: 'failed', label: 'Failed' },
   { key: 'deadLettered', label: 'Set aside (dead letters)' },

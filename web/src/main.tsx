@@ -2,12 +2,13 @@ import { render } from 'preact';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, createApi, unwrap, type Api, type Session } from './api/client';
-import { Link, Loading } from './components/ui';
+import { ErrorMessage, Link, Loading, useData } from './components/ui';
 import { ConnectionsPage } from './pages/connections';
 import { DeadLettersPage } from './pages/dead-letters';
 import { FlowPage } from './pages/flow';
 import { FlowsPage } from './pages/flows';
 import { HomePage } from './pages/home';
+import { MappingsPage } from './pages/mappings';
 import { RunPage } from './pages/run';
 import { SignInPage } from './pages/sign-in';
 import { TemplatesPage } from './pages/templates';
@@ -16,9 +17,20 @@ import { SessionContext, forgetToken, storedToken, type SignedIn } from './sessi
 import './styles.css';
 
 /**
- * The console's pages. Later pages (connections, mapping workbench, people, moderation, consent and GDPR) add a
- * line here and, when they belong in the menu, one in NAV; `permission` hides a menu entry from roles that cannot
- * read it.
+ * The mapping workbench is loaded when it is opened (its own chunk: the editor is most of its weight), so the
+ * pages marketers use do not carry it.
+ */
+function LazyWorkbench(props: { mappingId: string; query: URLSearchParams }) {
+  const loaded = useData(() => import('./pages/workbench'), 'workbench-module');
+  if (loaded.error !== undefined) return <ErrorMessage error={loaded.error} />;
+  if (loaded.data === undefined) return <Loading what="the workbench" />;
+  const { WorkbenchPage } = loaded.data;
+  return <WorkbenchPage {...props} />;
+}
+
+/**
+ * The console's pages. Later pages (people, moderation, consent and GDPR) add a line here and, when they belong in
+ * the menu, one in NAV; `permission` hides a menu entry from roles that cannot read it.
  */
 const PAGES: { path: string; render(params: Record<string, string>, query: URLSearchParams): ComponentChildren }[] = [
   { path: '/', render: () => <HomePage /> },
@@ -28,6 +40,8 @@ const PAGES: { path: string; render(params: Record<string, string>, query: URLSe
   { path: '/dead-letters', render: (_p, q) => <DeadLettersPage query={q} /> },
   { path: '/templates', render: () => <TemplatesPage /> },
   { path: '/connections', render: () => <ConnectionsPage /> },
+  { path: '/mappings', render: () => <MappingsPage /> },
+  { path: '/mappings/:mappingId', render: (p, q) => <LazyWorkbench mappingId={p.mappingId} query={q} /> },
 ];
 
 const NAV: { href: string; label: string; permission: string }[] = [
@@ -36,6 +50,7 @@ const NAV: { href: string; label: string; permission: string }[] = [
   { href: '/dead-letters', label: 'Dead letters', permission: 'deadLetters:read' },
   { href: '/templates', label: 'Templates', permission: 'templates:read' },
   { href: '/connections', label: 'Connections', permission: 'connections:read' },
+  { href: '/mappings', label: 'Mappings', permission: 'mappings:read' },
 ];
 
 function Layout({ signedIn, children }: { signedIn: SignedIn; children: ComponentChildren }) {

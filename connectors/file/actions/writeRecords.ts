@@ -132,6 +132,7 @@ export const writeRecords = defineAction<FileSettings, Record<string, unknown>>(
   description: 'Appends each record as one line of the output file (CSV with a header when new, or NDJSON)',
   recordSchema: FileRecord,
   mode: 'append',
+  maxBatchSize: 1_000,
   async write({ connection, records }) {
     const target = targetFile(connection.settings, 'output');
     return withFileLock(target.absolute, () => append(target, records));

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction, type WriteOutcome } from '../../../core/sdk';
-import { HubSpotClient } from '../client';
+import { clientFor } from '../client';
 import type { HubSpotSettings } from '../schemas/settings';
 import { contactsType } from '../streams/objects';
 import { batchRejection, permanent } from './batch';
@@ -25,10 +25,11 @@ export const archiveContacts = defineAction<HubSpotSettings, ArchiveContactInput
   description: 'Moves contacts to the recycle bin by id (batch archive, up to 100 per call; restorable for 90 days)',
   recordSchema: ArchiveContactInput,
   mode: 'delete',
+  maxBatchSize: 100,
   identity: ['id'],
   async write({ connection, records }) {
     const ids = records.map((r) => r.id.trim());
-    const client = new HubSpotClient(connection.settings, connection.signal);
+    const client = clientFor(connection);
     try {
       await client.post<unknown>(ARCHIVE_CONTACTS_PATH, 'archive contacts', { inputs: ids.map((id) => ({ id })) });
     } catch (error) {

@@ -1,5 +1,5 @@
 import { defineAction, type WriteOutcome } from '../../../core/sdk';
-import { HubSpotClient } from '../client';
+import { clientFor } from '../client';
 import { DeleteContactInput } from '../schemas/records';
 import type { HubSpotSettings } from '../schemas/settings';
 import { contactsType } from '../streams/objects';
@@ -18,9 +18,10 @@ export const deleteContact = defineAction<HubSpotSettings, DeleteContactInput>({
   description: 'Permanently deletes a contact by e-mail (GDPR erasure)',
   recordSchema: DeleteContactInput,
   mode: 'erase',
+  maxBatchSize: 1,
   identity: ['email'],
   async write({ connection, records }) {
-    const client = new HubSpotClient(connection.settings, connection.signal);
+    const client = clientFor(connection);
     const outcomes: WriteOutcome[] = [];
     for (const record of records) {
       const email = record.email.trim();

@@ -1,5 +1,5 @@
 import { defineAction, type WriteOutcome } from '../../../core/sdk';
-import { HubSpotClient } from '../client';
+import { clientFor } from '../client';
 import { UpsertContactInput } from '../schemas/records';
 import type { HubSpotSettings } from '../schemas/settings';
 import { contactsType } from '../streams/objects';
@@ -20,6 +20,7 @@ export const upsertContacts = defineAction<HubSpotSettings, UpsertContactInput>(
   description: 'Creates or updates contacts matched by e-mail (batch upsert, up to 100 per call)',
   recordSchema: UpsertContactInput,
   mode: 'upsert',
+  maxBatchSize: 100,
   identity: ['email'],
   async write({ connection, records }) {
     const outcomes: WriteOutcome[] = new Array<WriteOutcome>(records.length);
@@ -37,7 +38,7 @@ export const upsertContacts = defineAction<HubSpotSettings, UpsertContactInput>(
       groups.set(key, group);
     });
     if (groups.size > 0) {
-      const client = new HubSpotClient(connection.settings, connection.signal);
+      const client = clientFor(connection);
       const list = [...groups.entries()];
       const inputs = list.map(([, g]) => ({ id: g.email, idProperty: 'email', properties: g.properties }));
       let response: BatchResponse;

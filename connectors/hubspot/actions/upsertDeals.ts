@@ -1,5 +1,5 @@
 import { defineAction, type WriteOutcome } from '../../../core/sdk';
-import { HubSpotClient } from '../client';
+import { clientFor, type HubSpotClient } from '../client';
 import { UpsertDealInput } from '../schemas/records';
 import type { HubSpotSettings } from '../schemas/settings';
 import { BATCH_LIMIT, chunks, lineItemIds } from '../streams/lineItems';
@@ -36,10 +36,11 @@ export const upsertDeals = defineAction<HubSpotSettings, UpsertDealInput>({
   description: 'Creates or updates deals matched by the dealIdProperty, with their line items',
   recordSchema: UpsertDealInput,
   mode: 'upsert',
+  maxBatchSize: 100,
   identity: ['externalId'],
   async write({ connection, records }) {
     const idProperty = connection.settings.dealIdProperty ?? DEFAULT_DEAL_ID_PROPERTY;
-    const client = new HubSpotClient(connection.settings, connection.signal);
+    const client = clientFor(connection);
     const outcomes: WriteOutcome[] = new Array<WriteOutcome>(records.length);
     // the same external id twice in one batch: HubSpot refuses duplicate ids, so the last record wins for both
     const lastIndex = new Map<string, number>();

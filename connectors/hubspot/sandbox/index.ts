@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   RollingWindow,
+  latencyFor,
   startSandboxServer,
+  type LatencyModel,
   type ConnectorSandbox,
   type SandboxOptions,
   type SandboxReply,
@@ -10,7 +13,7 @@ import {
 import { BURST_PER_10S, type HubSpotSettings, type HubSpotTier } from '../schemas/settings';
 import { buildRoutes } from './routes';
 import { seedContacts } from './seed';
-import { createState, errorReply, type ObjectName } from './state';
+import { associateContact, createState, errorReply, type ObjectName } from './state';
 import type { ObjectStore, SandboxObject } from './store';
 
 /**
@@ -29,6 +32,17 @@ export interface HubSpotSandboxOptions extends SandboxOptions {
   accessToken?: string;
   /** Unique deal property upserts match on (default external_deal_id). */
   dealIdProperty?: string;
+  /**
+   * Time on the way in, before HubSpot counts the request (it counts arrivals): varying it is what makes a client
+   * that counts its window from the moment it sends see 429s at window edges. Default none.
+   */
+  arrivalDelay?: LatencyModel | number;
+  /** Time to answer once the request has arrived and been counted (per record: batch inputs). Default none. */
+  latency?: LatencyModel | number;
+  /** The burst window, for tests that cannot wait 10 s: requests per `burstIntervalMs` (default: the tier's). */
+  burstLimit?: number;
+  /** Length of the burst window in ms (default 10,000). */
+  burstIntervalMs?: number;
 }
 
 export interface WebhookDelivery {
@@ -45,6 +59,8 @@ export interface HubSpotSandbox extends ConnectorSandbox {
   lineItems: ObjectStore;
   /** Line item ids of a deal. */
   lineItemsOf(dealId: string): string[];
+  /** Associates a contact with a deal, as a user does on the deal's record (optionally labelled Primary). */
+  associateContact(dealId: string, contactId: string, options?: { primary?: boolean }): void;
   /** Creates or updates a contact by e-mail as a user would in HubSpot; fires the webhook. */
   upsertContact(properties: Record<string, string>): Promise<SandboxObject>;
   /** Edits a contact as a user would in HubSpot: bumps lastmodifieddate, fires contact.propertyChange webhooks. */
@@ -59,6 +75,12 @@ export interface HubSpotSandbox extends ConnectorSandbox {
   deliveries: WebhookDelivery[];
 }
 
+/** Records a request carries: the inputs of a batch call, else 1. */
+function inputsOf(body: unknown): number {
+  const inputs = (body as { inputs?: unknown } | undefined)?.inputs;
+  return Array.isArray(inputs) ? inputs.length : 1;
+}
+
 const time = (at: number | string) => (typeof at === 'number' ? at : Date.parse(at));
 
 const SEARCH_ROUTE = '/crm/v3/objects/:object/search';
@@ -71,18 +93,21 @@ export async function startSandbox(options: HubSpotSandboxOptions = {}): Promise
   const state = createState(options.dealIdProperty ?? 'external_deal_id');
   seedContacts(state, options.seedContacts ?? 0, options.seed);
 
-  const burst = new RollingWindow(BURST_PER_10S[tier], 10_000);
+  const burstIntervalMs = options.burstIntervalMs ?? 10_000;
+  const burst = new RollingWindow(options.burstLimit ?? BURST_PER_10S[tier], burstIntervalMs);
   const secondly = new RollingWindow(5, 1_000);
   let daily = 0;
   const rateHeaders = (): Record<string, string> => ({
     'x-hubspot-ratelimit-max': String(burst.limit),
     'x-hubspot-ratelimit-remaining': String(burst.remaining()),
-    'x-hubspot-ratelimit-interval-milliseconds': '10000',
+    'x-hubspot-ratelimit-interval-milliseconds': String(burstIntervalMs),
     'x-hubspot-ratelimit-daily': String(DAILY_LIMIT),
     'x-hubspot-ratelimit-daily-remaining': String(Math.max(0, DAILY_LIMIT - daily)),
   });
 
-  const before = (request: { headers: Record<string, string | undefined> }, route: SandboxRoute) => {
+  const before = async (request: { headers: Record<string, string | undefined> }, route: SandboxRoute) => {
+    const delay = latencyFor(options.arrivalDelay);
+    if (delay > 0) await sleep(delay);
     if (request.headers.authorization !== `Bearer ${token}`) {
       return errorReply(
         401,
@@ -128,6 +153,8 @@ export async function startSandbox(options: HubSpotSandboxOptions = {}): Promise
   const routes = buildRoutes(state).map((route) => ({
     ...route,
     handler: async (request: Parameters<SandboxRoute['handler']>[0]) => {
+      const delay = latencyFor(options.latency, inputsOf(request.body));
+      if (delay > 0) await sleep(delay);
       const reply = await route.handler(request);
       if (route.path === SEARCH_ROUTE) return reply;
       return { ...reply, headers: { ...rateHeaders(), ...reply.headers } };
@@ -202,6 +229,7 @@ export async function startSandbox(options: HubSpotSandboxOptions = {}): Promise
     lineItems: state.stores.line_items,
     deliveries,
     lineItemsOf: (dealId) => [...(state.associations.get(dealId) ?? [])],
+    associateContact: (dealId, contactId, extra = {}) => associateContact(state, dealId, contactId, extra.primary),
     async upsertContact(properties) {
       const existing = properties.email === undefined ? undefined : contacts.findByUnique(properties.email);
       if (existing) return updateContact(existing.id, properties);

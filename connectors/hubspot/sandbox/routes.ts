@@ -2,8 +2,10 @@ import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/s
 import { SearchError, validateSearch, type SearchRequest } from './search';
 import { present } from './store';
 import {
+  DEAL_TO_CONTACT,
   EMAIL_PATTERN,
   OBJECT_ALIASES,
+  associateContact,
   errorBody,
   errorReply,
   propertyProblems,
@@ -156,10 +158,20 @@ export function buildRoutes(state: SandboxState): SandboxRoute[] {
       const properties = (input.properties ?? {}) as Record<string, unknown>;
       const problems = propertyProblems(object, properties);
       const links: string[] = [];
+      const contactLinks: string[] = [];
       for (const association of input.associations ?? []) {
         const to = String(association.to?.id ?? '');
         const type = association.types?.[0];
-        if (object !== 'line_items' || type?.associationTypeId !== 20 || type.associationCategory !== 'HUBSPOT_DEFINED')
+        if (object === 'deals' && type?.associationTypeId === DEAL_TO_CONTACT) {
+          if (type.associationCategory !== 'HUBSPOT_DEFINED')
+            problems.push(`association category must be HUBSPOT_DEFINED`);
+          else if (state.stores.contacts.get(to) === undefined) problems.push(`contact ${to} does not exist`);
+          else contactLinks.push(to);
+        } else if (
+          object !== 'line_items' ||
+          type?.associationTypeId !== 20 ||
+          type.associationCategory !== 'HUBSPOT_DEFINED'
+        )
           problems.push(`association type ${String(type?.associationTypeId)} is not valid from ${object} to a deal`);
         else if (state.stores.deals.get(to) === undefined) problems.push(`deal ${to} does not exist`);
         else links.push(to);
@@ -169,6 +181,7 @@ export function buildRoutes(state: SandboxState): SandboxRoute[] {
         continue;
       }
       const saved = store.create(properties as Record<string, string>);
+      for (const contact of contactLinks) associateContact(state, saved.id, contact);
       for (const deal of links) {
         const set = state.associations.get(deal) ?? new Set<string>();
         set.add(saved.id);
@@ -234,13 +247,42 @@ export function buildRoutes(state: SandboxState): SandboxRoute[] {
     return { status: 204 };
   };
 
+  const dealContacts = (inputs: BatchInput[]): SandboxReply => {
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of inputs) {
+      const id = String(input.id);
+      const entry = state.dealContacts.get(id);
+      const ids = (entry?.ids ?? []).filter((c) => state.stores.contacts.get(c) !== undefined);
+      if (ids.length === 0) {
+        errors.push({
+          ...errorBody(`No contacts are associated with deal ${id}.`, 'OBJECT_NOT_FOUND'),
+          context: { fromObjectId: [id] },
+        });
+        continue;
+      }
+      results.push({
+        from: { id },
+        to: ids.map((contact) => ({
+          toObjectId: Number(contact),
+          associationTypes: [
+            { category: 'HUBSPOT_DEFINED', typeId: DEAL_TO_CONTACT, label: null },
+            ...(entry?.primary === contact ? [{ category: 'USER_DEFINED', typeId: 1001, label: 'Primary' }] : []),
+          ],
+        })),
+      });
+    }
+    return batchReply(results, errors);
+  };
+
   const associations = (request: SandboxRequest): SandboxReply => {
     const from = OBJECT_ALIASES[request.params.from ?? ''];
     const to = OBJECT_ALIASES[request.params.to ?? ''];
-    if (from !== 'deals' || to !== 'line_items')
-      return errorReply(400, `The sandbox only associates deals to line items`, 'VALIDATION_ERROR');
+    if (from !== 'deals' || (to !== 'line_items' && to !== 'contacts'))
+      return errorReply(400, `The sandbox only associates deals to line items and contacts`, 'VALIDATION_ERROR');
     const inputs = inputsOf(request);
     if (isReply(inputs)) return inputs;
+    if (to === 'contacts') return dealContacts(inputs);
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const input of inputs) {

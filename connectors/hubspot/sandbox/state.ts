@@ -3,7 +3,7 @@ import type { SandboxReply } from '../../../core/sdk';
 import { Searcher } from './search';
 import { ObjectStore, normalizeEmail } from './store';
 
-/** The sandbox's data: one store per CRM object type, their searchers, and deal → line item associations. */
+/** The sandbox's data: one store per CRM object type, their searchers, and deal → line item and contact associations. */
 
 export type ObjectName = 'contacts' | 'companies' | 'deals' | 'line_items';
 
@@ -24,6 +24,8 @@ export interface SandboxState {
   searchers: Record<ObjectName, Searcher>;
   /** Deal id → ids of its line items. */
   associations: Map<string, Set<string>>;
+  /** Deal id → ids of its contacts, in association order; `primary` holds the contact labelled Primary, if any. */
+  dealContacts: Map<string, { ids: string[]; primary?: string }>;
   dealIdProperty: string;
   /** E-mails erased with gdpr-delete (HubSpot blocklists them). */
   blocklist: Set<string>;
@@ -50,7 +52,7 @@ export function createState(dealIdProperty: string): SandboxState {
     deals: new Searcher(stores.deals),
     line_items: new Searcher(stores.line_items),
   };
-  return { stores, searchers, associations: new Map(), dealIdProperty, blocklist: new Set() };
+  return { stores, searchers, associations: new Map(), dealContacts: new Map(), dealIdProperty, blocklist: new Set() };
 }
 
 /** An error body the way HubSpot writes them. */
@@ -109,3 +111,14 @@ export function propertyProblems(object: ObjectName, properties: Record<string, 
 }
 
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** HubSpot-defined association type ids the sandbox knows (deal → contact 3, line item → deal 20). */
+export const DEAL_TO_CONTACT = 3;
+
+/** Associates a contact with a deal (once), optionally as its primary contact. */
+export function associateContact(state: SandboxState, dealId: string, contactId: string, primary = false): void {
+  const entry = state.dealContacts.get(dealId) ?? { ids: [] };
+  if (!entry.ids.includes(contactId)) entry.ids.push(contactId);
+  if (primary) entry.primary = contactId;
+  state.dealContacts.set(dealId, entry);
+}

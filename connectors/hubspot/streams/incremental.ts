@@ -1,5 +1,5 @@
 import { PermanentError, type Page, type ReadArgs } from '../../../core/sdk';
-import { HubSpotClient, type HubSpotObject, type HubSpotPage } from '../client';
+import { clientFor, HubSpotClient, type HubSpotObject, type HubSpotPage } from '../client';
 import type { HubSpotSettings } from '../schemas/settings';
 import { parseCheckpoint, type HubSpotCheckpoint } from './checkpoint';
 import type { CrmObjectType } from './objects';
@@ -62,8 +62,8 @@ export async function* readObjects<R extends object>(
   args: ReadArgs<HubSpotSettings>,
   enrich: Enrich<R>,
 ): AsyncIterable<Page<R>> {
-  const { settings, signal } = args.connection;
-  const client = new HubSpotClient(settings, signal);
+  const { settings } = args.connection;
+  const client = clientFor(args.connection);
   let checkpoint = parseCheckpoint(args.checkpoint);
   if (checkpoint === undefined) {
     const since = args.since === undefined ? Number.NaN : Date.parse(args.since);

@@ -1,5 +1,5 @@
 import type { Refetched, RefetchArgs } from '../../../core/sdk';
-import { HubSpotClient, type HubSpotObject } from '../client';
+import { clientFor, HubSpotClient, type HubSpotObject } from '../client';
 import type { HubSpotSettings } from '../schemas/settings';
 import { toRecord } from './incremental';
 import type { CrmObjectType } from './objects';
@@ -29,7 +29,7 @@ export async function refetchObjects<R extends { id: string }>(
   { connection, records }: RefetchArgs<HubSpotSettings>,
   enrich: Enrich<R>,
 ): Promise<Refetched<R>[]> {
-  const client = new HubSpotClient(connection.settings, connection.signal);
+  const client = clientFor(connection);
   const ids = records.map((r) => idOf(r.source));
   const wanted = [...new Set(ids.filter((id): id is string => id !== undefined))];
   const found = new Map<string, R>();

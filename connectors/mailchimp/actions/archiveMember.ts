@@ -14,6 +14,7 @@ export const archiveMember = defineAction<MailchimpSettings, MemberEmailInput>({
   description: 'Archives a member (reversible: the address can be added again)',
   recordSchema: MemberEmailInput,
   mode: 'delete',
+  maxBatchSize: 1,
   identity: ['email_address'],
   write: ({ connection, records }) =>
     forEachMember(

@@ -15,6 +15,7 @@ export const deleteMemberPermanently = defineAction<MailchimpSettings, MemberEma
   description: "Erases a member's data for good (GDPR); the address can never be re-imported",
   recordSchema: MemberEmailInput,
   mode: 'erase',
+  maxBatchSize: 1,
   identity: ['email_address'],
   write: ({ connection, records }) =>
     forEachMember(

@@ -13,6 +13,7 @@ export const tagMembers = defineAction<MailchimpSettings, TagMemberInput>({
   description: 'Adds or removes tags on a member of the audience (active adds, inactive removes)',
   recordSchema: TagMemberInput,
   mode: 'upsert',
+  maxBatchSize: 1,
   identity: ['email_address'],
   write: ({ connection, records }) =>
     forEachMember(

@@ -91,6 +91,7 @@ export const upsertMembers = defineAction<MailchimpSettings, UpsertMemberInput>(
     'Adds or updates audience members by e-mail (batch subscribe, up to 500): merge fields, tags added, language, status',
   recordSchema: UpsertMemberInput,
   mode: 'upsert',
+  maxBatchSize: 500,
   identity: ['email_address'],
   async write({ connection, records }) {
     const client = clientFor(connection);

@@ -110,6 +110,7 @@ export const createOrders = defineAction<OdooSettings, OrderInput>({
   description: 'Creates sales orders (sale.order with lines) once per external id; never duplicates on retry',
   recordSchema: OrderInput,
   mode: 'upsert',
+  maxBatchSize: 20,
   identity: ['externalId'],
   // idempotent through the vendor-side key (the ir.model.data external id and the origin marker), see above
   idempotent: true,

@@ -98,6 +98,7 @@ export const upsertPartners = defineAction<OdooSettings, PartnerInput>({
   description: 'Creates or updates res.partner records by external id, e-mail or ref',
   recordSchema: PartnerInput,
   mode: 'upsert',
+  maxBatchSize: 50,
   identity: ['externalId', 'email', 'ref'],
   async write({ connection, records }) {
     const client = clientFor(connection);

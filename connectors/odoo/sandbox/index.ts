@@ -8,6 +8,7 @@ import {
 } from '../../../core/sdk';
 import type { OdooSettings } from '../schemas/settings';
 import { routes, type AuthState } from './routes';
+import type { Row } from './domain';
 import { OdooStore } from './store';
 
 /**
@@ -21,12 +22,20 @@ export const SANDBOX_API_KEY = 'odoo-sandbox-api-key-0001';
 export const SANDBOX_DATABASE = 'sandbox';
 export const SANDBOX_LOGIN = 'admin';
 const DAY_MS = 86_400_000;
+const odooStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 export interface OdooSandboxOptions extends SandboxOptions {
   /** Odoo major version the sandbox answers as: 19+ speaks JSON-2, older only JSON-RPC. Default 19. */
   version?: number;
-  /** Sales orders (with lines, an invoice each, a refund every fifth) to seed. Default 0. */
+  /**
+   * Sales orders to seed: each with lines and an invoice; click ids in turn (gclid, gclid + Meta's fbc, gbraid,
+   * none but Meta's fbp); a full refund every fifth, half of it every tenth. Their customers' marketing consent
+   * follows the seeded contacts (about four in five), and every eleventh partner is on the mailing blacklist.
+   * Default 0.
+   */
   seedOrders?: number;
+  /** Custom fields the database has, by model (default SANDBOX_CUSTOM_FIELDS; `{}`: a database without them). */
+  customFields?: Record<string, string[]>;
 }
 
 export interface OdooSandbox extends ConnectorSandbox {
@@ -40,6 +49,64 @@ export interface OdooSandbox extends ConnectorSandbox {
   rateLimitNext(seconds: number | null): void;
   /** Sales orders carrying this hub key (origin marker), for "exactly once" assertions. */
   ordersFor(externalId: string): number;
+  /**
+   * Posts a customer credit note of `amount` (default: the order's total) reversing the order's invoice, and
+   * rewrites the order as Odoo does when the credit note changes the order's invoice status. Returns its id.
+   */
+  refund(orderId: number, amount?: number): number;
+}
+
+/** Click ids of the i-th seeded order: a Google id on three in four, Meta's cookies on two in four. */
+function clickIdsOf(i: number): Row {
+  const fbc = `fb.1.${Date.UTC(2026, 0, 1) + i}.IwAR-sandbox-${i}`;
+  switch (i % 4) {
+    case 0:
+      return { x_gclid: `Cj0KCQ-sandbox-gclid-${i}` };
+    case 1:
+      return { x_gclid: `Cj0KCQ-sandbox-gclid-${i}`, x_fbc: fbc };
+    case 2:
+      return { x_gbraid: `gb-sandbox-${i}` };
+    default:
+      return { x_fbp: `fb.1.${Date.UTC(2026, 0, 1) + i}.${1000000 + i}` };
+  }
+}
+
+const COUNTRIES: Record<string, string> = { berlin: 'DE', paris: 'FR', moscow: 'RU' };
+const countryOf = (city: string | undefined): string =>
+  city === undefined ? 'DE' : (COUNTRIES[city.trim().toLowerCase()] ?? (/[а-яё]/i.test(city) ? 'RU' : 'DE'));
+
+function invoiceOf(store: OdooStore, order: Row): number | undefined {
+  return [...store.table('account.move').values()].find(
+    (m) => m.move_type === 'out_invoice' && m.invoice_origin === order.name,
+  )?.id as number | undefined;
+}
+
+function postRefund(store: OdooStore, orderId: number, amount?: number, writeDate?: string): number {
+  const order = store.table('sale.order').get(orderId);
+  if (order === undefined) throw new Error(`no sale.order ${orderId} in the sandbox`);
+  const invoice = invoiceOf(store, order);
+  const refunds = [...store.table('account.move').values()].filter((m) => m.move_type === 'out_refund').length;
+  const total = amount ?? Number(order.amount_total);
+  const id = store.insert(
+    'account.move',
+    {
+      name: `RINV/2026/${String(refunds + 1).padStart(5, '0')}`,
+      move_type: 'out_refund',
+      state: 'posted',
+      payment_state: 'not_paid',
+      partner_id: order.partner_id,
+      currency_id: order.currency_id ?? 1,
+      invoice_date: '2026-01-03',
+      invoice_origin: order.name,
+      amount_total: total,
+      amount_residual: total,
+      reversed_entry_id: invoice ?? false,
+    },
+    writeDate,
+  );
+  order.invoice_status = 'to invoice';
+  order.write_date = writeDate ?? store.stamp();
+  return id;
 }
 
 function seed(store: OdooStore, options: OdooSandboxOptions): void {
@@ -73,25 +140,33 @@ function seed(store: OdooStore, options: OdooSandboxOptions): void {
         ref: false,
         is_company: false,
         parent_id: false,
-        country_code: 'DE',
+        city: c.city ?? false,
+        zip: i % 3 === 2 ? false : ` ${10115 + i * 7} `,
+        country_code: countryOf(c.city),
         active: i % 17 !== 16, // some archived
+        x_marketing_consent: c.marketingConsent,
+        is_blacklisted: i % 11 === 10,
       },
       at(i),
     );
   });
   const random = seededRandom(options.seed ?? 7);
   const partners = store.table('res.partner').size;
-  for (let i = 0; i < (options.seedOrders ?? 0) && partners > 0; i++) {
+  const seedOrders = options.seedOrders ?? 0;
+  for (let i = 0; i < seedOrders && partners > 0; i++) {
     const [id] = store.create('sale.order', [
       {
         partner_id: 1 + Math.floor(random() * partners),
         client_order_ref: i % 4 === 0 ? `PO-${1000 + i}` : false,
         state: 'sale',
+        // placed in the last hours (Meta refuses events older than 7 days)
+        date_order: odooStamp(Date.now() - (seedOrders - i) * 60_000),
+        ...clickIdsOf(i),
         order_line: [[0, 0, { product_id: 1 + (i % 3), product_uom_qty: 1 + (i % 5) }]],
       },
     ]);
     const order = store.table('sale.order').get(id!)!;
-    const invoice = store.insert('account.move', {
+    store.insert('account.move', {
       name: `INV/2026/${String(i + 1).padStart(5, '0')}`,
       move_type: 'out_invoice',
       state: 'posted',
@@ -104,20 +179,10 @@ function seed(store: OdooStore, options: OdooSandboxOptions): void {
       amount_residual: 0,
       reversed_entry_id: false,
     });
-    if (i % 5 === 4)
-      store.insert('account.move', {
-        name: `RINV/2026/${String(i + 1).padStart(5, '0')}`,
-        move_type: 'out_refund',
-        state: 'posted',
-        payment_state: 'not_paid',
-        partner_id: order.partner_id,
-        currency_id: 1,
-        invoice_date: '2026-01-03',
-        invoice_origin: order.name,
-        amount_total: order.amount_total,
-        amount_residual: order.amount_total,
-        reversed_entry_id: invoice,
-      });
+    if (i % 5 === 4) {
+      const refund = i % 10 === 9 ? Math.round(Number(order.amount_total) * 50) / 100 : undefined;
+      postRefund(store, id!, refund, String(order.write_date));
+    }
   }
   // a vendor bill: not a customer invoice, never in the invoices stream
   store.insert('account.move', { name: 'BILL/2026/00001', move_type: 'in_invoice', state: 'posted', amount_total: 10 });
@@ -125,7 +190,7 @@ function seed(store: OdooStore, options: OdooSandboxOptions): void {
 }
 
 export async function startSandbox(options: OdooSandboxOptions = {}): Promise<OdooSandbox> {
-  const store = new OdooStore();
+  const store = new OdooStore(options.customFields);
   seed(store, options);
   const auth: AuthState = {
     database: SANDBOX_DATABASE,
@@ -155,6 +220,7 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
     rateLimitNext: (seconds) => {
       forced429 = seconds ?? undefined;
     },
+    refund: (orderId, amount) => postRefund(store, orderId, amount),
     ordersFor: (externalId) =>
       [...store.table('sale.order').values()].filter((o) => o.origin === `hub:${externalId}`).length,
     close: () => server.close(),

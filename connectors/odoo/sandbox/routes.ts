@@ -41,7 +41,10 @@ export function dispatch(
   const context = (kw.context ?? undefined) as Row | undefined;
   const domain = kw.domain ?? pos[0] ?? [];
   store.table(model); // MissingError-like for an unknown model
+  if (method === 'search_read' || method === 'read') store.checkFields(model, kw.fields as string[] | undefined);
   switch (method) {
+    case 'fields_get':
+      return store.fieldsOf(model);
     case 'search_read':
       return store
         .search(

@@ -66,12 +66,52 @@ const MODELS: Record<string, ModelSpec> = {
 
 const EXTERNAL_NAME = /^[\w-]+$/;
 
+/** Fields fields_get lists per model besides what rows hold: stored and computed ones the connector reads. */
+const STANDARD_FIELDS: Record<string, string[]> = {
+  'res.partner': ['name', 'email', 'phone', 'city', 'zip', 'country_code', 'is_blacklisted', 'active', 'parent_id'],
+  'sale.order': ['name', 'partner_id', 'state', 'date_order', 'currency_id', 'order_line', 'invoice_ids', 'origin'],
+};
+
+/** Custom fields (Odoo Studio's x_…) of the sandbox database, by model: the ones the ad templates read. */
+export const SANDBOX_CUSTOM_FIELDS: Record<string, string[]> = {
+  'sale.order': ['x_gclid', 'x_gbraid', 'x_wbraid', 'x_fbc', 'x_fbp'],
+  'res.partner': ['x_marketing_consent'],
+};
+
 export class OdooStore {
   readonly tables = new Map<string, Map<number, Row>>(Object.keys(MODELS).map((m) => [m, new Map()]));
   private nextId = new Map<string, number>();
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
   /** Creates per model, for "exactly once" assertions. */
   readonly created = new Map<string, number>();
+  /** Custom fields the database has, by model; asking for another x_ field fails as in Odoo ("Invalid field"). */
+  readonly customFields: Map<string, Set<string>>;
+
+  constructor(customFields: Record<string, string[]> = SANDBOX_CUSTOM_FIELDS) {
+    this.customFields = new Map(Object.entries(customFields).map(([m, f]) => [m, new Set(f)]));
+  }
+
+  /** fields_get: the fields of a model (with `type` only as far as the sandbox knows it). */
+  fieldsOf(model: string): Record<string, { type: string }> {
+    const names = new Set(['id', 'write_date', 'create_date', ...(STANDARD_FIELDS[model] ?? [])]);
+    for (const row of this.table(model).values())
+      for (const key of Object.keys(row)) if (!key.startsWith('x_')) names.add(key);
+    for (const field of this.customFields.get(model) ?? []) names.add(field);
+    const many2one = new Set(MODELS[model]!.many2one.map((m) => m.field));
+    return Object.fromEntries(
+      [...names].map((name) => [
+        name,
+        { type: many2one.has(name) ? 'many2one' : name.endsWith('_ids') ? 'one2many' : 'char' },
+      ]),
+    );
+  }
+
+  /** Odoo refuses a read naming a field the model does not have; the sandbox checks the custom (x_) ones. */
+  checkFields(model: string, fields: string[] | undefined): void {
+    for (const field of fields ?? [])
+      if (field.startsWith('x_') && !(this.customFields.get(model)?.has(field) ?? false))
+        throw badValue(`Invalid field '${field}' on model '${model}'`);
+  }
 
   /** A stamp a little after the last, with milliseconds; `tie` keeps the same second. */
   stamp(): string {
@@ -114,6 +154,15 @@ export class OdooStore {
         value = target === undefined ? false : [value, MODELS[link.model]!.display(target)];
       } else if (field === 'order_line' && model === 'sale.order') {
         value = [...this.table('sale.order.line').values()].filter((l) => l.order_id === row.id).map((l) => l.id);
+      } else if (field === 'invoice_ids' && model === 'sale.order') {
+        // Odoo computes it from the invoice lines' sale lines: invoices and credit notes alike
+        value = [...this.table('account.move').values()]
+          .filter(
+            (m) => (m.move_type === 'out_invoice' || m.move_type === 'out_refund') && m.invoice_origin === row.name,
+          )
+          .map((m) => m.id);
+      } else if (field === 'is_blacklisted' && model === 'res.partner') {
+        value = row.is_blacklisted === true;
       } else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+$/.test(value)) {
         value = value.slice(0, 19);
       }
@@ -191,7 +240,12 @@ export class OdooStore {
 
   private defaults(model: string): Row {
     if (model === 'sale.order')
-      return { name: `S${String((this.nextId.get(model) ?? 1) + 0).padStart(5, '0')}`, state: 'draft', currency_id: 1 };
+      return {
+        name: `S${String((this.nextId.get(model) ?? 1) + 0).padStart(5, '0')}`,
+        state: 'draft',
+        currency_id: 1,
+        date_order: this.stamp().slice(0, 19), // Odoo's default: now
+      };
     return {};
   }
 

@@ -47,6 +47,27 @@ export const Order = Type.Object({
   amount_total: Type.Number(),
   lines: Type.Array(OrderLine),
   write_date: Time,
+  customer_email: Type.Union([Type.String(), Type.Null()], { description: "The customer's e-mail (res.partner)" }),
+  customer_phone: Text,
+  customer_city: Text,
+  customer_zip: Text,
+  customer_country_code: Type.Union([Type.String(), Type.Null()], {
+    description: 'ISO 3166-1 alpha-2, as Odoo keeps it',
+  }),
+  marketing_consent: Type.Union([Type.Boolean(), Type.Null()], {
+    description:
+      "The customer's marketing consent: the partner's consent field (setting consentField), false when the " +
+      "partner's e-mail is on Odoo's mailing blacklist; null when the database has no such field or no customer",
+  }),
+  gclid: Type.Union([Type.String(), Type.Null()], { description: 'Google click id (setting gclidField)' }),
+  gbraid: Type.Union([Type.String(), Type.Null()], { description: 'Google app click id (setting gbraidField)' }),
+  wbraid: Type.Union([Type.String(), Type.Null()], { description: 'Google web-to-app click id (setting wbraidField)' }),
+  fbc: Type.Union([Type.String(), Type.Null()], { description: 'Meta click cookie _fbc (setting fbcField)' }),
+  fbp: Type.Union([Type.String(), Type.Null()], { description: 'Meta browser cookie _fbp (setting fbpField)' }),
+  refunded_amount: Type.Number({
+    minimum: 0,
+    description: "Total of the posted customer credit notes (out_refund) of the order's invoices; 0 when none",
+  }),
 });
 export type Order = Static<typeof Order>;
 

@@ -1,6 +1,29 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Endpoint, Secret } from '../../../core/sdk';
 
+/** An Odoo field name (custom fields start with x_). */
+const FieldName = (options: { default: string; description: string }) =>
+  Type.String({ pattern: '^[a-z_][a-z0-9_]*$', maxLength: 63, ...options });
+
+/** Default custom fields of sale.order holding the ad click ids (Odoo Studio names custom fields x_…). */
+export const DEFAULT_CLICK_ID_FIELDS = {
+  gclid: 'x_gclid',
+  gbraid: 'x_gbraid',
+  wbraid: 'x_wbraid',
+  fbc: 'x_fbc',
+  fbp: 'x_fbp',
+} as const;
+export type ClickIdName = keyof typeof DEFAULT_CLICK_ID_FIELDS;
+export const DEFAULT_CONSENT_FIELD = 'x_marketing_consent';
+
+const clickField = (name: ClickIdName, what: string) =>
+  Type.Optional(
+    FieldName({
+      default: DEFAULT_CLICK_ID_FIELDS[name],
+      description: `Field of sale.order holding ${what}; missing in the database: read as null`,
+    }),
+  );
+
 /** Connection settings of the Odoo connector; the settings type is derived from this schema. */
 export const OdooSettings = Type.Object(
   {
@@ -30,6 +53,19 @@ export const OdooSettings = Type.Object(
       Type.Union([Type.Literal('auto'), Type.Literal('json2'), Type.Literal('jsonrpc')], {
         default: 'auto',
         description: 'auto: JSON-2 on Odoo 19+, JSON-RPC execute_kw on older servers, chosen from /web/version',
+      }),
+    ),
+    gclidField: clickField('gclid', 'the Google click id (gclid)'),
+    gbraidField: clickField('gbraid', 'the Google app click id (gbraid)'),
+    wbraidField: clickField('wbraid', 'the Google web-to-app click id (wbraid)'),
+    fbcField: clickField('fbc', 'the Meta click cookie (_fbc: fb.1.<time>.<fbclid>)'),
+    fbpField: clickField('fbp', 'the Meta browser cookie (_fbp)'),
+    consentField: Type.Optional(
+      FieldName({
+        default: DEFAULT_CONSENT_FIELD,
+        description:
+          'Field of res.partner that holds the customer\'s marketing consent (boolean, or text such as "yes"); a ' +
+          "partner on Odoo's mailing blacklist never counts as consenting. Missing in the database: no consent",
       }),
     ),
     pageSize: Type.Optional(

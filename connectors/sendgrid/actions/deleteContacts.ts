@@ -43,6 +43,7 @@ export const deleteContacts = defineAction<SendGridSettings, EmailInput>({
     'emails that are not contacts are skipped',
   recordSchema: EmailInput,
   mode: 'delete',
+  maxBatchSize: 100,
   identity: ['email'],
   async write({ connection, records }) {
     const client = clientFor(connection);

@@ -46,6 +46,7 @@ export const eraseRecipients = defineAction<SendGridSettings, EmailInput>({
     'Erases all personal data SendGrid holds about these recipients (POST /v3/recipients/erasejob), for the account',
   recordSchema: EmailInput,
   mode: 'erase',
+  maxBatchSize: 5_000,
   identity: ['email'],
   async write({ connection, records }) {
     const client = clientFor(connection);

@@ -111,6 +111,7 @@ export const upsertContacts = defineAction<SendGridSettings, ContactInput>({
     'fields are given by name; rows SendGrid rejects come back as per-record failures from the job’s error file',
   recordSchema: ContactInput,
   mode: 'upsert',
+  maxBatchSize: 30_000,
   identity: ['email'],
   async write({ connection, records }) {
     const client = clientFor(connection);

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { EndpointChangeForbiddenError } from '../../connections/endpoint';
 import { mergeSettings, secretStates } from '../../connections/settings-view';
+import { WORKSPACE_META_KEY, type WorkspaceRecord } from '../../sandbox/workspace';
+import type { Repos } from '../../store/repos';
 import { pageInMemory } from '../pagination';
 import { ApiProblem } from '../problem';
 import { defineRoute } from '../route';
@@ -31,6 +33,24 @@ const ConnectionDetail = Type.Composite(
 
 const ConnectionParams = Type.Object({ connectionId: Ref('Connection id (con_…) or name') });
 
+/**
+ * Ids of the sandbox workspace's connections (core/sandbox/workspace.ts records them in the meta table): the
+ * answers mark them `sandbox: true`. Read here from the repos the API has (sandboxConnectionIds wants a Hub).
+ */
+async function sandboxIds(repos: Repos): Promise<Set<string>> {
+  const raw = await repos.meta.get(WORKSPACE_META_KEY);
+  if (raw === undefined) return new Set();
+  try {
+    return new Set((JSON.parse(raw) as WorkspaceRecord).entries.map((e) => e.connectionId));
+  } catch {
+    return new Set(); // a workspace record that does not parse marks nothing
+  }
+}
+
+function marked<T extends { id: string }>(connection: T, sandbox: Set<string>): T & { sandbox?: true } {
+  return sandbox.has(connection.id) ? { ...connection, sandbox: true } : connection;
+}
+
 /** Connections: configured connectors. Responses never hold a secret (secret fields read "[secret]"). */
 export const connectionRoutes = [
   defineRoute({
@@ -47,7 +67,9 @@ export const connectionRoutes = [
     response: { status: 200, description: 'A page of connections, by name', schema: Page(Connection) },
     handler: async ({ deps, query }) => {
       const all = await deps.connections.list({ connectorId: query.connectorId, status: query.status });
-      return pageInMemory(all, (c) => c.name, query);
+      const sandbox = await sandboxIds(deps.repos);
+      const page = pageInMemory(all, (c) => c.name, query);
+      return { ...page, items: page.items.map((c) => marked(c, sandbox)) };
     },
   }),
   defineRoute({
@@ -77,7 +99,10 @@ export const connectionRoutes = [
       const schema = deps.registry.has(connection.connectorId)
         ? deps.registry.describe(connection.connectorId).settingsSchema
         : {};
-      return { ...connection, secrets: secretStates(connection.settings, schema) };
+      return marked(
+        { ...connection, secrets: secretStates(connection.settings, schema) },
+        await sandboxIds(deps.repos),
+      );
     },
   }),
   defineRoute({

@@ -5,6 +5,7 @@ import type { StoredFlow } from '../../store/repos';
 import { DEFAULT_DRY_RUN_LIMIT } from '../../runner/dry-run';
 import { pageInMemory } from '../pagination';
 import { defineRoute, type ApiDeps } from '../route';
+import { withHeld } from './run-records';
 import { DryRunReport, Flow, FlowDetail, ListQuery, Page, Ref, StartedRun } from '../schemas';
 
 const FlowParams = Type.Object({ flowId: Ref('Flow id (flw_…) or name') });
@@ -42,9 +43,10 @@ export function flowView(flow: StoredFlow) {
 
 async function detail(deps: ApiDeps, ref: string) {
   const status = await deps.flows.status(ref);
+  const recentRuns = await withHeld(deps, status.runs);
   const summary = {
-    recentRuns: status.runs,
-    totals: status.totals,
+    recentRuns,
+    totals: { ...status.totals, held: recentRuns.reduce((n, r) => n + r.counts.held, 0) },
     byStatus: status.byStatus,
     pendingDeadLetters: status.pendingDeadLetters,
   };

@@ -5,7 +5,9 @@ import { connectorRoutes } from './connectors';
 import { flowRoutes } from './flows';
 import { mappingRoutes } from './mappings';
 import { metaRoutes } from './meta';
+import { runRecordRoutes } from './run-records';
 import { runRoutes } from './runs';
+import { streamSampleRoutes } from './stream-samples';
 import { reviewRoutes } from './review';
 import { templateRoutes } from './templates';
 
@@ -18,10 +20,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...metaRoutes,
   ...connectorRoutes,
   ...connectionRoutes,
+  ...streamSampleRoutes,
   ...mappingRoutes,
   ...flowRoutes,
   ...templateRoutes,
   ...runRoutes,
+  ...runRecordRoutes,
   ...reviewRoutes,
   ...auditTokenRoutes,
 ];

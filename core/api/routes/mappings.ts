@@ -1,7 +1,36 @@
 import { Type } from '@sinclair/typebox';
 import { pageInMemory } from '../pagination';
 import { defineRoute } from '../route';
-import { ListQuery, MapResult, Mapping, MappingSummary, MappingVersionInput, NewMapping, Page, Ref } from '../schemas';
+import {
+  ListQuery,
+  MapResult,
+  Mapping,
+  MappingFixture,
+  MappingSummary,
+  MappingVersionInput,
+  NewMapping,
+  Page,
+  Ref,
+} from '../schemas';
+
+const JsonSchemaDocument = Type.Record(Type.String(), Type.Unknown(), { description: 'A JSON Schema document' });
+
+const FixtureOutcome = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    pass: Type.Boolean(),
+    result: MapResult,
+    diffs: Type.Array(
+      Type.Object({
+        path: Type.String(),
+        kind: Type.Union([Type.Literal('missing'), Type.Literal('unexpected'), Type.Literal('changed')]),
+        expected: Type.Optional(Type.Unknown()),
+        actual: Type.Optional(Type.Unknown()),
+      }),
+    ),
+  },
+  { title: 'FixtureOutcome' },
+);
 
 const MappingParams = Type.Object({ mappingId: Ref('Mapping id, as flows refer to it (mapping.id)') });
 
@@ -93,17 +122,43 @@ export const mappingRoutes = [
       {
         records: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 100, description: 'Sample source records' }),
         version: Type.Optional(Type.String({ minLength: 1 })),
+        draft: Type.Optional(
+          Type.Object(
+            {
+              expression: Type.String({ minLength: 1, maxLength: 200_000, description: 'JSONata expression' }),
+              sourceSchema: Type.Optional(JsonSchemaDocument),
+              targetSchema: Type.Optional(JsonSchemaDocument),
+            },
+            {
+              additionalProperties: false,
+              description:
+                'Evaluate this unsaved expression instead of a stored version (the mapping workbench); the schemas ' +
+                "default to the current version. A syntax error is every record's result, with line and column.",
+            },
+          ),
+        ),
+        fixtures: Type.Optional(
+          Type.Array(MappingFixture, {
+            maxItems: 200,
+            description: 'Fixtures to run too (with a draft): each answered with pass/fail and the differences',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
     response: {
       status: 200,
       description: 'One result per record: the mapped value, or the error naming the field',
-      schema: Type.Object({ results: Type.Array(MapResult) }),
+      schema: Type.Object({
+        results: Type.Array(MapResult),
+        fixtures: Type.Optional(Type.Array(FixtureOutcome)),
+      }),
     },
     problems: [404],
-    handler: async ({ deps, params, body }) => ({
-      results: await deps.mappings.preview(params.mappingId, body.records, body.version),
-    }),
+    handler: async ({ deps, params, body }) => {
+      if (body.draft !== undefined)
+        return deps.mappings.previewDraft(params.mappingId, body.draft, body.records, body.fixtures ?? []);
+      return { results: await deps.mappings.preview(params.mappingId, body.records, body.version) };
+    },
   }),
 ];

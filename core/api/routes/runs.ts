@@ -3,6 +3,7 @@ import { MAX_NOTE_LENGTH } from '../../flows/dead-letter-discard';
 import { pageBefore } from '../pagination';
 import { notFound } from '../problem';
 import { defineRoute, type ApiDeps } from '../route';
+import { withHeld } from './run-records';
 import {
   DeadLetter,
   DeadLetterStatus,
@@ -40,7 +41,8 @@ export const runRoutes = [
     response: { status: 200, description: 'A page of runs', schema: Page(Run) },
     handler: async ({ deps, query }) => {
       const flowId = await flowIdOf(deps, query.flowId);
-      return pageBefore(query, (page) => deps.repos.runs.list({ ...page, flowId, status: query.status }));
+      const page = await pageBefore(query, (p) => deps.repos.runs.list({ ...p, flowId, status: query.status }));
+      return { ...page, items: await withHeld(deps, page.items) };
     },
   }),
   defineRoute({
@@ -67,7 +69,8 @@ export const runRoutes = [
       const limit = query.failures ?? 100;
       const failures = await deps.repos.runs.failures(run.id, { limit: limit + 1 });
       const flow = await deps.repos.flows.get(run.flowId);
-      const detail = { ...run, failures: failures.slice(0, limit), moreFailures: failures.length > limit };
+      const [counted] = await withHeld(deps, [run]);
+      const detail = { ...counted, failures: failures.slice(0, limit), moreFailures: failures.length > limit };
       return flow === undefined ? detail : { ...detail, flowName: flow.name };
     },
   }),
@@ -82,12 +85,19 @@ export const runRoutes = [
       flowId: FlowFilter,
       status: Type.Optional(DeadLetterStatus),
       recordKey: Type.Optional(Type.String({ minLength: 1, description: 'Only those of this source record' })),
+      runId: Type.Optional(Type.String({ minLength: 1, description: 'Only those last dead-lettered by this run' })),
     }),
     response: { status: 200, description: 'A page of dead letters', schema: Page(DeadLetter) },
     handler: async ({ deps, query }) => {
       const flowId = await flowIdOf(deps, query.flowId);
       return pageBefore(query, (page) =>
-        deps.repos.deadLetters.list({ ...page, flowId, status: query.status, recordKey: query.recordKey }),
+        deps.repos.deadLetters.list({
+          ...page,
+          flowId,
+          status: query.status,
+          recordKey: query.recordKey,
+          runId: query.runId,
+        }),
       );
     },
   }),

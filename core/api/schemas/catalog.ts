@@ -51,6 +51,11 @@ export const Connection = Type.Object(
       }),
     ),
     notice: Type.Optional(Type.String({ description: 'After an update: what happened to the secrets, in words' })),
+    sandbox: Type.Optional(
+      Type.Boolean({
+        description: 'True for a connection to a local sandbox of the sandbox workspace (not the vendor)',
+      }),
+    ),
   },
   { title: 'Connection' },
 );

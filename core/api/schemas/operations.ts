@@ -33,6 +33,13 @@ export const RunCounts = Type.Object(
     deleted: Type.Integer(),
     failed: Type.Integer(),
     deadLettered: Type.Integer(),
+    held: Type.Optional(
+      Type.Integer({
+        description:
+          'Records held back on purpose (no consent, skipped by the mapping, an erased identifier), with the reason ' +
+          'in GET /runs/{runId}/records?outcome=held. They are counted among `unchanged` too.',
+      }),
+    ),
   },
   { title: 'RunCounts' },
 );

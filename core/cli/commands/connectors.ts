@@ -3,6 +3,7 @@ import { loadConfig } from '../../config';
 import { createLogger } from '../../logging/logger';
 import { createRegistry } from '../../registry';
 import { json, table, type Output } from '../output';
+import { actionBatchSize } from '../../sdk/define';
 
 async function openRegistry() {
   const config = loadConfig();
@@ -65,7 +66,7 @@ export function registerConnectors(program: Command, output: Output): void {
         ),
         'Actions:',
         ...info.actions.map(
-          (a) => `  ${a.name}  mode=${a.mode} maxBatch=${info.policy.maxBatchSize[a.name]}  ${a.description ?? ''}`,
+          (a) => `  ${a.name}  mode=${a.mode} maxBatch=${actionBatchSize(info, a.name)}  ${a.description ?? ''}`,
         ),
         'Webhooks:',
         ...(info.webhooks.length ? info.webhooks.map((w) => `  ${w.name}  ${w.description ?? ''}`) : ['  (none)']),

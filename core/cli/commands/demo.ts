@@ -8,14 +8,14 @@ import { openEngine } from '../../runtime/engine';
 import { flowServiceFor } from '../../runtime/flow-service';
 import { openHub } from '../../runtime/hub';
 import { formatDemoStep, runDemo } from '../../sandbox/demo';
-import { DEFAULT_SEED_CONTACTS, startSandboxWorkspace } from '../../sandbox/workspace';
+import { DEFAULT_SEED_CONTACTS, ORDER_TEMPLATES, SEED_ORDERS, startSandboxWorkspace } from '../../sandbox/workspace';
 import type { Output } from '../output';
 
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
     .description(
-      'Run the whole tour against local sandboxes, without questions: enable the HubSpot ↔ Mailchimp template, sync both ways, change a contact on each side, sync again, and print what happened. Uses a temporary workspace; your own data is not touched',
+      'Run the whole tour against local sandboxes, without questions: enable the HubSpot ↔ Mailchimp template, sync both ways, change a contact on each side, sync again; then send Odoo orders to HubSpot, Google Ads and Meta, refund one, and print what happened. Uses a temporary workspace; your own data is not touched',
     )
     .option('--contacts <n>', 'messy contacts seeded in the HubSpot sandbox', String(DEFAULT_SEED_CONTACTS))
     .option('--keep', 'keep the temporary workspace folder (its path is printed) to look around with HUB_DATA_DIR')
@@ -41,10 +41,13 @@ export function registerDemo(program: Command, output: Output): void {
         if (workspace === undefined) throw new Error('the demo workspace could not be created');
         output.out(
           [
-            'Connector Hub demo: two-way contact sync between a HubSpot and a Mailchimp sandbox',
+            'Connector Hub demo: two-way contact sync between a HubSpot and a Mailchimp sandbox, then orders from an Odoo sandbox to HubSpot, Google Ads and Meta',
             `  HubSpot sandbox   ${workspace.sandboxes.get('hubspot')?.url ?? ''} (${contacts} messy contacts)`,
             `  Mailchimp sandbox ${workspace.sandboxes.get('mailchimp')?.url ?? ''}`,
-            `  template          hubspot-mailchimp-contacts`,
+            `  Odoo sandbox      ${workspace.sandboxes.get('odoo')?.url ?? ''} (${SEED_ORDERS} sales orders)`,
+            `  Google sandbox    ${workspace.sandboxes.get('google')?.url ?? ''}`,
+            `  Meta sandbox      ${workspace.sandboxes.get('meta')?.url ?? ''}`,
+            `  templates         hubspot-mailchimp-contacts, ${ORDER_TEMPLATES.join(', ')}`,
             '',
           ].join('\n'),
         );

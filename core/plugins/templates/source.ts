@@ -55,7 +55,6 @@ import { DEFAULT_BASE_URL, type Settings } from './schemas/settings';
 export const policy: ApiPolicy = {
   rateBudget: { requests: 10, intervalMs: 1_000 },
   concurrency: 2,
-  maxBatchSize: { upsertContacts: 100 },
   retryStatuses: [500, 502, 503, 504],
   retryAfter: [{ header: 'retry-after', unit: 'seconds' }],
   timeoutMs: 30_000,
@@ -188,36 +187,55 @@ interface ContactsPage {
   next: string | null;
 }
 
-function cursorOf(checkpoint: Json | null): string | undefined {
-  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) return undefined;
-  const after = checkpoint.after;
-  return typeof after === 'string' ? after : undefined;
+function cursorOf(checkpoint: Json | null): { after?: string; since?: string } {
+  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) return {};
+  const { after, since } = checkpoint;
+  return {
+    ...(typeof after === 'string' ? { after } : {}),
+    ...(typeof since === 'string' ? { since } : {}),
+  };
+}
+
+function checkpointOf(after: string | undefined, since: string | undefined): Json | null {
+  const value: Record<string, string> = {};
+  if (after !== undefined) value.after = after;
+  if (since !== undefined) value.since = since;
+  return Object.keys(value).length === 0 ? null : value;
 }
 
 /**
- * Contacts in modification order (updatedAt, then id). The checkpoint is the cursor after the last record of a
- * page, so a resumed read continues exactly where the previous one stopped; \`since\` narrows a first read.
+ * Contacts in modification order (updatedAt, then id). Mid-read the checkpoint is the cursor after the last record
+ * of a page, so a resumed read continues exactly where the previous one stopped. After a complete read it is the
+ * newest modification time seen, so the next read asks only for what changed since (inclusive: contacts changed in
+ * that same instant are read again, never missed) — an unchanged rerun costs one request. \`since\` narrows a
+ * first read.
  */
 export const contacts = defineStream<Settings, Contact>({
   name: 'contacts',
   title: 'Contacts',
-  description: 'Every contact, oldest change first; resumable by cursor',
+  description: 'Every contact, oldest change first; resumable by cursor, then only what changed',
   recordSchema: Contact,
   identity: ['id'],
   modifiedField: 'updatedAt',
   async *read({ connection, checkpoint, since }) {
-    let after = cursorOf(checkpoint);
+    const start = cursorOf(checkpoint);
+    let after = start.after;
+    let newest = start.since;
+    const from = start.since ?? since;
     const limit = connection.settings.pageSize ?? 100;
     for (;;) {
       const page = await request<ContactsPage>(connection, '/v1/contacts', {
-        query: { limit, after, updatedSince: after === undefined ? since : undefined },
+        query: { limit, after, updatedSince: after === undefined ? from : undefined },
       });
+      for (const contact of page.contacts) {
+        if (newest === undefined || contact.updatedAt > newest) newest = contact.updatedAt;
+      }
       if (page.next === null) {
-        yield { records: page.contacts, checkpoint: after === undefined ? null : { after } };
+        yield { records: page.contacts, checkpoint: checkpointOf(undefined, newest) };
         return;
       }
       after = page.next;
-      yield { records: page.contacts, checkpoint: { after } };
+      yield { records: page.contacts, checkpoint: checkpointOf(after, newest) };
     }
   },
 });
@@ -231,7 +249,7 @@ import type { Settings } from '../schemas/settings';
 type BatchResult = { id: string; status: 'created' | 'updated' } | { error: string };
 
 /**
- * Creates or updates contacts by email, up to 100 per request (policy.maxBatchSize). A row the API rejects
+ * Creates or updates contacts by email, up to 100 per request (maxBatchSize: the runner never sends more). A row the API rejects
  * (e.g. an invalid email) becomes a failed/permanent outcome with the API's reason; the rest of the batch succeeds.
  */
 export const upsertContacts = defineAction<Settings, ContactInput>({
@@ -240,6 +258,7 @@ export const upsertContacts = defineAction<Settings, ContactInput>({
   description: 'Upserts contacts by email; one outcome per record, in order',
   recordSchema: ContactInput,
   mode: 'upsert',
+  maxBatchSize: 100,
   identity: ['email'],
   async write({ connection, records }) {
     const answer = await request<{ results: BatchResult[] }>(connection, '/v1/contacts/batch', {

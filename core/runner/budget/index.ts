@@ -6,6 +6,12 @@ import type { BudgetOptions } from './shared';
 
 export { createMemoryBudget, type MemoryBudget } from './memory';
 export { createRedisBudget, type RedisBudget, type RedisBudgetOptions } from './redis';
+export {
+  connectionBudgetHook,
+  ConnectionPolicyError,
+  resolveConnectionPolicy,
+  type ResolvedPolicy,
+} from './connection';
 export { BudgetClosedError, type BudgetOptions, type TimedLease } from './shared';
 
 export interface CreateBudgetOptions extends BudgetOptions {

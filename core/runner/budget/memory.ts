@@ -2,58 +2,75 @@ import type { BudgetPolicy, ConnectionBudget } from '../budget-port';
 import { acquireLoop, assertPolicy, once, type BudgetOptions, type Decision, type TimedLease } from './shared';
 
 /**
- * The per-connection budget of one process (the embedded mode: every worker is in this process). Per connection:
- * a sliding-window log of grant times (rate), a count of leases in flight (concurrency) and a pause deadline.
- * Decisions are synchronous, so they are atomic without locks.
+ * The per-key budget of one process (the embedded mode: every worker is in this process). Per key: the response
+ * times of answered requests within the window (rate), the requests in flight (they count too, and concurrency)
+ * and a pause deadline. Decisions are synchronous, so they are atomic without locks.
  */
 
-interface ConnectionState {
-  /** Grant times within the current window, oldest first. */
-  grants: number[];
+interface KeyState {
+  /** Response times of answered requests still in the window, oldest first. */
+  answered: number[];
   inFlight: number;
   pausedUntil: number;
   wakers: Set<() => void>;
 }
 
 export interface MemoryBudget extends ConnectionBudget {
-  acquire(connectionId: string, policy: BudgetPolicy, signal?: AbortSignal): Promise<TimedLease>;
+  acquire(key: string, policy: BudgetPolicy, signal?: AbortSignal): Promise<TimedLease>;
 }
 
 export function createMemoryBudget(options: BudgetOptions = {}): MemoryBudget {
   const margin = options.windowMarginMs ?? 0;
-  const connections = new Map<string, ConnectionState>();
+  const clock = options.now ?? Date.now;
+  const keys = new Map<string, KeyState>();
   let closed = false;
 
-  const stateOf = (id: string): ConnectionState => {
-    let state = connections.get(id);
+  const stateOf = (key: string): KeyState => {
+    let state = keys.get(key);
     if (!state) {
-      state = { grants: [], inFlight: 0, pausedUntil: 0, wakers: new Set() };
-      connections.set(id, state);
+      state = { answered: [], inFlight: 0, pausedUntil: 0, wakers: new Set() };
+      keys.set(key, state);
     }
     return state;
   };
 
-  const wakeAll = (state: ConnectionState) => {
+  const wakeAll = (state: KeyState) => {
     for (const wake of [...state.wakers]) wake();
   };
 
-  const attempt = (state: ConnectionState, policy: BudgetPolicy): Decision => {
-    const now = Date.now();
+  /** Drops the answers that left the window; a request leaves it `window` ms after its response. */
+  const prune = (state: KeyState, window: number, now: number) => {
+    let drop = 0;
+    while (drop < state.answered.length && state.answered[drop]! <= now - window) drop += 1;
+    if (drop > 0) state.answered.splice(0, drop);
+  };
+
+  const attempt = (state: KeyState, policy: BudgetPolicy): Decision => {
+    const now = clock();
     if (state.pausedUntil > now) return { waitMs: state.pausedUntil - now, reason: 'paused' };
     if (state.inFlight >= policy.concurrency) return { waitMs: Number.POSITIVE_INFINITY, reason: 'concurrency' };
     const window = policy.intervalMs + margin;
-    // A grant leaves the window once `window` ms have passed since it.
-    while (state.grants.length > 0 && state.grants[0] <= now - window) state.grants.shift();
-    if (state.grants.length >= policy.requests) {
-      return { waitMs: state.grants[state.grants.length - policy.requests] + window - now, reason: 'rate' };
+    prune(state, window, now);
+    const counted = state.answered.length + state.inFlight;
+    if (counted >= policy.requests) {
+      // the (counted - requests + 1)th answer to leave frees the slot; if that one is still in flight, a release
+      // wakes us (it then counts for a whole window from its response)
+      const index = counted - policy.requests;
+      if (index >= state.answered.length) return { waitMs: Number.POSITIVE_INFINITY, reason: 'concurrency' };
+      return { waitMs: state.answered[index]! + window - now, reason: 'rate' };
     }
-    state.grants.push(now);
     state.inFlight += 1;
     return {
       granted: {
         grantedAt: now,
         release: once(async () => {
           state.inFlight -= 1;
+          // answers arrive in clock order, so the list stays sorted
+          const at = clock();
+          const list = state.answered;
+          let i = list.length;
+          while (i > 0 && list[i - 1]! > at) i -= 1;
+          list.splice(i, 0, at);
           wakeAll(state);
         }),
       },
@@ -61,9 +78,9 @@ export function createMemoryBudget(options: BudgetOptions = {}): MemoryBudget {
   };
 
   return {
-    async acquire(connectionId, policy, signal) {
+    async acquire(key, policy, signal) {
       assertPolicy(policy);
-      const state = stateOf(connectionId);
+      const state = stateOf(key);
       return acquireLoop({
         attempt: () => attempt(state, policy),
         signal,
@@ -74,19 +91,29 @@ export function createMemoryBudget(options: BudgetOptions = {}): MemoryBudget {
       });
     },
 
-    async pause(connectionId, untilEpochMs) {
-      const state = stateOf(connectionId);
+    async pause(key, untilEpochMs) {
+      const state = stateOf(key);
       if (untilEpochMs > state.pausedUntil) state.pausedUntil = untilEpochMs;
     },
 
-    async pausedUntil(connectionId) {
-      const until = connections.get(connectionId)?.pausedUntil ?? 0;
-      return until > Date.now() ? until : undefined;
+    async pausedUntil(key) {
+      const until = keys.get(key)?.pausedUntil ?? 0;
+      return until > clock() ? until : undefined;
+    },
+
+    async windowRemainder(key, policy) {
+      const window = policy.intervalMs + margin;
+      const state = keys.get(key);
+      if (!state) return window;
+      const now = clock();
+      prune(state, window, now);
+      const oldest = state.answered[0];
+      return oldest === undefined ? window : Math.max(0, oldest + window - now);
     },
 
     async close() {
       closed = true;
-      for (const state of connections.values()) wakeAll(state);
+      for (const state of keys.values()) wakeAll(state);
     },
   };
 }

@@ -3,18 +3,25 @@ import type { BudgetLease, BudgetPolicy } from '../budget-port';
 /**
  * What the memory and Redis budgets share: the acquire loop, abortable waits and policy checks.
  *
- * The rate limit is a sliding-window log (every grant's time is kept for one interval), not a fixed window: a
- * fixed window lets up to twice the budget through around a window boundary (N at the end of one window, N at
- * the start of the next), which is exactly what a vendor's own sliding limit answers with 429s. With the log, no
- * `intervalMs` span ever holds more than `requests` grants.
+ * The rate limit is a sliding-window log, not a fixed window: a fixed window lets up to twice the budget through
+ * around a window boundary (N at the end of one window, N at the start of the next), which is exactly what a
+ * vendor's own sliding limit answers with 429s. Each request is logged from its grant until one interval after its
+ * response (in flight, it counts all along), so no `intervalMs` span ever holds more than `requests` grants, and
+ * none holds more than `requests` arrivals at the vendor either: a vendor stamps a request when it arrives, which
+ * is at or before its response, whatever the latency.
  */
 
 export interface BudgetOptions {
   /**
-   * Added to every interval, to absorb the jitter between a grant and the vendor receiving the request (network
-   * latency varies). Default 0: the policy is honoured as configured.
+   * Added to every interval, for a vendor whose window is longer than it states (clock granularity). The request's
+   * own latency needs no margin: a request counts from its response. Default 0.
    */
   windowMarginMs?: number;
+  /**
+   * The clock of the memory budget (tests inject one to check computed waits without timing anything). The Redis
+   * budget always uses the Redis server's clock, so workers on machines with drifting clocks agree.
+   */
+  now?: () => number;
 }
 
 /** A lease also says when it was granted (budget clock: local, or the Redis server's), for tests and tracing. */

@@ -39,6 +39,12 @@ export interface ConformanceOptions<S> {
   lookBackMs?: number;
   /** Records repeated on resume are allowed when among the last N read before the checkpoint (offset overlap). */
   lookBackRecords?: number;
+  /**
+   * Streams the vendor gives no way to read incrementally (each read returns everything), exempt from
+   * `stream.rerun-reads-little`: name each with the reason, which the rule reports (e.g. `{ lists: 'no modified
+   * filter in the API' }`).
+   */
+  fullReadStreams?: Record<string, string>;
   /** A correctly signed delivery for a webhook, signed at `signedAt`: `webhook.signed-accepted` / `altered-rejected`. */
   signedWebhook?: (webhook: string, signedAt: Date) => WebhookRequest | Promise<WebhookRequest>;
   /** The replay window of the signature scheme; when given, a delivery signed twice as long ago must be rejected. */

@@ -1,7 +1,7 @@
 import { formatAjvErrors, createSchemaAjv, toJsonSchema } from '../../registry/validate';
 import { WriteOutcome } from '../contracts';
 import { isHubError } from '../errors';
-import type { ActionDefinition, ConnectorDefinition } from '../define';
+import { actionBatchSize, type ActionDefinition, type ConnectorDefinition } from '../define';
 import {
   clip,
   compile,
@@ -34,7 +34,7 @@ function goodRecords<S>(action: Action<S>, options: ConformanceOptions<S>, n: nu
 }
 
 function maxBatchRule<S>(definition: ConnectorDefinition<S>, action: Action<S>, options: ConformanceOptions<S>) {
-  const max = definition.policy.maxBatchSize[action.name] ?? 1;
+  const max = actionBatchSize(definition, action.name) ?? 1;
   const records = goodRecords(action, options, max);
   return {
     id: 'action.max-batch-accepted',
@@ -62,7 +62,7 @@ function oneOutcomeRule<S>(definition: ConnectorDefinition<S>, action: Action<S>
     title: 'write returns exactly one valid WriteOutcome per input record',
     run: async (): Promise<Verdict> => {
       if (records.length === 0) return fail(`sampleRecords.${action.name}`, 'no sample records');
-      const limit = definition.policy.maxBatchSize[action.name];
+      const limit = actionBatchSize(definition, action.name);
       if (limit !== undefined && records.length > limit)
         return fail(`at most ${limit} sample records`, `${records.length}`);
       const validate = compile(action.recordSchema);
@@ -85,7 +85,7 @@ function oneOutcomeRule<S>(definition: ConnectorDefinition<S>, action: Action<S>
 
 function rejectionRule<S>(definition: ConnectorDefinition<S>, action: Action<S>, options: ConformanceOptions<S>) {
   const rejected = options.rejectedRecord?.[action.name];
-  const max = definition.policy.maxBatchSize[action.name] ?? 1;
+  const max = actionBatchSize(definition, action.name) ?? 1;
   const others = options.batchRecord?.[action.name] ? Math.min(2, max - 1) : Math.min(1, max - 1);
   const good = goodRecords(action, options, others) ?? [];
   return {
@@ -121,7 +121,7 @@ function rejectionRule<S>(definition: ConnectorDefinition<S>, action: Action<S>,
 }
 
 function idempotentRule<S>(definition: ConnectorDefinition<S>, action: Action<S>, options: ConformanceOptions<S>) {
-  const max = definition.policy.maxBatchSize[action.name] ?? 1;
+  const max = actionBatchSize(definition, action.name) ?? 1;
   const records = goodRecords(action, options, options.batchRecord?.[action.name] ? Math.min(3, max) : 1);
   const { countAtTarget } = options;
   const reason =

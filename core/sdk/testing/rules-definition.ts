@@ -1,5 +1,5 @@
 import { isHubError } from '../errors';
-import type { ConnectorDefinition } from '../define';
+import { actionBatchSize, type ConnectorDefinition } from '../define';
 import {
   clip,
   compile,
@@ -67,7 +67,8 @@ function policyRule<S>(definition: ConnectorDefinition<S>): ConformanceRule {
       const problems: string[] = [];
       if (!(policy.rateBudget?.requests >= 1 && policy.rateBudget.intervalMs >= 1)) problems.push('no rate budget');
       const actions = new Set(definition.actions.map((a) => a.name));
-      for (const name of actions) if (!(policy.maxBatchSize?.[name] >= 1)) problems.push(`no maxBatchSize.${name}`);
+      for (const name of actions)
+        if (!((actionBatchSize(definition, name) ?? 0) >= 1)) problems.push(`no maxBatchSize on action ${name}`);
       for (const name of Object.keys(policy.maxBatchSize ?? {}))
         if (!actions.has(name)) problems.push(`maxBatchSize.${name} names no action`);
       const wrong = (policy.retryStatuses ?? []).filter((s) => NEVER_RETRY.includes(s));

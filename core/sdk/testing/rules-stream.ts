@@ -167,10 +167,60 @@ function resumableRule<S>(stream: StreamDefinition<S, object>, options: Conforma
   };
 }
 
+/**
+ * After a complete read and no changes at the vendor, the next read from the final checkpoint returns at most the
+ * look-back window: records modified within `lookBackMs` of the newest one read, or among the last
+ * `lookBackRecords`. A checkpoint at "the newest modification seen" or "the read's start minus the look-back" passes;
+ * one that stays behind (or none: null) makes every rerun read everything, which this rule fails.
+ */
+function rerunReadsLittleRule<S>(stream: StreamDefinition<S, object>, options: ConformanceOptions<S>): ConformanceRule {
+  const limit = options.pageLimit ?? 200;
+  const key = (record: Row) => JSON.stringify(stream.identity.map((field) => record[field]));
+  return {
+    id: 'stream.rerun-reads-little',
+    subject: stream.name,
+    title: 'after a complete read and no changes, the next read returns at most the look-back window',
+    run: async () => {
+      const exempt = options.fullReadStreams?.[stream.name];
+      if (exempt !== undefined) return skip(`a full read each time: ${exempt}`);
+      const connection = await connectionFor(options.settings);
+      const full = await readPages(stream, connection, null, limit);
+      if (full.error !== undefined || !full.ended) return skip('the first read does not end (see stream.pages-end)');
+      const all = full.pages.flatMap((p) => p.records);
+      if (all.length === 0) return skip('the sandbox holds no records for this stream; seed some');
+      const last = full.pages.at(-1)!.checkpoint;
+      if (last === null || last === undefined)
+        return fail(
+          'a final checkpoint after a complete read',
+          'the read ended with checkpoint null, so every run reads everything again (or list the stream in fullReadStreams with the reason)',
+        );
+      const again = await readPages(stream, connection, JSON.parse(JSON.stringify(last)) as Json, limit);
+      if (again.error !== undefined) return fail('the second read ends', again.error);
+      const field = stream.modifiedField;
+      const times = field === undefined ? [] : all.map((r) => timeOf(r[field])).filter((t) => t !== undefined);
+      const boundary = times.length > 0 ? Math.max(...times) - (options.lookBackMs ?? 0) : Infinity;
+      const overlap = options.lookBackRecords ?? 0;
+      const tail = new Set(overlap > 0 ? all.slice(-overlap).map(key) : []);
+      const beyond = again.pages
+        .flatMap((p) => p.records)
+        .filter((record) => {
+          const t = field === undefined ? undefined : timeOf(record[field]);
+          return !(t !== undefined && t >= boundary) && !tail.has(key(record));
+        });
+      if (beyond.length === 0) return pass;
+      return fail(
+        'only records inside the look-back window',
+        `${beyond.length} of ${all.length} record(s) read again from the final checkpoint (${clip(beyond.slice(0, 5).map(key).join(', '), 200)})`,
+      );
+    },
+  };
+}
+
 export function streamRules<S>(definition: ConnectorDefinition<S>, options: ConformanceOptions<S>): ConformanceRule[] {
   return definition.streams.flatMap((stream) => [
     pagesEndRule(stream, options),
     resumableRule(stream, options),
+    rerunReadsLittleRule(stream, options),
     recordsValidRule(stream, options),
   ]);
 }

@@ -5,6 +5,7 @@ import * as m0004 from './0004_link_peers_index';
 import * as m0005 from './0005_fencing';
 import * as m0006 from './0006_ledger_dedupe';
 import * as m0008 from './0008_webhook_rejections';
+import * as m0009 from './0009_run_records';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_fencing': m0005,
   '0006_ledger_dedupe': m0006,
   '0008_webhook_rejections': m0008,
+  '0009_run_records': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -48,6 +48,8 @@ export interface DeadLetterFilter {
   flowId?: string;
   status?: DeadLetterStatus;
   recordKey?: string;
+  /** Only the entries last dead-lettered by this run. */
+  runId?: string;
   limit?: number;
   /** A dead-letter id: pages through older entries. */
   before?: string;
@@ -277,6 +279,7 @@ export class DeadLettersRepo {
     if (filter.flowId !== undefined) query = query.where('flow_id', '=', filter.flowId);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.recordKey !== undefined) query = query.where('record_key', '=', filter.recordKey);
+    if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
     if (filter.before !== undefined) query = query.where('id', '<', filter.before);
     return (await query.execute()).map(toDeadLetter);
   }

@@ -11,6 +11,7 @@ import { MappingsRepo } from './mappings';
 import { MetaRepo } from './meta';
 import { RecordLinksRepo } from './record-links';
 import { ReviewItemsRepo } from './review-items';
+import { RunRecordsRepo } from './run-records';
 import { RunsRepo } from './runs';
 import { SuppressionsRepo } from './suppressions';
 import { WebhookEventsRepo } from './webhook-events';
@@ -20,6 +21,7 @@ export interface Repos {
   mappings: MappingsRepo;
   flows: FlowsRepo;
   runs: RunsRepo;
+  runRecords: RunRecordsRepo;
   checkpoints: CheckpointsRepo;
   recordLinks: RecordLinksRepo;
   deadLetters: DeadLettersRepo;
@@ -41,6 +43,7 @@ export function createRepos(db: Kysely<Database>, vault: Vault): Repos {
     mappings: new MappingsRepo(db),
     flows: new FlowsRepo(db),
     runs: new RunsRepo(db),
+    runRecords: new RunRecordsRepo(db),
     checkpoints: new CheckpointsRepo(db),
     recordLinks: new RecordLinksRepo(db),
     deadLetters: new DeadLettersRepo(db),
@@ -64,6 +67,7 @@ export * from './mappings';
 export * from './meta';
 export * from './record-links';
 export * from './review-items';
+export * from './run-records';
 export * from './runs';
 export * from './suppressions';
 export * from './webhook-events';

@@ -86,6 +86,70 @@ function toRecorded(row: Row): RecordedWebhookEvent {
   return recorded;
 }
 
+/** One row to insert, planned by `planEventRows`. */
+export interface PlannedEventRow {
+  /** Index of the delivery (in the batches given) the event belongs to. */
+  owner: number;
+  id: string;
+  connectionId: string;
+  webhook: string;
+  eventId: string;
+  payloadJson: string;
+  receivedAt: number;
+}
+
+/** Deliveries made into rows: what to insert, and the results so far (events repeated within the group). */
+export interface EventRowsPlan {
+  results: RecordManyResult[];
+  rows: PlannedEventRow[];
+}
+
+/**
+ * The rows a group of deliveries inserts, in the order given: an event repeated within the group (same
+ * connection, same vendor id) is a duplicate of its first occurrence and not inserted. Shared by the repository
+ * and the SQLite writer thread (core/webhooks/sqlite-event-writer.ts), so both answer alike.
+ */
+export function planEventRows(batches: readonly RecordBatch[]): EventRowsPlan {
+  const results = batches.map((): RecordManyResult => ({ accepted: [], duplicates: [] }));
+  const rows: PlannedEventRow[] = [];
+  const seen = new Set<string>();
+  for (let owner = 0; owner < batches.length; owner++) {
+    const batch = batches[owner];
+    const webhook = batch.webhook ?? 'default';
+    const receivedAt = batch.now ?? Date.now();
+    for (const event of batch.events) {
+      const key = `${batch.connectionId}\u0000${event.id}`;
+      if (seen.has(key)) {
+        results[owner].duplicates.push(event.id);
+        continue;
+      }
+      seen.add(key);
+      rows.push({
+        owner,
+        id: '',
+        connectionId: batch.connectionId,
+        webhook,
+        eventId: event.id,
+        payloadJson: toJson(event),
+        receivedAt,
+      });
+    }
+  }
+  // ids made at the same millisecond share their time part; sorted, they keep the events' order for `pending`
+  const ids = rows.map((row) => newId(ID_PREFIX.webhookEvent, row.receivedAt)).sort();
+  rows.forEach((row, i) => (row.id = ids[i]));
+  return { results, rows };
+}
+
+/** The results of a plan once its rows are written: `inserted[i]` is 1 when row i was new, 0 when already there. */
+export function settleEventRows(plan: EventRowsPlan, inserted: Uint8Array): RecordManyResult[] {
+  plan.rows.forEach((row, i) => {
+    const result = plan.results[row.owner];
+    (inserted[i] === 1 ? result.accepted : result.duplicates).push(row.eventId);
+  });
+  return plan.results;
+}
+
 /**
  * Inbound webhook events, de-duplicated by (connection, vendor event id): a redelivered event is recognised and
  * not recorded (nor processed) twice. Recording is one INSERT … ON CONFLICT DO NOTHING RETURNING statement per
@@ -105,51 +169,45 @@ export class WebhookEventsRepo {
   }
 
   /**
-   * Several deliveries (of any connections) in as few statements as possible: one commit for all of them, which
-   * is what makes group commit (see core/webhooks/record-batcher.ts) cheap. Results are in the order given; an
-   * event repeated across deliveries is accepted for the first and a duplicate for the others.
+   * Several deliveries (of any connections) in one transaction: one commit for all of them, which is what makes
+   * group commit (see core/webhooks/record-batcher.ts) cheap, and all or nothing (a failure records none of them,
+   * so every delivery of the group is refused and retried by its vendor). Results are in the order given; an event
+   * repeated across deliveries is accepted for the first and a duplicate for the others.
    */
   async recordBatches(batches: readonly RecordBatch[]): Promise<RecordManyResult[]> {
-    const results = batches.map((): RecordManyResult => ({ accepted: [], duplicates: [] }));
-    const rows: { owner: number; key: string; event: WebhookEvent; batch: RecordBatch }[] = [];
-    const seen = new Set<string>();
-    batches.forEach((batch, owner) => {
-      for (const event of batch.events) {
-        const key = `${batch.connectionId}\u0000${event.id}`;
-        if (seen.has(key)) results[owner].duplicates.push(event.id);
-        else {
-          seen.add(key);
-          rows.push({ owner, key, event, batch });
-        }
+    const plan = planEventRows(batches);
+    const { rows } = plan;
+    if (rows.length === 0) return settleEventRows(plan, new Uint8Array(0));
+    const inserted = new Uint8Array(rows.length);
+    const write = async (db: Kysely<Database>): Promise<void> => {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        const fresh = await db
+          .insertInto('webhook_events')
+          .values(
+            chunk.map((row) => ({
+              id: row.id,
+              connection_id: row.connectionId,
+              webhook: row.webhook,
+              event_id: row.eventId,
+              payload_json: row.payloadJson,
+              received_at: row.receivedAt,
+              processed_at: null,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
+          .returning(['connection_id', 'event_id'])
+          .execute();
+        const keys = new Set(fresh.map((r) => `${r.connection_id}\u0000${r.event_id}`));
+        chunk.forEach((row, j) => {
+          if (keys.has(`${row.connectionId}\u0000${row.eventId}`)) inserted[i + j] = 1;
+        });
       }
-    });
-    // ids made at the same millisecond share their time part; sorted, they keep the events' order for `pending`
-    const ids = rows.map((row) => newId(ID_PREFIX.webhookEvent, row.batch.now ?? Date.now())).sort();
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const inserted = await this.db
-        .insertInto('webhook_events')
-        .values(
-          chunk.map((row, j) => ({
-            id: ids[i + j],
-            connection_id: row.batch.connectionId,
-            webhook: row.batch.webhook ?? 'default',
-            event_id: row.event.id,
-            payload_json: toJson(row.event),
-            received_at: row.batch.now ?? Date.now(),
-            processed_at: null,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-        .returning(['connection_id', 'event_id'])
-        .execute();
-      const fresh = new Set(inserted.map((r) => `${r.connection_id}\u0000${r.event_id}`));
-      for (const row of chunk) {
-        const result = results[row.owner];
-        (fresh.has(row.key) ? result.accepted : result.duplicates).push(row.event.id);
-      }
-    }
-    return results;
+    };
+    // one statement commits on its own; more need a transaction (unless the caller's already is one)
+    if (rows.length <= CHUNK || this.db.isTransaction) await write(this.db);
+    else await this.db.transaction().execute(write);
+    return settleEventRows(plan, inserted);
   }
 
   /** Events of a connection not yet processed, oldest first. */

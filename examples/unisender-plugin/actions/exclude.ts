@@ -13,6 +13,8 @@ export const exclude = defineAction<UnisenderSettings, ContactRef>({
   description: 'Removes contacts from the list without unsubscribing them',
   recordSchema: ContactRef,
   mode: 'delete',
+  // one contact per Unisender call: a batch of them is sent one by one inside write(), one outcome each
+  maxBatchSize: 50,
   identity: ['email'],
   write: ({ connection, records }) => perContact('exclude', connection, records, 'deleted'),
 });

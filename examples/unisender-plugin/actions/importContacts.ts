@@ -81,6 +81,8 @@ export const importContacts = defineAction<UnisenderSettings, ImportContactRecor
   description: 'Creates or updates contacts (by e-mail) in the list, 500 per call; per-row errors become outcomes',
   recordSchema: ImportContactRecord,
   mode: 'upsert',
+  // Unisender: "no more than 500 contacts per call"
+  maxBatchSize: 500,
   identity: ['email'],
   async write({ connection, records }) {
     const settings = connection.settings;

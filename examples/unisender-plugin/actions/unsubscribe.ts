@@ -13,6 +13,8 @@ export const unsubscribe = defineAction<UnisenderSettings, ContactRef>({
   description: 'Marks contacts unsubscribed from the list (they stay in it with that status)',
   recordSchema: ContactRef,
   mode: 'upsert',
+  // one contact per Unisender call: a batch of them is sent one by one inside write(), one outcome each
+  maxBatchSize: 50,
   identity: ['email'],
   write: ({ connection, records }) => perContact('unsubscribe', connection, records, 'updated'),
 });

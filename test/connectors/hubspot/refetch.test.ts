@@ -56,7 +56,7 @@ describe('HubSpot streams: refetch by id for replays', () => {
     });
   });
 
-  it('companies and deals (with their line items) are read again the same way', async () => {
+  it('companies and deals (with their line items and customer e-mail) are read again the same way', async () => {
     nock(API)
       .post('/crm/v3/objects/companies/batch/read')
       .reply(200, { status: 'COMPLETE', results: [hsObject(7, T, { name: 'Acme' })] })
@@ -65,7 +65,11 @@ describe('HubSpot streams: refetch by id for replays', () => {
       .post('/crm/v4/associations/deals/line_items/batch/read')
       .reply(200, { results: [{ from: { id: '9' }, to: [{ toObjectId: 55 }] }] })
       .post('/crm/v3/objects/line_items/batch/read')
-      .reply(200, { results: [{ id: '55', properties: { name: 'Widget', quantity: '2' } }] });
+      .reply(200, { results: [{ id: '55', properties: { name: 'Widget', quantity: '2' } }] })
+      .post('/crm/v4/associations/deals/contacts/batch/read')
+      .reply(200, { results: [{ from: { id: '9' }, to: [{ toObjectId: 1001 }] }] })
+      .post('/crm/v3/objects/contacts/batch/read')
+      .reply(200, { results: [{ id: '1001', properties: { email: 'buyer@example.com' } }] });
     expect(await refetch('companies', [{ id: 7 }])).toEqual([
       {
         status: 'found',
@@ -77,6 +81,7 @@ describe('HubSpot streams: refetch by id for replays', () => {
         status: 'found',
         record: expect.objectContaining({
           id: '9',
+          properties: expect.objectContaining({ customer_email: 'buyer@example.com' }),
           lineItems: [{ id: '55', properties: { name: 'Widget', quantity: '2' } }],
         }),
       },

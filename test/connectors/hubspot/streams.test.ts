@@ -221,11 +221,16 @@ describe('deals and companies streams', () => {
     const search = '/crm/v3/objects/0-3/search';
     const assoc = '/crm/v4/associations/deals/line_items/batch/read';
     const items = '/crm/v3/objects/line_items/batch/read';
+    const contacts = '/crm/v4/associations/deals/contacts/batch/read';
+    const people = '/crm/v3/objects/contacts/batch/read';
     nock(API)
       .post(search, captured.take(search))
       .reply(200, {
         total: 2,
-        results: [hsObject(301, iso(T0), { dealname: 'A', external_deal_id: 'X-1' }), hsObject(302, iso(T0 + 1))],
+        results: [
+          hsObject(301, iso(T0), { dealname: 'A', external_deal_id: 'X-1', customer_email: 'own@example.com' }),
+          hsObject(302, iso(T0 + 1)),
+        ],
       })
       .post(assoc, captured.take(assoc))
       .reply(207, {
@@ -242,7 +247,12 @@ describe('deals and companies streams', () => {
           { id: '401', properties: { name: 'Seat', quantity: '2' } },
           { id: '402', properties: { name: 'Support', quantity: '1' } },
         ],
-      });
+      })
+      // deal 301 has its own customer_email property: only 302's contact is looked up
+      .post(contacts, captured.take(contacts))
+      .reply(200, { status: 'COMPLETE', results: [{ from: { id: '302' }, to: [{ toObjectId: 1001 }] }] })
+      .post(people, captured.take(people))
+      .reply(200, { status: 'COMPLETE', results: [hsObject(1001, iso(T0), { email: 'buyer@example.com' })] });
     const result = await readAll('deals', nockSettings(), { mode: 'search', ts: T0 });
     expect(captured.validate(DEALS_SPEC, 'post', '/crm/v3/objects/0-3/search', search)).toBe(1);
     expect(
@@ -253,6 +263,13 @@ describe('deals and companies streams', () => {
     expect(body.properties).toContain('external_deal_id');
     expect(captured.bodies[1]!.body).toEqual({ inputs: [{ id: '301' }, { id: '302' }] });
     expect((captured.bodies[2]!.body as { properties: string[] }).properties).toEqual(LINE_ITEM_PROPERTIES);
+    expect(body.properties).toContain('customer_email');
+    expect(captured.bodies[3]!.body).toEqual({ inputs: [{ id: '302' }] });
+    expect(captured.validate('hubspot/crm-contacts-v3.json', 'post', people, people)).toBe(1);
+    expect(result.records.map((r) => (r.properties as Record<string, unknown>).customer_email)).toEqual([
+      'own@example.com',
+      'buyer@example.com',
+    ]);
     expect(result.records).toEqual([
       expect.objectContaining({
         id: '301',

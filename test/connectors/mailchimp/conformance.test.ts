@@ -1,7 +1,7 @@
 import connector from '../../../connectors/mailchimp';
 import { clearMergeFieldCache } from '../../../connectors/mailchimp/merge-fields';
 import { startSandbox, type MailchimpSandbox } from '../../../connectors/mailchimp/sandbox';
-import { OVERLAP } from '../../../connectors/mailchimp/streams/members';
+import { LOOKBACK_MS, OVERLAP } from '../../../connectors/mailchimp/streams/members';
 import { WEBHOOK_TOKEN_PARAM } from '../../../connectors/mailchimp/webhooks';
 import { createRegistry } from '../../../core/registry';
 import { messyContacts } from '../../../core/sandbox';
@@ -57,6 +57,8 @@ describeConnectorConformance(connector, {
   badSettings: () => ({ ...sandbox.settings, apiKey: 'wrong-secret-key-us1' }),
   // the members stream re-reads OVERLAP members before its offset on resume (see streams/members.ts)
   lookBackRecords: OVERLAP,
+  // and, after a complete read, restarts from the newest last_changed seen minus its look-back (streams/members.ts)
+  lookBackMs: LOOKBACK_MS,
   batchRecord: {
     upsertMembers: (i) => ({ email_address: `batch${i}@example.com`, status_if_new: 'subscribed' }),
   },
@@ -90,7 +92,7 @@ describe('mailchimp connector definition', () => {
       'archiveMember',
       'deleteMemberPermanently',
     ]);
-    expect(described.policy.maxBatchSize).toEqual({
+    expect(Object.fromEntries(described.actions.map((a) => [a.name, a.maxBatchSize]))).toEqual({
       upsertMembers: 500,
       tagMembers: 1,
       archiveMember: 1,

@@ -3,6 +3,7 @@ import { startSandbox, type SendGridSandbox } from '../../../connectors/sendgrid
 import { eventSigner } from '../../../connectors/sendgrid/sandbox/webhook';
 import type { WebhookRequest } from '../../../core/sdk';
 import { checkConnectorConformance, describeConnectorConformance } from '../../../core/sdk/testing';
+import { LOOKBACK_MS } from '../../../connectors/sendgrid/streams/contacts';
 import {
   SENDGRID_MAX_AGE_MS,
   SENDGRID_SIGNATURE_HEADER,
@@ -65,6 +66,8 @@ async function exhaustedSandbox(): Promise<SendGridSandbox> {
 describeConnectorConformance(connector, {
   settings: () => sandbox.settings,
   badSettings: () => ({ ...sandbox.settings, apiKey: 'SG.wrong-key-for-conformance' }),
+  // a read keeps contacts updated after the checkpoint minus its look-back (streams/contacts.ts)
+  lookBackMs: LOOKBACK_MS,
   sampleRecords: {
     upsertContacts: [
       { email: 'ann@example.com', first_name: 'Ann', custom_fields: { company: 'Acme' } },

@@ -16,7 +16,7 @@ describe('sendgrid in the registry', () => {
       ['eraseRecipients', 'erase'],
     ]);
     expect(described.webhooks).toEqual([expect.objectContaining({ name: 'events', stream: 'suppressions' })]);
-    expect(described.policy.maxBatchSize).toEqual({
+    expect(Object.fromEntries(described.actions.map((a) => [a.name, a.maxBatchSize]))).toEqual({
       upsertContacts: 30_000,
       deleteContacts: 100,
       eraseRecipients: 5_000,

@@ -5,6 +5,7 @@ import { flowCases } from './cases/flows';
 import { mappingCases } from './cases/mappings';
 import { runCases } from './cases/runs';
 import { reviewCases } from './cases/review';
+import { streamSampleCases } from './cases/stream-samples';
 import { concretePath, openApiBed, type ApiBed } from './helpers';
 import { problem, Scenario, type RouteCase } from './scenario';
 
@@ -19,6 +20,7 @@ const HAPPY: Record<string, RouteCase> = {
   ...flowCases,
   ...runCases,
   ...reviewCases,
+  ...streamSampleCases,
 };
 
 /** A role that may call the route (the least powerful one, to show the permission is enough). */

@@ -136,6 +136,31 @@ describe('the hub binary: start-up and output', () => {
     });
   });
 
+  it('`npx hub` runs node_modules/.bin/hub directly and never fetches a registry package', () => {
+    // npm's exec loads the whole installed tree (~0.5 s) before running anything when the project's own package.json
+    // declares a bin named like the command; a command found in node_modules/.bin runs at once. So `hub` comes from
+    // the dev dependency bin/cli, the root bin is `connector-hub`, and .npmrc forbids npx downloads.
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+      bin: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.bin).toEqual({ 'connector-hub': 'bin/hub.cjs' });
+    expect(pkg.devDependencies['connector-hub-cli']).toBe('file:bin/cli');
+    expect(fs.realpathSync(path.join(ROOT, 'node_modules', '.bin', 'hub'))).toBe(
+      path.join(ROOT, 'bin', 'cli', 'hub.cjs'),
+    );
+    expect(fs.readFileSync(path.join(ROOT, '.npmrc'), 'utf8')).toMatch(/^yes=false$/m);
+
+    const out = execFileSync('npx', ['hub', '--version'], {
+      cwd: ROOT,
+      env: { ...process.env, HUB_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+
   it('names the variable when several are wrong, all in one answer, without the password', () => {
     const result = runHub(['connections', 'list'], {
       HUB_DATA_DIR: dataDir,

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { findBuiltinModules } from '../../../core/registry/discover';
 import { runHub } from '../../helpers/hub-process';
 import { CliBed, ROOT, type CliResult } from './helpers';
 
@@ -24,7 +25,7 @@ describe('hub plugins check', () => {
     expect(lines[0]).toBe('hub-fixture-broken-kit@1.0.0 (connector kit-none), options from conformance export');
     expect(lines).toContain('pass  stream.resumable [contacts]');
     expect(lines).toContain('pass  action.rate-limited [upsertContacts]');
-    expect(lines.at(-1)).toBe('19 passed, 0 failed, 0 skipped');
+    expect(lines.at(-1)).toBe('20 passed, 0 failed, 0 skipped');
   });
 
   it('fails a broken plugin with what was expected and seen, exit 1; --json gives the results', async () => {
@@ -34,7 +35,7 @@ describe('hub plugins check', () => {
     expect(result.stdout).toContain(
       'fail  action.one-outcome-per-record [upsertContacts]  expected: 3 outcomes; seen: 2\n',
     );
-    expect(result.stdout).toContain('18 passed, 1 failed, 0 skipped');
+    expect(result.stdout).toContain('19 passed, 1 failed, 0 skipped');
 
     const asJson = await pluginsCheck(bed, dir, '--json');
     expect(asJson.code).toBe(1);
@@ -138,9 +139,11 @@ describe('hub plugins check', () => {
   it('names the built-ins instead of advising to install an unrelated package', async () => {
     const result = await pluginsCheck(bed, 'hubspott');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      '"hubspott" is not a built-in connector (file, hubspot, mailchimp, odoo, sendgrid)',
-    );
+    const builtins = findBuiltinModules()
+      .map((m) => m.folder)
+      .sort();
+    expect(builtins).toEqual(expect.arrayContaining(['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid']));
+    expect(result.stderr).toContain(`"hubspott" is not a built-in connector (${builtins.join(', ')})`);
     expect(result.stderr).not.toContain('npm install');
   });
 
@@ -166,7 +169,7 @@ describe('hub plugins check', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('unbuilt-plugin@0.3.0 (connector kit-none), options from conformance export');
-    expect(result.stdout).toContain('19 passed, 0 failed, 0 skipped');
+    expect(result.stdout).toContain('20 passed, 0 failed, 0 skipped');
   }, 60_000);
 
   it('names the plugin and the problem when it cannot be loaded', async () => {

@@ -10,7 +10,7 @@ describe('fixture runner', () => {
     const failures = report.mappings.filter((m) => !m.passed).map((m) => m.mappingId);
     expect(failures).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.totals.mappings).toBe(7);
+    expect(report.totals.mappings).toBe(17);
     expect(report.totals.failed).toBe(0);
     for (const mapping of report.mappings) {
       const negative = mapping.fixtures.filter((f) => f.result && !f.result.ok);

@@ -3,6 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRegistry } from '../../../core/registry';
 import { ConfigError, RetryableError } from '../../../core/sdk';
+import { SDK_VERSION } from '../../../core/sdk/version';
+import { findBuiltinModules } from '../../../core/registry/discover';
+
+/** The built-in connectors, as the registry finds them (every folder of connectors/), in id order. */
+const BUILTINS = findBuiltinModules()
+  .map((m) => m.folder)
+  .sort();
 
 // Under jest the module system is jest's, not Node's, so the registry's Module._resolveFilename alias is not
 // consulted; this maps the SDK ids the same way (sdk-alias.test.ts checks the real hook in a Node process).
@@ -28,7 +35,7 @@ describe('createRegistry: built-ins', () => {
       id: 'file',
       source: 'builtin',
       category: 'other',
-      sdkVersion: '1.0.0',
+      sdkVersion: SDK_VERSION,
     });
   });
 
@@ -38,7 +45,7 @@ describe('createRegistry: built-ins', () => {
     expect(JSON.parse(JSON.stringify(info))).toEqual(info);
     expect(info.streams.map((s) => s.name)).toEqual(['records']);
     expect(info.actions).toEqual([expect.objectContaining({ name: 'writeRecords', mode: 'append' })]);
-    expect(info.policy.maxBatchSize.writeRecords).toBe(1000);
+    expect(info.actions[0].maxBatchSize).toBe(1000);
     expect(info.settingsSchema).toMatchObject({ type: 'object', required: ['directory'] });
     // describe hands out a copy: callers cannot change the registry
     info.displayName = 'changed';
@@ -56,7 +63,7 @@ describe('createRegistry: built-ins', () => {
 
 describe('createRegistry: plugins', () => {
   const broken = [
-    ['bad-sdk', /^plugin hub-plugin-future \(.*bad-sdk\) needs SDK \^2\.0\.0, this hub provides 1\.0\.0$/],
+    ['bad-sdk', /^plugin hub-plugin-future \(.*bad-sdk\) needs SDK \^2\.0\.0, this hub provides 1\.1\.0$/],
     ['no-manifest', /^plugin hub-plugin-no-manifest .*refused: package\.json has no "connectorHub" manifest/],
     ['bad-manifest', /^plugin hub-plugin-bad-manifest .*refused: invalid manifest: connectorHub\.sdk must be string$/],
     [
@@ -69,7 +76,7 @@ describe('createRegistry: plugins', () => {
     ],
     [
       'missing-batch-size',
-      /^plugin hub-plugin-missing-batch .*refused: invalid definition: \/policy\/maxBatchSize has no entry for action "pushThings"$/,
+      /^plugin hub-plugin-missing-batch .*refused: invalid definition: \/actions\/0\/maxBatchSize is missing: declare the largest batch action "pushThings" accepts$/,
     ],
     [
       'duplicate-file',
@@ -91,7 +98,7 @@ describe('createRegistry: plugins', () => {
     const plugins = [fixture('good'), ...broken.map(([name]) => fixture(name)), 'hub-plugin-not-installed'];
     const registry = await createRegistry({ plugins, cwd: repo, logger });
 
-    expect(registry.list().map((c) => c.id)).toEqual(['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid', 'echo']);
+    expect(registry.list().map((c) => c.id)).toEqual([...BUILTINS, 'echo']);
     expect(registry.problems.map((p) => p.source)).toEqual([
       ...broken.map(([name]) => fixture(name)),
       'hub-plugin-not-installed',
@@ -112,7 +119,7 @@ describe('createRegistry: plugins', () => {
     const registry = await createRegistry({ plugins: [fixture('good')], cwd: repo });
     expect(registry.problems).toEqual([]);
     const info = registry.describe('echo');
-    expect(info).toMatchObject({ id: 'echo', source: 'hub-plugin-echo', version: '0.3.0', sdkVersion: '1.0.0' });
+    expect(info).toMatchObject({ id: 'echo', source: 'hub-plugin-echo', version: '0.3.0', sdkVersion: SDK_VERSION });
     expect(info.streams[0]).toMatchObject({ name: 'items', identity: ['id'], modifiedField: 'updatedAt' });
     expect(info.settingsSchema).toMatchObject({ properties: { token: { 'x-secret': true } } });
   });
@@ -137,7 +144,7 @@ describe('createRegistry: plugins', () => {
     fs.writeFileSync(path.join(copy, 'package.json'), JSON.stringify({ ...pkg, name: 'hub-plugin-echo-copy' }));
 
     const registry = await createRegistry({ plugins: [fixture('good'), copy, fixture('good/')], cwd: repo });
-    expect(registry.list().map((c) => c.id)).toEqual(['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid', 'echo']);
+    expect(registry.list().map((c) => c.id)).toEqual([...BUILTINS, 'echo']);
     expect(registry.problems).toEqual([
       {
         source: copy,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createRegistry } from '../../../core/registry';
 import { loadPlugin, PluginRefusedError } from '../../../core/registry/load-plugin';
 import { extractPluginTarball, TarballError, tarballFolder } from '../../../core/registry/tarball';
+import { SDK_VERSION } from '../../../core/sdk/version';
 
 // jest's module system does not consult the registry's Module._resolveFilename alias (see registry.test.ts); the
 // last test runs the real hook in a Node process.
@@ -162,7 +163,7 @@ describe('loadPlugin and the registry with a tarball', () => {
       timeout: 60_000,
     });
     expect(child.stderr).toBe('');
-    expect(JSON.parse(child.stdout)).toEqual({ problems: [], sdkVersion: '1.0.0', thrown: 'hub RetryableError' });
+    expect(JSON.parse(child.stdout)).toEqual({ problems: [], sdkVersion: SDK_VERSION, thrown: 'hub RetryableError' });
     expect(fs.readdirSync(path.join(dataDir, 'plugins'))).toHaveLength(1);
   });
 });

@@ -64,7 +64,20 @@ describe('validateDefinition', () => {
     const stream = (base.streams as Loose[])[0];
     expect(
       problemsOf(definition({ actions: [action, { ...action, name: 'deleteContacts', mode: 'delete' }] })),
-    ).toEqual(['/policy/maxBatchSize has no entry for action "deleteContacts"']);
+    ).toEqual(['/actions/1/maxBatchSize is missing: declare the largest batch action "deleteContacts" accepts']);
+    // declared on the action: accepted; the policy's older place still counts, but may not contradict it
+    const onAction = { ...action, name: 'deleteContacts', mode: 'delete', maxBatchSize: 5 };
+    expect(problemsOf(definition({ actions: [action, onAction] }))).toEqual([]);
+    expect(
+      problemsOf(
+        definition({
+          actions: [{ ...action, maxBatchSize: 50 }],
+          policy: { ...(base.policy as Loose), maxBatchSize: { upsertContacts: 100 } },
+        }),
+      ),
+    ).toEqual([
+      "/policy/maxBatchSize/upsertContacts (100) contradicts /actions/0/maxBatchSize (50): keep only the action's",
+    ]);
     expect(problemsOf(definition({ streams: [stream, stream] }))).toEqual([
       'stream name "contacts" is used more than once',
     ]);

@@ -28,8 +28,11 @@ describe('sandbox workspace', () => {
       expect(workspace!.created).toBe(true);
       const connections = await hub.repos.connections.list();
       expect(connections.map((c) => [c.name, c.connectorId]).sort()).toEqual([
+        ['sandbox-google', 'google'],
         ['sandbox-hubspot', 'hubspot'],
         ['sandbox-mailchimp', 'mailchimp'],
+        ['sandbox-meta', 'meta'],
+        ['sandbox-odoo', 'odoo'],
       ]);
       expect([...(await sandboxConnectionIds(hub))].sort()).toEqual(connections.map((c) => c.id).sort());
       // the sandbox connections work: the connectors' own checks pass against the sandboxes
@@ -53,7 +56,7 @@ describe('sandbox workspace', () => {
       open.push(second!);
       expect(second!.created).toBe(false);
       expect(second!.record.entries.map((e) => e.connectionId)).toEqual(ids);
-      expect(await hub.repos.connections.list()).toHaveLength(2);
+      expect(await hub.repos.connections.list()).toHaveLength(5);
       const settings = (await hub.repos.connections.get(ids[0]!, { decrypt: true }))!.settings as { baseUrl: string };
       expect(settings.baseUrl).toBe(second!.sandboxes.get('hubspot')!.settings.baseUrl);
     });

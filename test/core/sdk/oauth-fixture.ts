@@ -1,7 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Type } from '@sinclair/typebox';
-import { AuthError, Secret, defineConnector, defineStream, type ConnectorDefinition } from '../../../core/sdk';
+import {
+  AuthError,
+  Secret,
+  defineAction,
+  defineConnector,
+  defineStream,
+  type ConnectorDefinition,
+} from '../../../core/sdk';
 
 /**
  * A stand-in OAuth2 token endpoint on 127.0.0.1 that rotates refresh tokens like Google and HubSpot do: each refresh
@@ -20,6 +27,13 @@ export interface TokenEndpoint {
   refused: boolean;
   /** Milliseconds to hold each answer (lets concurrent callers pile up behind the first). */
   delayMs: number;
+  /** Requests the vendor refused with a 401 (a token that is not the last one issued). */
+  refusals: number;
+  /** Runs before the `pages` stream serves page n (1-based) or the `push` action writes its n-th batch. */
+  beforePage?: (n: number) => void | Promise<void>;
+  beforeWrite?: (n: number) => void | Promise<void>;
+  /** Records the `push` action accepted. */
+  pushed: string[];
   close(): Promise<void>;
 }
 
@@ -32,6 +46,8 @@ export async function startTokenEndpoint(initialRefresh = 'rt-0'): Promise<Token
     accessToken: 'at-stale',
     refused: false,
     delayMs: 50,
+    refusals: 0,
+    pushed: [] as string[],
   };
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -90,8 +106,11 @@ export const oauthSettingsSchema = Type.Object({
  */
 export function oauthConnector(endpoint: TokenEndpoint, id = 'oauth-test'): ConnectorDefinition {
   const assertToken = (token: unknown) => {
-    if (token !== endpoint.accessToken) throw new AuthError('401 from the vendor: the access token is not valid');
+    if (token === endpoint.accessToken) return;
+    endpoint.refusals += 1;
+    throw new AuthError('401 from the vendor: the access token is not valid');
   };
+  let writes = 0;
   return defineConnector({
     id,
     displayName: 'OAuth test',
@@ -135,8 +154,42 @@ export function oauthConnector(endpoint: TokenEndpoint, id = 'oauth-test'): Conn
           };
         },
       }),
+      defineStream({
+        name: 'pages',
+        recordSchema: Type.Object({ id: Type.String(), email: Type.String() }),
+        identity: ['id'],
+        // three pages of two records; the checkpoint is the next page, so a resumed read starts where it stopped
+        async *read({ connection, checkpoint }) {
+          for (let n = Number((checkpoint as { next?: number } | null)?.next ?? 1); n <= 3; n++) {
+            await endpoint.beforePage?.(n);
+            assertToken((connection.settings as { accessToken?: unknown }).accessToken);
+            yield {
+              records: [1, 2].map((i) => ({ id: `p${n}-${i}`, email: `page${n}.${i}@example.com` })),
+              checkpoint: { next: n + 1 },
+            };
+          }
+        },
+      }),
     ],
-    actions: [],
+    actions: [
+      defineAction({
+        name: 'push',
+        recordSchema: Type.Object({ email: Type.String() }, { additionalProperties: true }),
+        mode: 'upsert',
+        maxBatchSize: 2,
+        async write({ connection, records }) {
+          writes += 1;
+          await endpoint.beforeWrite?.(writes);
+          assertToken((connection.settings as { accessToken?: unknown }).accessToken);
+          endpoint.pushed.push(...records.map((r) => (r as { email: string }).email));
+          return records.map((r) => ({
+            status: 'ok' as const,
+            targetId: (r as { email: string }).email,
+            operation: 'created' as const,
+          }));
+        },
+      }),
+    ],
   }) as unknown as ConnectorDefinition;
 }
 

@@ -20,6 +20,8 @@ const TABLES = [
   'record_links',
   'review_items',
   'run_failures',
+  'run_record_totals',
+  'run_records',
   'runs',
   'suppressions',
   'webhook_events',

@@ -85,4 +85,19 @@ describe.each(engines)('WebhookEventsRepo (%s)', (engine) => {
     expect(result.accepted).toHaveLength(1203);
     expect(result.duplicates).toEqual(['big0']);
   });
+
+  it('records a group whole or not at all, across statements (a failing row undoes the chunks before it)', async () => {
+    const batch = Array.from({ length: 700 }, (_, i) => event(`g${i}`));
+    // the second delivery's connection does not exist: its row breaks the foreign key in the second statement
+    await expect(
+      repo.recordBatches([
+        { connectionId: a, events: batch },
+        { connectionId: 'con_missing', events: [event('g-x')] },
+      ]),
+    ).rejects.toThrow();
+    expect((await repo.pending(a, 2000)).filter((e) => e.eventId.startsWith('g'))).toEqual([]);
+    // sent again without the broken delivery: all recorded
+    const [result] = await repo.recordBatches([{ connectionId: a, events: batch }]);
+    expect(result.accepted).toHaveLength(700);
+  });
 });

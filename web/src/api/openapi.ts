@@ -193,6 +193,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/connections/{connectionId}/streams/{stream}/sample': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read the first records of a connection's stream (one page; nothing is recorded)
+     * @description For the mapping workbench: reads the first page of the stream from the start, as a first run would, and answers up to `limit` (at most 20) of its records. Writes nothing, moves no checkpoint. Settings the connector refuses are a 422; a vendor's refusal a 502 (503 when rate limited); each detail says what to do.
+     *
+     *     Permission `mappings:preview` (Evaluate a mapping against sample records); roles: admin, engineer.
+     */
+    get: operations['sampleStream'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/mappings': {
     parameters: {
       query?: never;
@@ -605,6 +627,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/runs/{runId}/records': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the records a run created, updated, held back or failed, named by e-mail or name
+     * @description Unchanged records are not listed. Each outcome lists its first 10,000 records of the run; `totals` counts all of them. Ordered by outcome, then as recorded.
+     *
+     *     Permission `runs:read` (List and show runs with their per-record failures); roles: admin, engineer, marketer, viewer.
+     */
+    get: operations['listRunRecords'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/review-items': {
     parameters: {
       query?: never;
@@ -785,8 +829,19 @@ export interface components {
         };
         /** @description Requests in flight at once per connection */
         concurrency: number;
-        /** @description Largest batch each action accepts, by action name */
-        maxBatchSize: {
+        /** @description Per-endpoint limits beside the main budget, by lane name */
+        lanes?: {
+          [key: string]: {
+            /** @description Requests allowed per interval on this lane */
+            requests: number;
+            /** @description Length of the interval in milliseconds */
+            intervalMs: number;
+            /** @description Requests in flight at once on this lane (default: unbounded) */
+            concurrency?: number;
+          };
+        };
+        /** @description Largest batch each action accepts, by action name: the older place; declare `maxBatchSize` on the action instead */
+        maxBatchSize?: {
           [key: string]: number;
         };
         /** @description HTTP statuses that are worth retrying (429 is always treated as rate limited) */
@@ -825,6 +880,8 @@ export interface components {
         /** @description upsert, delete (ordinary, e.g. archive: the only delete mirror mode uses), erase (GDPR: permanent and irreversible; never used by mirror mode), append */
         mode: 'upsert' | 'delete' | 'erase' | 'append';
         identity?: string[];
+        /** @description Largest number of records the action accepts in one call */
+        maxBatchSize?: number;
         /** @description false: sending a record twice has two effects (an order created without a vendor-side key); after a crash mid-write such records go to manual review instead of being sent again. Default true */
         idempotent?: boolean;
       }[];
@@ -859,6 +916,8 @@ export interface components {
       secretsCleared?: string[];
       /** @description After an update: what happened to the secrets, in words */
       notice?: string;
+      /** @description True for a connection to a local sandbox of the sandbox workspace (not the vendor) */
+      sandbox?: boolean;
     };
     /** NewConnection */
     NewConnection: {
@@ -1187,6 +1246,8 @@ export interface components {
       deleted: number;
       failed: number;
       deadLettered: number;
+      /** @description Records held back on purpose (no consent, skipped by the mapping, an erased identifier), with the reason in GET /runs/{runId}/records?outcome=held. They are counted among `unchanged` too. */
+      held?: number;
     };
     /** RunDetail */
     RunDetail: {
@@ -1835,6 +1896,8 @@ export interface operations {
             secretsCleared?: string[];
             /** @description After an update: what happened to the secrets, in words */
             notice?: string;
+            /** @description True for a connection to a local sandbox of the sandbox workspace (not the vendor) */
+            sandbox?: boolean;
             /** @description Each secret field of the connector, by dot path: set or unset */
             secrets: {
               [key: string]: 'set' | 'unset';
@@ -2217,6 +2280,114 @@ export interface operations {
       };
     };
   };
+  sampleStream: {
+    parameters: {
+      query?: {
+        /** @description How many records (at most 20) */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Connection id (con_…) or name */
+        connectionId: string;
+        /** @description The stream's name (GET /connectors/{id}) */
+        stream: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The first records of the stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            connectionId: string;
+            connectionName: string;
+            stream: string;
+            /** @description The first records of the first page, as the stream reads them */
+            records: unknown[];
+            /** @description The first page held more records than were asked for */
+            more: boolean;
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API token, or one that is not valid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's role does not hold the route's permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed, but refused; `errors` names each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (details are in the hub log, never in the response) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The connector (vendor) refused or failed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The vendor asked to wait; see Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listMappings: {
     parameters: {
       query?: {
@@ -2556,6 +2727,21 @@ export interface operations {
           /** @description Sample source records */
           records: unknown[];
           version?: string;
+          /** @description Evaluate this unsaved expression instead of a stored version (the mapping workbench); the schemas default to the current version. A syntax error is every record's result, with line and column. */
+          draft?: {
+            /** @description JSONata expression */
+            expression: string;
+            /** @description A JSON Schema document */
+            sourceSchema?: {
+              [key: string]: unknown;
+            };
+            /** @description A JSON Schema document */
+            targetSchema?: {
+              [key: string]: unknown;
+            };
+          };
+          /** @description Fixtures to run too (with a draft): each answered with pass/fail and the differences */
+          fixtures?: components['schemas']['MappingFixture'][];
         };
       };
     };
@@ -2568,6 +2754,17 @@ export interface operations {
         content: {
           'application/json': {
             results: components['schemas']['MapResult'][];
+            fixtures?: {
+              name?: string;
+              pass: boolean;
+              result: components['schemas']['MapResult'];
+              diffs: {
+                path: string;
+                kind: 'missing' | 'unexpected' | 'changed';
+                expected?: unknown;
+                actual?: unknown;
+              }[];
+            }[];
           };
         };
       };
@@ -3971,6 +4168,8 @@ export interface operations {
         status?: 'pending' | 'replayed' | 'discarded';
         /** @description Only those of this source record */
         recordKey?: string;
+        /** @description Only those last dead-lettered by this run */
+        runId?: string;
       };
       header?: never;
       path?: never;
@@ -4288,6 +4487,110 @@ export interface operations {
       };
       /** @description Well-formed, but refused; `errors` names each field */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (details are in the hub log, never in the response) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listRunRecords: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description The nextCursor of the previous page (opaque) */
+        cursor?: string;
+        /** @description created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an erased identifier), with the reason; failed: refused, with the reason (also in dead letters) */
+        outcome?: 'created' | 'updated' | 'held' | 'failed';
+      };
+      header?: never;
+      path: {
+        /** @description Run id (run_…) */
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the run's records */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @description created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an erased identifier), with the reason; failed: refused, with the reason (also in dead letters) */
+              outcome: 'created' | 'updated' | 'held' | 'failed';
+              /** @description The source record's key (the vendor's id) */
+              recordKey: string;
+              /** @description The record's e-mail address or name, as read */
+              label?: string;
+              /** @description Why it was held or failed */
+              reason?: string;
+              /** @description The field at fault (JSON pointer) */
+              field?: string;
+              /** @description Recorded (epoch ms) */
+              recordedAt: number;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; absent on the last */
+            nextCursor?: string;
+            /**
+             * RunRecordTotals
+             * @description Every record of each outcome, listed or not
+             */
+            totals: {
+              created: number;
+              updated: number;
+              held: number;
+              failed: number;
+            };
+            /** @description How many records of each outcome a run keeps; beyond it they are counted in totals only */
+            listedPerOutcome: number;
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API token, or one that is not valid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's role does not hold the route's permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };

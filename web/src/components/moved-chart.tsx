@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { Run } from '../api/client';
 
 /**
- * What a flow's runs moved over time, as a uPlot chart: created, updated, unchanged and failed per run. uPlot
+ * What a flow's runs moved over time, as a uPlot chart: created, updated, unchanged, held and failed per run. uPlot
  * because it is small (about 20 KB gzipped, no dependencies), fast on canvas and actively kept; the same numbers
  * are in a table below the chart for screen readers and for reading exact values.
  */
@@ -12,7 +12,8 @@ import type { Run } from '../api/client';
 const SERIES = [
   { label: 'Created', stroke: '#1b7f3b', value: (r: Run) => r.counts.created },
   { label: 'Updated', stroke: '#1f5fbf', value: (r: Run) => r.counts.updated },
-  { label: 'Unchanged or skipped', stroke: '#8a8f98', value: (r: Run) => r.counts.unchanged },
+  { label: 'Unchanged', stroke: '#8a8f98', value: (r: Run) => r.counts.unchanged - (r.counts.held ?? 0) },
+  { label: 'Held', stroke: '#7a4fb0', value: (r: Run) => r.counts.held ?? 0 },
   { label: 'Failed', stroke: '#c0392b', value: (r: Run) => r.counts.failed },
 ];
 

@@ -58,7 +58,17 @@ export function ConnectionsPage() {
                 <tbody>
                   {page.items.map((c) => (
                     <tr key={c.id} data-connection={c.name}>
-                      <th scope="row">{c.name}</th>
+                      <th scope="row">
+                        {c.name}
+                        {c.sandbox && (
+                          <>
+                            {' '}
+                            <span class="badge sandbox" title="A local stand-in for the vendor, with made-up data">
+                              Sandbox
+                            </span>
+                          </>
+                        )}
+                      </th>
                       <td>{c.connectorId}</td>
                       <td>
                         {STATUS_WORDS[c.status] ?? c.status}

@@ -38,6 +38,9 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
     navigate(`/dead-letters${next.size > 0 ? `?${next}` : ''}`);
   };
   const flowName = (id: string) => flows.data?.items.find((f) => f.id === id)?.name ?? id;
+  // engineers fix a mapping in the workbench with the dead letter's record as the sample
+  const mappingOf = (id: string) =>
+    can('mappings:read') ? flows.data?.items.find((f) => f.id === id)?.definition.mapping.id : undefined;
   const afterChange = () => {
     setSelected(new Set());
     letters.reload();
@@ -152,6 +155,7 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
                         key={letter.id}
                         letter={letter}
                         flow={flowName(letter.flowId)}
+                        mapping={mappingOf(letter.flowId)}
                         selectable={canReplay || canDiscard}
                         selected={selected.has(letter.id)}
                         onSelect={(on) => {
@@ -177,6 +181,7 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
 function LetterRow(props: {
   letter: DeadLetter;
   flow: string;
+  mapping?: string;
   selectable: boolean;
   selected: boolean;
   onSelect(on: boolean): void;
@@ -211,6 +216,12 @@ function LetterRow(props: {
             <Link href={`/runs/${letter.runId}`} class="muted">
               run
             </Link>
+          </>
+        )}
+        {props.mapping && (
+          <>
+            {' '}
+            <Link href={`/mappings/${encodeURIComponent(props.mapping)}?deadLetter=${letter.id}`}>Fix the mapping</Link>
           </>
         )}
       </td>

@@ -1,7 +1,8 @@
 import { unwrap, type Api, type FlowDetail, type Run } from '../api/client';
 import { MovedChart } from '../components/moved-chart';
+import { RunReasons } from '../components/run-reasons';
 import { Empty, Link, RunStatusBadge, Show, formatTime, useData } from '../components/ui';
-import { COUNT_LABELS, failed, scheduleWords } from '../flow-words';
+import { COUNT_LABELS, countOf, failed, scheduleWords } from '../flow-words';
 import { useSession } from '../session';
 import { loadFlowDetails } from './flows';
 
@@ -11,33 +12,42 @@ interface FlowMoved {
   channel: string;
 }
 
+interface Moved {
+  flows: FlowMoved[];
+  /** The installed ad connectors (category `ads`), by name: they add the ad metrics. */
+  adConnectors: string[];
+}
+
 const CHANNELS: Record<string, string> = { crm: 'CRM', email: 'E-mail', ads: 'Ads', erp: 'ERP', other: 'Other' };
 
 /** Where each flow delivers to, by the target connector's category (CRM, e-mail, ads, ERP). */
-async function channels(api: Api): Promise<Map<string, string>> {
+async function channels(api: Api): Promise<{ byConnection: Map<string, string>; adConnectors: string[] }> {
   const [connections, connectors] = await Promise.all([
     unwrap(api.GET('/api/v1/connections', { params: { query: { limit: 200 } } })),
     unwrap(api.GET('/api/v1/connectors', { params: { query: { limit: 200 } } })),
   ]);
   const category = new Map(connectors.items.map((c) => [c.id, c.category]));
   // flows name their connections by name or id: both lead to the category
-  return new Map(
+  const byConnection = new Map(
     connections.items.flatMap((c) => {
       const of = category.get(c.connectorId) ?? 'other';
       return [[c.id, of] as const, [c.name, of] as const];
     }),
   );
+  const adConnectors = connectors.items.filter((c) => c.category === 'ads').map((c) => c.displayName);
+  return { byConnection, adConnectors };
 }
 
-async function load(api: Api): Promise<FlowMoved[]> {
-  const [flows, byConnection] = await Promise.all([loadFlowDetails(api), channels(api)]);
-  return Promise.all(
+async function load(api: Api): Promise<Moved> {
+  const [flows, { byConnection, adConnectors }] = await Promise.all([loadFlowDetails(api), channels(api)]);
+  const moved = await Promise.all(
     flows.map(async (flow) => {
       const runs = await unwrap(api.GET('/api/v1/runs', { params: { query: { flowId: flow.id, limit: 50 } } }));
       const category = byConnection.get(flow.targetConnectionId ?? flow.definition.target.connection);
       return { flow, runs: runs.items, channel: CHANNELS[category ?? 'other'] ?? category ?? 'Other' };
     }),
   );
+  return { flows: moved, adConnectors };
 }
 
 function health(flow: FlowDetail): { words: string; tone: string } {
@@ -59,7 +69,7 @@ export function HomePage() {
     <section>
       <h1>What moved</h1>
       <Show loaded={loaded} what="what moved">
-        {(items) =>
+        {({ flows: items, adConnectors }) =>
           items.length === 0 ? (
             <Empty>
               Nothing has moved yet: no flows. Start from the <Link href="/templates">templates</Link>.
@@ -73,6 +83,7 @@ export function HomePage() {
               {items.map(({ flow, runs, channel }) => {
                 const h = health(flow);
                 const last = flow.status.recentRuns[0];
+                const lastDone = flow.status.recentRuns.find((r) => r.status !== 'queued' && r.status !== 'running');
                 return (
                   <article key={flow.id} class="card" data-flow={flow.name} aria-labelledby={`h-${flow.id}`}>
                     <header>
@@ -102,19 +113,82 @@ export function HomePage() {
                         ({ key, label }) => (
                           <div key={key} class={`count count-${key}`} data-count={key}>
                             <dt>{label}</dt>
-                            <dd>{key === 'failed' ? failed(flow.status.totals) : flow.status.totals[key]}</dd>
+                            <dd>{key === 'failed' ? failed(flow.status.totals) : countOf(flow.status.totals, key)}</dd>
                           </div>
                         ),
                       )}
                     </dl>
+                    {lastDone && (
+                      <RunReasons
+                        runId={lastDone.id}
+                        held={lastDone.counts.held ?? 0}
+                        failed={lastDone.counts.failed}
+                      />
+                    )}
                     <MovedChart runs={runs} title={flow.name} />
                   </article>
                 );
               })}
+              <AdMetrics flows={items.filter((i) => i.channel === CHANNELS.ads)} adConnectors={adConnectors} />
             </>
           )
         }
       </Show>
     </section>
+  );
+}
+
+/**
+ * Ads: conversions sent and accepted per ad channel (from the runs of the flows that deliver to an ad connection);
+ * match rates, spend and ROAS are a place kept for what the ad connectors report. With no ad flow yet, it says
+ * which connector adds them.
+ */
+function AdMetrics({ flows, adConnectors }: { flows: FlowMoved[]; adConnectors: string[] }) {
+  return (
+    <article class="card" aria-labelledby="ads-h" data-section="ads">
+      <h2 id="ads-h">Ads: conversions, match rates, spend and ROAS</h2>
+      {flows.length === 0 ? (
+        <Empty>
+          No flow sends conversions to an ad channel yet.{' '}
+          {adConnectors.length > 0
+            ? `Add a connection of ${adConnectors.join(' or ')} and a flow to it: conversions sent and accepted, match rates, spend and ROAS per channel then show here.`
+            : 'The Google Ads and Meta connectors add conversions sent and accepted, match rates, spend and ROAS per channel here once they are installed.'}
+        </Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Conversions per ad flow over its recent runs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Flow</th>
+                <th scope="col">Conversions sent</th>
+                <th scope="col">Accepted</th>
+                <th scope="col">Match rate</th>
+                <th scope="col">Spend</th>
+                <th scope="col">ROAS</th>
+              </tr>
+            </thead>
+            <tbody>
+              {flows.map(({ flow }) => {
+                const t = flow.status.totals;
+                const accepted = t.created + t.updated;
+                return (
+                  <tr key={flow.id} data-ad-flow={flow.name}>
+                    <th scope="row">
+                      <Link href={`/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</Link>
+                    </th>
+                    <td>{accepted + t.failed}</td>
+                    <td>{accepted}</td>
+                    <td colSpan={3} class="muted">
+                      Not reported by the connector yet
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </article>
   );
 }

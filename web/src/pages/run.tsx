@@ -1,5 +1,6 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { unwrap, type DeadLetter, type RunDetail } from '../api/client';
+import type { operations } from '../api/openapi';
 import { Counts } from '../components/counts';
 import {
   Empty,
@@ -11,7 +12,6 @@ import {
   formatTime,
   useData,
 } from '../components/ui';
-import { recordName } from '../record-name';
 import { useSession } from '../session';
 
 const LIVE = new Set(['queued', 'running']);
@@ -23,21 +23,39 @@ const TRIGGER_WORDS: Record<string, string> = {
   replay: 'A replay of dead letters',
 };
 
+type RunRecordPage = operations['listRunRecords']['responses'][200]['content']['application/json'];
+type Outcome = 'created' | 'updated' | 'held' | 'failed';
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  created: 'Created',
+  updated: 'Updated',
+  held: 'Held',
+  failed: 'Failed',
+};
+
 /**
- * One run: status, counts (updated live while it runs), and the records it could not deliver with the reason:
- * the run's failures and the dead letters it set aside, each named by e-mail or name where the record has one.
+ * One run: status, counts (updated live while it runs: the page polls the run every second; the hub has no event
+ * stream for runs), and the records it created, updated, held back and failed, each named by e-mail or name, with
+ * the reason for held and failed ones (and the dead letter a failed one waits in).
  */
 export function RunPage({ runId }: { runId: string }) {
   const { api } = useSession();
-  const loaded = useData(async () => {
-    const run = await unwrap(
-      api.GET('/api/v1/runs/{runId}', { params: { path: { runId }, query: { failures: 200 } } }),
-    );
-    const letters = await unwrap(
-      api.GET('/api/v1/dead-letters', { params: { query: { flowId: run.flowId, limit: 200 } } }),
-    );
-    return { run, letters: letters.items.filter((l) => l.runId === run.id) };
-  }, `run:${runId}`);
+  const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const loaded = useData(
+    async () => {
+      const [run, records, letters] = await Promise.all([
+        unwrap(api.GET('/api/v1/runs/{runId}', { params: { path: { runId }, query: { failures: 200 } } })),
+        unwrap(
+          api.GET('/api/v1/runs/{runId}/records', {
+            params: { path: { runId }, query: { limit: 200, ...(outcome === undefined ? {} : { outcome }) } },
+          }),
+        ),
+        unwrap(api.GET('/api/v1/dead-letters', { params: { query: { runId, limit: 200 } } })),
+      ]);
+      return { run, records, letters: letters.items };
+    },
+    `run:${runId}:${outcome ?? ''}`,
+  );
   const running = loaded.data !== undefined && LIVE.has(loaded.data.run.status);
   useEffect(() => {
     if (!running || loaded.loading) return;
@@ -47,7 +65,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   if (loaded.data === undefined)
     return loaded.error !== undefined ? <ErrorMessage error={loaded.error} /> : <Loading what="the run" />;
-  const { run, letters } = loaded.data;
+  const { run, records, letters } = loaded.data;
   return (
     <section>
       <p class="crumbs">
@@ -64,8 +82,17 @@ export function RunPage({ runId }: { runId: string }) {
       </p>
       {run.error && <p class="state error">{run.error.message}</p>}
       <Counts counts={run.counts} label="Counts of this run" />
-      <h2>Records that did not get through</h2>
-      <RecordOutcomes run={run} letters={letters} />
+      <h2>Records of this run</h2>
+      <div class="tabs" role="group" aria-label="Show records">
+        {([undefined, 'created', 'updated', 'held', 'failed'] as const).map((o) => (
+          <button key={o ?? 'all'} type="button" aria-pressed={outcome === o} onClick={() => setOutcome(o)}>
+            {o === undefined
+              ? `All (${Object.values(records.totals).reduce((a, b) => a + b, 0)})`
+              : `${OUTCOME_WORDS[o]} (${records.totals[o]})`}
+          </button>
+        ))}
+      </div>
+      <RecordList run={run} records={records} letters={letters} />
     </section>
   );
 }
@@ -77,25 +104,22 @@ function progress(run: RunDetail): string {
   return `Running: ${run.counts.read} records read so far${rate}.`;
 }
 
-function RecordOutcomes({ run, letters }: { run: RunDetail; letters: DeadLetter[] }) {
+function RecordList({ run, records, letters }: { run: RunDetail; records: RunRecordPage; letters: DeadLetter[] }) {
   const byKey = new Map(letters.map((l) => [l.recordKey, l]));
-  const rows = [
-    ...letters.map((l) => ({
-      key: l.recordKey,
-      name: recordName(l.source, l.recordKey),
-      reason: l.reason,
-      field: l.field,
-      outcome: `dead letter (${l.status})`,
-    })),
-    ...run.failures
-      .filter((f) => !byKey.has(f.recordKey))
-      .map((f) => ({ key: f.recordKey, name: f.recordKey, reason: f.reason, field: f.field, outcome: 'failed' })),
-  ];
-  if (rows.length === 0) return <Empty>Every record this run read got through.</Empty>;
+  if (records.items.length === 0)
+    return (
+      <Empty>
+        {LIVE.has(run.status)
+          ? 'No records created, updated, held or failed yet.'
+          : 'This run created, updated, held and failed nothing: every record it read was as it should be.'}
+      </Empty>
+    );
+  const listed = records.items.length;
+  const total = Object.values(records.totals).reduce((a, b) => a + b, 0);
   return (
     <div class="table-wrap">
       <table>
-        <caption class="sr-only">Records that failed in this run</caption>
+        <caption class="sr-only">Records of this run</caption>
         <thead>
           <tr>
             <th scope="col">Record</th>
@@ -104,21 +128,42 @@ function RecordOutcomes({ run, letters }: { run: RunDetail; letters: DeadLetter[
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => (
-            <tr key={row.key} data-record={row.key}>
-              <th scope="row" title={row.key}>
-                {row.name}
-              </th>
-              <td>{row.outcome}</td>
-              <td>
-                {row.reason}
-                {row.field && <span class="muted"> (field {row.field})</span>}
-              </td>
-            </tr>
-          ))}
+          {records.items.map((row) => {
+            const letter = row.outcome === 'failed' ? byKey.get(row.recordKey) : undefined;
+            return (
+              <tr key={`${row.outcome}:${row.recordKey}`} data-record={row.recordKey} data-outcome={row.outcome}>
+                <th scope="row" title={`Key ${row.recordKey}`}>
+                  {row.label ?? row.recordKey}
+                </th>
+                <td>
+                  {OUTCOME_WORDS[row.outcome]}
+                  {letter && (
+                    <>
+                      {' '}
+                      <Link href={`/dead-letters?flow=${encodeURIComponent(run.flowName ?? run.flowId)}`}>
+                        (dead letter, {letter.status === 'pending' ? 'waiting' : letter.status})
+                      </Link>
+                    </>
+                  )}
+                </td>
+                <td>
+                  {row.reason ?? ''}
+                  {row.field && <span class="muted"> (field {row.field})</span>}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {run.moreFailures && <p class="muted">More records failed than are shown here.</p>}
+      {listed < total && (
+        <p class="muted">
+          Showing {listed} of {total} records
+          {total > listed && records.nextCursor === undefined
+            ? ` (a run lists the first ${records.listedPerOutcome.toLocaleString()} of each outcome)`
+            : ''}
+          .
+        </p>
+      )}
     </div>
   );
 }

@@ -106,5 +106,29 @@ export const mappingCases: Record<string, RouteCase> = {
     expect(res.body.results[0]).toEqual({ ok: true, value: { id: '1', email: 'a@x.io' } });
     expect(res.body.results[1]).toMatchObject({ ok: false, error: { code: 'output.invalid', field: '/email' } });
     problem(await bed.as('engineer').post('/mappings/unknown/preview', { records: [{}] }), 404);
+    // a draft (the workbench): an unsaved expression, checked against the stored target schema and fixtures
+    const draft = await bed
+      .as('engineer')
+      .post('/mappings/people-email/preview', {
+        records: [{ id: '2', email: 'nope' }],
+        draft: {
+          expression: '{ "id": id, "email": $contains(email, "@") ? email : email & "@fixed.example", "name": name }',
+        },
+        fixtures: STRICT_EMAIL.fixtures,
+      })
+      .expect(200);
+    expect(draft.body.results).toEqual([{ ok: true, value: { id: '2', email: 'nope@fixed.example' } }]);
+    expect(draft.body.fixtures).toEqual([
+      expect.objectContaining({ name: 'ok', pass: true, diffs: [] }),
+      expect.objectContaining({ name: 'no-email', pass: false, diffs: [expect.objectContaining({ path: '/error' })] }),
+    ]);
+    const broken = await bed
+      .as('engineer')
+      .post('/mappings/people-email/preview', { records: [{}], draft: { expression: '{ "email": \n  email &' } })
+      .expect(200);
+    expect(broken.body.results[0]).toMatchObject({ ok: false, error: { line: expect.any(Number) } });
+    // the stored version is unchanged by a draft
+    const stored = await bed.as('viewer').get('/mappings/people-email').expect(200);
+    expect(stored.body.version).toBe('1');
   },
 };

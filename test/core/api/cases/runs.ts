@@ -24,6 +24,31 @@ export const runCases: Record<string, RouteCase> = {
     problem(await bed.as('viewer').get('/runs/run_nothing'), 404);
   },
 
+  async listRunRecords(bed, scenario) {
+    const people = await scenario.people();
+    // the records the run created and failed, named by e-mail as read, with the reason of the failure
+    const res = await bed.as('viewer').get(`/runs/${people.runId}/records`).expect(200);
+    expect(res.body.totals).toEqual({ created: 1, updated: 0, held: 0, failed: 1 });
+    expect(res.body.listedPerOutcome).toBe(10_000);
+    expect(res.body.items).toEqual([
+      { outcome: 'created', recordKey: '1', label: 'a@x.io', recordedAt: expect.any(Number) },
+      expect.objectContaining({ outcome: 'failed', recordKey: '2', label: 'broken', field: '/email' }),
+    ]);
+    const failed = await bed.as('viewer').get(`/runs/${people.runId}/records?outcome=failed`).expect(200);
+    expect(failed.body.items.map((r: { recordKey: string }) => r.recordKey)).toEqual(['2']);
+    // pages: the cursor continues after the last record shown
+    const first = await bed.as('viewer').get(`/runs/${people.runId}/records?limit=1`).expect(200);
+    expect(first.body.items.map((r: { outcome: string }) => r.outcome)).toEqual(['created']);
+    const next = await bed
+      .as('viewer')
+      .get(`/runs/${people.runId}/records?limit=1&cursor=${first.body.nextCursor}`)
+      .expect(200);
+    expect(next.body.items.map((r: { outcome: string }) => r.outcome)).toEqual(['failed']);
+    expect(next.body.nextCursor).toBeUndefined();
+    problem(await bed.as('viewer').get('/runs/run_nothing/records'), 404);
+    problem(await bed.as('viewer').get(`/runs/${people.runId}/records?outcome=unchanged`), 400);
+  },
+
   async listDeadLetters(bed, scenario) {
     const people = await scenario.people();
     const res = await bed.as('marketer').get(`/dead-letters?flowId=people&status=pending`).expect(200);
@@ -37,6 +62,10 @@ export const runCases: Record<string, RouteCase> = {
     ]);
     const byKey = await bed.as('marketer').get('/dead-letters?recordKey=2').expect(200);
     expect(byKey.body.items.length).toBeGreaterThanOrEqual(1);
+    const byRun = await bed.as('marketer').get(`/dead-letters?runId=${people.runId}`).expect(200);
+    expect(byRun.body.items.map((l: { id: string }) => l.id)).toEqual([people.deadLetterId]);
+    const otherRun = await bed.as('marketer').get('/dead-letters?runId=run_other').expect(200);
+    expect(otherRun.body.items).toEqual([]);
   },
 
   async getDeadLetter(bed, scenario) {

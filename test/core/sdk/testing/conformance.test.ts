@@ -99,7 +99,9 @@ describe('checkConnectorConformance', () => {
       }),
     );
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual(['/policy/maxBatchSize has no entry for action "upsertContacts"']);
+    expect(result.problems).toEqual([
+      '/actions/0/maxBatchSize is missing: declare the largest batch action "upsertContacts" accepts',
+    ]);
     expect(
       checkConnectorConformance(
         definition({ streams: [{ ...stream, identity: ['email'], modifiedField: 'modified_at' }] }),
@@ -128,6 +130,7 @@ describe('describeConnectorConformance', () => {
       'check.accepts-good-credentials: check() answers { ok: true, message } for the sandbox settings',
       'stream.pages-end [contacts]: a read from the start ends',
       'stream.resumable [contacts]: a read resumed from a midway checkpoint yields exactly the rest',
+      'stream.rerun-reads-little [contacts]: after a complete read and no changes, the next read returns at most the look-back window',
       'stream.records-valid [contacts]: records match the record schema and carry identity and modification-time fields',
       'action.max-batch-accepted [upsertContacts]: a batch of the declared maximum (2) is accepted',
       'action.one-outcome-per-record [upsertContacts]: write returns exactly one valid WriteOutcome per input record',

@@ -1,0 +1,84 @@
+import { ConfigError } from '../../../core/sdk';
+import type { GoogleClient } from '../client';
+import { googleUserIdentifiers, type UserIdentifier } from '../identifiers';
+import type { ConversionRecord, RetractionRecord } from '../schemas/records';
+import type { Built } from './ingest';
+
+/** A Data Manager `Event` as this connector sends it ([spec] schemas/datamanager-discovery.ts, `Event`). */
+export interface DataManagerEvent {
+  transactionId: string;
+  eventTimestamp: string;
+  adIdentifiers?: { gclid?: string; gbraid?: string; wbraid?: string };
+  conversionValue?: number;
+  currency?: string;
+  userData?: { userIdentifiers: UserIdentifier[] };
+  consent?: { adUserData?: string; adPersonalization?: string };
+  eventSource?: string;
+}
+
+/** Repeats of a transaction id are adjustments of the recorded conversion, never a second one. */
+export const ALREADY_RECORDED = [
+  'PROCESSING_ERROR_REASON_DUPLICATE_TRANSACTION_ID',
+  'PROCESSING_ERROR_REASON_DUPLICATE_GCLID',
+];
+
+export function conversionActionOf(client: GoogleClient): string {
+  const id = client.settings.conversionActionId;
+  if (id === undefined)
+    throw new ConfigError(
+      'Sending conversions needs the Google Ads conversion action: set conversionActionId (Goals → Conversions → the action → its id in the URL "ctId")',
+      { field: 'conversionActionId' },
+    );
+  return id;
+}
+
+/** The request fields shared by every events:ingest of this connection. */
+export function eventsRequest(client: GoogleClient): Record<string, unknown> {
+  return {
+    destinations: [client.destination(conversionActionOf(client))],
+    encoding: 'HEX',
+    ...(client.settings.validateOnly === true ? { validateOnly: true } : {}),
+  };
+}
+
+/** A conversion (or its restatement) as a Data Manager event, or why it cannot be sent. */
+export function buildEvent(
+  record: ConversionRecord | RetractionRecord,
+  client: GoogleClient,
+  value: number | undefined,
+): Built<DataManagerEvent> {
+  const ms = Date.parse(record.eventTimestamp);
+  if (Number.isNaN(ms))
+    return { problem: 'eventTimestamp is not a date: write ISO 8601 with a zone', field: 'eventTimestamp' };
+  const clicks = (['gclid', 'gbraid', 'wbraid'] as const).filter((k) => record[k] !== undefined);
+  if (clicks.length > 1)
+    return {
+      problem: `send one click id per conversion (got ${clicks.join(', ')}); keep gclid when you have it`,
+      field: clicks[1]!,
+    };
+  if (record.consent?.adUserData === 'CONSENT_DENIED')
+    return {
+      problem: 'the person denied ad user data consent (consent.adUserData): not sent to Google',
+      field: 'consent.adUserData',
+    };
+  const { identifiers, problems } = googleUserIdentifiers(record, client.settings.defaultRegion);
+  if (problems.length > 0)
+    return { problem: `${problems[0]!.field} ${problems[0]!.reason}`, field: problems[0]!.field };
+  if (clicks.length === 0 && identifiers.length === 0)
+    return {
+      problem: 'a conversion needs a click id (gclid, gbraid or wbraid) or a user identifier (email, phone)',
+      field: 'gclid',
+    };
+  const click = clicks[0];
+  const event: DataManagerEvent = {
+    transactionId: record.transactionId,
+    eventTimestamp: new Date(ms).toISOString(),
+    ...(click === undefined ? {} : { adIdentifiers: { [click]: record[click]! } }),
+    ...(value === undefined ? {} : { conversionValue: value }),
+    ...(record.currency === undefined ? {} : { currency: record.currency.toUpperCase() }),
+    ...(identifiers.length === 0 ? {} : { userData: { userIdentifiers: identifiers } }),
+    ...(record.consent === undefined ? {} : { consent: record.consent }),
+    ...('eventSource' in record && record.eventSource !== undefined ? { eventSource: record.eventSource } : {}),
+  };
+  return { item: event, targetId: record.transactionId };
+}

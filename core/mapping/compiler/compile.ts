@@ -1,0 +1,407 @@
+import { Decline, boundNames, depthBound, type AstNode } from './analyse';
+import {
+  apply,
+  CompiledLambda,
+  DECLINED_FUNCTIONS,
+  regexMatcher,
+  type LambdaDefinition,
+  type Runtime,
+} from './functions';
+import { compileConstructor, compileFilter, compilePath, literalValue } from './structures';
+import {
+  boolean,
+  boolize,
+  evaluateComparison,
+  evaluateIncludes,
+  evaluateNumeric,
+  evaluateRange,
+  flatten,
+  isDeepEqual,
+  isNumeric,
+  lookup,
+  normalize,
+  recurseDescendants,
+  createSequence,
+  append,
+  isFunction,
+  type RunState,
+} from './runtime';
+
+/**
+ * JSONata AST → a tree of JavaScript closures, one per node, each doing synchronously what the interpreter's
+ * `evaluate` does for that node (jsonata-js 2.2 src/jsonata.js; the helpers in runtime.ts are transcriptions).
+ * Anything this file does not compile throws Decline at compile time; the expression then runs on the interpreter.
+ */
+
+/** A variable scope at run time (a block, a lambda call). */
+export class Frame {
+  /** created on the first binding: most frames (the root, blocks that only compute) never bind */
+  vars: Map<string, unknown> | undefined = undefined;
+  constructor(
+    readonly parent: Frame | undefined,
+    /** the input of the call that created the nearest lambda frame (JSONata validates tail calls against it) */
+    readonly callInput: unknown,
+  ) {}
+}
+
+export type Code = (input: unknown, frame: Frame, state: CompiledState) => unknown;
+
+export interface CompiledState extends RunState {
+  root: unknown;
+  bindings: Record<string, unknown> | undefined;
+}
+
+export interface Compiler {
+  runtime: () => Runtime;
+  bound: Set<string>;
+  /** while compiling a lambda body or the right side of and/or, where the interpreter rewrites error positions */
+  nested: number;
+}
+
+/** Marks an error the compiled code reports exactly as the interpreter would (no need to evaluate again). */
+export const EXACT = Symbol('exact error');
+
+/**
+ * `$error(…)` outside lambdas and and/or: the interpreter's error is the thrown object with the call's position and
+ * the function name as token (evaluateFunction/applyInner), and its message is the given one (D3137 "{{{message}}}").
+ */
+function exactError(node: AstNode, call: Code): Code {
+  const position = node.position;
+  const token = String((node.procedure as AstNode).value);
+  return (i, f, s) => {
+    try {
+      return call(i, f, s);
+    } catch (err) {
+      if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'D3137') {
+        const e = err as { position?: number; token?: string; [EXACT]?: boolean };
+        e.position = position;
+        if (!e.token) e.token = token;
+        e[EXACT] = true;
+      }
+      throw err;
+    }
+  };
+}
+
+function lookupVariable(name: string, frame: Frame, state: CompiledState, compiler: Compiler): unknown {
+  for (let f: Frame | undefined = frame; f; f = f.parent) {
+    if (f.vars?.has(name)) return f.vars.get(name);
+  }
+  return freeVariable(name, state, compiler);
+}
+
+function freeVariable(name: string, state: CompiledState, compiler: Compiler): unknown {
+  if (name === '$') return state.root;
+  if (state.bindings && Object.prototype.hasOwnProperty.call(state.bindings, name)) return state.bindings[name];
+  const functions = compiler.runtime().functions;
+  return Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+}
+
+function compileVariable(node: AstNode, compiler: Compiler): Code {
+  const name = String(node.value);
+  if (name === '')
+    return (input) => (input && (input as { outerWrapper?: boolean }).outerWrapper ? (input as unknown[])[0] : input);
+  if (name !== '$' && DECLINED_FUNCTIONS.has(name) && !compiler.bound.has(name)) throw new Decline(`$${name}`);
+  if (compiler.bound.has(name)) return (_input, frame, state) => lookupVariable(name, frame, state, compiler);
+  if (name === '$') return (_input, _frame, state) => state.root;
+  // a built-in or stdlib function: resolved once (unless evaluation bindings, as in tests, could shadow it)
+  let resolved: unknown;
+  let known = false;
+  return (_input, _frame, state) => {
+    if (state.bindings) return freeVariable(name, state, compiler);
+    if (!known) {
+      resolved = freeVariable(name, state, compiler);
+      known = true;
+    }
+    return resolved;
+  };
+}
+
+function compileBinary(node: AstNode, compiler: Compiler): Code {
+  const op = String(node.value);
+  const lhs = compileNode(node.lhs as AstNode, compiler);
+  const boolean = op === 'and' || op === 'or';
+  if (boolean) compiler.nested++;
+  const rhs = compileNode(node.rhs as AstNode, compiler);
+  if (boolean) compiler.nested--;
+  switch (op) {
+    case 'and':
+      return (i, f, s) => boolize(lhs(i, f, s)) && boolize(rhs(i, f, s));
+    case 'or':
+      return (i, f, s) => boolize(lhs(i, f, s)) || boolize(rhs(i, f, s));
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+      return (i, f, s) => {
+        const l = lhs(i, f, s);
+        return evaluateNumeric(l, rhs(i, f, s), op);
+      };
+    case '=':
+    case '!=': {
+      const negate = op === '!=';
+      return (i, f, s) => {
+        const l = lhs(i, f, s);
+        const r = rhs(i, f, s);
+        if (l === undefined || r === undefined) return false;
+        return negate ? !isDeepEqual(l, r) : isDeepEqual(l, r);
+      };
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return (i, f, s) => {
+        const l = lhs(i, f, s);
+        return evaluateComparison(l, rhs(i, f, s), op);
+      };
+    case '&':
+      return (i, f, s) => {
+        const l = lhs(i, f, s);
+        return compiler.runtime().concat(l, rhs(i, f, s));
+      };
+    case '..':
+      return (i, f, s) => {
+        const l = lhs(i, f, s);
+        return evaluateRange(l, rhs(i, f, s), s);
+      };
+    case 'in':
+      return (i, f, s) => {
+        const l = lhs(i, f, s);
+        return evaluateIncludes(l, rhs(i, f, s));
+      };
+    default:
+      throw new Decline(`operator ${op}`);
+  }
+}
+
+function compileCall(node: AstNode, compiler: Compiler, tail: boolean, applyTo?: Code): Code {
+  const procedure = node.procedure as AstNode;
+  const proc = compileNode(procedure, compiler);
+  const args = (node.arguments ?? []).map((arg) => {
+    if (arg.type === 'operator') throw new Decline('partial application');
+    return compileNode(arg, compiler);
+  });
+  const count = args.length;
+  const exact =
+    !applyTo &&
+    !tail &&
+    compiler.nested === 0 &&
+    procedure.type === 'variable' &&
+    procedure.value === 'error' &&
+    !compiler.bound.has('error');
+  if (exact) {
+    return exactError(node, (i, f, s) => {
+      const fn = proc(i, f, s);
+      const values = new Array<unknown>(count);
+      for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
+      return apply(fn, values, i, s, compiler.runtime());
+    });
+  }
+  if (applyTo) {
+    return (i, f, s) => {
+      const fn = proc(i, f, s);
+      const values = new Array<unknown>(count + 1);
+      values[0] = applyTo(i, f, s);
+      for (let a = 0; a < count; a++) values[a + 1] = args[a](i, f, s);
+      return apply(fn, values, tail ? f.callInput : i, s, compiler.runtime());
+    };
+  }
+  return (i, f, s) => {
+    const fn = proc(i, f, s);
+    const values = new Array<unknown>(count);
+    for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
+    // a tail call (JSONata's thunk) is validated against the input of the lambda's own caller
+    return apply(fn, values, tail ? f.callInput : i, s, compiler.runtime());
+  };
+}
+
+function compileLambda(node: AstNode, compiler: Compiler): Code {
+  const params = (node.arguments ?? []).map((p) => String(p.value));
+  compiler.nested++;
+  const body = compileNode(node.body as AstNode, compiler, true);
+  compiler.nested--;
+  const definition: LambdaDefinition = {
+    params: node.arguments ?? [],
+    signature: node.signature as LambdaDefinition['signature'],
+    run(input, frame, args, state, callInput) {
+      const scope = new Frame(frame as Frame, callInput);
+      if (params.length > 0) {
+        const vars = new Map<string, unknown>();
+        for (let p = 0; p < params.length; p++) vars.set(params[p], args[p]);
+        scope.vars = vars;
+      }
+      return body(input, scope, state as CompiledState);
+    },
+  };
+  return (input, frame) => new CompiledLambda(definition, input, frame);
+}
+
+function compileUnaryMinus(node: AstNode, compiler: Compiler): Code {
+  const operand = compileNode(node.expression as AstNode, compiler);
+  return (i, f, s) => {
+    const value = operand(i, f, s);
+    if (value === undefined) return undefined;
+    if (isNumeric(value)) return -value;
+    throw { code: 'D1002', value };
+  };
+}
+
+function compileWildcard(): Code {
+  return (input, _f, s) => {
+    let results: unknown = createSequence();
+    let item = input;
+    if (Array.isArray(item) && (item as { outerWrapper?: boolean }).outerWrapper && item.length > 0) item = item[0];
+    if (item !== null && typeof item === 'object' && !isFunction(item)) {
+      for (const key of Object.keys(item)) {
+        const value = (item as Record<string, unknown>)[key];
+        if (Array.isArray(value)) results = append(results, flatten(value), s);
+        else (results as unknown[]).push(value);
+      }
+    }
+    return results;
+  };
+}
+
+function compileDescendants(): Code {
+  return (input) => {
+    if (input === undefined) return undefined;
+    const results = createSequence();
+    recurseDescendants(input, results);
+    return results.length === 1 ? results[0] : results;
+  };
+}
+
+function compileCore(node: AstNode, compiler: Compiler, tail: boolean): Code {
+  switch (node.type) {
+    case 'string':
+    case 'number':
+    case 'value': {
+      const value = node.value;
+      return () => value;
+    }
+    case 'regex': {
+      const value = node.value as RegExp;
+      return () => regexMatcher(value);
+    }
+    case 'name': {
+      const key = String(node.value);
+      return (i, _f, s) => lookup(i, key, s);
+    }
+    case 'variable':
+      return compileVariable(node, compiler);
+    case 'wildcard':
+      return compileWildcard();
+    case 'descendant':
+      return compileDescendants();
+    case 'path':
+      return compilePath(node, compiler);
+    case 'binary':
+      return compileBinary(node, compiler);
+    case 'unary':
+      if (node.value === '-') return compileUnaryMinus(node, compiler);
+      return compileConstructor(node, compiler);
+    case 'condition': {
+      const condition = compileNode(node.condition as AstNode, compiler);
+      const then = compileNode(node.then as AstNode, compiler, tail);
+      const otherwise = node.else ? compileNode(node.else, compiler, tail) : undefined;
+      return (i, f, s) => {
+        if (boolean(condition(i, f, s))) return then(i, f, s);
+        return otherwise ? otherwise(i, f, s) : undefined;
+      };
+    }
+    case 'block': {
+      const expressions = (node.expressions ?? []).map((e, index, all) =>
+        compileNode(e, compiler, tail && index === all.length - 1),
+      );
+      return (i, f, s) => {
+        const scope = new Frame(f, f.callInput);
+        let result: unknown;
+        for (const expression of expressions) result = expression(i, scope, s);
+        return result;
+      };
+    }
+    case 'bind': {
+      const name = String((node.lhs as AstNode).value);
+      const rhs = compileNode(node.rhs as AstNode, compiler);
+      return (i, f, s) => {
+        const value = rhs(i, f, s);
+        (f.vars ??= new Map()).set(name, value);
+        return value;
+      };
+    }
+    case 'function':
+      return compileCall(node, compiler, false);
+    case 'lambda':
+      if (node.thunk) return compileCall(node.body as AstNode, compiler, true);
+      return compileLambda(node, compiler);
+    case 'apply': {
+      const rhs = node.rhs as AstNode;
+      if (rhs.type !== 'function') throw new Decline('~> to a function value');
+      return compileCall(rhs, compiler, false, compileNode(node.lhs as AstNode, compiler));
+    }
+    default:
+      throw new Decline(`${node.type} expressions`);
+  }
+}
+
+/** Types whose value is never a sequence: no normalisation needed. */
+const PLAIN = new Set(['string', 'number', 'value', 'regex']);
+
+/** One node: its own evaluation, then its predicates, then JSONata's sequence normalisation. */
+export function compileNode(node: AstNode, compiler: Compiler, tail = false): Code {
+  if (node.group !== undefined) throw new Decline('grouping');
+  const constant = literalValue(node);
+  if (constant.literal && (node.type === 'unary' || PLAIN.has(node.type)) && !node.predicate && !node.keepArray) {
+    const value = constant.value;
+    return () => value;
+  }
+  if (node.type === 'path' && !node.predicate && !node.keepArray) return compilePath(node, compiler, true);
+  let code = compileCore(node, compiler, tail);
+  if (node.predicate) {
+    const filters = node.predicate.map((p) => {
+      if (p.type !== 'filter') throw new Decline(`${p.type} stage`);
+      return compileFilter(p.expr, compiler);
+    });
+    const core = code;
+    code = (i, f, s) => {
+      let result = core(i, f, s);
+      for (const filter of filters) result = filter(result, f, s);
+      return result;
+    };
+  }
+  if (PLAIN.has(node.type) && !node.predicate) return code;
+  // operators (but `..`) and constructors never produce a sequence: nothing to normalise
+  if (
+    !node.predicate &&
+    !node.keepArray &&
+    (node.type === 'unary' || (node.type === 'binary' && node.value !== '..'))
+  ) {
+    return code;
+  }
+  // a thunk's result and the tail of a lambda body are not normalised (JSONata returns the tail call's raw result)
+  if (node.type === 'lambda' && node.thunk) return code;
+  if (tail && (node.type === 'condition' || node.type === 'block')) return code;
+  const keepArray = node.keepArray === true;
+  const inner = code;
+  return (i, f, s) => normalize(inner(i, f, s), keepArray);
+}
+
+export interface Program {
+  run(input: unknown, state: CompiledState): unknown;
+}
+
+/** Compiles an AST; throws Decline (with the reason) when the expression is outside the compiled subset. */
+export function compileAst(ast: AstNode, runtime: () => Runtime, maxDepth: number): Program {
+  const bound = boundNames(ast);
+  const bound2 = depthBound(ast);
+  if (bound2 > maxDepth) throw new Decline(`evaluation depth up to ${bound2}, over the maximum depth ${maxDepth}`);
+  const compiler: Compiler = { runtime, bound, nested: 0 };
+  const code = compileNode(ast, compiler);
+  return {
+    run(input, state) {
+      return code(input, new Frame(undefined, undefined), state);
+    },
+  };
+}

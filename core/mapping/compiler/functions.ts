@@ -1,0 +1,205 @@
+import { Re2RegExp } from '../re2-regexp';
+import {
+  createSequence,
+  isFunction,
+  isPromise,
+  refusePromise,
+  Rerun,
+  step,
+  type RunState,
+  type Sequence,
+} from './runtime';
+
+/**
+ * Calling functions from compiled code: compiled lambdas, JSONata's built-ins and the hub's registered functions
+ * (the very function objects the interpreter uses, guardrail wrappers included: see table.ts), or the synchronous
+ * versions in natives.ts.
+ */
+
+interface Signature {
+  validate(args: unknown[], context: unknown): unknown[];
+}
+
+export interface FunctionDefinition {
+  _jsonata_function: true;
+  implementation: (this: unknown, ...args: unknown[]) => unknown;
+  signature?: Signature;
+}
+
+/** A lambda (`function($x) { … }`) of compiled code: callable directly, and a function value to JSONata. */
+/** What a lambda node compiles to: its parameters, signature and body (shared by every lambda value it makes). */
+export interface LambdaDefinition {
+  /** the parameter nodes: JSONata reads a lambda's arity from `arguments.length` */
+  params: readonly unknown[];
+  signature: Signature | undefined;
+  run(input: unknown, frame: unknown, args: unknown[], state: RunState, callInput: unknown): unknown;
+}
+
+/** A lambda value (`function($x) { … }`) of compiled code: callable directly, and a function value to JSONata. */
+export class CompiledLambda {
+  readonly _jsonata_lambda = true;
+  constructor(
+    private readonly definition: LambdaDefinition,
+    /** the context and scope the lambda was made in (JSONata evaluates the body there) */
+    private readonly input: unknown,
+    private readonly frame: unknown,
+  ) {}
+
+  get signature(): Signature | undefined {
+    return this.definition.signature;
+  }
+
+  get arguments(): readonly unknown[] {
+    return this.definition.params;
+  }
+
+  invoke(args: unknown[], state: RunState, callInput: unknown): unknown {
+    return this.definition.run(this.input, this.frame, args, state, callInput);
+  }
+}
+
+export type Native = (args: unknown[], state: RunState, runtime: Runtime) => unknown;
+
+/** Everything a compiled expression needs at run time besides its own code. */
+export interface Runtime {
+  /** the function objects by name, as the interpreter sees them */
+  functions: Record<string, FunctionDefinition>;
+  natives: Map<unknown, Native>;
+  concat: (lhs: unknown, rhs: unknown) => unknown;
+  options: { sequence: number };
+}
+
+/** A sequence factory for JSONata's own built-ins, with JSONata's push limit (D2015). */
+function checkedSequenceFactory(max: number): (...items: unknown[]) => Sequence {
+  return function createChecked(...items: unknown[]): Sequence {
+    const sequence = createSequence();
+    sequence.push = function push(...more: unknown[]): number {
+      if (sequence.length + more.length > max) throw { code: 'D2015', value: max };
+      return Array.prototype.push.apply(sequence, more);
+    };
+    if (items.length === 1) sequence.push(items[0]);
+    return sequence;
+  };
+}
+
+const sequenceFactories = new Map<number, (...items: unknown[]) => Sequence>();
+
+export function focus(input: unknown, runtime: Runtime, state: RunState): unknown {
+  let createChecked = sequenceFactories.get(runtime.options.sequence);
+  if (!createChecked) {
+    createChecked = checkedSequenceFactory(runtime.options.sequence);
+    sequenceFactories.set(runtime.options.sequence, createChecked);
+  }
+  // $toMillis/$fromMillis read the evaluation's timestamp from the environment, as the interpreter sets it
+  const environment = (state.environment ??= { timestamp: new Date(), lookup: nothing, bind: nothing });
+  return { input, options: runtime.options, createSequence: createChecked, environment };
+}
+
+function nothing(): undefined {
+  return undefined;
+}
+
+/** JSONata's type letter of a value (signature.js `getSymbol`). */
+function symbol(value: unknown): string {
+  if (isFunction(value)) return 'f';
+  switch (typeof value) {
+    case 'string':
+      return 's';
+    case 'number':
+      return 'n';
+    case 'boolean':
+      return 'b';
+    case 'object':
+      return value === null ? 'l' : Array.isArray(value) ? 'a' : 'o';
+    default:
+      return 'm';
+  }
+}
+
+/**
+ * Argument letters for which a signature's validation returned the arguments unchanged. For a signature without
+ * array parameters (no coercion to arrays, no checks of array members) the outcome depends only on those letters,
+ * so the same letters need not be validated again.
+ */
+const UNCHANGED = Symbol('argument letters validated unchanged');
+type CachedSignature = Signature & { definition?: string; [UNCHANGED]?: Set<string> | null };
+
+function validate(signature: CachedSignature, args: unknown[], context: unknown): unknown[] {
+  let letters = '';
+  for (let i = 0; i < args.length; i++) letters += symbol(args[i]);
+  let known = signature[UNCHANGED];
+  if (known === undefined) {
+    // null: the signature has array parameters, whose validation depends on more than the letters
+    const params = /^<([^:>]*)/.exec(signature.definition ?? '')?.[1] ?? 'a';
+    known = params.includes('a') ? null : new Set<string>();
+    signature[UNCHANGED] = known;
+  }
+  if (known?.has(letters)) return args;
+  const validated = signature.validate(args, context);
+  if (known && validated.length === args.length && validated.every((v, i) => v === args[i])) known.add(letters);
+  return validated;
+}
+
+/** `apply`/`applyInner` of the interpreter, synchronously. */
+export function apply(proc: unknown, args: unknown[], input: unknown, state: RunState, runtime: Runtime): unknown {
+  if (typeof proc === 'object' && proc !== null && (proc as FunctionDefinition)._jsonata_function === true) {
+    const definition = proc as FunctionDefinition;
+    const validated = definition.signature ? validate(definition.signature, args, input) : args;
+    const native = runtime.natives.get(definition.implementation);
+    if (native) return native(validated, state, runtime);
+    const implementation = definition.implementation;
+    // an arrow function (the hub's stdlib) has no `this`: it needs no focus object
+    let result =
+      implementation.prototype === undefined
+        ? implementation(...validated)
+        : implementation.apply(focus(input, runtime, state), validated);
+    if (typeof result === 'object' && result !== null && Symbol.iterator in result) {
+      const iterator = result as unknown as { next?: unknown };
+      if (typeof iterator.next === 'function')
+        result = (iterator.next as () => { value: unknown }).call(iterator).value;
+    }
+    if (isPromise(result)) refusePromise(result);
+    return result;
+  }
+  if (proc instanceof CompiledLambda) {
+    const validated = proc.signature ? validate(proc.signature, args, input) : args;
+    step(state);
+    return proc.invoke(validated, state, input);
+  }
+  if (typeof proc === 'function') {
+    const result: unknown = (proc as (...a: unknown[]) => unknown).apply(input, args);
+    if (isPromise(result)) refusePromise(result);
+    return result;
+  }
+  if (typeof proc === 'object' && proc !== null && (proc as { _jsonata_lambda?: unknown })._jsonata_lambda === true) {
+    throw new Rerun('a lambda from outside the compiled code');
+  }
+  throw { code: 'T1006' };
+}
+
+/** A regex literal as JSONata evaluates it: a matcher closure over a fresh RE2 regex. */
+export function regexMatcher(value: RegExp): (str: string, fromIndex?: number) => unknown {
+  const re = new Re2RegExp(value);
+  const closure = (str: string, fromIndex?: number): unknown => {
+    re.lastIndex = fromIndex || 0;
+    const match = re.exec(str);
+    if (match === null) return undefined;
+    const result = {
+      match: match[0],
+      start: match.index,
+      end: match.index + match[0].length,
+      groups: match.slice(1),
+      next: (): unknown => {
+        if (re.lastIndex >= str.length) return undefined;
+        const next = closure(str, re.lastIndex) as { match: string } | undefined;
+        if (next && next.match === '') throw { code: 'D1004', value: value.source };
+        return next;
+      },
+    };
+    return result;
+  };
+  return closure;
+}
+
+/** Built-ins the compiler declines: async in JSONata and not rewritten here, or tied to the interpreter. */
+export const DECLINED_FUNCTIONS = new Set(['sort', 'single', 'sift', 'eval', 'now', 'millis']);

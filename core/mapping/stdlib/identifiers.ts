@@ -1,0 +1,52 @@
+import { sha256 } from './hash';
+
+/**
+ * What the vendor identifier helpers (`$metaHash`, `$googleHash`) share: a value that already is a SHA-256 hex
+ * digest is sent as it is (hashing it again would match nobody, a known bug class), ISO 3166-1 alpha-2 checks, and
+ * the error a mapping gets for a key the helper does not know.
+ */
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Intl (full ICU in Node) knows every assigned region code; no hand-kept country list. */
+const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** True for a 64-character hex value (any case, surrounding spaces allowed): already a SHA-256 digest. */
+export function isSha256Hex(value: string): boolean {
+  return SHA256_HEX.test(value.trim().toLowerCase());
+}
+
+/** ISO 3166-1 user-assigned codes (AA, QM–QZ, XA–XZ, ZZ) and the EU/UN groupings: not countries. */
+const NOT_COUNTRIES = /^(?:AA|Q[M-Z]|X[A-Z]|ZZ|EU|UN)$/;
+
+/** The ISO 3166-1 alpha-2 code in upper case, or undefined. */
+export function countryCode(value: string): string | undefined {
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.test(code)) return undefined;
+  return regions.of(code) === undefined ? undefined : code;
+}
+
+/** Text of a JSONata argument: strings, and numbers (a postal code or phone read as a number); else undefined. */
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value.normalize('NFC').trim();
+  return text === '' ? undefined : text;
+}
+
+/** Hashes a normalised value; a value that already is a SHA-256 digest is returned lowercased, never hashed twice. */
+export function hashNormalized(raw: unknown, normalize: (text: string) => string | undefined): string | undefined {
+  const text = textOf(raw);
+  if (text === undefined) return undefined;
+  if (isSha256Hex(text)) return text.toLowerCase();
+  const normalized = normalize(text);
+  return normalized === undefined ? undefined : sha256(normalized);
+}
+
+/** The error a helper throws for a key it does not know: names the function and lists the keys it takes. */
+export function unknownKey(fn: string, key: unknown, keys: readonly string[]): never {
+  throw {
+    code: `stdlib.${fn}`,
+    message: `$${fn}: unknown key ${JSON.stringify(key)}; use one of ${keys.join(', ')}`,
+  };
+}

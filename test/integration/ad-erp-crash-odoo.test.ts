@@ -1,0 +1,164 @@
+import './helpers/env';
+import odoo from '../../connectors/odoo';
+import { originMarker } from '../../connectors/odoo/actions/createOrders';
+import { externalName } from '../../connectors/odoo/actions/external-ids';
+import { startSandbox, type OdooSandbox } from '../../connectors/odoo/sandbox';
+import type { Driver } from './helpers/bed';
+import { startHoldProxy, type HoldProxy, type RequestMatch } from './helpers/hold-proxy';
+import { createVendorBed, type VendorBed } from './helpers/vendor-bed';
+import { rerunWritesNothing, runWithCrash, type KillPoint } from './helpers/vendor-crash';
+
+/**
+ * Issue #16 acceptance for Odoo `createOrders` (a create is not idempotent in Odoo, and `client_order_ref` is not
+ * unique): a worker SIGKILLed between sending an order's create and recording it creates no second order, and a
+ * rerun sends nothing new. The connector owns the idempotency: the hub's external id goes into the order's origin
+ * marker in the same call (one transaction) that creates it, and into ir.model.data after. The worker is killed
+ * right after Odoo created an order and before the connector linked it (or the runner recorded the batch), and, on
+ * the embedded queue, the worker that took over is killed too, right after a whole batch was created and linked in
+ * Odoo and before the runner recorded it. Each time the next worker sends the batch again, and the connector finds
+ * the orders by their marker or their link instead of creating them again: each creation is confirmed by its key,
+ * and nothing needs a person (no review item: the action is declared idempotent because of that key). An order
+ * whose creation cannot be confirmed at all (its answer lost, and Odoo not answering the marker lookup) is a
+ * permanent failure in the ledger, naming what a person should look for; it is not created again.
+ */
+
+const ORDERS = 30;
+const TO_ORDER = `{
+  "externalId": "deal:" & id,
+  "customer": { "email": email },
+  "client_order_ref": ref,
+  "lines": [{ "product_id": product, "quantity": qty }]
+}`;
+const ORDER_CREATE: RequestMatch = (r) => r.method === 'POST' && r.path === '/json/2/sale.order/create';
+const LINK_CREATE: RequestMatch = (r) => r.method === 'POST' && r.path === '/json/2/ir.model.data/create';
+const WRITES: RequestMatch = (r) => r.method === 'POST' && /^\/json\/2\/[^/]+\/(create|write|unlink)$/.test(r.path);
+
+const deals = Array.from({ length: ORDERS }, (_, i) => ({
+  id: `D${String(i + 1).padStart(3, '0')}`,
+  email: `buyer${i + 1}@example.com`,
+  // client_order_ref repeats (it is not unique in Odoo): it cannot be the key
+  ref: `PO-${(i % 7) + 1}`,
+  product: 1 + (i % 3),
+  qty: 1 + (i % 4),
+}));
+
+let sandbox: OdooSandbox;
+let proxy: HoldProxy;
+let bed: VendorBed | undefined;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ version: 19 });
+  for (const deal of deals) sandbox.store.insert('res.partner', { name: deal.email, email: deal.email });
+  proxy = await startHoldProxy(sandbox.url);
+});
+afterEach(async () => {
+  await bed?.cleanup();
+  bed = undefined;
+  await proxy.close();
+  await sandbox.close();
+});
+
+const openBed = (driver: Driver) =>
+  createVendorBed({
+    driver,
+    records: deals,
+    target: {
+      connectorId: 'odoo',
+      settings: { ...sandbox.settings, url: proxy.url },
+      settingsSchema: odoo.settingsSchema,
+    },
+    action: 'createOrders',
+    mapping: TO_ORDER,
+    pageSize: 10,
+    batchSize: 10,
+  });
+
+// Odoo created D015's order (the 5th of the second batch); the worker dies before it hears so, before the connector
+// links it and before the runner records the batch
+const ORPHAN: KillPoint = { write: (r) => ORDER_CREATE(r) && r.body.includes(originMarker('deal:D015')), nth: 1 };
+// the worker that took over dies once the last order of the third batch is created and linked: all of the batch is
+// applied in Odoo, none of it recorded by the hub
+const LINKED: KillPoint = { write: (r) => LINK_CREATE(r) && r.body.includes(externalName('deal:D030')), nth: 1 };
+
+// both kill points on the embedded queue; the first (the harder one) on BullMQ, for time
+describe.each<[Driver, KillPoint[]]>([
+  ['embedded', [ORPHAN, LINKED]],
+  ['bullmq', [ORPHAN]],
+])('Odoo createOrders, worker SIGKILLed between send and record (%s queue)', (driver, kills) => {
+  it('creates every order exactly once, needs no person, and a rerun sends nothing new', async () => {
+    bed = await openBed(driver);
+    const { runId, run, held } = await runWithCrash(bed, proxy, ...kills);
+    expect(held).toHaveLength(kills.length);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ failed: 0, deadLettered: 0 });
+    expect(bed.starts(runId)).toBe(kills.length + 1);
+    // exactly one order per deal, each created by one call: the interrupted ones were found, not created again
+    expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
+    for (const deal of deals) expect(sandbox.ordersFor(`deal:${deal.id}`)).toBe(1);
+    expect(proxy.count(ORDER_CREATE)).toBe(ORDERS);
+    // and each order is linked once under the hub's external id
+    const links = [...sandbox.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
+    expect(links).toHaveLength(ORDERS);
+    expect(new Set(links.map((r) => r.res_id)).size).toBe(ORDERS);
+    // confirmed by its key, so nothing waits for a person and nothing is in the ledger
+    expect(await bed.hub.repos.reviewItems.list({ flowId: bed.flowId })).toEqual([]);
+    expect(await bed.hub.repos.deadLetters.list({ flowId: bed.flowId })).toEqual([]);
+
+    await rerunWritesNothing(bed, proxy, WRITES, ORDERS);
+    expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
+  }, 90_000);
+});
+
+describe('Odoo createOrders, a creation that cannot be confirmed', () => {
+  it('goes to the ledger for a person, naming the marker to look for, and is never created twice', async () => {
+    bed = await openBed('embedded');
+    const lost = originMarker('deal:D005');
+    let creates = 0;
+    proxy.intercept((r) => {
+      if (!ORDER_CREATE(r)) {
+        // after the lost answer Odoo cannot be asked whether that order exists
+        return creates > 0 && r.path === '/json/2/sale.order/search_read' && r.body.includes(lost)
+          ? { status: 503 }
+          : undefined;
+      }
+      if (!r.body.includes(lost)) return undefined;
+      creates += 1;
+      return { lose: true };
+    });
+    await bed.workers.start(0);
+    const runId = await bed.startRun();
+    const run = await bed.waitForRun(runId);
+    proxy.intercept(undefined);
+
+    expect(run.status).toBe('partial');
+    expect(run.counts).toMatchObject({ read: ORDERS, failed: 1, deadLettered: 1 });
+    const letters = await bed.hub.repos.deadLetters.list({ flowId: bed.flowId });
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ recordKey: 'D005', failureKind: 'permanent' });
+    expect(letters[0]!.reason).toContain(`Source Document "${lost}"`);
+    // Odoo did create it (once); the hub sent that create once and did not send it again by itself
+    expect(creates).toBe(1);
+    expect(sandbox.ordersFor('deal:D005')).toBe(1);
+    expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
+    expect(proxy.count(ORDER_CREATE)).toBe(ORDERS);
+
+    // the next run (from where the last one stopped reading) sends nothing at all
+    const before = proxy.count(WRITES);
+    const next = await bed.waitForRun(await bed.startRun());
+    expect(next.status).toBe('succeeded');
+    expect(next.counts.read).toBe(0);
+    expect(proxy.count(WRITES)).toBe(before);
+    expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
+
+    // a run that reads the deal again (its checkpoint cleared) sends it again: the connector finds the order by its
+    // marker and links it, creating nothing, and the ledger entry is closed
+    await bed.clearCheckpoint();
+    const full = await bed.waitForRun(await bed.startRun());
+    expect(full.status).toBe('succeeded');
+    expect(full.counts).toMatchObject({ read: ORDERS, unchanged: ORDERS - 1, failed: 0 });
+    expect(proxy.count(ORDER_CREATE)).toBe(ORDERS);
+    expect(sandbox.ordersFor('deal:D005')).toBe(1);
+    expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
+    expect(await bed.hub.repos.deadLetters.list({ flowId: bed.flowId, status: 'pending' })).toEqual([]);
+  }, 60_000);
+});
