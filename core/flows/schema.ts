@@ -76,6 +76,12 @@ export const FlowOptions = Type.Object(
     lookbackMs: Type.Optional(
       Type.Integer({ minimum: 0, description: 'Re-read window for sources with coarse cursors' }),
     ),
+    onlyWritten: Type.Optional(
+      Type.Boolean({
+        description:
+          'Write only records a flow of the same link group already wrote to the target (removals of what the hub added); the others are held with the reason and never sent',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -110,6 +116,11 @@ export const FlowDefinition = Type.Object(
     trigger: Trigger,
     mode: SyncMode,
     identity: Type.Optional(IdentityRule),
+    /**
+     * Flows that share a link group share what the hub knows about each record: which target record it is and what
+     * was last written there (e.g. the additions and removals of one audience). A sync pair sets it in `sync`.
+     */
+    linkGroup: Type.Optional(Type.String({ minLength: 1 })),
     /** Present on the two flows of a sync pair: they share the link group and each has its conflict policy. */
     sync: Type.Optional(
       Type.Object(

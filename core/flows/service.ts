@@ -93,7 +93,7 @@ export class FlowService {
     return {
       name: checked.definition.name,
       definition: checked.definition as unknown as Record<string, unknown>,
-      linkGroup: checked.definition.sync?.linkGroup,
+      linkGroup: checked.definition.sync?.linkGroup ?? checked.definition.linkGroup,
       sourceConnectionId: checked.source.connection.id,
       targetConnectionId: checked.target.connection.id,
     };
@@ -352,7 +352,7 @@ export class FlowService {
         );
       }
     }
-    const linkGroup = definitions[0]?.sync?.linkGroup;
+    const linkGroup = definitions[0]?.sync?.linkGroup ?? definitions[0]?.linkGroup;
     if (linkGroup !== undefined && (await this.deps.repos.flows.list({ linkGroup })).length > 0) {
       problems.push({
         field: 'syncPair.linkGroup',

@@ -39,6 +39,13 @@ export const FlowTemplate = Type.Object(
       minItems: 1,
       description: 'Flow definitions; connection fields are "{{role}}" placeholders',
     }),
+    linkGroup: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Link group every flow of the template shares (not a sync pair: e.g. the additions and removals of one audience)',
+      }),
+    ),
     syncPair: Type.Optional(
       Type.Object(
         {
@@ -99,6 +106,11 @@ export function templateProblems(template: FlowTemplate): FlowProblem[] {
       if (!names.has(name))
         problems.push({ field: `syncPair.conflict.${name}`, message: 'names no flow of the template' });
   }
+  if (pair !== undefined && template.linkGroup !== undefined)
+    problems.push({
+      field: 'linkGroup',
+      message: 'a sync pair has its link group in syncPair.linkGroup; remove this one',
+    });
   return problems;
 }
 
@@ -185,6 +197,7 @@ export function instantiateTemplate(
     };
     if (pair !== undefined)
       definition.sync = { linkGroup: prefixed(options.namePrefix, pair.linkGroup), conflict: pair.conflict[flow.name] };
+    else if (template.linkGroup !== undefined) definition.linkGroup = prefixed(options.namePrefix, template.linkGroup);
     return definition;
   });
 }

@@ -134,8 +134,8 @@ class Compiled implements CompiledMapping {
       await this.runner.ready;
       let next = 0;
       while (next < records.length) {
-        const sliceStart = performance.now();
         next = await oneAtATime(async () => {
+          const sliceStart = performance.now();
           let index = next;
           while (index < records.length) {
             const record = records[index++];

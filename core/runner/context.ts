@@ -60,6 +60,10 @@ export interface FlowContext {
   mapping: CompiledMapping;
   maxAttempts: number;
   concurrency: number;
+  /** options.onlyWritten: records no flow of the link group wrote to the target are held, never sent. */
+  onlyWritten?: boolean;
+  /** A link group shared outside a sync pair: written hashes name the action (core/runner/plan.ts decide). */
+  actionInHash?: boolean;
 }
 
 export interface LoadOptions {
@@ -241,7 +245,7 @@ export async function loadFlowContext(
   const context: FlowContext = {
     flow,
     definition,
-    linkGroup: definition.sync?.linkGroup ?? flow.linkGroup ?? flow.id,
+    linkGroup: definition.sync?.linkGroup ?? definition.linkGroup ?? flow.linkGroup ?? flow.id,
     entity: definition.source.stream,
     mode: definition.mode,
     source,
@@ -257,5 +261,7 @@ export async function loadFlowContext(
   if (source.stream.modifiedField !== undefined) context.modifiedField = source.stream.modifiedField;
   if (conflict !== undefined) context.conflict = conflict;
   if (writableFields !== undefined) context.writableFields = writableFields;
+  if (definition.options?.onlyWritten === true) context.onlyWritten = true;
+  if (definition.linkGroup !== undefined && definition.sync === undefined) context.actionInHash = true;
   return context;
 }

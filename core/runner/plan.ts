@@ -174,7 +174,15 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
   }
   const payload =
     mapped.ok && isPlainObject(mapped.value) ? restrictToOwned(mapped.value, ctx.writableFields) : undefined;
-  const hash = payload === undefined ? undefined : contentHash(payload);
+  // flows sharing a link group outside a sync pair (an audience's additions and removals) write the same target
+  // record through different actions: the hash names the action, so a removal and an addition of the same
+  // identifiers never look unchanged to each other
+  const hash =
+    payload === undefined
+      ? undefined
+      : ctx.actionInHash === true
+        ? contentHash({ [ctx.target.action.name]: payload })
+        : contentHash(payload);
   if (isEcho(item.sourceLink, item.record, item.fields)) {
     return hash === undefined || payload === undefined
       ? { kind: 'echo' }
@@ -195,6 +203,10 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
     };
   }
   if (item.targetLink?.lastWrittenHash === hash) return { kind: 'unchanged' };
+  // a removal flow (options.onlyWritten) names only records a flow of its link group wrote there: a contact the hub
+  // never added is never sent, not even hashed in a removal
+  if (ctx.onlyWritten === true && item.targetLink?.lastWrittenHash === undefined)
+    return { kind: 'filtered', reason: 'not written to the target by this link group before: nothing to remove' };
   if (suppressed) return { kind: 'suppressed', reason: 'the record carries an erased (suppressed) identifier' };
   if (ctx.conflict?.policy === 'last-writer-wins' && targetIsNewer(item.targetLink, item.modifiedAt)) {
     return { kind: 'conflict', reason: 'last writer wins: the target record changed more recently' };

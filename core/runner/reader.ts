@@ -9,7 +9,8 @@ import { backoffDelay, maxElapsedOf } from './retry';
 import { pauseFor, stopError, withBudget } from './writer';
 
 /**
- * Reads a stream page by page; every page request holds a slot of the source connection's budget. A read that
+ * Reads a stream page by page, one page ahead of the one being processed; every page request holds a slot of the
+ * source connection's budget. A read that
  * fails is started again from the last recorded checkpoint (a stream iterator cannot be resumed after it threw):
  * a 429 pauses the connection without using an attempt, a retryable error backs off, up to the flow's attempts.
  */
@@ -71,12 +72,29 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
       });
       const it = pages[Symbol.asyncIterator]();
       iterator = it;
+      const fetchNext = () => {
+        const request = withBudget(
+          core,
+          side,
+          signal,
+          async () => {
+            await side.tokens?.beforeRequest();
+            return it.next();
+          },
+          'read',
+        );
+        request.catch(() => undefined); // observed where it is awaited; a read that stops first never awaits it
+        return request;
+      };
+      let pending = fetchNext();
       for (;;) {
         throwIfAborted(signal);
-        await side.tokens?.beforeRequest();
-        const next = await withBudget(core, side, signal, () => it.next(), 'read');
+        const next = await pending;
         if (next.done) return 'complete';
         const page = checkPage(next.value, side.stream.name);
+        // read ahead: the next page is requested while this one is mapped, written and recorded (a stream must not
+        // change a page it has yielded; its failure surfaces here on the next turn and restarts the read)
+        pending = fetchNext();
         let verdict: 'continue' | 'stop';
         try {
           verdict = await options.onPage(page);

@@ -219,7 +219,14 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
           `Template ${WORKSPACE_TEMPLATE} is enabled against them (flows ${workspace.templateFlows.join(', ')}); run one with:`,
           ...workspace.templateFlows.map((name) => `    npx hub flows run ${name}`),
         ]),
-    'or run the whole tour in one go (contacts, then an order from Odoo to HubSpot, Google Ads and Meta): npx hub demo',
+    // on a new workspace no order flow exists yet, so the enable command cannot clash with one
+    ...(workspace.created
+      ? [
+          'Send Odoo orders to Google Ads (customers with marketing consent and a click id only):',
+          `    npx hub flows enable ${ORDER_TEMPLATES[1]} --connection odoo=${role('odoo')} --connection google=${role('google')}`,
+        ]
+      : []),
+    'or run the whole tour in one go (contacts, then orders from Odoo to HubSpot, Google Ads and Meta): npx hub demo',
     '',
   ].join('\n');
 }

@@ -94,6 +94,10 @@ export interface StreamDefinition<S = Record<string, unknown>, R extends object 
   recordSchema: TSchema | Record<string, unknown>;
   identity: string[];
   modifiedField?: string;
+  /**
+   * Pages from the checkpoint on. A yielded page (its records array, its records, its checkpoint) belongs to the
+   * hub: the runner asks for the next page while it still processes this one, so never change it after `yield`.
+   */
   read(args: ReadArgs<S>): AsyncIterable<Page<R>>;
   /**
    * Optional: what is wrong with a stored checkpoint this stream cannot resume from (undefined: it can). The runner

@@ -24,12 +24,18 @@ const { DatabaseSync } = require('node:sqlite');
 let db;
 let insert;
 function open() {
-  db = new DatabaseSync(workerData.file, { enableForeignKeyConstraints: true });
-  db.exec('PRAGMA busy_timeout = ' + workerData.busyTimeoutMs);
-  insert = db.prepare(
-    'insert into webhook_events (id, connection_id, webhook, event_id, payload_json, received_at, processed_at) ' +
-      'values (?, ?, ?, ?, ?, ?, null) on conflict (connection_id, event_id) do nothing',
-  );
+  const opened = new DatabaseSync(workerData.file, { enableForeignKeyConstraints: true });
+  try {
+    opened.exec('PRAGMA busy_timeout = ' + workerData.busyTimeoutMs);
+    insert = opened.prepare(
+      'insert into webhook_events (id, connection_id, webhook, event_id, payload_json, received_at, processed_at) ' +
+        'values (?, ?, ?, ?, ?, ?, null) on conflict (connection_id, event_id) do nothing',
+    );
+  } catch (error) {
+    opened.close();
+    throw error;
+  }
+  db = opened;
 }
 parentPort.on('message', (message) => {
   if (message.close) {
@@ -70,6 +76,12 @@ interface InFlight {
   reject(error: Error): void;
 }
 
+interface WriterThread {
+  worker: Worker;
+  /** Groups sent to this thread and not answered yet, by sequence number. */
+  inFlight: Map<number, InFlight>;
+}
+
 export interface SqliteEventWriterOptions {
   /** How long a group waits for another connection's write lock before failing (then answered 5xx); default 5 s. */
   busyTimeoutMs?: number;
@@ -83,12 +95,13 @@ export interface SqliteEventWriterOptions {
  * to the same file (WAL: the hub's connection reads what it committed as soon as it is committed). A caller's
  * promise resolves only after COMMIT returned, so "durable before 2xx" holds as before; a failed group rejects.
  *
- * The writer thread starts on first use and does not keep the process alive while idle.
+ * The hub's connection and the writer take SQLite's write lock in turn: a write on either waits (busy_timeout) while
+ * the other holds it, as two hub processes on one file do. The writer thread starts on first use and does not keep
+ * the process alive while idle.
  */
 export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches'> {
-  #worker: Worker | undefined;
+  #thread: WriterThread | undefined;
   #seq = 0;
-  readonly #inFlight = new Map<number, InFlight>();
   #closed = false;
 
   constructor(
@@ -119,49 +132,52 @@ export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches
   /** Stops the writer thread once the groups in flight are answered. */
   async close(): Promise<void> {
     this.#closed = true;
-    const worker = this.#worker;
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.ref();
-    worker.postMessage({ close: true });
+    const thread = this.#thread;
+    if (!thread) return;
+    const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
+    thread.worker.ref();
+    thread.worker.postMessage({ close: true });
     await exited;
   }
 
   #send(rows: (string | number)[]): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(new Error('the webhook event writer is closed'));
-    const worker = this.#worker ?? this.#start();
+    const { worker, inFlight } = this.#thread ?? this.#start();
     const seq = ++this.#seq;
     return new Promise<Uint8Array>((resolve, reject) => {
-      if (this.#inFlight.size === 0) worker.ref();
-      this.#inFlight.set(seq, { resolve, reject });
+      if (inFlight.size === 0) worker.ref();
+      inFlight.set(seq, { resolve, reject });
       worker.postMessage({ seq, rows });
     });
   }
 
-  #start(): Worker {
+  #start(): WriterThread {
     const worker = new Worker(WRITER_SOURCE, {
       eval: true,
       workerData: { file: this.file, busyTimeoutMs: this.options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS },
     });
+    // each thread answers only its own groups: a thread that stopped cannot refuse those of its successor
+    const thread: WriterThread = { worker, inFlight: new Map() };
     worker.unref();
     worker.on('message', (reply: Reply) => {
-      const waiting = this.#inFlight.get(reply.seq);
+      const waiting = thread.inFlight.get(reply.seq);
       if (!waiting) return;
-      this.#inFlight.delete(reply.seq);
-      if (this.#inFlight.size === 0) worker.unref();
+      thread.inFlight.delete(reply.seq);
+      if (thread.inFlight.size === 0) worker.unref();
       if (reply.inserted) waiting.resolve(reply.inserted);
       else waiting.reject(new Error(`webhook events not recorded: ${reply.error ?? 'unknown error'}`));
     });
     const stopped = (reason: string) => {
-      if (this.#worker === worker) this.#worker = undefined;
-      // nothing of a group the thread did not answer was committed as far as its callers know: refuse them all
-      for (const waiting of this.#inFlight.values()) waiting.reject(new Error(`webhook event writer ${reason}`));
-      this.#inFlight.clear();
+      if (this.#thread === thread) this.#thread = undefined;
+      // a group the thread did not answer counts as not recorded for its callers (5xx, the vendor retries; a
+      // redelivery of what was in fact committed is then answered as a duplicate): refuse them all
+      for (const waiting of thread.inFlight.values()) waiting.reject(new Error(`webhook event writer ${reason}`));
+      thread.inFlight.clear();
     };
     worker.on('error', (error) => stopped(`failed: ${error.message}`));
     worker.on('exit', (code) => stopped(`stopped (exit code ${code})`));
-    this.#worker = worker;
-    return worker;
+    this.#thread = thread;
+    return thread;
   }
 }
 

@@ -44,6 +44,37 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
+/** The clone's own packages: the link npm makes for a `file:` dependency inside the project (the `hub` command). */
+const OWN_PACKAGES: Record<string, string> = { 'connector-hub-cli': path.join('bin', 'cli') };
+
+/**
+ * node_modules as `npm install` would leave it in the clone: every installed package linked from this checkout's,
+ * but the clone's own packages (`file:` dependencies) and their commands pointing into the clone — so `npx hub`
+ * runs the clone's hub, not this checkout's.
+ */
+function linkNodeModules(dir: string): void {
+  const from = path.join(ROOT, 'node_modules');
+  const to = path.join(dir, 'node_modules');
+  fs.mkdirSync(path.join(to, '.bin'), { recursive: true });
+  for (const name of fs.readdirSync(from)) {
+    if (name === '.bin' || name in OWN_PACKAGES) continue;
+    fs.symlinkSync(path.join(from, name), path.join(to, name));
+  }
+  const ownBins = new Set<string>();
+  for (const [name, folder] of Object.entries(OWN_PACKAGES)) {
+    fs.symlinkSync(path.join('..', folder), path.join(to, name), 'dir');
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, folder, 'package.json'), 'utf8')) as {
+      bin?: Record<string, string>;
+    };
+    for (const [command, file] of Object.entries(manifest.bin ?? {})) {
+      fs.symlinkSync(path.join('..', name, file), path.join(to, '.bin', command));
+      ownBins.add(command);
+    }
+  }
+  for (const command of fs.readdirSync(path.join(from, '.bin')))
+    if (!ownBins.has(command)) fs.symlinkSync(path.join(from, '.bin', command), path.join(to, '.bin', command));
+}
+
 export function makeFreshClone(prefix = 'hub-clone-'): FreshClone {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const dir = path.join(base, 'connector-hub');
@@ -51,7 +82,7 @@ export function makeFreshClone(prefix = 'hub-clone-'): FreshClone {
     recursive: true,
     filter: (source) => !SKIPPED.has(path.basename(source)) && !source.endsWith('.tgz'),
   });
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  linkNodeModules(dir);
   const run = (command: string, args: string[], options: RunOptions = {}): Promise<RunResult> =>
     new Promise((resolve) => {
       const child = spawn(command, args, {

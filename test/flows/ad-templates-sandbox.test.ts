@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { connectionServiceFor } from '../../core/connections';
-import { openEngine, type Engine } from '../../core/runtime/engine';
 import { flowServiceFor } from '../../core/runtime/flow-service';
-import type { Hub } from '../../core/runtime/hub';
 import { runToEnd } from '../../core/sandbox/demo';
-import { startSandbox as startGoogle, type GoogleSandbox } from '../../connectors/google/sandbox';
-import { startSandbox as startHubSpot, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
-import { startSandbox as startMeta, type MetaSandbox } from '../../connectors/meta/sandbox';
-import { startSandbox as startOdoo, type OdooSandbox } from '../../connectors/odoo/sandbox';
-import { CliBed } from '../core/cli/helpers';
+import { useAdSandboxes } from './ad-sandboxes';
 
 /**
  * The order, lead and audience templates run as a user runs them (connections, `enableTemplate`, runs through the
@@ -22,45 +15,7 @@ type Run = Awaited<ReturnType<typeof runToEnd>>;
 const writes = (run: Run) => run.counts.created + run.counts.updated + run.counts.deleted;
 
 describe('ad-platform templates against the sandboxes', () => {
-  let bed: CliBed;
-  let crm: HubSpotSandbox;
-  let meta: MetaSandbox;
-  let google: GoogleSandbox;
-  let odoo: OdooSandbox;
-
-  beforeEach(async () => {
-    bed = new CliBed();
-    crm = await startHubSpot({ enforceLimits: false });
-    meta = await startMeta({ enforceLimits: false });
-    google = await startGoogle({ enforceLimits: false });
-    odoo = await startOdoo({ enforceLimits: false, seedContacts: 4, seedOrders: 5 });
-  });
-
-  afterEach(async () => {
-    await Promise.all([crm?.close(), meta?.close(), google?.close(), odoo?.close()]);
-    bed.cleanup();
-  });
-
-  async function withEngine(fn: (hub: Hub, engine: Engine) => Promise<void>): Promise<void> {
-    await bed.withHub(async (hub) => {
-      const engine = await openEngine(hub, { scheduler: false });
-      try {
-        await engine.runner.startWorker();
-        const connections = connectionServiceFor(hub);
-        await connections.create({
-          name: 'crm',
-          connectorId: 'hubspot',
-          settings: { ...crm.settings, contactProperties: ['ad_audience', 'zip'] },
-        });
-        await connections.create({ name: 'ads-meta', connectorId: 'meta', settings: meta.settings });
-        await connections.create({ name: 'ads-google', connectorId: 'google', settings: google.settings });
-        await connections.create({ name: 'erp', connectorId: 'odoo', settings: odoo.settings });
-        await fn(hub, engine);
-      } finally {
-        await engine.close();
-      }
-    });
-  }
+  const s = useAdSandboxes({ odoo: { seedContacts: 4, seedOrders: 5 }, contactProperties: ['ad_audience', 'zip'] });
 
   function seedAudienceContacts(): Record<string, string> {
     const at = Date.now() - 60_000;
@@ -90,23 +45,23 @@ describe('ad-platform templates against the sandboxes', () => {
     };
     const ids: Record<string, string> = {};
     for (const [key, properties] of Object.entries(people)) {
-      crm.contacts.create(properties, at);
-      ids[key] = [...crm.contacts.values()].at(-1)!.id;
+      s.crm.contacts.create(properties, at);
+      ids[key] = [...s.crm.contacts.values()].at(-1)!.id;
     }
     return ids;
   }
 
   it('hubspot-list-to-meta-audience: consented contacts on the list join; no one else is added; leaving the list removes', async () => {
     const ids = seedAudienceContacts();
-    const audience = () => meta.state.audience(meta.settings.audienceId!).members;
+    const audience = () => s.meta.state.audience(s.meta.settings.audienceId!).members;
     const hashesInAudience = () => new Set([...audience().values()].flat());
-    await withEngine(async (hub, engine) => {
+    await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('hubspot-list-to-meta-audience', {
         connections: { hubspot: 'crm', meta: 'ads-meta' },
       });
       const adds = await runToEnd(hub, engine, 'hubspot-list-to-meta-audience');
       expect(adds.counts).toMatchObject({ read: 6, failed: 0 });
-      expect(meta.members()).toBe(2);
+      expect(s.meta.members()).toBe(2);
       for (const email of ['ivan.petrov@example.com', 'john.smith+ads@gmail.com'])
         expect(hashesInAudience().has(sha(email))).toBe(true);
       for (const email of [
@@ -117,24 +72,24 @@ describe('ad-platform templates against the sandboxes', () => {
       ])
         expect(hashesInAudience().has(sha(email))).toBe(false);
       // a rerun sends nothing
-      const addRequests = meta.server.count({ route: 'POST /:v/:node/users' });
+      const addRequests = s.meta.server.count({ route: 'POST /:v/:node/users' });
       expect(writes(await runToEnd(hub, engine, 'hubspot-list-to-meta-audience'))).toBe(0);
-      expect(meta.server.count({ route: 'POST /:v/:node/users' })).toBe(addRequests);
+      expect(s.meta.server.count({ route: 'POST /:v/:node/users' })).toBe(addRequests);
 
       // the removals flow: only the listed contact without consent is a removal (never in the audience: a no-op)
       const removals = await runToEnd(hub, engine, 'hubspot-list-removals-to-meta-audience');
       expect(removals.counts.failed).toBe(0);
-      expect(meta.members()).toBe(2);
+      expect(s.meta.members()).toBe(2);
 
       // Ivan leaves the list: one removal, and he is out
-      crm.contacts.get(ids.ivan!)!.properties.ad_audience = 'false';
-      crm.setModifiedTime([ids.ivan!], Date.now());
-      const deletesBefore = meta.server.count({ route: 'DELETE /:v/:node/users' });
+      s.crm.contacts.get(ids.ivan!)!.properties.ad_audience = 'false';
+      s.crm.setModifiedTime([ids.ivan!], Date.now());
+      const deletesBefore = s.meta.server.count({ route: 'DELETE /:v/:node/users' });
       const leave = await runToEnd(hub, engine, 'hubspot-list-removals-to-meta-audience');
       expect(leave.counts.failed).toBe(0);
       expect(writes(leave)).toBe(1);
-      expect(meta.server.count({ route: 'DELETE /:v/:node/users' })).toBe(deletesBefore + 1);
-      expect(meta.members()).toBe(1);
+      expect(s.meta.server.count({ route: 'DELETE /:v/:node/users' })).toBe(deletesBefore + 1);
+      expect(s.meta.members()).toBe(1);
       expect(hashesInAudience().has(sha('ivan.petrov@example.com'))).toBe(false);
       expect(writes(await runToEnd(hub, engine, 'hubspot-list-removals-to-meta-audience'))).toBe(0);
     });
@@ -142,40 +97,40 @@ describe('ad-platform templates against the sandboxes', () => {
 
   it('hubspot-list-to-google-customer-match: consented listed contacts join; withdrawing consent removes', async () => {
     const ids = seedAudienceContacts();
-    await withEngine(async (hub, engine) => {
+    await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('hubspot-list-to-google-customer-match', {
         connections: { hubspot: 'crm', google: 'ads-google' },
       });
       const adds = await runToEnd(hub, engine, 'hubspot-list-to-google-customer-match');
       expect(adds.counts).toMatchObject({ read: 6, failed: 0 });
-      expect(google.memberCount()).toBe(2);
-      expect(google.memberCount(sha('ivan.petrov@example.com'))).toBe(1);
-      expect(google.memberCount(sha('johnsmith@gmail.com'))).toBe(1); // Google's Gmail rule
+      expect(s.google.memberCount()).toBe(2);
+      expect(s.google.memberCount(sha('ivan.petrov@example.com'))).toBe(1);
+      expect(s.google.memberCount(sha('johnsmith@gmail.com'))).toBe(1); // Google's Gmail rule
       for (const email of [
         'said.no@example.com',
         'never.asked@example.com',
         'stranger@example.com',
         'elsewhere@example.com',
       ])
-        expect(google.memberCount(sha(email))).toBe(0);
+        expect(s.google.memberCount(sha(email))).toBe(0);
       expect(writes(await runToEnd(hub, engine, 'hubspot-list-to-google-customer-match'))).toBe(0);
 
       // John withdraws consent: the removals flow takes him out once
       await runToEnd(hub, engine, 'hubspot-list-removals-to-google-customer-match');
-      crm.contacts.get(ids.john!)!.properties.marketing_consent = 'false';
-      crm.setModifiedTime([ids.john!], Date.now());
+      s.crm.contacts.get(ids.john!)!.properties.marketing_consent = 'false';
+      s.crm.setModifiedTime([ids.john!], Date.now());
       const adds2 = await runToEnd(hub, engine, 'hubspot-list-to-google-customer-match');
       expect(writes(adds2)).toBe(0);
       const withdraw = await runToEnd(hub, engine, 'hubspot-list-removals-to-google-customer-match');
       expect(withdraw.counts.failed).toBe(0);
       expect(writes(withdraw)).toBe(1);
-      expect(google.memberCount(sha('johnsmith@gmail.com'))).toBe(0);
-      expect(google.memberCount()).toBe(1);
+      expect(s.google.memberCount(sha('johnsmith@gmail.com'))).toBe(0);
+      expect(s.google.memberCount()).toBe(1);
     });
   }, 120_000);
 
   it('meta-lead-ads-to-hubspot-contacts: messy leads become one contact each, consent only when ticked', async () => {
-    meta.newLead({
+    s.meta.newLead({
       full_name: '  иван   петров ',
       email: ' Ivan.Petrov@Example.COM ',
       phone_number: '8 (916) 123-45-67',
@@ -183,26 +138,26 @@ describe('ad-platform templates against the sandboxes', () => {
       country: 'RU',
       marketing_consent: 'Yes',
     });
-    meta.newLead({ full_name: 'Ivan Petrov', email: 'ivan.petrov@example.com' }); // the same person again
-    meta.newLead({ full_name: 'No Box', email: 'NO.BOX@example.com' });
-    meta.newLead({ full_name: 'Phone Only', phone_number: '+79161234567' });
-    await withEngine(async (hub, engine) => {
+    s.meta.newLead({ full_name: 'Ivan Petrov', email: 'ivan.petrov@example.com' }); // the same person again
+    s.meta.newLead({ full_name: 'No Box', email: 'NO.BOX@example.com' });
+    s.meta.newLead({ full_name: 'Phone Only', phone_number: '+79161234567' });
+    await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('meta-lead-ads-to-hubspot-contacts', {
         connections: { meta: 'ads-meta', hubspot: 'crm' },
       });
       const run = await runToEnd(hub, engine, 'meta-lead-ads-to-hubspot-contacts');
       expect(run.counts.failed).toBe(0);
-      const ivan = crm.contacts.findByUnique('ivan.petrov@example.com');
+      const ivan = s.crm.contacts.findByUnique('ivan.petrov@example.com');
       expect(ivan?.properties).toMatchObject({
         firstname: 'Иван',
         lastname: 'Петров',
         phone: '+79161234567',
         city: 'Санкт-Петербург',
       });
-      expect([...crm.contacts.values()].filter((c) => c.properties.email === 'ivan.petrov@example.com')).toHaveLength(
+      expect([...s.crm.contacts.values()].filter((c) => c.properties.email === 'ivan.petrov@example.com')).toHaveLength(
         1,
       );
-      const noBox = crm.contacts.findByUnique('no.box@example.com');
+      const noBox = s.crm.contacts.findByUnique('no.box@example.com');
       expect(noBox).toBeDefined();
       expect(noBox?.properties.marketing_consent ?? null).toBeNull();
       expect(writes(await runToEnd(hub, engine, 'meta-lead-ads-to-hubspot-contacts'))).toBe(0);
@@ -220,7 +175,7 @@ describe('ad-platform templates against the sandboxes', () => {
       fields: fields.map(([fieldType, fieldValue]) => ({ fieldType, fieldValue })),
       custom: custom.map(([questionText, fieldValue]) => ({ questionText, fieldValue })),
     });
-    google.store.leads.push(
+    s.google.store.leads.push(
       submission(
         '50001',
         [
@@ -242,20 +197,20 @@ describe('ad-platform templates against the sandboxes', () => {
       ),
       submission('50003', [['PHONE_NUMBER', '+79161234567']]),
     );
-    await withEngine(async (hub, engine) => {
+    await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('google-ads-leads-to-hubspot-contacts', {
         connections: { google: 'ads-google', hubspot: 'crm' },
       });
       const run = await runToEnd(hub, engine, 'google-ads-leads-to-hubspot-contacts');
       expect(run.counts).toMatchObject({ failed: 0, created: 2 });
-      expect(crm.contacts.findByUnique('anna.smirnova@example.com')?.properties).toMatchObject({
+      expect(s.crm.contacts.findByUnique('anna.smirnova@example.com')?.properties).toMatchObject({
         firstname: 'Анна',
         lastname: 'Смирнова',
         phone: '+79000000001',
         city: 'Санкт-Петербург',
         marketing_consent: 'true',
       });
-      const pat = crm.contacts.findByUnique('pat.lee@example.com');
+      const pat = s.crm.contacts.findByUnique('pat.lee@example.com');
       expect(pat?.properties).toMatchObject({ firstname: 'Pat', lastname: 'Lee' });
       expect(pat?.properties.marketing_consent ?? null).toBeNull();
       expect(writes(await runToEnd(hub, engine, 'google-ads-leads-to-hubspot-contacts'))).toBe(0);
@@ -263,24 +218,24 @@ describe('ad-platform templates against the sandboxes', () => {
   }, 120_000);
 
   it('odoo-orders-to-hubspot-deals: each order one deal; the deals made from orders never become orders', async () => {
-    await withEngine(async (hub, engine) => {
+    await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
         connections: { odoo: 'erp', hubspot: 'crm' },
       });
       const orders = await runToEnd(hub, engine, 'odoo-orders-to-hubspot-deals');
       expect(orders.counts).toMatchObject({ read: 5, created: 5, failed: 0 });
-      const deals = [...crm.deals.values()];
+      const deals = [...s.crm.deals.values()];
       expect(deals).toHaveLength(5);
       for (const deal of deals) {
         expect(deal.properties.external_deal_id).toMatch(/^S\d+/);
         expect(deal.properties.dealstage).toBe('closedwon');
       }
       expect(writes(await runToEnd(hub, engine, 'odoo-orders-to-hubspot-deals'))).toBe(0);
-      const ordersBefore = odoo.store.table('sale.order').size;
+      const ordersBefore = s.odoo.store.table('sale.order').size;
       const back = await runToEnd(hub, engine, 'hubspot-won-deals-to-odoo-orders');
       expect(back.counts.failed).toBe(0);
       expect(writes(back)).toBe(0);
-      expect(odoo.store.table('sale.order').size).toBe(ordersBefore);
+      expect(s.odoo.store.table('sale.order').size).toBe(ordersBefore);
     });
   }, 120_000);
 
@@ -314,9 +269,9 @@ describe('ad-platform templates against the sandboxes', () => {
       order(5, { marketing_consent: true }), // no click id: Meta only
       order(6, { marketing_consent: true, gclid: 'Cj0-draft', state: 'draft' }),
     ];
-    const file = bed.write('files/orders.ndjson', orders.map((o) => JSON.stringify(o)).join('\n') + '\n');
-    await bed.fileConnection('orders-export', { path: 'orders.ndjson' });
-    await withEngine(async (hub, engine) => {
+    const file = s.bed.write('files/orders.ndjson', orders.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    await s.bed.fileConnection('orders-export', { path: 'orders.ndjson' });
+    await s.withEngine(async (hub, engine) => {
       const flows = flowServiceFor(hub);
       const flow = (name: string, mapping: string, connection: string, action: string) => ({
         name,
@@ -337,15 +292,15 @@ describe('ad-platform templates against the sandboxes', () => {
       const toGoogle = await runToEnd(hub, engine, 'orders-to-google');
       expect(toGoogle.counts).toMatchObject({ read: 6, failed: 0 });
       expect(writes(toGoogle)).toBe(2);
-      expect(google.conversionCount()).toBe(2);
-      expect(google.conversionCount('S00001')).toBe(1);
-      expect(google.conversionCount('S00002')).toBe(1);
-      for (const ref of ['S00003', 'S00004', 'S00005', 'S00006']) expect(google.conversionCount(ref)).toBe(0);
+      expect(s.google.conversionCount()).toBe(2);
+      expect(s.google.conversionCount('S00001')).toBe(1);
+      expect(s.google.conversionCount('S00002')).toBe(1);
+      for (const ref of ['S00003', 'S00004', 'S00005', 'S00006']) expect(s.google.conversionCount(ref)).toBe(0);
       const toMeta = await runToEnd(hub, engine, 'orders-to-meta');
       expect(toMeta.counts).toMatchObject({ read: 6, failed: 0 });
       expect(writes(toMeta)).toBe(3);
-      for (const ref of ['S00001', 'S00002', 'S00005']) expect(meta.conversions(ref)).toBe(1);
-      for (const ref of ['S00003', 'S00004', 'S00006']) expect(meta.conversions(ref)).toBe(0);
+      for (const ref of ['S00001', 'S00002', 'S00005']) expect(s.meta.conversions(ref)).toBe(1);
+      for (const ref of ['S00003', 'S00004', 'S00006']) expect(s.meta.conversions(ref)).toBe(0);
 
       // a rerun sends nothing new
       expect(writes(await runToEnd(hub, engine, 'orders-to-google'))).toBe(0);
@@ -356,29 +311,29 @@ describe('ad-platform templates against the sandboxes', () => {
       const refund = await runToEnd(hub, engine, 'orders-to-google');
       expect(refund.counts.failed).toBe(0);
       expect(writes(refund)).toBe(1);
-      expect(google.restatements('S00001')).toBe(1);
+      expect(s.google.restatements('S00001')).toBe(1);
       expect(
-        google.store.conversions.get([...google.store.conversions.keys()].find((k) => k.endsWith(':S00001'))!),
+        s.google.store.conversions.get([...s.google.store.conversions.keys()].find((k) => k.endsWith(':S00001'))!),
       ).toMatchObject({
         conversionValue: 0,
       });
-      expect(google.conversionCount()).toBe(2);
+      expect(s.google.conversionCount()).toBe(2);
       expect(writes(await runToEnd(hub, engine, 'orders-to-meta'))).toBe(0);
-      expect(meta.conversions('S00001')).toBe(1);
+      expect(s.meta.conversions('S00001')).toBe(1);
       fs.appendFileSync(file, JSON.stringify({ ...orders[0], refunded_amount: 120 }) + '\n');
       expect(writes(await runToEnd(hub, engine, 'orders-to-google'))).toBe(0);
-      expect(google.restatements('S00001')).toBe(1);
+      expect(s.google.restatements('S00001')).toBe(1);
     });
   }, 120_000);
 
   it('odoo orders → Google and Meta: an order whose customer gave no marketing consent never reaches either', async () => {
     // the seeded orders carry click ids; their customers withdraw consent (or are on the mailing blacklist)
-    const partners = [...odoo.store.table('res.partner').keys()];
+    const partners = [...s.odoo.store.table('res.partner').keys()];
     partners.forEach((id, i) =>
-      odoo.store.write('res.partner', [id], i % 2 === 0 ? { x_marketing_consent: false } : { is_blacklisted: true }),
+      s.odoo.store.write('res.partner', [id], i % 2 === 0 ? { x_marketing_consent: false } : { is_blacklisted: true }),
     );
-    for (const id of odoo.store.table('sale.order').keys()) odoo.store.write('sale.order', [id], {});
-    await withEngine(async (hub, engine) => {
+    for (const id of s.odoo.store.table('sale.order').keys()) s.odoo.store.write('sale.order', [id], {});
+    await s.withEngine(async (hub, engine) => {
       const flows = flowServiceFor(hub);
       await flows.enableTemplate('odoo-orders-to-google-ads-conversions', {
         connections: { odoo: 'erp', google: 'ads-google' },
@@ -388,9 +343,9 @@ describe('ad-platform templates against the sandboxes', () => {
       const toMeta = await runToEnd(hub, engine, 'odoo-orders-to-meta-purchases');
       for (const run of [toGoogle, toMeta])
         expect(run.counts).toMatchObject({ read: 5, failed: 0, created: 0, updated: 0 });
-      expect(google.conversionCount()).toBe(0);
-      expect(meta.state.events.size).toBe(0);
-      expect(meta.server.count({ route: 'POST /:v/:node/events' })).toBe(0);
+      expect(s.google.conversionCount()).toBe(0);
+      expect(s.meta.state.events.size).toBe(0);
+      expect(s.meta.server.count({ route: 'POST /:v/:node/events' })).toBe(0);
     });
   }, 120_000);
 });

@@ -34,16 +34,19 @@ describe.each(VENDORS)('template $name', ({ name, vendor, label, dest, rules }) 
   it('says what this test checks, sentence by sentence', () => {
     expect(sentences(name)).toEqual([
       `HubSpot contacts on your audience list (contact property ad_audience = true) who gave marketing consent become members of ${dest}, so you can target or exclude them in ads.`,
-      `A contact without marketing consent is never added to ${label}: they are skipped with the reason, even when they are on the list, and the only request that can carry them is a removal.`,
-      'A contact who leaves the list (ad_audience set to false), withdraws consent or is archived is removed from the audience.',
+      `A contact without marketing consent never reaches ${label}: they are skipped with the reason, even when they are on the list, and only contacts the hub added are ever named in a removal.`,
+      'A contact who leaves the list (ad_audience set to false), withdraws consent or is archived is removed from the audience, and added again on rejoining with consent.',
       `E-mail, phone, name, city, postal code and country are normalised and hashed by ${rules} rules before they leave the hub.`,
       'Both run every hour once enabled; hub flows enable --schedule chooses another schedule or manual runs.',
       "Needs the HubSpot contact properties marketing_consent and ad_audience (add ad_audience and zip to the connection's contactProperties).",
     ]);
   });
 
-  it('two flows from the HubSpot contacts stream, additions and removals, every hour', () => {
+  it('two flows from the HubSpot contacts stream, additions and removals, every hour, sharing one link group', () => {
     const t = template(name);
+    // one link group: the removals see what the additions wrote; the removals write only where the hub added
+    expect(t.linkGroup).toBe(name);
+    expect(t.flows.map((f) => f.options?.onlyWritten === true)).toEqual([false, true]);
     expect(t.flows.map((f) => [f.source.stream, f.mapping.id, f.target.action, f.trigger])).toEqual([
       [
         'contacts',
@@ -68,14 +71,16 @@ describe.each(VENDORS)('template $name', ({ name, vendor, label, dest, rules }) 
     );
   });
 
-  it(`a contact without marketing consent is never added to ${label}; only a removal can carry them`, async () => {
+  it(`a contact without marketing consent is never added to ${label} (the removal flow holds them: see ad-templates-sandbox)`, async () => {
     for (const contact of [audienceContacts.saidNo, audienceContacts.neverAsked, audienceContacts.notListedNoConsent])
       expect(await skipReason(add, contact)).toBe(NO_CONSENT);
     // never on the list and no consent: not even a removal carries them
     expect(await skipReason(remove, audienceContacts.notListedNoConsent)).toBe(
       'never on the audience list (ad_audience is empty): nothing to remove',
     );
-    // on the list without consent (said no, or withdrew): the only request is a removal, hashed
+    // on the list without consent (said no, or withdrew): the removal mapping maps them, hashed; the removal flow
+    // (options.onlyWritten) sends it only for contacts the additions flow had added (through the runner, tested in
+    // test/flows/audience-link-group.test.ts)
     const removal = await mapped(remove, audienceContacts.saidNo);
     expect(removal).toEqual({ email: sha('said.no@example.com') });
   });

@@ -22,7 +22,7 @@ describe(`template ${NAME}: its description`, () => {
       'A customer without marketing consent never reaches Google: neither the conversion nor their e-mail, phone or name is sent.',
       "E-mail, phone and name are normalised and hashed by Google's rules before they leave the hub.",
       'Runs every 15 minutes once enabled; hub flows enable --schedule chooses another schedule or manual runs.',
-      "Needs, on each Odoo order, the click id, the customer's marketing consent and the refunded amount (fields gclid or x_gclid, marketing_consent, refunded_amount).",
+      "Needs, in Odoo, the click ids on the order and the customer's marketing consent on the contact (custom fields x_gclid, x_gbraid, x_wbraid and x_marketing_consent, or the names set in the Odoo connection's gclidField, gbraidField, wbraidField and consentField); refunds are read from Odoo's credit notes.",
     ]);
   });
 

@@ -26,7 +26,7 @@ describe(`template ${NAME}: its description`, () => {
       "The other way, HubSpot deals marked closed won become sales orders in Odoo, for the customer with the deal's customer_email and with the Odoo product id taken from each line item's SKU.",
       "Each side keeps one external reference to the other (the Odoo order reference in the deal's external_deal_id, the HubSpot deal id in the Odoo order's external id), so neither side duplicates: an order made from a deal never comes back as a second deal, a deal made from an order never becomes a second order, and a retry never creates a second order.",
       'Both directions run every 15 minutes once enabled; hub flows enable --schedule chooses another schedule or manual runs.',
-      'Needs the HubSpot deal properties external_deal_id (unique) and customer_email.',
+      "Needs the HubSpot deal property external_deal_id (unique); the customer is the deal's customer_email property or, when it is empty, its primary associated contact.",
     ]);
   });
 

@@ -21,7 +21,7 @@ describe(`template ${NAME}: its description`, () => {
       'A customer without marketing consent never reaches Meta: no event and no identifier is sent for them.',
       "E-mail, phone, name, city, postal code, country and the Odoo customer id are normalised and hashed by Meta's rules before they leave the hub.",
       'Runs every 15 minutes once enabled; hub flows enable --schedule chooses another schedule or manual runs.',
-      "Needs, on each Odoo order, the customer's marketing consent and contact details (fields marketing_consent, customer_email, customer_phone).",
+      "Needs, in Odoo, the customer's marketing consent on the contact (custom field x_marketing_consent, or the name set in the Odoo connection's consentField); e-mail, phone and address come from the order's customer.",
     ]);
   });
 

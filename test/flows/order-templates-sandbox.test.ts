@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
-import { connectionServiceFor } from '../../core/connections';
-import { openEngine, type Engine } from '../../core/runtime/engine';
 import { flowServiceFor } from '../../core/runtime/flow-service';
-import type { Hub } from '../../core/runtime/hub';
 import { runToEnd } from '../../core/sandbox/demo';
-import { startSandbox as startGoogle, type GoogleSandbox } from '../../connectors/google/sandbox';
-import { startSandbox as startHubSpot, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
-import { startSandbox as startMeta, type MetaSandbox } from '../../connectors/meta/sandbox';
-import { startSandbox as startOdoo, type OdooSandbox } from '../../connectors/odoo/sandbox';
-import { CliBed } from '../core/cli/helpers';
+import { useAdSandboxes } from './ad-sandboxes';
 
 /**
  * The order templates end to end, reading Odoo through its orders stream (click ids, consent, refunds, customer
@@ -23,56 +16,22 @@ const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const EVENTS = { route: 'POST /:v/:node/events' };
 
 describe('order templates against the sandboxes (Odoo orders stream)', () => {
-  let bed: CliBed;
-  let crm: HubSpotSandbox;
-  let meta: MetaSandbox;
-  let google: GoogleSandbox;
-  let odoo: OdooSandbox;
-
-  beforeEach(async () => {
-    bed = new CliBed();
-    crm = await startHubSpot({ enforceLimits: false });
-    meta = await startMeta({ enforceLimits: false });
-    google = await startGoogle({ enforceLimits: false });
-    odoo = await startOdoo({ enforceLimits: false });
-  });
-
-  afterEach(async () => {
-    await Promise.all([crm?.close(), meta?.close(), google?.close(), odoo?.close()]);
-    bed.cleanup();
-  });
-
-  async function withEngine(fn: (hub: Hub, engine: Engine) => Promise<void>): Promise<void> {
-    await bed.withHub(async (hub) => {
-      const engine = await openEngine(hub, { scheduler: false });
-      try {
-        await engine.runner.startWorker();
-        const connections = connectionServiceFor(hub);
-        await connections.create({ name: 'crm', connectorId: 'hubspot', settings: crm.settings });
-        await connections.create({ name: 'ads-meta', connectorId: 'meta', settings: meta.settings });
-        await connections.create({ name: 'ads-google', connectorId: 'google', settings: google.settings });
-        await connections.create({ name: 'erp', connectorId: 'odoo', settings: odoo.settings });
-        await fn(hub, engine);
-      } finally {
-        await engine.close();
-      }
-    });
-  }
+  const s = useAdSandboxes();
 
   /** A customer and one confirmed order with an invoice, as a shop would leave them in Odoo. */
   function placeOrder(customer: Record<string, unknown>, order: Record<string, unknown> = {}): string {
-    const partner = odoo.store.insert('res.partner', {
+    const partner = s.odoo.store.insert('res.partner', {
       is_company: false,
       parent_id: false,
       country_code: 'DE',
       is_blacklisted: false,
       ...customer,
     });
-    const [id] = odoo.store.create('sale.order', [
+    const [id] = s.odoo.store.create('sale.order', [
       { partner_id: partner, state: 'sale', order_line: [[0, 0, { product_id: 2, product_uom_qty: 1 }]], ...order },
     ]);
-    const row = odoo.store.table('sale.order').get(id!)!;
-    odoo.store.insert('account.move', {
+    const row = s.odoo.store.table('sale.order').get(id!)!;
+    s.odoo.store.insert('account.move', {
       name: `INV/${String(row.name)}`,
       move_type: 'out_invoice',
       state: 'posted',
@@ -110,7 +69,7 @@ describe('order templates against the sandboxes (Odoo orders stream)', () => {
     const neverAsked = placeOrder({ name: 'Never Asked', email: 'never.asked@example.com' }, { x_gbraid: 'gb-never' });
     const quotation = placeOrder(consenting, { state: 'draft', x_gclid: 'Cj0-draft' });
 
-    await withEngine(async (hub, engine) => {
+    await s.withEngine(async (hub, engine) => {
       const flows = flowServiceFor(hub);
       await flows.enableTemplate('odoo-orders-to-google-ads-conversions', {
         connections: { odoo: 'erp', google: 'ads-google' },
@@ -122,14 +81,14 @@ describe('order templates against the sandboxes (Odoo orders stream)', () => {
       expect(toMeta.counts).toMatchObject({ read: 6, failed: 0 });
 
       // exactly one conversion at Google (the consented order with a gclid) and one Purchase per consented order
-      expect(google.conversionCount()).toBe(1);
-      expect(google.conversionCount(withClick)).toBe(1);
-      const conversion = () => [...google.store.conversions.values()].find((c) => c.transactionId === withClick)!;
+      expect(s.google.conversionCount()).toBe(1);
+      expect(s.google.conversionCount(withClick)).toBe(1);
+      const conversion = () => [...s.google.store.conversions.values()].find((c) => c.transactionId === withClick)!;
       expect(conversion()).toMatchObject({ sends: 1, restatements: 0 });
-      expect(meta.conversions(withClick)).toBe(1);
-      expect(meta.conversions(metaOnly)).toBe(1);
-      expect(meta.state.events.size).toBe(2);
-      const purchase = [...meta.state.events.values()].find((e) => e.event_id === withClick)!.body as {
+      expect(s.meta.conversions(withClick)).toBe(1);
+      expect(s.meta.conversions(metaOnly)).toBe(1);
+      expect(s.meta.state.events.size).toBe(2);
+      const purchase = [...s.meta.state.events.values()].find((e) => e.event_id === withClick)!.body as {
         user_data: { em: string[]; fbc?: string };
       };
       expect(purchase.user_data.em).toEqual([sha('ivan.petrov+shop@gmail.com')]);
@@ -137,28 +96,28 @@ describe('order templates against the sandboxes (Odoo orders stream)', () => {
 
       // no consent (said no, on the blacklist, never asked) and the quotation: nothing at either
       for (const ref of [saidNo, blacklisted, neverAsked, quotation]) {
-        expect(google.conversionCount(ref)).toBe(0);
-        expect(meta.conversions(ref)).toBe(0);
+        expect(s.google.conversionCount(ref)).toBe(0);
+        expect(s.meta.conversions(ref)).toBe(0);
       }
 
       // a rerun sends nothing new
-      const eventRequests = meta.server.count(EVENTS);
+      const eventRequests = s.meta.server.count(EVENTS);
       expect(writes(await runToEnd(hub, engine, 'odoo-orders-to-google-ads-conversions'))).toBe(0);
       expect(writes(await runToEnd(hub, engine, 'odoo-orders-to-meta-purchases'))).toBe(0);
       expect(conversion().sends).toBe(1);
-      expect(meta.server.count(EVENTS)).toBe(eventRequests);
+      expect(s.meta.server.count(EVENTS)).toBe(eventRequests);
 
       // the order is refunded in full in Odoo: exactly one restatement at Google (to 0), no second Purchase
-      const orderId = [...odoo.store.table('sale.order').values()].find((o) => o.name === withClick)!.id as number;
-      odoo.refund(orderId);
+      const orderId = [...s.odoo.store.table('sale.order').values()].find((o) => o.name === withClick)!.id as number;
+      s.odoo.refund(orderId);
       const refund = await runToEnd(hub, engine, 'odoo-orders-to-google-ads-conversions');
       expect(refund.counts.failed).toBe(0);
       expect(writes(refund)).toBe(1);
       expect(conversion()).toMatchObject({ restatements: 1, conversionValue: 0, sends: 2 });
-      expect(google.conversionCount()).toBe(1);
+      expect(s.google.conversionCount()).toBe(1);
       expect(writes(await runToEnd(hub, engine, 'odoo-orders-to-meta-purchases'))).toBe(0);
-      expect(meta.conversions(withClick)).toBe(1);
-      expect(meta.server.count(EVENTS)).toBe(eventRequests);
+      expect(s.meta.conversions(withClick)).toBe(1);
+      expect(s.meta.server.count(EVENTS)).toBe(eventRequests);
 
       // and again: nothing new anywhere
       expect(writes(await runToEnd(hub, engine, 'odoo-orders-to-google-ads-conversions'))).toBe(0);
@@ -167,13 +126,13 @@ describe('order templates against the sandboxes (Odoo orders stream)', () => {
   }, 120_000);
 
   it('a closed-won deal in HubSpot becomes one order in Odoo for the contact on the deal, and never a second deal', async () => {
-    const partner = odoo.store.insert('res.partner', { name: 'Anna Schmidt', email: 'anna.schmidt@example.com' });
-    const contact = crm.contacts.create({ email: 'anna.schmidt@example.com', firstname: 'Anna' }).id;
-    const deal = crm.deals.create({ dealname: 'Licence for Anna', dealstage: 'closedwon', amount: '990' }).id;
-    crm.associateContact(deal, contact);
-    const created = await fetch(`${crm.url}/crm/v3/objects/line_items/batch/create`, {
+    const partner = s.odoo.store.insert('res.partner', { name: 'Anna Schmidt', email: 'anna.schmidt@example.com' });
+    const contact = s.crm.contacts.create({ email: 'anna.schmidt@example.com', firstname: 'Anna' }).id;
+    const deal = s.crm.deals.create({ dealname: 'Licence for Anna', dealstage: 'closedwon', amount: '990' }).id;
+    s.crm.associateContact(deal, contact);
+    const created = await fetch(`${s.crm.url}/crm/v3/objects/line_items/batch/create`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${crm.settings.accessToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${s.crm.settings.accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         inputs: [
           {
@@ -187,28 +146,30 @@ describe('order templates against the sandboxes (Odoo orders stream)', () => {
     });
     expect(created.status).toBe(201);
 
-    await withEngine(async (hub, engine) => {
+    await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
         connections: { odoo: 'erp', hubspot: 'crm' },
       });
       const won = await runToEnd(hub, engine, 'hubspot-won-deals-to-odoo-orders');
       expect(won.counts).toMatchObject({ read: 1, created: 1, failed: 0 });
-      expect(odoo.ordersFor(`hubspot-deal-${deal}`)).toBe(1);
-      const order = [...odoo.store.table('sale.order').values()].find((o) => o.origin === `hub:hubspot-deal-${deal}`)!;
+      expect(s.odoo.ordersFor(`hubspot-deal-${deal}`)).toBe(1);
+      const order = [...s.odoo.store.table('sale.order').values()].find(
+        (o) => o.origin === `hub:hubspot-deal-${deal}`,
+      )!;
       expect(order.partner_id).toBe(partner);
 
       // the order made from the deal does not come back to HubSpot as a second deal
       const back = await runToEnd(hub, engine, 'odoo-orders-to-hubspot-deals');
       expect(back.counts.failed).toBe(0);
       expect(writes(back)).toBe(0);
-      expect(crm.deals.size).toBe(1);
+      expect(s.crm.deals.size).toBe(1);
 
       // reruns: no second order, no second deal
       expect(writes(await runToEnd(hub, engine, 'hubspot-won-deals-to-odoo-orders'))).toBe(0);
       expect(writes(await runToEnd(hub, engine, 'odoo-orders-to-hubspot-deals'))).toBe(0);
-      expect(odoo.ordersFor(`hubspot-deal-${deal}`)).toBe(1);
-      expect(odoo.store.table('sale.order').size).toBe(1);
-      expect(crm.deals.size).toBe(1);
+      expect(s.odoo.ordersFor(`hubspot-deal-${deal}`)).toBe(1);
+      expect(s.odoo.store.table('sale.order').size).toBe(1);
+      expect(s.crm.deals.size).toBe(1);
     });
   }, 120_000);
 });

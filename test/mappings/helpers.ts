@@ -10,12 +10,14 @@ export interface TemplateFile {
   name: string;
   description: string;
   roles: Record<string, { connector: string }>;
+  linkGroup?: string;
   flows: {
     name: string;
     source: { stream: string };
     mapping: { id: string };
     target: { action: string };
     trigger: { type: string; cron?: string };
+    options?: { onlyWritten?: boolean; concurrency?: number };
   }[];
 }
 

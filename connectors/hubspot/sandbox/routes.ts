@@ -225,7 +225,10 @@ export function buildRoutes(state: SandboxState): SandboxRoute[] {
       const id = String(input.id);
       state.stores[object].remove(id);
       if (object === 'line_items') for (const set of state.associations.values()) set.delete(id);
-      if (object === 'deals') state.associations.delete(id);
+      if (object === 'deals') {
+        state.associations.delete(id);
+        state.dealContacts.delete(id);
+      }
     }
     return { status: 204 };
   };

@@ -16,6 +16,8 @@ function comparable(value: unknown): unknown {
 
 function leaf(row: Row, [field, op, value]: [string, string, unknown]): boolean {
   const raw = row[field];
+  // an x2many (a list of ids in the row): `in` matches when any of them is in the value, as Odoo does
+  if (Array.isArray(raw) && op === 'in') return Array.isArray(value) && raw.some((id) => value.includes(id));
   const left = comparable(raw);
   const right = comparable(value);
   switch (op) {

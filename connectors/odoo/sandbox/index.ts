@@ -51,9 +51,10 @@ export interface OdooSandbox extends ConnectorSandbox {
   ordersFor(externalId: string): number;
   /**
    * Posts a customer credit note of `amount` (default: the order's total) reversing the order's invoice, and
-   * rewrites the order as Odoo does when the credit note changes the order's invoice status. Returns its id.
+   * rewrites the order as Odoo does when the credit note changes the order's invoice status (`touchOrder: false`:
+   * a credit note that changes nothing on the order, as a second one may). Returns its id.
    */
-  refund(orderId: number, amount?: number): number;
+  refund(orderId: number, amount?: number, options?: { touchOrder?: boolean }): number;
 }
 
 /** Click ids of the i-th seeded order: a Google id on three in four, Meta's cookies on two in four. */
@@ -81,7 +82,7 @@ function invoiceOf(store: OdooStore, order: Row): number | undefined {
   )?.id as number | undefined;
 }
 
-function postRefund(store: OdooStore, orderId: number, amount?: number, writeDate?: string): number {
+function postRefund(store: OdooStore, orderId: number, amount?: number, writeDate?: string, touch = true): number {
   const order = store.table('sale.order').get(orderId);
   if (order === undefined) throw new Error(`no sale.order ${orderId} in the sandbox`);
   const invoice = invoiceOf(store, order);
@@ -104,8 +105,10 @@ function postRefund(store: OdooStore, orderId: number, amount?: number, writeDat
     },
     writeDate,
   );
-  order.invoice_status = 'to invoice';
-  order.write_date = writeDate ?? store.stamp();
+  if (touch) {
+    order.invoice_status = 'to invoice';
+    order.write_date = writeDate ?? store.stamp();
+  }
   return id;
 }
 
@@ -220,7 +223,7 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
     rateLimitNext: (seconds) => {
       forced429 = seconds ?? undefined;
     },
-    refund: (orderId, amount) => postRefund(store, orderId, amount),
+    refund: (orderId, amount, extra = {}) => postRefund(store, orderId, amount, undefined, extra.touchOrder !== false),
     ordersFor: (externalId) =>
       [...store.table('sale.order').values()].filter((o) => o.origin === `hub:${externalId}`).length,
     close: () => server.close(),

@@ -155,12 +155,7 @@ export class OdooStore {
       } else if (field === 'order_line' && model === 'sale.order') {
         value = [...this.table('sale.order.line').values()].filter((l) => l.order_id === row.id).map((l) => l.id);
       } else if (field === 'invoice_ids' && model === 'sale.order') {
-        // Odoo computes it from the invoice lines' sale lines: invoices and credit notes alike
-        value = [...this.table('account.move').values()]
-          .filter(
-            (m) => (m.move_type === 'out_invoice' || m.move_type === 'out_refund') && m.invoice_origin === row.name,
-          )
-          .map((m) => m.id);
+        value = this.invoiceIdsOf(row);
       } else if (field === 'is_blacklisted' && model === 'res.partner') {
         value = row.is_blacklisted === true;
       } else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+$/.test(value)) {
@@ -171,10 +166,21 @@ export class OdooStore {
     return out;
   }
 
+  /** sale.order.invoice_ids as Odoo computes it from the invoice lines' sale lines: invoices and credit notes. */
+  invoiceIdsOf(order: Row): number[] {
+    return [...this.table('account.move').values()]
+      .filter((m) => (m.move_type === 'out_invoice' || m.move_type === 'out_refund') && m.invoice_origin === order.name)
+      .map((m) => m.id as number);
+  }
+
   search(model: string, domain: unknown, context?: Row, order?: string, limit?: number, offset = 0): Row[] {
     let rows: Row[];
+    // a domain on the computed invoice_ids searches it as Odoo's _search_invoice_ids does
+    const computed = model === 'sale.order' && JSON.stringify(domain ?? []).includes('"invoice_ids"');
     try {
-      rows = this.visible(model, context).filter((r) => matches(r, domain ?? []));
+      rows = this.visible(model, context).filter((r) =>
+        matches(computed ? { ...r, invoice_ids: this.invoiceIdsOf(r) } : r, domain ?? []),
+      );
     } catch (error) {
       if (error instanceof DomainError) throw badValue(error.message);
       throw error;

@@ -20,8 +20,12 @@ interface Signature {
   validate(args: unknown[], context: unknown): unknown[];
 }
 
+/** Where table.ts puts the synchronous version of a built-in on its function object. */
+export const NATIVE = Symbol('native version');
+
 export interface FunctionDefinition {
   _jsonata_function: true;
+  [NATIVE]?: Native;
   implementation: (this: unknown, ...args: unknown[]) => unknown;
   signature?: Signature;
 }
@@ -64,7 +68,6 @@ export type Native = (args: unknown[], state: RunState, runtime: Runtime) => unk
 export interface Runtime {
   /** the function objects by name, as the interpreter sees them */
   functions: Record<string, FunctionDefinition>;
-  natives: Map<unknown, Native>;
   concat: (lhs: unknown, rhs: unknown) => unknown;
   options: { sequence: number };
 }
@@ -145,7 +148,7 @@ export function apply(proc: unknown, args: unknown[], input: unknown, state: Run
   if (typeof proc === 'object' && proc !== null && (proc as FunctionDefinition)._jsonata_function === true) {
     const definition = proc as FunctionDefinition;
     const validated = definition.signature ? validate(definition.signature, args, input) : args;
-    const native = runtime.natives.get(definition.implementation);
+    const native = definition[NATIVE];
     if (native) return native(validated, state, runtime);
     const implementation = definition.implementation;
     // an arrow function (the hub's stdlib) has no `this`: it needs no focus object

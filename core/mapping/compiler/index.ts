@@ -89,7 +89,7 @@ export interface EngineRunner {
   runSync?: (record: unknown, evaluation: EngineEvaluation) => unknown;
   /** the interpreter alone */
   interpret: EngineRun;
-  /** settles once the compiled code can run (its function table is loaded) */
+  /** settles (never rejects) once the compiled code can run, or is known not to: its function table loaded or not */
   ready: Promise<void>;
   compiled: boolean;
   reason?: string;
@@ -118,11 +118,14 @@ export function engineRunner(
   const { timeoutMs, maxDepth, maxSequence, maxStringLength, maxAllocation, defaultCountry, citySynonyms } = options;
   const limits = [timeoutMs, maxDepth, maxSequence, maxStringLength, maxAllocation];
   const fingerprint = JSON.stringify([...limits, defaultCountry ?? '', citySynonyms]);
-  const ready = loadRuntime(fingerprint, options).then((runtime) => {
-    bindRuntime(runtime);
-    loaded = true;
-  });
-  ready.catch(() => undefined);
+  // never rejects: if the function table cannot be loaded, every record goes to the interpreter
+  const ready = loadRuntime(fingerprint, options).then(
+    (runtime) => {
+      bindRuntime(runtime);
+      loaded = true;
+    },
+    () => undefined,
+  );
   const runSync = (record: unknown, evaluation: EngineEvaluation): unknown => {
     if (!loaded) return HAND_OVER;
     const state: CompiledState & RunState = {
@@ -152,7 +155,7 @@ export function engineRunner(
   };
   const run: EngineRun = async (record, evaluation) => {
     if (!loaded) await ready;
-    const result = runSync(record, evaluation);
+    const result = runSync(record, evaluation); // HAND_OVER while the table is not loaded
     return result === HAND_OVER ? expression.evaluate(record) : result;
   };
   return { run, runSync, interpret, ready, compiled: true };

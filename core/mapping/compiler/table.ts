@@ -3,7 +3,7 @@ import { jsonataOptions } from '../guardrails';
 import { installLimits } from '../limits';
 import { createStdlib, registerStdlib } from '../stdlib';
 import type { ResolvedEngineOptions } from '../types';
-import type { FunctionDefinition, Runtime } from './functions';
+import { NATIVE, type FunctionDefinition, type Runtime } from './functions';
 import { NATIVES } from './natives';
 
 /**
@@ -108,12 +108,11 @@ async function buildRuntime(options: ResolvedEngineOptions): Promise<Runtime> {
   registerStdlib(helper, stdlib);
   installLimits(helper, options);
   const functions = (await helper.evaluate({})) as Record<string, FunctionDefinition>;
-  const natives = new Map<unknown, (typeof NATIVES)[string]>();
-  for (const [name, native] of Object.entries(NATIVES)) natives.set(functions[name].implementation, native);
+  // these function objects belong to the helper expression alone: marking them changes nothing for the interpreter
+  for (const [name, native] of Object.entries(NATIVES)) functions[name][NATIVE] = native;
   const concatenate = functions[CONCAT].implementation;
   return {
     functions,
-    natives,
     concat: (lhs, rhs) => concatenate.call(undefined, lhs, rhs),
     options: { sequence: options.maxSequence },
   };

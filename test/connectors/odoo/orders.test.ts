@@ -12,6 +12,16 @@ import { ODOO, connection, readAll, settings, useNock } from './helpers';
 
 const byName = (records: Order[]) => new Map(records.map((r) => [r.name, r]));
 
+/**
+ * All orders but the last written an hour ago: the checkpoint then sits at the last one, far past the others plus
+ * the stream's look-back, so only the refund pass can bring them back.
+ */
+function ageOrders(sandbox: OdooSandbox): void {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString().replace('T', ' ').slice(0, 23);
+  const rows = [...sandbox.store.table('sale.order').values()];
+  for (const row of rows.slice(0, -1)) row.write_date = hourAgo;
+}
+
 describe.each([
   ['JSON-2', 19],
   ['JSON-RPC', 17],
@@ -114,6 +124,38 @@ describe.each([
     const again = await readAll(orders, conn, next.checkpoint);
     expect(again.records.find((r) => r.id === target.id)?.refunded_amount).toBe(15.5);
   });
+
+  it('a credit note that does not rewrite its order is still seen (the refund pass); drafts do not count', async () => {
+    sandbox = await startSandbox({ version, seedContacts: 5, seedOrders: 4, seed: 5 });
+    ageOrders(sandbox);
+    const conn = connection({ ...sandbox.settings, pageSize: 2 });
+    const first = await readAll(orders, conn);
+    const [target, other] = first.records.filter((r) => r.refunded_amount === 0);
+    const writeDate = sandbox.store.table('sale.order').get(target!.id)!.write_date;
+    sandbox.refund(target!.id, 7, { touchOrder: false });
+    expect(sandbox.store.table('sale.order').get(target!.id)!.write_date).toBe(writeDate);
+    const draft = sandbox.refund(other!.id, 3, { touchOrder: false });
+    sandbox.store.write('account.move', [draft], { state: 'draft' });
+    const next = await readAll(orders, conn, first.checkpoint);
+    expect(next.records.find((r) => r.id === target!.id)?.refunded_amount).toBe(7);
+    expect(next.records.find((r) => r.id === other!.id)?.refunded_amount ?? 0).toBe(0);
+    expect(next.checkpoint).toMatchObject({ refunds: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) });
+    // each order once per read, even when both the keyset and the refund pass find it
+    const ids = next.records.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('a database without credit notes: the first one is seen on the next read', async () => {
+    sandbox = await startSandbox({ version, seedContacts: 5, seedOrders: 3, seed: 5 }); // refunds from the fifth
+    ageOrders(sandbox);
+    const conn = connection(sandbox.settings);
+    const first = await readAll(orders, conn);
+    expect(first.checkpoint).toMatchObject({ refunds: '1970-01-01 00:00:00' });
+    const target = first.records[1]!;
+    sandbox.refund(target.id, 4, { touchOrder: false });
+    const next = await readAll(orders, conn, first.checkpoint);
+    expect(next.records.find((r) => r.id === target.id)?.refunded_amount).toBe(4);
+  });
 });
 
 describe('odoo orders: the requests (JSON-2, nock)', () => {
@@ -173,11 +215,14 @@ describe('odoo orders: the requests (JSON-2, nock)', () => {
         is_blacklisted: false,
       },
     ]);
+    record('/json/2/account.move/search_read', [{ id: 95, write_date: '2026-12-01 10:00:00' }]); // newest credit note
     record('/json/2/account.move/search_read', [
       { id: 91, amount_total: 30, reversed_entry_id: [90, 'INV/2026/00001'] },
       { id: 95, amount_total: 12.5, reversed_entry_id: [90, 'INV/2026/00001'] },
     ]);
-    const { records } = await readAll(orders, connection(settings));
+    const { records, checkpoint } = await readAll(orders, connection(settings));
+    // the next read looks for credit notes from the newest one seen before this read on
+    expect(checkpoint).toEqual({ write_date: '2026-12-01 09:31:00', id: 42, refunds: '2026-12-01 10:00:00' });
     expect(records).toEqual([
       expect.objectContaining({
         name: 'S00042',
@@ -204,7 +249,13 @@ describe('odoo orders: the requests (JSON-2, nock)', () => {
         context: { active_test: false },
       },
     ]);
-    const [refunds] = bodies['/json/2/account.move/search_read'] as { domain: unknown[] }[];
+    const [newest, refunds] = bodies['/json/2/account.move/search_read'] as { domain: unknown[] }[];
+    expect(newest).toEqual({
+      domain: [['move_type', '=', 'out_refund']],
+      fields: ['write_date'],
+      order: 'write_date desc',
+      limit: 1,
+    });
     expect(refunds!.domain).toEqual([
       ['move_type', '=', 'out_refund'],
       ['state', '=', 'posted'],

@@ -44,7 +44,10 @@ describe('no secret in any response; an audit entry for every change', () => {
     const gets = API_ROUTES.filter((r) => r.method === 'get');
     for (const route of gets) {
       const res = keep(await bed.as('admin').get(concretePath(route.path, values)));
-      expect({ route: route.path, status: res.status }).toEqual({ route: route.path, status: 200 });
+      // the leaky connector has no stream to sample: that route answers 422 naming the streams (none), still
+      // without the secret (every answer is kept and searched below)
+      const status = route.path.endsWith('/streams/:stream/sample') ? 422 : 200;
+      expect({ route: route.path, status: res.status }).toEqual({ route: route.path, status });
     }
     const leaked = texts.filter((t) => t.includes(CANARY));
     expect(leaked).toEqual([]);

@@ -67,9 +67,10 @@ describe('nothing lost, nothing duplicated', () => {
     expect(run.error).toMatchObject({ kind: 'auth' });
     expect(run.error?.message).toMatch(/connection "b" refused the credentials: 401 invalid API key/);
     expect(run.error?.message).toMatch(/Update the connection's settings/);
-    // stopped at once: one write call (no retries), one page read, no checkpoint, no dead letters
+    // stopped at once: one write call (no retries), the page written and at most the one read ahead of it, no
+    // checkpoint, no dead letters
     expect(b.calls.filter((c) => c.kind === 'write')).toHaveLength(1);
-    expect(a.calls.filter((c) => c.kind === 'read')).toHaveLength(1);
+    expect(a.calls.filter((c) => c.kind === 'read').length).toBeLessThanOrEqual(2);
     expect(await h.repos.checkpoints.get(flow.id, 'contacts')).toBeUndefined();
     expect(await h.repos.deadLetters.count()).toBe(0);
     const connection = await h.repos.connections.require('b');

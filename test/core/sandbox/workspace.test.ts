@@ -44,6 +44,9 @@ describe('sandbox workspace', () => {
       const notice = workspaceNotice(workspace!);
       expect(notice).toContain('hub flows enable hubspot-mailchimp-contacts --connection hubspot=sandbox-hubspot');
       expect(notice).toContain('HUB_SANDBOX=off');
+      expect(notice).toContain(
+        'hub flows enable odoo-orders-to-google-ads-conversions --connection odoo=sandbox-odoo --connection google=sandbox-google',
+      );
     });
   });
 

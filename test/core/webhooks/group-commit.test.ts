@@ -297,6 +297,18 @@ describe('webhook group commit on SQLite (writer thread)', () => {
     });
   });
 
+  it('refuses groups while the file cannot be opened, and records once it can', async () => {
+    const batch: RecordBatch = { connectionId, events: [{ id: 'o1', type: 't' }] };
+    const missing = new SqliteEventWriter(path.join(dir, 'no-such-folder', 'hub.sqlite'));
+    try {
+      await expect(missing.recordBatches([batch])).rejects.toThrow(/^webhook events not recorded: .*open/);
+      await expect(missing.recordBatches([batch])).rejects.toThrow(/^webhook events not recorded: .*open/);
+    } finally {
+      await missing.close();
+    }
+    await expect(writer.recordBatches([batch])).resolves.toEqual([{ accepted: ['o1'], duplicates: [] }]);
+  });
+
   it('a closed writer refuses new groups; what it answered before is recorded, and other writers go on', async () => {
     const batch = (id: string): RecordBatch => ({ connectionId, events: [{ id, type: 't' }] });
     await expect(writer.recordBatches([batch('w1')])).resolves.toEqual([{ accepted: ['w1'], duplicates: [] }]);

@@ -1107,6 +1107,7 @@ export interface components {
          */
         normalize?: 'email';
       };
+      linkGroup?: string;
       sync?: {
         linkGroup: string;
         conflict:
@@ -1130,6 +1131,8 @@ export interface components {
         maxAttempts?: number;
         /** @description Re-read window for sources with coarse cursors */
         lookbackMs?: number;
+        /** @description Write only records a flow of the same link group already wrote to the target (removals of what the hub added); the others are held with the reason and never sent */
+        onlyWritten?: boolean;
       };
     };
     /** Flow */
@@ -1194,6 +1197,8 @@ export interface components {
       };
       /** @description Flow definitions; connection fields are "{{role}}" placeholders */
       flows: components['schemas']['FlowDefinition'][];
+      /** @description Link group every flow of the template shares (not a sync pair: e.g. the additions and removals of one audience) */
+      linkGroup?: string;
       syncPair?: {
         /** @description Link group the two flows share */
         linkGroup: string;
@@ -3411,6 +3416,7 @@ export interface operations {
                  */
                 normalize?: 'email';
               };
+              linkGroup?: string;
               sync?: {
                 linkGroup: string;
                 conflict:
@@ -3434,6 +3440,8 @@ export interface operations {
                 maxAttempts?: number;
                 /** @description Re-read window for sources with coarse cursors */
                 lookbackMs?: number;
+                /** @description Write only records a flow of the same link group already wrote to the target (removals of what the hub added); the others are held with the reason and never sent */
+                onlyWritten?: boolean;
               };
             };
             enabled: boolean;
