@@ -18,6 +18,9 @@ export function conformanceOptions(sandbox: () => GoogleSandbox): ConformanceOpt
     maxPages: 3,
     badSettings: () => ({ ...sandbox().settings, accessToken: 'ya29.not-a-valid-access-token-000' }),
     lookBackMs: DEFAULT_LOOK_BACK_DAYS * DAY_MS,
+    fullReadStreams: {
+      audienceStatus: 'one record read with one userLists.get request: the whole state of the list, nothing to resume',
+    },
     sampleRecords: {
       sendConversions: [
         {

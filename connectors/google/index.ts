@@ -6,6 +6,7 @@ import { sendConversions } from './actions/sendConversions';
 import { clientFor } from './client';
 import { GOOGLE_POLICY } from './policy';
 import { DEFAULT_TOKEN_URL, GoogleSettings } from './schemas/settings';
+import { audienceStatus } from './streams/audienceStatus';
 import { campaignMetrics } from './streams/campaignMetrics';
 import { leadFormSubmissions } from './streams/leadFormSubmissions';
 import { ADS_API_VERSION } from './version';
@@ -68,7 +69,7 @@ export const connector = defineConnector({
     },
   },
   check,
-  streams: [campaignMetrics, leadFormSubmissions],
+  streams: [campaignMetrics, leadFormSubmissions, audienceStatus],
   actions: [sendConversions, retractConversions, addAudienceMembers, removeAudienceMembers],
 });
 

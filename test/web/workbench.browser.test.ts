@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import type { GoogleSandbox } from '../../connectors/google/sandbox';
 import { startSandboxWorkspace, type SandboxWorkspace } from '../../core/sandbox/workspace';
 import { Scenario } from '../core/api/scenario';
 import { ROOT, chromiumAvailable, openBrowserBed, type BrowserBed } from './browser';
@@ -102,6 +103,29 @@ run('records and the mapping workbench in Chromium', () => {
     await page.locator(`tr[data-outcome="${created.outcome}"]`).first().waitFor({ state: 'detached' });
     expect(await page.locator('tr[data-outcome="held"]').count()).toBe(Math.min(records.body.totals.held, 200));
 
+    // spend for the Ads section: a day of a Google campaign (the workspace's Google starts with none; Meta's has
+    // insights of its own)
+    const google = workspace?.sandboxes.get('google') as GoogleSandbox | undefined;
+    if (google === undefined) throw new Error('the sandbox workspace has no Google sandbox');
+    google.store.campaignDays.push({
+      campaignId: '1001',
+      campaignName: 'Brand search',
+      date: new Date().toISOString().slice(0, 10),
+      costMicros: 40_000_000,
+      clicks: 12,
+      impressions: 300,
+      conversions: 3,
+      conversionsValue: 130,
+    });
+    const adMetrics = await b.bed.as('viewer').get('/ad-metrics?days=30').expect(200);
+    const metaChannel = (
+      adMetrics.body.channels as { connectionName: string; spend: number; roas: number | null }[]
+    ).find((c) => c.connectionName === 'sandbox-meta');
+    const metaSpend = metaChannel?.spend;
+    expect(metaSpend).toBeGreaterThan(0);
+    // Meta's purchases come from its insights' actions: the sandbox reports some, so a ROAS
+    expect(metaChannel?.roas).toEqual(expect.any(Number));
+
     // home: held apart from unchanged for the flow; the ads place says which connector fills it
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'What moved' }).click();
     const card = page.locator('article[data-flow="sandbox-contacts"]');
@@ -110,6 +134,28 @@ run('records and the mapping workbench in Chromium', () => {
       .locator('[data-section="ads"]')
       .getByText(/conversions sent and accepted/)
       .waitFor();
+    // spend, conversions, value and ROAS per channel for the last 30 days, and a chart of daily spend
+    const money = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const googleRow = page.locator('tr[data-ad-channel="sandbox-google"]');
+    await googleRow.locator('[data-metric="roas"]').getByText('3.25', { exact: true }).waitFor(); // 130 / 40
+    await expect(googleRow.locator('[data-metric="spend"]').textContent()).resolves.toBe('40.00');
+    await expect(googleRow.locator('[data-metric="conversions"]').textContent()).resolves.toBe('3');
+    await expect(googleRow.locator('[data-metric="conversionValue"]').textContent()).resolves.toBe('130.00');
+    // Customer Match: the list's match rate as the Google sandbox's userLists.get reports it (62 by default)
+    await expect(googleRow.locator('[data-metric="matchRate"]').textContent()).resolves.toBe('62%');
+    const metaRow = page.locator('tr[data-ad-channel="sandbox-meta"]');
+    await expect(metaRow.locator('[data-metric="spend"]').textContent()).resolves.toBe(
+      `EUR ${money.format(metaSpend ?? 0)}`,
+    );
+    // Meta's ROAS as the API computed it (purchase value / spend), shown with two decimals
+    await expect(metaRow.locator('[data-metric="roas"]').textContent()).resolves.toBe(
+      money.format(metaChannel?.roas ?? NaN),
+    );
+    // Meta reports no match rate: said so, with the reason on hover
+    const metaMatch = metaRow.locator('[data-metric="matchRate"] [title]');
+    await expect(metaMatch.getAttribute('title')).resolves.toMatch(/^Meta's API reports no match rate/);
+    await expect(metaMatch.textContent()).resolves.toMatch(/^not reported/);
+    await page.getByRole('img', { name: 'Daily spend per ad channel, last 30 days' }).locator('canvas').waitFor();
     await b.screenshot(page, 'home-held-and-ads');
 
     // the sandbox connections are marked as such

@@ -15,11 +15,13 @@ import { ADS_API_SUNSET } from '../version';
 import { searchStream, type AdsAuth } from './ads';
 import { audienceMembers, googleError, ingestEvents, requestStatus } from './datamanager';
 import { GoogleStore } from './store';
+import { getUserList } from './userlists';
 
 /**
  * A local Google on 127.0.0.1 for the `google` connector: the OAuth2 token endpoint (refresh tokens rotate and are
  * good once, like Google's), the Data Manager API (ingest, remove, requestStatus; limits, fast-fail 400s naming the
- * rows, processing errors as counts, 429 RESOURCE_EXHAUSTED past 300 requests a minute) and the Google Ads API
+ * rows, processing errors as counts, 429 RESOURCE_EXHAUSTED past 300 ingestion requests a minute; userLists.get of
+ * the Customer Match list with a configurable match rate) and the Google Ads API
  * searchStream (campaign metrics by day, lead form submissions). Counts distinct conversions and audience members.
  */
 
@@ -39,6 +41,8 @@ export interface GoogleSandboxOptions extends SandboxOptions {
   seedLeads?: number;
   /** Retrieves of each request's status answered PROCESSING before the final status. Default 0. */
   processingPolls?: number;
+  /** The Customer Match list's `matchRatePercentage` (userLists.get); null: Google reports none yet. Default 62. */
+  matchRatePercentage?: number | null;
 }
 
 export interface GoogleSandbox extends ConnectorSandbox {
@@ -58,6 +62,8 @@ export interface GoogleSandbox extends ConnectorSandbox {
   restatements(transactionId: string): number;
   /** Distinct members of the Customer Match list (by hashed e-mail when given). */
   memberCount(email?: string): number;
+  /** Sets the list's match rate that userLists.get answers (null: none reported). */
+  setMatchRate(percent: number | null): void;
 }
 
 function seed(store: GoogleStore, options: GoogleSandboxOptions): void {
@@ -136,6 +142,7 @@ export async function startSandbox(options: GoogleSandboxOptions = {}): Promise<
   const processing = options.processingPolls ?? 0;
   let forced429: number | undefined;
   let issued = 0;
+  let matchRate = options.matchRatePercentage === undefined ? 62 : options.matchRatePercentage;
 
   const token = (req: SandboxRequest): SandboxReply => {
     const form = (req.body ?? {}) as Record<string, string>;
@@ -182,6 +189,17 @@ export async function startSandbox(options: GoogleSandboxOptions = {}): Promise<
       },
       { method: 'GET', path: '/v1/requestStatus:retrieve', handler: (r) => requestStatus(store, r) },
       {
+        method: 'GET',
+        path: '/v1/accountTypes/:accountType/accounts/:account/userLists/:userList',
+        handler: (r) =>
+          getUserList(
+            store,
+            { customerId: SANDBOX_CUSTOMER_ID, managerId: SANDBOX_MANAGER_ID, userListId: SANDBOX_USER_LIST_ID },
+            () => matchRate,
+            r,
+          ),
+      },
+      {
         method: 'POST',
         path: '/:version/customers/:customerId/googleAds:searchStream',
         handler: (r) => searchStream(store, ads, r),
@@ -191,7 +209,8 @@ export async function startSandbox(options: GoogleSandboxOptions = {}): Promise<
       if (route.path === '/token') return undefined;
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (bearer === undefined || !tokens.access.has(bearer)) return unauthenticated();
-      if (!route.path.startsWith('/v1/')) return undefined;
+      // the 300/min quota and the forced 429 are the ingestion service's; userLists.get is another service
+      if (!route.path.startsWith('/v1/') || route.path.includes('/userLists/')) return undefined;
       const exhausted = (seconds: number) =>
         googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', [
           {
@@ -256,6 +275,9 @@ export async function startSandbox(options: GoogleSandboxOptions = {}): Promise<
       if (email === undefined) return list().size;
       const hashed = JSON.stringify(hashGoogleEmail(email));
       return [...list().values()].filter((ids) => ids.includes(hashed)).length;
+    },
+    setMatchRate: (percent) => {
+      matchRate = percent;
     },
     close: () => server.close(),
   };

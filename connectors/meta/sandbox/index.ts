@@ -107,6 +107,22 @@ function seed(state: MetaState, options: MetaSandboxOptions, nowS: number): void
   }
   state.audience(SANDBOX_AUDIENCE);
   const days = options.insightDays ?? 40;
+  /** Purchases as Meta reports them: the pixel's and the de-duplicated omni count, with their values. */
+  const purchaseStats = (next: () => number) => {
+    const count = Math.floor(next() * 6);
+    const value = ((Math.round(next() * 4_000) / 100) * count).toFixed(2);
+    return {
+      actions: [
+        { action_type: 'link_click', value: String(count * 7) },
+        { action_type: 'offsite_conversion.fb_pixel_purchase', value: String(count) },
+        { action_type: 'omni_purchase', value: String(count) },
+      ],
+      action_values: [
+        { action_type: 'offsite_conversion.fb_pixel_purchase', value },
+        { action_type: 'omni_purchase', value },
+      ],
+    };
+  };
   for (let c = 0; c < (options.campaigns ?? 2); c++)
     for (let d = 0; d < days; d++) {
       const date = new Date((nowS - d * 86_400) * 1000).toISOString().slice(0, 10);
@@ -116,6 +132,7 @@ function seed(state: MetaState, options: MetaSandboxOptions, nowS: number): void
         spend: (Math.round(random() * 10_000) / 100).toFixed(2),
         impressions: String(Math.floor(random() * 5000)),
         clicks: String(Math.floor(random() * 100)),
+        ...purchaseStats(random),
         account_currency: 'EUR',
         date_start: date,
         date_stop: date,

@@ -123,5 +123,11 @@ export const CampaignDay = Type.Object({
   currency: Type.Union([Type.String(), Type.Null()]),
   impressions: Type.Integer(),
   clicks: Type.Integer(),
+  purchases: Type.Union([Type.Number(), Type.Null()], {
+    description: 'Purchases Meta attributes (actions: omni_purchase, else purchase); null when Meta sent no actions',
+  }),
+  purchase_value: Type.Union([Type.Number(), Type.Null()], {
+    description: 'Their value in the account currency (action_values); null when Meta sent no action values',
+  }),
 });
 export type CampaignDay = Static<typeof CampaignDay>;

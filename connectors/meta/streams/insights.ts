@@ -19,7 +19,26 @@ import { adAccountOf, type MetaSettings } from '../schemas/settings';
 export const LOOK_BACK_DAYS = 3;
 export const SYNC_MAX_DAYS = 31;
 const FIRST_READ_DAYS = 28;
-const FIELDS = 'campaign_id,campaign_name,spend,impressions,clicks,account_currency,date_start,date_stop';
+const FIELDS =
+  'campaign_id,campaign_name,spend,impressions,clicks,account_currency,actions,action_values,date_start,date_stop';
+
+/**
+ * Purchases as Meta reports them in `actions` / `action_values`: `omni_purchase` (every source, de-duplicated) when
+ * present, else the pixel's `purchase` or `offsite_conversion.fb_pixel_purchase` — one of them, never their sum (they
+ * count the same purchases).
+ */
+const PURCHASE_TYPES = ['omni_purchase', 'purchase', 'offsite_conversion.fb_pixel_purchase'];
+
+type ActionStat = { action_type?: string; value?: string };
+
+function purchaseOf(stats: ActionStat[] | undefined): number | null {
+  if (!Array.isArray(stats)) return null;
+  for (const type of PURCHASE_TYPES) {
+    const stat = stats.find((s) => s.action_type === type);
+    if (stat !== undefined) return Number(stat.value ?? 0);
+  }
+  return 0;
+}
 /** How often and how long an async report is polled (tests shorten it). */
 export const REPORT_POLLING = { intervalMs: 2_000, maxPolls: 300 };
 
@@ -30,6 +49,8 @@ interface RawRow {
   impressions?: string;
   clicks?: string;
   account_currency?: string;
+  actions?: ActionStat[];
+  action_values?: ActionStat[];
   date_start?: string;
 }
 
@@ -48,6 +69,8 @@ export function toCampaignDay(row: RawRow): CampaignDay {
     currency: row.account_currency ?? null,
     impressions: Math.trunc(Number(row.impressions ?? 0)),
     clicks: Math.trunc(Number(row.clicks ?? 0)),
+    purchases: purchaseOf(row.actions),
+    purchase_value: purchaseOf(row.action_values),
   };
 }
 

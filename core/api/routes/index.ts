@@ -1,4 +1,5 @@
 import type { ApiRoute } from '../route';
+import { adMetricsRoutes } from './ad-metrics';
 import { auditTokenRoutes } from './audit-tokens';
 import { connectionRoutes } from './connections';
 import { connectorRoutes } from './connectors';
@@ -26,6 +27,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...templateRoutes,
   ...runRoutes,
   ...runRecordRoutes,
+  ...adMetricsRoutes,
   ...reviewRoutes,
   ...auditTokenRoutes,
 ];

@@ -28,7 +28,7 @@ describe('google connector definition', () => {
     expect(registry.problems.filter((p) => p.source.includes('google'))).toEqual([]);
     const described = registry.describe('google');
     expect(described.category).toBe('ads');
-    expect(described.streams.map((s) => s.name)).toEqual(['campaignMetrics', 'leadFormSubmissions']);
+    expect(described.streams.map((s) => s.name)).toEqual(['campaignMetrics', 'leadFormSubmissions', 'audienceStatus']);
     expect(described.actions.map((a) => a.name)).toEqual([
       'sendConversions',
       'retractConversions',

@@ -187,10 +187,30 @@ describe('insights stream', () => {
         query = q as Record<string, string>;
         return true;
       })
-      .reply(200, { data: [row('61', '2026-12-01', '12.34'), row('62', '2026-12-01', '0.00')], paging: {} });
+      .reply(200, {
+        data: [
+          {
+            ...row('61', '2026-12-01', '12.34'),
+            // purchases: Meta lists the pixel's and the de-duplicated omni count of the same purchases
+            actions: [
+              { action_type: 'link_click', value: '30' },
+              { action_type: 'offsite_conversion.fb_pixel_purchase', value: '2' },
+              { action_type: 'omni_purchase', value: '2' },
+            ],
+            action_values: [
+              { action_type: 'offsite_conversion.fb_pixel_purchase', value: '80.5' },
+              { action_type: 'omni_purchase', value: '80.5' },
+            ],
+          },
+          row('62', '2026-12-01', '0.00'),
+        ],
+        paging: {},
+      });
     const { records, checkpoint } = await readAll(insights, connection({ ...settings, insightsSince: '2026-11-20' }));
     expect(query).toMatchObject({ level: 'campaign', time_increment: '1' });
-    expect(query.fields!.split(',')).toEqual(expect.arrayContaining(['campaign_id', 'spend', 'date_start']));
+    expect(query.fields!.split(',')).toEqual(
+      expect.arrayContaining(['campaign_id', 'spend', 'actions', 'action_values', 'date_start']),
+    );
     expect(JSON.parse(query.time_range!)).toEqual({ since: '2026-11-20', until: today });
     expect(records[0]).toEqual({
       id: '61:2026-12-01',
@@ -201,7 +221,11 @@ describe('insights stream', () => {
       currency: 'EUR',
       impressions: 1200,
       clicks: 34,
+      purchases: 2,
+      purchase_value: 80.5,
     });
+    // no actions from Meta: not reported (null), not zero
+    expect(records[1]).toMatchObject({ purchases: null, purchase_value: null });
     expect(checkpoint).toEqual({ until: today });
   });
 

@@ -1,5 +1,6 @@
 import { API_ROUTES, PUBLIC, rolesWith, type ApiRoute } from '../../../core/api';
 import type { TokenRole } from '../../../core/store/repos';
+import { adMetricsCases } from './cases/ad-metrics';
 import { catalogCases } from './cases/catalog';
 import { flowCases } from './cases/flows';
 import { mappingCases } from './cases/mappings';
@@ -21,6 +22,7 @@ const HAPPY: Record<string, RouteCase> = {
   ...runCases,
   ...reviewCases,
   ...streamSampleCases,
+  ...adMetricsCases,
 };
 
 /** A role that may call the route (the least powerful one, to show the permission is enough). */

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { components, paths } from './openapi';
+import type { components, operations, paths } from './openapi';
 
 /**
  * The console's only way to the hub: a client for /api/v1 typed from the generated OpenAPI types (openapi.ts),
@@ -17,6 +17,8 @@ export type Template = Schemas['Template'];
 export type Connection = Schemas['Connection'];
 export type Session = Schemas['Session'];
 export type Problem = Schemas['Problem'];
+export type AdMetrics = operations['getAdMetrics']['responses'][200]['content']['application/json'];
+export type AdChannel = AdMetrics['channels'][number];
 
 export class ApiError extends Error {
   constructor(

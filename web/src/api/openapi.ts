@@ -649,6 +649,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/ad-metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Spend, clicks, conversions and ROAS per ad connection over the last days (read live from the vendor)
+     * @description Reads each ad connection's spend stream (google: campaignMetrics, meta: insights) through its connector for the last `days` days (at most 90; at most 50 pages each) and sums it per connection and per day, and, for google connections with a userListId, the Customer Match list's match rate (audienceStatus). Nothing is recorded. A connection whose read fails has its `error` (what to do) and null figures; the answer is still 200. Figures a stream does not report are null and listed in `notReported`.
+     *
+     *     Permission `runs:read` (List and show runs with their per-record failures); roles: admin, engineer, marketer, viewer.
+     */
+    get: operations['getAdMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/review-items': {
     parameters: {
       query?: never;
@@ -4599,6 +4621,107 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (details are in the hub log, never in the response) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getAdMetrics: {
+    parameters: {
+      query?: {
+        /** @description Days up to today */
+        days?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Spend and results per ad connection */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            days: number;
+            /** @description First day of the window (UTC) */
+            since: string;
+            /** @description Last day of the window (today, UTC) */
+            until: string;
+            channels: {
+              connectionId: string;
+              connectionName: string;
+              connectorId: string;
+              /** @description The connector's display name */
+              channel: string;
+              /** @description The stream read for spend */
+              stream: string;
+              /** @description ISO 4217 code of the account's currency, null when the stream does not name it */
+              currency: string | null;
+              spend: number | null;
+              clicks: number | null;
+              impressions: number | null;
+              conversions: number | null;
+              conversionValue: number | null;
+              roas: number | null;
+              matchRate: number | null;
+              /** @description Why reading the match rate failed and what to do (the other figures still stand) */
+              matchRateError: string | null;
+              /** @description One entry per day with data, oldest first */
+              days: {
+                /** @description YYYY-MM-DD (UTC) */
+                date: string;
+                spend: number;
+                clicks: number;
+                impressions: number;
+                conversions: number | null;
+                conversionValue: number | null;
+              }[];
+              /** @description Figures this stream does not report */
+              notReported: string[];
+              /** @description More than 50 pages: the figures cover the first ones only */
+              truncated: boolean;
+              /** @description Why the read failed and what to do */
+              error: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API token, or one that is not valid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's role does not hold the route's permission */
+      403: {
         headers: {
           [name: string]: unknown;
         };

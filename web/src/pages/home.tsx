@@ -1,4 +1,5 @@
 import { unwrap, type Api, type FlowDetail, type Run } from '../api/client';
+import { AdSpend } from '../components/ad-spend';
 import { MovedChart } from '../components/moved-chart';
 import { RunReasons } from '../components/run-reasons';
 import { Empty, Link, RunStatusBadge, Show, formatTime, useData } from '../components/ui';
@@ -71,9 +72,12 @@ export function HomePage() {
       <Show loaded={loaded} what="what moved">
         {({ flows: items, adConnectors }) =>
           items.length === 0 ? (
-            <Empty>
-              Nothing has moved yet: no flows. Start from the <Link href="/templates">templates</Link>.
-            </Empty>
+            <>
+              <Empty>
+                Nothing has moved yet: no flows. Start from the <Link href="/templates">templates</Link>.
+              </Empty>
+              <AdMetrics flows={[]} adConnectors={adConnectors} />
+            </>
           ) : (
             <>
               <p>
@@ -139,9 +143,10 @@ export function HomePage() {
 }
 
 /**
- * Ads: conversions sent and accepted per ad channel (from the runs of the flows that deliver to an ad connection);
- * match rates, spend and ROAS are a place kept for what the ad connectors report. With no ad flow yet, it says
- * which connector adds them.
+ * Ads: conversions sent and accepted per ad flow (from the runs of the flows that deliver to an ad connection), and
+ * spend, conversions, conversion value, ROAS and match rate per ad channel as the platforms report them (AdSpend:
+ * Google's Customer Match rate; Meta reports none, and the table says so). With no ad flow yet, it says which
+ * connector adds the conversions.
  */
 function AdMetrics({ flows, adConnectors }: { flows: FlowMoved[]; adConnectors: string[] }) {
   return (
@@ -151,7 +156,7 @@ function AdMetrics({ flows, adConnectors }: { flows: FlowMoved[]; adConnectors: 
         <Empty>
           No flow sends conversions to an ad channel yet.{' '}
           {adConnectors.length > 0
-            ? `Add a connection of ${adConnectors.join(' or ')} and a flow to it: conversions sent and accepted, match rates, spend and ROAS per channel then show here.`
+            ? `Add a connection of ${adConnectors.join(' or ')} and a flow to it: conversions sent and accepted per channel then show here.`
             : 'The Google Ads and Meta connectors add conversions sent and accepted, match rates, spend and ROAS per channel here once they are installed.'}
         </Empty>
       ) : (
@@ -163,9 +168,6 @@ function AdMetrics({ flows, adConnectors }: { flows: FlowMoved[]; adConnectors: 
                 <th scope="col">Flow</th>
                 <th scope="col">Conversions sent</th>
                 <th scope="col">Accepted</th>
-                <th scope="col">Match rate</th>
-                <th scope="col">Spend</th>
-                <th scope="col">ROAS</th>
               </tr>
             </thead>
             <tbody>
@@ -179,9 +181,6 @@ function AdMetrics({ flows, adConnectors }: { flows: FlowMoved[]; adConnectors: 
                     </th>
                     <td>{accepted + t.failed}</td>
                     <td>{accepted}</td>
-                    <td colSpan={3} class="muted">
-                      Not reported by the connector yet
-                    </td>
                   </tr>
                 );
               })}
@@ -189,6 +188,7 @@ function AdMetrics({ flows, adConnectors }: { flows: FlowMoved[]; adConnectors: 
           </table>
         </div>
       )}
+      {adConnectors.length > 0 && <AdSpend />}
     </article>
   );
 }
