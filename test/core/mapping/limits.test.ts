@@ -70,7 +70,13 @@ describe('size limits inside an evaluation', () => {
   });
 
   it('adds up large strings built per record (many strings under the limit still stop)', async () => {
-    const error = expectError(await evaluate('$count([1..1000].$pad("", 999999))'));
+    // a generous CPU budget: this is about memory, and 50 strings of 1 MB may take over the default 1 s of CPU on a
+    // busy machine (the time guard would then answer first)
+    const many = compileMapping(
+      { id: 'limits', expression: '$count([1..1000].$pad("", 999999))' },
+      { timeoutMs: 20_000 },
+    );
+    const error = expectError(await many.evaluate({}));
     expect(error.code).toBe('guardrail.memory');
     expect(error.message).toContain('50000000');
   });
