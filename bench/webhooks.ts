@@ -21,7 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createApp } from '../core/api/app';
-import { createWebhooksRouter } from '../core/api/webhooks-router';
+import { createWebhooksRouter, WEBHOOK_ROUTES } from '../core/api/webhooks-router';
 import { createLogger } from '../core/logging/logger';
 import type { ConnectorDefinition } from '../core/sdk';
 import { Vault, generateVaultKey } from '../core/security/vault';
@@ -153,7 +153,12 @@ async function main(): Promise<void> {
     },
     rateLimit: { limit: 1_000_000, windowMs: 1000 },
   });
-  const app = createApp({ logger, version: 'bench', readiness: [], rawBodyRoutes: [{ path: '/webhooks', router }] });
+  const app = createApp({
+    logger,
+    version: 'bench',
+    readiness: [],
+    ingressRoutes: [{ path: '/webhooks', router, routes: WEBHOOK_ROUTES }],
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/${connection.id}`;

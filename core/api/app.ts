@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { HubLogger } from '../logging/logger';
-import { httpObservability, metricsHandler, type HubMetrics } from '../observability';
+import { httpObservability, metricsHandler, routePattern, type HubMetrics } from '../observability';
 import { problemOf } from './problem';
 import { sendApiProblem } from './router';
 
@@ -15,6 +15,13 @@ export interface AppOptions {
   logger: HubLogger;
   readiness: ReadinessCheck[];
   version: string;
+  /**
+   * Machine-facing routes answered at a high rate (webhook ingress): mounted first, before helmet, CORS and the
+   * JSON parser, with only a lean timer in front that observes the metrics and writes the access line as for every
+   * route, labelled `path` + each of `routes` (a pattern per route, never the URL). A request the router passes on
+   * (`next()`) goes through the rest of the app as any other. The router reads the body itself.
+   */
+  ingressRoutes?: { path: string; router: RequestHandler; routes: readonly string[] }[];
   /** Routers that read the body themselves (webhook signatures cover the raw bytes); mounted before the JSON parser. */
   rawBodyRoutes?: { path: string; router: RequestHandler }[];
   /** Prometheus metrics: HTTP request durations are observed and GET /metrics exposes the registry. */
@@ -51,9 +58,43 @@ export function sendProblem(res: Response, status: number, title: string, detail
     .json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
 }
 
+/**
+ * The timer in front of an ingress route: what httpObservability does (metrics and access line by route pattern,
+ * 499 for a request the client abandoned), without its per-request route tracking, for a router whose routes are
+ * known. Nothing is observed here for a request the router passes on: httpObservability further on does that.
+ */
+function timedIngress(
+  route: { path: string; router: RequestHandler; routes: readonly string[] },
+  options: Pick<AppOptions, 'logger' | 'metrics'>,
+): RequestHandler {
+  const pattern = routePattern(route.path, [...route.routes]);
+  const log = options.logger.child({ module: 'http' });
+  const { metrics } = options;
+  return (req, res, next) => {
+    const started = performance.now();
+    let passed = false;
+    res.once('close', () => {
+      if (passed) return;
+      const seconds = (performance.now() - started) / 1000;
+      const aborted = !res.writableFinished;
+      const status = aborted && !res.headersSent ? 499 : res.statusCode;
+      metrics?.observeHttp({ method: req.method, route: pattern, status, seconds });
+      const line = { method: req.method, route: pattern, status, durationMs: Math.round(seconds * 1e4) / 10 };
+      const message = aborted ? 'request aborted by the client' : 'request';
+      if (status >= 500) log.warn(line, message);
+      else log.info(line, message);
+    });
+    route.router(req, res, (error?: unknown) => {
+      passed = true;
+      next(error);
+    });
+  };
+}
+
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  for (const route of options.ingressRoutes ?? []) app.use(route.path, timedIngress(route, options));
   // first, so every request is timed and access-logged (by route pattern, never by URL)
   app.use(httpObservability({ logger: options.logger, metrics: options.metrics }));
   app.set('query parser', 'simple');

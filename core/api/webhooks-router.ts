@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import {
   WebhookIngress,
   type IngressRequest,
@@ -19,9 +19,18 @@ export interface WebhooksRouterOptions extends WebhookIngressDeps {
 
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
+/** The routes the handler answers, relative to its mount path (also the route label of its metrics and logs). */
+export const WEBHOOK_ROUTES: readonly string[] = ['/:connectionId', '/:connectionId/:webhook'];
+/** What `req.route` is set to for a request the handler takes (as express's Router would; read by observability). */
+const ROUTE = { path: WEBHOOK_ROUTES };
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 function headersOf(req: Request): Record<string, string | undefined> {
+  // node gives header names in lower case and joins repeated ones; only set-cookie comes as an array, and a
+  // vendor's request has none: then node's object is used as it is
+  if (req.headers['set-cookie'] === undefined) return req.headers as Record<string, string | undefined>;
   const headers: Record<string, string | undefined> = {};
-  // node gives header names in lower case already; only set-cookie comes as an array
   for (const name in req.headers) {
     const value = req.headers[name];
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -29,13 +38,29 @@ function headersOf(req: Request): Record<string, string | undefined> {
   return headers;
 }
 
-function queryOf(originalUrl: string): Record<string, string | undefined> {
+function queryOf(url: string, at: number): Record<string, string | undefined> {
   // most deliveries have no query string: skip building a URL for them
-  if (!originalUrl.includes('?')) return {};
+  if (at < 0) return {};
   const query: Record<string, string | undefined> = {};
-  const search = new URL(originalUrl, 'http://placeholder').searchParams;
+  const search = new URLSearchParams(url.slice(at + 1));
   for (const [name, value] of search) if (!(name in query)) query[name] = value;
   return query;
+}
+
+/**
+ * `/<connectionId>` or `/<connectionId>/<webhook>` (a trailing slash allowed, as express's router allows it);
+ * undefined for any other path, 'malformed' for bad percent-encoding (answered 400, as express's router does).
+ */
+function paramsOf(path: string): { connectionId: string; webhook?: string } | 'malformed' | undefined {
+  const inner = path.slice(1, path.length > 1 && path.endsWith('/') ? -1 : undefined);
+  const parts = inner.split('/');
+  if (path[0] !== '/' || parts.length > 2 || parts.includes('')) return undefined;
+  try {
+    const connectionId = decodeURIComponent(parts[0]);
+    return parts.length === 1 ? { connectionId } : { connectionId, webhook: decodeURIComponent(parts[1]) };
+  } catch {
+    return 'malformed';
+  }
 }
 
 function send(res: Response, answer: IngressResponse): void {
@@ -44,12 +69,17 @@ function send(res: Response, answer: IngressResponse): void {
       for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
       sendProblem(res, answer.status, answer.problem.title, answer.problem.detail);
       return;
-    case 'json':
+    case 'json': {
       // the vendor reads only the status: no ETag or content negotiation (res.json's extra work per request)
-      res.statusCode = answer.status;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(answer.body));
+      const body = JSON.stringify(answer.body);
+      res.writeHead(answer.status, {
+        'content-type': JSON_TYPE,
+        'content-length': Buffer.byteLength(body),
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(body);
       return;
+    }
     case 'raw': {
       const { status, body, headers } = answer.response;
       res.status(status).setHeader('x-content-type-options', 'nosniff');
@@ -60,42 +90,99 @@ function send(res: Response, answer: IngressResponse): void {
   }
 }
 
+type BodyCallback = (error: { status: number } | undefined, body: Buffer) => void;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Reads the raw body (signatures cover the exact bytes) up to `limit` bytes: a longer one is refused 413 as soon
+ * as its Content-Length or its bytes say so. A compressed body goes through express.raw, which inflates it.
+ */
+function readBody(req: Request, res: Response, limit: number, inflate: RequestHandler, done: BodyCallback): void {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    inflate(req, res, (error?: unknown) => {
+      if (error === undefined) return done(undefined, Buffer.isBuffer(req.body) ? req.body : EMPTY);
+      const err = error as { status?: unknown; type?: unknown };
+      done(
+        { status: err.type === 'entity.too.large' ? 413 : typeof err.status === 'number' ? err.status : 400 },
+        EMPTY,
+      );
+    });
+    return;
+  }
+  const declared = req.headers['content-length'];
+  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return done(undefined, EMPTY);
+  if (declared !== undefined && Number(declared) > limit) {
+    req.resume(); // the rest is read and dropped, so the connection stays usable
+    return done({ status: 413 }, EMPTY);
+  }
+  let first: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.resume();
+      return done({ status: 413 }, EMPTY);
+    }
+    if (first === undefined) first = chunk;
+    else (chunks ??= [first]).push(chunk);
+  };
+  const onEnd = () => done(undefined, chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY));
+  req.on('data', onData);
+  req.once('end', onEnd);
+  // an aborted request has no one to answer: its socket is gone and nothing was recorded
+}
+
 /**
  * `POST /:connectionId[/:webhook]` receives a vendor's webhook; `GET` answers its handshake. The body is kept
- * raw (signatures cover the exact bytes), so mount this router before any body parser: `createApp({
- * rawBodyRoutes: [{ path: '/webhooks', router: createWebhooksRouter(…) }] })`.
+ * raw (signatures cover the exact bytes). Mount it first, with only what it needs: `createApp({ ingressRoutes:
+ * [{ path: '/webhooks', router: createWebhooksRouter(…), routes: WEBHOOK_ROUTES }] })` (no helmet, CORS or JSON
+ * parser in front of it; timed and access-logged like every route). Another method or path is passed on (404).
  */
-export function createWebhooksRouter(options: WebhooksRouterOptions): Router {
+export function createWebhooksRouter(options: WebhooksRouterOptions): RequestHandler {
   const ingress = new WebhookIngress(options);
   const base = options.publicBaseUrl?.replace(/\/+$/, '');
-  const router = express.Router();
-  router.use(express.raw({ type: () => true, limit: options.maxBodyBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT }));
+  const limit = options.maxBodyBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT;
+  const inflate = express.raw({ type: () => true, limit });
 
-  const handle = async (req: Request, res: Response): Promise<void> => {
-    const params = req.params as { connectionId: string; webhook?: string };
-    const origin = base ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    const request: IngressRequest = {
-      connectionId: params.connectionId,
-      method: req.method.toUpperCase(),
-      url: `${origin}${req.originalUrl}`,
-      headers: headersOf(req),
-      query: queryOf(req.originalUrl),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      receivedAt: new Date(),
-    };
-    if (params.webhook !== undefined) request.webhook = params.webhook;
-    send(res, await ingress.handle(request));
-  };
-  router.get(['/:connectionId', '/:connectionId/:webhook'], handle);
-  router.post(['/:connectionId', '/:connectionId/:webhook'], handle);
-
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const err = error as { status?: unknown; type?: unknown };
-    if (err.type === 'entity.too.large') return sendProblem(res, 413, 'Content Too Large');
-    const status = typeof err.status === 'number' ? err.status : 500;
-    if (status >= 400 && status < 500) return sendProblem(res, status, 'Bad Request');
+  const fail = (res: Response, error: unknown) => {
     options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'webhook request failed');
-    sendProblem(res, 500, 'Internal Server Error');
-  });
-  return router;
+    if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error');
+  };
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    const method = req.method;
+    if (method !== 'POST' && method !== 'GET' && method !== 'HEAD') return next();
+    const url = req.url;
+    const at = url.indexOf('?');
+    const params = paramsOf(at < 0 ? url : url.slice(0, at));
+    if (!params) return next();
+    (req as { route?: unknown }).route = ROUTE;
+    if (params === 'malformed') return sendProblem(res, 400, 'Bad Request');
+    readBody(req, res, limit, inflate, (error, rawBody) => {
+      if (error) return sendProblem(res, error.status, error.status === 413 ? 'Content Too Large' : 'Bad Request');
+      const originalUrl = req.originalUrl;
+      const request: IngressRequest = {
+        connectionId: params.connectionId,
+        method,
+        get url() {
+          // only signatures that cover the URL read it (HubSpot v3)
+          return `${base ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${originalUrl}`;
+        },
+        headers: headersOf(req),
+        query: queryOf(url, at),
+        rawBody,
+        receivedAt: new Date(),
+      };
+      if (params.webhook !== undefined) request.webhook = params.webhook;
+      ingress.handle(request).then(
+        (answer) => send(res, answer),
+        (err: unknown) => fail(res, err),
+      );
+    });
+  };
 }

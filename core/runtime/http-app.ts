@@ -2,7 +2,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { API_BASE, apiDepsFor, createApi } from '../api';
 import { createApp } from '../api/app';
 import { webConsole } from '../api/console';
-import { createWebhooksRouter } from '../api/webhooks-router';
+import { createWebhooksRouter, WEBHOOK_ROUTES } from '../api/webhooks-router';
 import { createWebhookTrigger } from '../flows';
 import { HUB_VERSION } from '../version';
 import { RecordBatcher, webhookEventRecorder } from '../webhooks';
@@ -41,7 +41,7 @@ export function homeHandler(version: string) {
 
 /**
  * The whole HTTP surface of `hub serve` on an opened hub and engine: health, metrics, the REST API under
- * /api/v1, and webhook ingress under /webhooks (raw bodies, mounted before the JSON parser; accepted events
+ * /api/v1, and webhook ingress under /webhooks (raw bodies, mounted first, before helmet and the JSON parser; accepted events
  * queue the connection's webhook-triggered flows).
  */
 export function buildHttpApp(hub: Hub, engine: Engine): Express {
@@ -70,7 +70,7 @@ export function buildHttpApp(hub: Hub, engine: Engine): Express {
       { name: 'store', check: () => hub.store.ping() },
       { name: 'queue', check: () => engine.queue.ping() },
     ],
-    rawBodyRoutes: [{ path: '/webhooks', router: webhooks }],
+    ingressRoutes: [{ path: '/webhooks', router: webhooks, routes: WEBHOOK_ROUTES }],
     routes: [
       { path: API_BASE, router: api.router },
       { path: '/', router: webConsole(homeHandler(HUB_VERSION)) },

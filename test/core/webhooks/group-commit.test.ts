@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../../core/api/app';
-import { createWebhooksRouter } from '../../../core/api/webhooks-router';
+import { WEBHOOK_ROUTES, createWebhooksRouter } from '../../../core/api/webhooks-router';
 import { createLogger } from '../../../core/logging/logger';
 import type { ConnectorDefinition } from '../../../core/sdk';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
@@ -96,9 +96,10 @@ describe('webhook group commit on SQLite (writer thread)', () => {
       logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
+      ingressRoutes: [
         {
           path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
           router: createWebhooksRouter({
             connections,
             registry,
@@ -163,9 +164,10 @@ describe('webhook group commit on SQLite (writer thread)', () => {
       logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
+      ingressRoutes: [
         {
           path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
           router: createWebhooksRouter({
             connections,
             registry,
@@ -269,9 +271,10 @@ describe('webhook group commit on SQLite (writer thread)', () => {
       logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
+      ingressRoutes: [
         {
           path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
           router: createWebhooksRouter({
             connections,
             registry,

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../../core/api/app';
-import { createWebhooksRouter, type WebhooksRouterOptions } from '../../../core/api/webhooks-router';
+import { WEBHOOK_ROUTES, createWebhooksRouter, type WebhooksRouterOptions } from '../../../core/api/webhooks-router';
 import { signHubspotV3 } from '../../../core/webhooks/signatures';
 import { eventKey, MAX_EVENT_ID_LENGTH } from '../../../core/webhooks/ingress';
 import { openApiBed, type ApiBed } from '../api/helpers';
@@ -25,9 +25,10 @@ describe('webhook ingress hardening (HubSpot v3 deliveries)', () => {
       logger: bed.hub.logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
+      ingressRoutes: [
         {
           path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
           router: createWebhooksRouter({
             connections: bed.hub.repos.connections,
             registry: bed.hub.registry,

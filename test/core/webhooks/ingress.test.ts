@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../../core/api/app';
-import { createWebhooksRouter, type WebhooksRouterOptions } from '../../../core/api/webhooks-router';
+import { WEBHOOK_ROUTES, createWebhooksRouter, type WebhooksRouterOptions } from '../../../core/api/webhooks-router';
 import { createLogger } from '../../../core/logging/logger';
 import type { ConnectorDefinition } from '../../../core/sdk';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
@@ -35,9 +35,10 @@ describe('webhook ingress (POST/GET /webhooks/:connectionId)', () => {
       logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
+      ingressRoutes: [
         {
           path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
           router: createWebhooksRouter({
             connections,
             registry: registry(webhookTestConnector),
@@ -220,9 +221,10 @@ describe('webhook ingress (POST/GET /webhooks/:connectionId)', () => {
       logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
+      ingressRoutes: [
         {
           path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
           router: createWebhooksRouter({ connections, registry: registry(broken), events, onAccepted, logger }),
         },
       ],
