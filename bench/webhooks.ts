@@ -142,10 +142,11 @@ async function main(): Promise<void> {
         })
       : undefined;
   const writer = WRITER === 'thread' ? new SqliteEventWriter(store.location) : undefined;
+  const batcher = GROUP_COMMIT ? new RecordBatcher(writer ?? events) : undefined;
   const router = createWebhooksRouter({
     connections,
     registry: { has: (id) => connectors.has(id), get: (id) => connectors.get(id) as ConnectorDefinition },
-    events: !GROUP_COMMIT ? events : new RecordBatcher(writer ?? events),
+    events: batcher ?? events,
     logger,
     onAccepted: async (id, ids) => {
       told += ids.length;
@@ -202,6 +203,10 @@ async function main(): Promise<void> {
   console.log(
     `  server thread per request: busy ${((busyMs * 1000) / served).toFixed(0)} µs, CPU ${((cpuUs.user + cpuUs.system) / served).toFixed(0)} µs (load average ${os.loadavg()[0].toFixed(1)}); load generator CPU ${(clientCpuUs / N).toFixed(0)} µs`,
   );
+  if (batcher)
+    console.log(
+      `  commits: ${batcher.stats.groups} (${(batcher.stats.deliveries / batcher.stats.groups).toFixed(1)} deliveries per commit)`,
+    );
   console.log(
     `  latency: p50 ${fmt(percentile(sorted, 50))}, p95 ${fmt(percentile(sorted, 95))}, p99 ${fmt(percentile(sorted, 99))}`,
   );

@@ -1,9 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { HubLogger } from '../logging/logger';
 import { httpObservability, metricsHandler, routePattern, type HubMetrics } from '../observability';
 import { problemOf } from './problem';
 import { sendApiProblem } from './router';
+
+/**
+ * A request as node gives it, before express: `url` is what follows the route's mount path, `originalUrl` the
+ * whole of it; `route` is set by a handler that takes the request (its patterns, as express's Router sets it).
+ */
+export type IngressRequestMessage = IncomingMessage & { originalUrl?: string; route?: unknown; body?: unknown };
+
+/**
+ * A handler for a machine-facing route (webhook ingress) that uses only node's request and response API, so it
+ * can answer before express sees the request; `next()` hands the request on unchanged. Usable as an express
+ * middleware as well.
+ */
+export type IngressHandler = (req: IngressRequestMessage, res: ServerResponse, next: () => void) => void;
+
+export interface IngressRoute {
+  path: string;
+  router: IngressHandler;
+  /** The router's route patterns, relative to `path`: the route label of its metrics and access lines. */
+  routes: readonly string[];
+}
 
 /** Something /readyz asks before saying the hub can take work (the store now; the queue later). */
 export interface ReadinessCheck {
@@ -16,12 +37,13 @@ export interface AppOptions {
   readiness: ReadinessCheck[];
   version: string;
   /**
-   * Machine-facing routes answered at a high rate (webhook ingress): mounted first, before helmet, CORS and the
-   * JSON parser, with only a lean timer in front that observes the metrics and writes the access line as for every
-   * route, labelled `path` + each of `routes` (a pattern per route, never the URL). A request the router passes on
-   * (`next()`) goes through the rest of the app as any other. The router reads the body itself.
+   * Machine-facing routes answered at a high rate (webhook ingress): a request under `path` goes to its router
+   * before express (no helmet, CORS, JSON parser or routing in front), with only a lean timer that observes the
+   * metrics and writes the access line as for every route, labelled `path` + each of `routes` (a pattern per
+   * route, never the URL). A request the router passes on (`next()`) goes through the express app as any other.
+   * The router reads the body itself.
    */
-  ingressRoutes?: { path: string; router: RequestHandler; routes: readonly string[] }[];
+  ingressRoutes?: IngressRoute[];
   /** Routers that read the body themselves (webhook signatures cover the raw bytes); mounted before the JSON parser. */
   rawBodyRoutes?: { path: string; router: RequestHandler }[];
   /** Prometheus metrics: HTTP request durations are observed and GET /metrics exposes the registry. */
@@ -63,10 +85,7 @@ export function sendProblem(res: Response, status: number, title: string, detail
  * 499 for a request the client abandoned), without its per-request route tracking, for a router whose routes are
  * known. Nothing is observed here for a request the router passes on: httpObservability further on does that.
  */
-function timedIngress(
-  route: { path: string; router: RequestHandler; routes: readonly string[] },
-  options: Pick<AppOptions, 'logger' | 'metrics'>,
-): RequestHandler {
+function timedIngress(route: IngressRoute, options: Pick<AppOptions, 'logger' | 'metrics'>): IngressHandler {
   const pattern = routePattern(route.path, [...route.routes]);
   const log = options.logger.child({ module: 'http' });
   const { metrics } = options;
@@ -78,23 +97,56 @@ function timedIngress(
       const seconds = (performance.now() - started) / 1000;
       const aborted = !res.writableFinished;
       const status = aborted && !res.headersSent ? 499 : res.statusCode;
-      metrics?.observeHttp({ method: req.method, route: pattern, status, seconds });
-      const line = { method: req.method, route: pattern, status, durationMs: Math.round(seconds * 1e4) / 10 };
+      const method = req.method ?? 'GET';
+      metrics?.observeHttp({ method, route: pattern, status, seconds });
+      const line = { method, route: pattern, status, durationMs: Math.round(seconds * 1e4) / 10 };
       const message = aborted ? 'request aborted by the client' : 'request';
       if (status >= 500) log.warn(line, message);
       else log.info(line, message);
     });
-    route.router(req, res, (error?: unknown) => {
+    route.router(req, res, () => {
       passed = true;
-      next(error);
+      next();
     });
+  };
+}
+
+/**
+ * Hands requests under an ingress route's path to its timed router before express: express's own dispatch
+ * (a final handler, two prototype swaps, the router's layer walk) costs more per request than the webhook
+ * route's own work. A request passed on, or under a path in other letter case, goes to express unchanged,
+ * where the same timed router is mounted first.
+ */
+function dispatchIngressFirst(app: Express, routes: { prefix: string; timed: IngressHandler }[]): void {
+  // express's application calls `app.handle(req, res)` for every request (express/lib/express.js)
+  const dispatcher = app as unknown as { handle(req: IncomingMessage, res: ServerResponse, done?: unknown): void };
+  const expressHandle = dispatcher.handle;
+  dispatcher.handle = function handle(req: IngressRequestMessage, res: ServerResponse, done?: unknown) {
+    const url = req.url ?? '/';
+    for (const { prefix, timed } of routes) {
+      if (!url.startsWith(prefix)) continue;
+      req.originalUrl = url;
+      req.url = url.slice(prefix.length - 1);
+      timed(req, res, () => {
+        req.url = url;
+        delete req.originalUrl;
+        expressHandle.call(this, req, res, done);
+      });
+      return;
+    }
+    expressHandle.call(this, req, res, done);
   };
 }
 
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  for (const route of options.ingressRoutes ?? []) app.use(route.path, timedIngress(route, options));
+  const ingress = (options.ingressRoutes ?? []).map((route) => ({
+    prefix: `${route.path.replace(/\/+$/, '')}/`,
+    timed: timedIngress(route, options),
+  }));
+  if (ingress.length > 0) dispatchIngressFirst(app, ingress);
+  for (const [i, route] of (options.ingressRoutes ?? []).entries()) app.use(route.path, ingress[i].timed);
   // first, so every request is timed and access-logged (by route pattern, never by URL)
   app.use(httpObservability({ logger: options.logger, metrics: options.metrics }));
   app.set('query parser', 'simple');

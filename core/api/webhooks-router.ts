@@ -1,11 +1,12 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type RequestHandler } from 'express';
 import {
   WebhookIngress,
   type IngressRequest,
   type IngressResponse,
   type WebhookIngressDeps,
 } from '../webhooks/ingress';
-import { sendProblem } from './app';
+import type { IngressHandler, IngressRequestMessage } from './app';
 
 export interface WebhooksRouterOptions extends WebhookIngressDeps {
   /** Largest body accepted, in bytes; larger ones are answered 413. Default 1 MiB. */
@@ -25,8 +26,27 @@ export const WEBHOOK_ROUTES: readonly string[] = ['/:connectionId', '/:connectio
 const ROUTE = { path: WEBHOOK_ROUTES };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
-function headersOf(req: Request): Record<string, string | undefined> {
+/** RFC 9457 problem details, as createApp's sendProblem writes them, on node's response. */
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail?: string,
+  headers?: Record<string, string>,
+): void {
+  const body = JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': PROBLEM_TYPE,
+    'content-length': Buffer.byteLength(body),
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   // node gives header names in lower case and joins repeated ones; only set-cookie comes as an array, and a
   // vendor's request has none: then node's object is used as it is
   if (req.headers['set-cookie'] === undefined) return req.headers as Record<string, string | undefined>;
@@ -63,14 +83,13 @@ function paramsOf(path: string): { connectionId: string; webhook?: string } | 'm
   }
 }
 
-function send(res: Response, answer: IngressResponse): void {
+function send(res: ServerResponse, answer: IngressResponse): void {
   switch (answer.kind) {
     case 'problem':
-      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
-      sendProblem(res, answer.status, answer.problem.title, answer.problem.detail);
+      sendProblem(res, answer.status, answer.problem.title, answer.problem.detail, answer.headers);
       return;
     case 'json': {
-      // the vendor reads only the status: no ETag or content negotiation (res.json's extra work per request)
+      // the vendor reads only the status: no ETag or content negotiation
       const body = JSON.stringify(answer.body);
       res.writeHead(answer.status, {
         'content-type': JSON_TYPE,
@@ -81,11 +100,14 @@ function send(res: Response, answer: IngressResponse): void {
       return;
     }
     case 'raw': {
-      const { status, body, headers } = answer.response;
-      res.status(status).setHeader('x-content-type-options', 'nosniff');
+      // a connector's handshake answer (an echoed challenge): never sniffed as HTML
+      const { status, body = '', headers } = answer.response;
+      res.setHeader('x-content-type-options', 'nosniff');
       for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
-      if (!res.getHeader('content-type')) res.type('text/plain');
-      res.send(body ?? '');
+      if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.setHeader('content-length', Buffer.byteLength(body));
+      res.statusCode = status;
+      res.end(body); // node sends no body to a HEAD request
     }
   }
 }
@@ -98,10 +120,16 @@ const EMPTY = Buffer.alloc(0);
  * Reads the raw body (signatures cover the exact bytes) up to `limit` bytes: a longer one is refused 413 as soon
  * as its Content-Length or its bytes say so. A compressed body goes through express.raw, which inflates it.
  */
-function readBody(req: Request, res: Response, limit: number, inflate: RequestHandler, done: BodyCallback): void {
+function readBody(
+  req: IncomingMessage & { body?: unknown },
+  res: ServerResponse,
+  limit: number,
+  inflate: RequestHandler,
+  done: BodyCallback,
+): void {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    inflate(req, res, (error?: unknown) => {
+    inflate(req as Parameters<RequestHandler>[0], res as Parameters<RequestHandler>[1], (error?: unknown) => {
       if (error === undefined) return done(undefined, Buffer.isBuffer(req.body) ? req.body : EMPTY);
       const err = error as { status?: unknown; type?: unknown };
       done(
@@ -139,39 +167,43 @@ function readBody(req: Request, res: Response, limit: number, inflate: RequestHa
 
 /**
  * `POST /:connectionId[/:webhook]` receives a vendor's webhook; `GET` answers its handshake. The body is kept
- * raw (signatures cover the exact bytes). Mount it first, with only what it needs: `createApp({ ingressRoutes:
- * [{ path: '/webhooks', router: createWebhooksRouter(…), routes: WEBHOOK_ROUTES }] })` (no helmet, CORS or JSON
- * parser in front of it; timed and access-logged like every route). Another method or path is passed on (404).
+ * raw (signatures cover the exact bytes). It uses only node's request and response, so createApp can hand it a
+ * request before express: `createApp({ ingressRoutes: [{ path: '/webhooks', router: createWebhooksRouter(…),
+ * routes: WEBHOOK_ROUTES }] })` (no helmet, CORS, JSON parser or express routing in front of it; timed and
+ * access-logged like every route). Another method or path is passed on (`next()`, the app's 404). It can also be
+ * mounted as an express middleware (`app.use('/webhooks', …)`).
  */
-export function createWebhooksRouter(options: WebhooksRouterOptions): RequestHandler {
+export function createWebhooksRouter(options: WebhooksRouterOptions): IngressHandler {
   const ingress = new WebhookIngress(options);
   const base = options.publicBaseUrl?.replace(/\/+$/, '');
   const limit = options.maxBodyBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT;
   const inflate = express.raw({ type: () => true, limit });
 
-  const fail = (res: Response, error: unknown) => {
+  const fail = (res: ServerResponse, error: unknown) => {
     options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'webhook request failed');
     if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error');
   };
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    const method = req.method;
+  return (req: IngressRequestMessage, res: ServerResponse, next: () => void) => {
+    const method = req.method ?? 'GET';
     if (method !== 'POST' && method !== 'GET' && method !== 'HEAD') return next();
-    const url = req.url;
+    const url = req.url ?? '/';
     const at = url.indexOf('?');
     const params = paramsOf(at < 0 ? url : url.slice(0, at));
     if (!params) return next();
-    (req as { route?: unknown }).route = ROUTE;
+    req.route = ROUTE;
     if (params === 'malformed') return sendProblem(res, 400, 'Bad Request');
+    const originalUrl = req.originalUrl ?? url;
     readBody(req, res, limit, inflate, (error, rawBody) => {
       if (error) return sendProblem(res, error.status, error.status === 413 ? 'Content Too Large' : 'Bad Request');
-      const originalUrl = req.originalUrl;
       const request: IngressRequest = {
         connectionId: params.connectionId,
         method,
         get url() {
-          // only signatures that cover the URL read it (HubSpot v3)
-          return `${base ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${originalUrl}`;
+          // only signatures that cover the URL read it (HubSpot v3); behind a proxy, set publicBaseUrl
+          if (base !== undefined) return `${base}${originalUrl}`;
+          const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+          return `${protocol}://${req.headers.host ?? 'localhost'}${originalUrl}`;
         },
         headers: headersOf(req),
         query: queryOf(url, at),

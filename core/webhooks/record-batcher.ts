@@ -21,6 +21,8 @@ interface Waiting {
 export class RecordBatcher implements Pick<WebhookEventsRepo, 'recordMany'> {
   private queue: Waiting[] = [];
   private running = false;
+  /** Groups written so far and the deliveries they carried (their ratio is the mean group size). */
+  readonly stats = { groups: 0, deliveries: 0 };
 
   constructor(
     private readonly repo: Pick<WebhookEventsRepo, 'recordBatches'>,
@@ -60,6 +62,8 @@ export class RecordBatcher implements Pick<WebhookEventsRepo, 'recordMany'> {
     try {
       while (this.queue.length > 0) {
         const group = this.takeGroup();
+        this.stats.groups++;
+        this.stats.deliveries += group.length;
         try {
           const results = await this.repo.recordBatches(group.map((w) => w.batch));
           group.forEach((waiting, i) => waiting.resolve(results[i]));

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../../core/api/app';
-import { createWebhooksRouter } from '../../../core/api/webhooks-router';
+import { WEBHOOK_ROUTES, createWebhooksRouter } from '../../../core/api/webhooks-router';
 import { createLogger } from '../../../core/logging/logger';
 import { Secret, defineConnector, defineWebhook, type ConnectorDefinition } from '../../../core/sdk';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
@@ -89,8 +89,12 @@ describe('webhook ingress with vendor schemes', () => {
       logger,
       version: 'test',
       readiness: [],
-      rawBodyRoutes: [
-        { path: '/webhooks', router: createWebhooksRouter({ connections, registry, events, logger, publicBaseUrl }) },
+      ingressRoutes: [
+        {
+          path: '/webhooks',
+          routes: WEBHOOK_ROUTES,
+          router: createWebhooksRouter({ connections, registry, events, logger, publicBaseUrl }),
+        },
       ],
     });
 
@@ -148,5 +152,25 @@ describe('webhook ingress with vendor schemes', () => {
         .send(body);
     await send(app()).expect(401); // the hub saw http://127.0.0.1:<port>/…, not the URL HubSpot called
     await send(app('https://hub.example.com/')).expect(200, { accepted: 1, duplicates: 0 });
+  });
+
+  it('HubSpot without a public base URL: the signed URI is the request protocol, Host header and path', async () => {
+    const { id } = await connections.create({
+      name: 'hs-direct',
+      connectorId: 'hubspot-like',
+      settings: { clientSecret: 'client-secret-2' },
+      settingsSchema: HubspotLike,
+    });
+    const body = '[{"eventId":202,"subscriptionType":"contact.creation"}]';
+    const timestamp = String(Date.now());
+    const uri = `http://hooks.example.com:8080/webhooks/${id}?portal=3`;
+    const signature = signHubspotV3({ clientSecret: 'client-secret-2', method: 'POST', uri, body, timestamp });
+    await request(app())
+      .post(`/webhooks/${id}?portal=3`)
+      .set('host', 'hooks.example.com:8080')
+      .set('content-type', 'application/json')
+      .set({ 'X-HubSpot-Signature-v3': signature, 'X-HubSpot-Request-Timestamp': timestamp })
+      .send(body)
+      .expect(200, { accepted: 1, duplicates: 0 });
   });
 });
