@@ -109,9 +109,12 @@ class Compiled implements CompiledMapping {
   private finish(raw: unknown, evaluation: ReturnType<typeof beginEvaluation>): MapResult {
     const late = checkDeadline(evaluation, this.options);
     if (late) return fail(late);
-    let value: unknown;
+    let value: unknown = raw;
     try {
-      value = toPlainJson(raw, { maxSize: this.options.maxOutputSize, maxDepth: MAX_OUTPUT_DEPTH });
+      // compiled code proves most outputs plain JSON within the size limit as it builds them (compiler/output.ts)
+      if (!evaluation.plainOutput) {
+        value = toPlainJson(raw, { maxSize: this.options.maxOutputSize, maxDepth: MAX_OUTPUT_DEPTH });
+      }
     } catch (err) {
       if (err instanceof OutputError) return fail(err.mappingError);
       return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));

@@ -48,6 +48,8 @@ export interface EvaluationState {
   wallStart: number;
   steps: number;
   allocated: number;
+  /** the compiled code's output is proven plain JSON: the engine need not copy it (compiler/output.ts) */
+  plainOutput: boolean;
 }
 
 type Implementation = (this: unknown, ...args: unknown[]) => unknown;
@@ -124,7 +126,7 @@ let current: EvaluationState | undefined;
 
 /** Called by the engine right before an evaluation starts (evaluations on a thread never overlap). */
 export function beginEvaluation(): EvaluationState {
-  current = { cpuStart: coarseThreadCpuMs(), wallStart: performance.now(), steps: 0, allocated: 0 };
+  current = { cpuStart: coarseThreadCpuMs(), wallStart: performance.now(), steps: 0, allocated: 0, plainOutput: false };
   return current;
 }
 

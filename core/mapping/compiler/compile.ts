@@ -7,6 +7,7 @@ import {
   type LambdaDefinition,
   type Runtime,
 } from './functions';
+import { compileOutput, type OutputState } from './output';
 import { compileConstructor, compileFilter, compilePath, literalValue } from './structures';
 import {
   boolean,
@@ -46,7 +47,7 @@ export class Frame {
 
 export type Code = (input: unknown, frame: Frame, state: CompiledState) => unknown;
 
-export interface CompiledState extends RunState {
+export interface CompiledState extends RunState, OutputState {
   root: unknown;
   bindings: Record<string, unknown> | undefined;
 }
@@ -398,7 +399,8 @@ export function compileAst(ast: AstNode, runtime: () => Runtime, maxDepth: numbe
   const bound2 = depthBound(ast);
   if (bound2 > maxDepth) throw new Decline(`evaluation depth up to ${bound2}, over the maximum depth ${maxDepth}`);
   const compiler: Compiler = { runtime, bound, nested: 0 };
-  const code = compileNode(ast, compiler);
+  // the expression itself is in output position: constructors there build plain JSON (output.ts)
+  const code = compileOutput(ast, compiler);
   return {
     run(input, state) {
       return code(input, new Frame(undefined, undefined), state);

@@ -61,6 +61,8 @@ export interface EngineEvaluation {
   cpuStart: number;
   wallStart: number;
   allocated: number;
+  /** set by `runSync`: the value it returned is proven plain JSON within the output size limit (output.ts) */
+  plainOutput?: boolean;
 }
 
 export type EngineRun = (record: unknown, evaluation: EngineEvaluation) => Promise<unknown>;
@@ -136,9 +138,13 @@ export function engineRunner(
       steps: 0,
       root: record,
       bindings: undefined,
+      plainValue: undefined,
+      plainSize: 0,
     };
     try {
       const result = program.run(wrapInput(record), state);
+      evaluation.plainOutput =
+        result !== undefined && result === state.plainValue && (state.plainSize ?? 0) <= options.maxOutputSize;
       counters.compiled++;
       return result;
     } catch (err) {

@@ -1,0 +1,149 @@
+import type { AstNode } from './analyse';
+import { compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
+import { append, boolean, normalize, Rerun } from './runtime';
+import { literalValue } from './structures';
+
+/**
+ * The record's output built as plain JSON, where the compiler can prove it, so the engine need not copy it.
+ *
+ * A constructor in *output position* — the expression itself, the last expression of a block there, a branch of a
+ * condition there, or a value of an output-position object constructor — builds a value nothing else in the
+ * expression can observe: it only becomes (part of) the record's output. Such a constructor builds an ordinary
+ * `{}` object or array (not JSONata's prototype-less object, whose dictionary mode makes every later read slow) and,
+ * as it assigns each member, counts the JSON size exactly as the engine's output copy (`toPlainJson`) would. A member
+ * that is a string, a finite number, a boolean, null or another proven output value is plain JSON already; anything
+ * else (an object or array from the input or a function, which may alias, nest, hold undefined or be a function
+ * value; a non-finite number) leaves the value unproven and the engine copies it as before. The proof is reported in
+ * `state.plainValue` / `state.plainSize`: the engine skips the copy only for the value the program returned, and only
+ * when its size is within the output limit (over it, the copy fails the record with the usual message).
+ */
+
+export interface OutputState {
+  /** the last output value proven plain JSON (set by the constructor that built it) */
+  plainValue?: unknown;
+  /** its JSON size as `toPlainJson` counts it */
+  plainSize?: number;
+}
+
+/** Output constructors nested deeper than this are compiled as ordinary ones (the copy then checks the depth). */
+const MAX_STATIC_DEPTH = 64;
+const RESERVED_KEYS = new Set(['_jsonata_lambda', '_jsonata_function', '__proto__']);
+
+function isBare(node: AstNode): boolean {
+  return node.group === undefined && !node.predicate && !node.keepArray && !node.stages && !node.tuple;
+}
+
+/** JSON size of a member as `toPlainJson` counts it, or -1 when the member is not proven plain JSON. */
+function memberSize(value: unknown, state: CompiledState): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'boolean':
+      return 5;
+    case 'number':
+      return Number.isFinite(value) ? 8 : -1;
+    case 'object':
+      if (value === null) return 5;
+      return value === state.plainValue ? (state.plainSize as number) : -1;
+    default:
+      return -1;
+  }
+}
+
+/** The code of a node in output position (see above); any other node compiles as usual. */
+export function compileOutput(node: AstNode, compiler: Compiler, depth = 0): Code {
+  // a constructor made only of literals is one shared value (compileNode): the engine copies it
+  if (depth > MAX_STATIC_DEPTH || !isBare(node) || literalValue(node).literal) return compileNode(node, compiler);
+  if (node.type === 'unary' && node.value === '{') return compileOutputObject(node, compiler, depth);
+  if (node.type === 'unary' && node.value === '[') return compileOutputArray(node, compiler);
+  if (node.type === 'condition') {
+    // as compileNode: the condition's result is normalised (a no-op on an output value: it is never a sequence)
+    const condition = compileNode(node.condition as AstNode, compiler);
+    const then = compileOutput(node.then as AstNode, compiler, depth);
+    const otherwise = node.else ? compileOutput(node.else, compiler, depth) : undefined;
+    return (i, f, s) => {
+      if (boolean(condition(i, f, s))) return normalize(then(i, f, s), false);
+      return otherwise ? normalize(otherwise(i, f, s), false) : undefined;
+    };
+  }
+  if (node.type === 'block') {
+    const all = node.expressions ?? [];
+    if (all.length === 0) return compileNode(node, compiler);
+    const expressions = all.map((e, index) =>
+      index === all.length - 1 ? compileOutput(e, compiler, depth) : compileNode(e, compiler),
+    );
+    return (i, f, s) => {
+      const scope = new Frame(f, f.callInput);
+      let result: unknown;
+      for (const expression of expressions) result = expression(i, scope, s);
+      return normalize(result, false);
+    };
+  }
+  return compileNode(node, compiler);
+}
+
+function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): Code {
+  const pairs = node.lhs as AstNode[][];
+  const keys: string[] = [];
+  for (const [key] of pairs) {
+    const name = String(key.value);
+    // computed, reserved or repeated keys: the ordinary constructor (which declines them)
+    if (key.type !== 'string' || RESERVED_KEYS.has(name) || keys.includes(name)) return compileNode(node, compiler);
+    keys.push(name);
+  }
+  const values = pairs.map(([, value]) => compileOutput(value, compiler, depth + 1));
+  const keySizes = keys.map((key) => key.length + 4);
+  const count = keys.length;
+  return (input, frame, state) => {
+    let data = input;
+    if (Array.isArray(input)) {
+      // as compileObject: an array context is grouped, every item falls in every (literal) key's group
+      const list = input as unknown[];
+      if (list.length === 0) throw new Rerun('an object constructor over an empty array');
+      data = list[0];
+      for (let index = 1; index < list.length; index++) data = append(data, list[index], state);
+    }
+    const result: Record<string, unknown> = {};
+    let size = 2;
+    for (let k = 0; k < count; k++) {
+      const value = values[k](data, frame, state);
+      if (value === undefined) continue;
+      result[keys[k]] = value;
+      if (size >= 0) {
+        const member = memberSize(value, state);
+        size = member < 0 ? -1 : size + keySizes[k] + member;
+      }
+    }
+    if (size >= 0) {
+      state.plainValue = result;
+      state.plainSize = size;
+    }
+    return result;
+  };
+}
+
+function compileOutputArray(node: AstNode, compiler: Compiler): Code {
+  // members are compiled as usual: JSONata flattens an array value into this one, so they are not output values
+  const items = (node.expressions ?? []).map((e) => ({ code: compileNode(e, compiler), nested: e.value === '[' }));
+  return (i, f, s) => {
+    const result: unknown[] = [];
+    for (const item of items) {
+      const value = item.code(i, f, s);
+      if (value === undefined) continue;
+      if (item.nested || !Array.isArray(value)) result.push(value);
+      else for (const member of value) result.push(member);
+      if (result.length > s.maxSequence) throw new Rerun('array over the maximum length');
+    }
+    // the `cons` flag of an array constructor only matters to a path step over it, which an output value never meets
+    let size = 2 + result.length;
+    for (let index = 0; index < result.length && size >= 0; index++) {
+      const member = memberSize(result[index], s);
+      size = member < 0 ? -1 : size + member;
+    }
+    if (size >= 0) {
+      s.plainValue = result;
+      s.plainSize = size;
+    }
+    return result;
+  };
+}
