@@ -146,21 +146,17 @@ export interface FreshWrite {
  * A record written for the first time (no link before) to a target record already linked to other source records
  * of the group: a collision across pages or runs, found after the write (the vendor matched it by identity). The
  * rule decides as before: when the written record is the most recently modified, the others become its
- * duplicates; otherwise it becomes theirs (a later run writes the winner back, once). Returns the run's reports.
+ * duplicates; otherwise it becomes theirs (a later run writes the winner back, once). `stored`: the links the
+ * target records of `fresh` had before this batch, by target id. Returns the run's reports.
  */
 export async function collisionsAfterWrite(
   tx: TxRepos,
   ctx: FlowContext,
   fresh: readonly FreshWrite[],
+  stored: ReadonlyMap<string, RecordLink>,
   links: LinkBatch,
 ): Promise<NewRunFailure[]> {
-  if (fresh.length === 0) return [];
-  const stored = await tx.links.findMany(
-    ctx.linkGroup,
-    ctx.target.connectionId,
-    fresh.map((f) => f.targetId),
-  );
-  if (stored.size === 0) return [];
+  if (fresh.length === 0 || stored.size === 0) return [];
   const freshKeys = new Set(fresh.map((f) => f.item.key));
   const bySource = new Map<string, RecordLink[]>();
   const linked = await tx.links.findByEntities(

@@ -4,7 +4,7 @@ import type { FlowContext } from './context';
 import { UNIDENTIFIED_KEY } from '../store/repos/dead-letters';
 import { inTransaction, type RunnerCore, type TxRepos } from './core';
 import { reportCounts } from './metrics-port';
-import { collisionsAfterWrite, type Demoted } from './collisions';
+import { collisionsAfterWrite, type Demoted, type FreshWrite } from './collisions';
 import { planPage, type Decision, type PagePlan, type PageItem, type PlannedItem } from './plan';
 import {
   addCount,
@@ -21,7 +21,7 @@ import {
   type Written,
 } from './recorder';
 import { LinkBatch } from './link-batch';
-import { fencedWrite } from './review';
+import { fencedWrite, recordUnconfirmed, type Unconfirmed } from './review';
 import type { SourceRecord } from './hashing';
 import { writeRecords } from './writer';
 
@@ -115,7 +115,20 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[], options: PageOptions): Promise<void> {
+/**
+ * Work recorded in the transaction of a batch when it is the page's last (the records that needed no write, the
+ * counts and the checkpoint: `recordRest`), saving the page a transaction of its own. Returns the counts it added,
+ * or undefined when it did nothing.
+ */
+type Tail = (tx: TxRepos) => Promise<Partial<RunCounts> | undefined>;
+
+async function writeBatch(
+  core: RunnerCore,
+  ctx: FlowContext,
+  batch: WritePlan[],
+  options: PageOptions,
+  tail?: Tail,
+): Promise<void> {
   const results = await writeRecords(
     core,
     ctx.target,
@@ -126,15 +139,23 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
   const now = core.now();
   const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
   let counts: Partial<RunCounts> = {};
+  let tailCounts: Partial<RunCounts> | undefined;
   await inTransaction(core, async (tx) => {
     counts = {};
+    tailCounts = undefined;
     const links = new LinkBatch(ctx.linkGroup);
     const failures: Failure[] = [];
     const written: Written[] = [];
     const outcomes: NewRunRecord[] = [];
+    const unconfirmed: Unconfirmed[] = [];
     for (const [i, planned] of batch.entries()) {
       const result = results[i];
       const { item, decision } = planned;
+      // the connector could not tell whether the vendor applied it: manual review, never the ledger (review.ts)
+      if (result.status === 'unconfirmed') {
+        unconfirmed.push({ item, decision, reason: result.reason });
+        continue;
+      }
       if (result.status === 'failed') {
         failures.push({
           key: item.key,
@@ -155,16 +176,22 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
         outcomes.push(outcomeOf(operation === 'created' ? 'created' : 'updated', item.key, item.record));
       }
     }
-    await recordWritten(tx, ctx, written, recordOptions, links);
+    // records written for the first time: the links their target records already have (one query for both uses)
+    const fresh = freshWrites(written);
+    const stored =
+      fresh.length === 0
+        ? new Map<string, RecordLink>()
+        : await tx.links.findMany(
+            ctx.linkGroup,
+            ctx.target.connectionId,
+            fresh.map((f) => f.targetId),
+          );
+    recordWritten(ctx, written, recordOptions, links, stored);
     for (const w of written) clearDuplicate(links, ctx, w.item);
-    const fresh = written.flatMap((w) =>
-      w.result.targetId !== undefined && w.item.sourceLink === undefined && w.item.targetLink === undefined
-        ? [{ item: w.item, targetId: w.result.targetId }]
-        : [],
-    );
-    await tx.runs.recordFailures(options.runId, await collisionsAfterWrite(tx, ctx, fresh, links), now);
+    await tx.runs.recordFailures(options.runId, await collisionsAfterWrite(tx, ctx, fresh, stored, links), now);
     await recordFailures(tx, ctx, options.ledger, failures, recordOptions, links);
     noteFailures(ctx, options.ledger, failures);
+    outcomes.push(...(await recordUnconfirmed(tx, ctx, unconfirmed, recordOptions, links)));
     await links.flush(tx, now);
     await closeDelivered(
       tx,
@@ -177,13 +204,24 @@ async function writeBatch(core: RunnerCore, ctx: FlowContext, batch: WritePlan[]
     if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
     await options.ledger.resolved(
       tx,
-      written.map((w) => w.item),
+      [...written, ...unconfirmed].map((w) => w.item),
       'done',
     );
     await recordOutcomes(tx, options.runId, [...outcomes, ...failedOutcomes(failures)], now);
     await tx.runs.addCounts(options.runId, counts);
+    if (tail !== undefined) tailCounts = await tail(tx);
   });
   reportCounts(core.metrics, ctx.flow.name, counts);
+  if (tailCounts !== undefined) reportCounts(core.metrics, ctx.flow.name, tailCounts);
+}
+
+/** Written records that had no link on either side before: their target records may be linked to others. */
+function freshWrites(written: readonly Written[]): FreshWrite[] {
+  const fresh: FreshWrite[] = [];
+  for (const w of written)
+    if (w.result.targetId !== undefined && w.item.sourceLink === undefined && w.item.targetLink === undefined)
+      fresh.push({ item: w.item, targetId: w.result.targetId });
+  return fresh;
 }
 
 type Duplicate = { item: PageItem; decision: Extract<Decision, { kind: 'duplicate' }> };
@@ -253,11 +291,23 @@ async function recordRest(
   readCount: number,
   options: PageOptions,
 ): Promise<void> {
+  const counts = await inTransaction(core, (tx) => recordRestIn(tx, core, ctx, plan, readCount, options));
+  reportCounts(core.metrics, ctx.flow.name, counts);
+}
+
+/** `recordRest` inside a transaction (its own, or the page's last batch's); returns the counts it added. */
+async function recordRestIn(
+  tx: TxRepos,
+  core: RunnerCore,
+  ctx: FlowContext,
+  plan: PagePlan,
+  readCount: number,
+  options: PageOptions,
+): Promise<Partial<RunCounts>> {
   const now = core.now();
   const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
-  let counts: Partial<RunCounts> = {};
-  await inTransaction(core, async (tx) => {
-    counts = { read: readCount };
+  {
+    const counts: Partial<RunCounts> = { read: readCount };
     const links = new LinkBatch(ctx.linkGroup);
     addCount(counts, 'unchanged', plan.superseded);
     const failures: Failure[] = plan.unidentified.map((u) => ({
@@ -345,8 +395,8 @@ async function recordRest(
     await saveCheckpoint(tx, ctx, options.checkpoint, now);
     await recordOutcomes(tx, options.runId, [...held, ...failedOutcomes(failures)], now);
     await tx.runs.addCounts(options.runId, counts);
-  });
-  reportCounts(core.metrics, ctx.flow.name, counts);
+    return counts;
+  }
 }
 
 /** Writes and records a planned page. */
@@ -358,10 +408,25 @@ export async function executePlan(
   options: PageOptions,
 ): Promise<void> {
   const writes = plan.planned.filter((p): p is WritePlan => p.decision.kind === 'write');
-  await forEachLimited(chunk(writes, ctx.target.batchSize), ctx.concurrency, (batch) =>
-    fencedWrite(core, ctx, batch, (todo) => writeBatch(core, ctx, todo, options)),
+  const batches = chunk(writes, ctx.target.batchSize);
+  // the rest of the page goes into the transaction of the batch recorded last, when every other batch of the page
+  // is already committed (so the checkpoint still never passes an unrecorded record); else into its own
+  let committed = 0;
+  let restRecorded = false;
+  await forEachLimited(batches, ctx.concurrency, (batch) =>
+    fencedWrite(core, ctx, batch, async (todo) => {
+      let tailed = false;
+      await writeBatch(core, ctx, todo, options, async (tx) => {
+        if (committed !== batches.length - 1) return undefined;
+        tailed = true;
+        return recordRestIn(tx, core, ctx, plan, readCount, options);
+      });
+      // counted once committed: a batch whose transaction failed never lets another carry the checkpoint
+      committed += 1;
+      if (tailed) restRecorded = true;
+    }),
   );
-  await recordRest(core, ctx, plan, readCount, options);
+  if (!restRecorded) await recordRest(core, ctx, plan, readCount, options);
 }
 
 export async function processPage(

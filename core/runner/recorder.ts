@@ -87,25 +87,16 @@ export interface Written {
 
 /**
  * Links written records to their target records: both ids, the hash of what was written, the content time.
- * Records whose link has no entity yet look the target's link up (one query for the batch); the batch's own
- * pending links come first, so two records written to one target record join one entity, as they would one by one.
+ * Records whose link has no entity yet take the target's link from `stored` (the target links of the batch's first
+ * writes, looked up once by the caller); the batch's own pending links come first, so two records written to one target record join one entity, as they would one by one.
  */
-export async function recordWritten(
-  tx: TxRepos,
+export function recordWritten(
   ctx: FlowContext,
   written: readonly Written[],
   options: RecordOptions,
   links: LinkBatch,
-): Promise<void> {
-  const lookup = written.flatMap((w) =>
-    w.result.targetId !== undefined && w.item.sourceLink === undefined && w.item.targetLink === undefined
-      ? [w.result.targetId]
-      : [],
-  );
-  const stored =
-    lookup.length === 0
-      ? new Map<string, RecordLink>()
-      : await tx.links.findMany(ctx.linkGroup, ctx.target.connectionId, lookup);
+  stored: ReadonlyMap<string, RecordLink>,
+): void {
   for (const { item, result, hash, writtenFields } of written) {
     const source = readState(ctx, item, options);
     if (result.targetId === undefined) {

@@ -40,6 +40,31 @@ describe('nothing lost, nothing duplicated', () => {
     expect(await h.repos.checkpoints.get(flow.id, 'contacts')).toEqual({ updatedAt: a.get('a6')?.updatedAt });
   });
 
+  it('with batches of a page written at once, the checkpoint waits for every batch: one refused, the other recorded', async () => {
+    h = await createHarness();
+    const a = await h.connector('a', { pageSize: 4 });
+    const b = await h.connector('b');
+    seed(a, 8);
+    await h.mapping('contact', CONTACT_MAPPING);
+    const flow = await h.flow({ name: 'a-to-b', options: { batchSize: 2, concurrency: 2 } });
+    // the second page's first batch is refused; its second batch is written and recorded (the page's last commit)
+    b.faults.beforeWrite = (records) => {
+      if (records.some((r) => r.email === 'person5@example.com')) throw new AuthError('token expired');
+    };
+    const failed = await h.run('a-to-b');
+    expect(failed.status).toBe('failed');
+    expect(failed.counts).toMatchObject({ created: 6 });
+    expect(b.records.size).toBe(6);
+    expect(await h.repos.checkpoints.get(flow.id, 'contacts')).toEqual({ updatedAt: a.get('a4')?.updatedAt });
+
+    b.faults.beforeWrite = undefined;
+    const rerun = await h.run('a-to-b');
+    expect(rerun.status).toBe('succeeded');
+    expect(rerun.counts).toMatchObject({ created: 2, updated: 0 });
+    expect([...b.writesById.values()]).toEqual(Array(8).fill(1));
+    expect(await h.repos.checkpoints.get(flow.id, 'contacts')).toEqual({ updatedAt: a.get('a8')?.updatedAt });
+  });
+
   it('a batch delivered again after a lost response changes nothing at the destination', async () => {
     const { b } = await setup(10, 4);
     let lost = false;
