@@ -154,7 +154,8 @@ export class WebhookIngress {
     const target = await this.resolve(connectionId, request.webhook);
     if (!target) return problem(404, 'Not Found', 'no webhook is configured at this address');
     const { definition, context } = target;
-    const logFields = { connectionId, webhook: definition.name };
+    // built only when something is logged: a delivery that goes through allocates as little as it can
+    const logFields = () => ({ connectionId, webhook: definition.name });
 
     if (request.method === 'GET' || request.method === 'HEAD') {
       const limited = this.limit(this.unsigned, connectionId);
@@ -163,7 +164,7 @@ export class WebhookIngress {
       try {
         answer = definition.handshake?.(request, context);
       } catch (error) {
-        log.warn({ ...logFields, err: message(error) }, 'webhook handshake failed');
+        log.warn({ ...logFields(), err: message(error) }, 'webhook handshake failed');
         return problem(400, 'Bad Request');
       }
       if (!answer) return problem(405, 'Method Not Allowed', undefined, { allow: 'POST' });
@@ -174,12 +175,12 @@ export class WebhookIngress {
     try {
       verified = await definition.verify(request, context);
     } catch (error) {
-      log.warn({ ...logFields, err: message(error) }, 'webhook verification threw; refused');
+      log.warn({ ...logFields(), err: message(error) }, 'webhook verification threw; refused');
     }
     if (verified !== true) {
       const limited = this.limit(this.unsigned, connectionId);
       if (limited) return limited;
-      log.warn(logFields, 'webhook refused: signature missing or invalid');
+      log.warn(logFields(), 'webhook refused: signature missing or invalid');
       return problem(401, 'Unauthorized', 'the request signature is missing or invalid');
     }
     // counted only once the signature checked out: junk cannot use up the budget of genuine deliveries
@@ -196,16 +197,18 @@ export class WebhookIngress {
     try {
       parsed = definition.parse(request, context);
     } catch (error) {
-      log.warn({ ...logFields, err: message(error) }, 'webhook payload could not be parsed');
+      log.warn({ ...logFields(), err: message(error) }, 'webhook payload could not be parsed');
       const reason = 'the webhook payload could not be parsed';
       await this.reject(request, definition.name, reason);
       return problem(400, 'Bad Request', reason);
     }
     if (!validEvents(parsed)) {
-      log.error(logFields, 'webhook parse returned events without an id or type (connector bug)');
+      log.error(logFields(), 'webhook parse returned events without an id or type (connector bug)');
       return problem(500, 'Internal Server Error');
     }
-    const events = parsed.map((e) => (e.id.length <= MAX_EVENT_ID_LENGTH ? e : { ...e, id: eventKey(e.id) }));
+    const events = parsed.some((e) => e.id.length > MAX_EVENT_ID_LENGTH)
+      ? parsed.map((e) => (e.id.length <= MAX_EVENT_ID_LENGTH ? e : { ...e, id: eventKey(e.id) }))
+      : parsed;
 
     let recorded: { accepted: string[]; duplicates: string[] };
     try {
@@ -215,7 +218,7 @@ export class WebhookIngress {
       });
     } catch (error) {
       // nothing of this delivery is recorded (a group is written whole or not at all): the vendor sends it again
-      log.error({ ...logFields, err: message(error) }, 'webhook events could not be recorded; answered 503');
+      log.error({ ...logFields(), err: message(error) }, 'webhook events could not be recorded; answered 503');
       return problem(503, 'Service Unavailable', 'the delivery was not recorded; send it again', {
         'retry-after': '1',
       });
@@ -226,11 +229,12 @@ export class WebhookIngress {
         await this.accepted.tell(connectionId, accepted);
       } catch (error) {
         // recorded durably: the events stay pending and are picked up by the next run
-        log.error({ ...logFields, err: message(error) }, 'could not enqueue a run for accepted webhook events');
+        log.error({ ...logFields(), err: message(error) }, 'could not enqueue a run for accepted webhook events');
       }
     }
-    log.debug({ ...logFields, accepted: accepted.length, duplicates: duplicates.length }, 'webhook accepted');
-    return { kind: 'json', status: 200, body: { accepted: accepted.length, duplicates: duplicates.length } };
+    const counts = { accepted: accepted.length, duplicates: duplicates.length };
+    log.debug({ connectionId, webhook: definition.name, ...counts }, 'webhook accepted');
+    return { kind: 'json', status: 200, body: counts };
   }
 
   /** A 429 when the connection's bucket is empty; otherwise the request is counted. */
@@ -267,7 +271,8 @@ export class WebhookIngress {
   private async resolve(connectionId: string, webhookName: string | undefined): Promise<Target | undefined> {
     const ttl = this.deps.connectionCacheMs ?? 1000;
     if (ttl <= 0) return this.lookup(connectionId, webhookName);
-    const key = `${connectionId}\u0000${webhookName ?? ''}`;
+    // ids hold no NUL: the first webhook's key is the id itself, so the usual lookup builds no string
+    const key = webhookName === undefined ? connectionId : `${connectionId}\u0000${webhookName}`;
     const now = this.clock();
     const cached = this.cache.get(key);
     if (cached && now - cached.at < ttl) return cached.target;

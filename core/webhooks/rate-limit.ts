@@ -20,9 +20,13 @@ interface Window {
   previous: number;
 }
 
+const ALLOWED: RateDecision = Object.freeze({ allowed: true });
+
 export class SlidingWindowRateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly maxKeys: number;
+  /** The key used last, already the most recent in `windows` (a burst for one key skips re-inserting it). */
+  private lastKey: string | undefined;
 
   constructor(private readonly options: RateLimitOptions) {
     if (!(options.limit > 0) || !(options.windowMs > 0)) throw new RangeError('limit and windowMs must be positive');
@@ -37,7 +41,7 @@ export class SlidingWindowRateLimiter {
     const weight = 1 - elapsed / windowMs;
     if (window.previous * weight + window.current + 1 <= limit) {
       window.current += 1;
-      return { allowed: true };
+      return ALLOWED;
     }
     return { allowed: false, retryAfterMs: this.waitFor(window, elapsed) };
   }
@@ -45,12 +49,15 @@ export class SlidingWindowRateLimiter {
   private advance(key: string, now: number): Window {
     const { windowMs } = this.options;
     let window = this.windows.get(key);
-    if (window) this.windows.delete(key);
-    else {
+    if (window === undefined) {
       window = { start: now - (now % windowMs), current: 0, previous: 0 };
       if (this.windows.size >= this.maxKeys) this.windows.delete(this.windows.keys().next().value as string);
+      this.windows.set(key, window);
+    } else if (key !== this.lastKey) {
+      this.windows.delete(key);
+      this.windows.set(key, window); // re-inserted: the Map's order is least recently used first
     }
-    this.windows.set(key, window); // re-inserted: the Map's order is least recently used first
+    this.lastKey = key;
     const passed = Math.floor((now - window.start) / windowMs);
     if (passed >= 1) {
       window.previous = passed === 1 ? window.current : 0;
