@@ -52,7 +52,8 @@ export async function deleteUnseen(
       const gone: RecordRef[] = [];
       for (const [i, pair] of pairs.entries()) {
         const result = results[i];
-        if (result.status === 'failed') {
+        // a delete is idempotent: one the connector could not confirm is tried again by the next mirror run
+        if (result.status === 'failed' || result.status === 'unconfirmed') {
           failures.push({
             key: pair.source.externalId,
             reason: `delete failed: ${result.reason}`,
@@ -71,7 +72,10 @@ export async function deleteUnseen(
     });
     reportCounts(core.metrics, ctx.flow.name, counts);
     core.logger.info(
-      { flow: ctx.flow.name, deleted: results.filter((r) => r.status !== 'failed').length },
+      {
+        flow: ctx.flow.name,
+        deleted: results.filter((r) => r.status !== 'failed' && r.status !== 'unconfirmed').length,
+      },
       'mirror: deleted target records whose source records are gone',
     );
   }

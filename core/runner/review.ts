@@ -1,7 +1,11 @@
-import { ReviewItemsRepo, type ReviewItem } from '../store/repos/review-items';
-import type { Repos, Run } from '../store/repos';
+import { ReviewItemsRepo, type ReviewItem, type ReviewLink } from '../store/repos/review-items';
+import { ID_PREFIX, newId } from '../store/ids';
+import type { LinkUpsert, NewRunRecord, Repos, Run } from '../store/repos';
 import type { FlowContext } from './context';
-import { inTransaction, type RunnerCore } from './core';
+import { inTransaction, type RunnerCore, type TxRepos } from './core';
+import type { LinkBatch } from './link-batch';
+import type { PageItem } from './plan';
+import { outcomeOf, readState, type RecordOptions } from './recorder';
 import { checkLease, currentLease, withPendingWrite } from './lease';
 import type { FlowRunner, ReplayReport } from './runner-port';
 import { markWriteInFlight, takeWriteInFlight } from './write-marker';
@@ -13,6 +17,11 @@ import { markWriteInFlight, takeWriteInFlight } from './write-marker';
  * records the batch's outcomes clears the mark. A flight that takes a run over and finds a mark cannot know whether
  * the vendor applied those writes: it moves the records to manual review (`hub runs review`), and no run writes
  * them until a person resolves them as done or asks for a retry.
+ *
+ * A connector may also say itself that it cannot confirm a write (WriteOutcome `unconfirmed`, SDK 1.2: an order's
+ * create call got no answer and the look-up by the hub's key failed too). Whatever the action, such a record goes to
+ * manual review the same way (`recordUnconfirmed`), and is held from every later run of the flow until resolved;
+ * resolving it as done with the target record's id links it as if the write had been confirmed.
  */
 
 const REASON =
@@ -37,8 +46,11 @@ export async function fencedWrite<B extends GuardedItem>(
 ): Promise<void> {
   const lease = currentLease();
   if (ctx.target.action.idempotent !== false) {
+    // records a connector could not confirm wait for a person whatever the action (asked once per run, see below)
+    const todo = (await mayHoldRecords(core, ctx)) ? await withoutHeld(core, ctx, batch) : batch;
+    if (todo.length === 0) return;
     if (lease !== undefined) await checkLease(core.store.db, lease);
-    return write(batch);
+    return write(todo);
   }
   const held = await new ReviewItemsRepo(core.store.db).heldKeys(
     ctx.flow.id,
@@ -63,6 +75,95 @@ export async function fencedWrite<B extends GuardedItem>(
     }),
   );
   await withPendingWrite({ keys, cleared: false }, () => write(todo));
+}
+
+/**
+ * Whether the flow of a run may have records held for review, asked once per run (an idempotent action's batches
+ * then cost no look-up when the flow has none, the common case) and set as soon as the run sends one to review.
+ */
+const mayHold = new WeakMap<FlowContext, boolean>();
+
+async function mayHoldRecords(core: RunnerCore, ctx: FlowContext): Promise<boolean> {
+  let known = mayHold.get(ctx);
+  if (known === undefined) {
+    known = await new ReviewItemsRepo(core.store.db).anyHeld(ctx.flow.id);
+    mayHold.set(ctx, known);
+  }
+  return known;
+}
+
+async function withoutHeld<B extends GuardedItem>(core: RunnerCore, ctx: FlowContext, batch: B[]): Promise<B[]> {
+  const held = await new ReviewItemsRepo(core.store.db).heldKeys(
+    ctx.flow.id,
+    batch.map((b) => ({ key: b.item.key, payload: b.decision.payload })),
+  );
+  if (held.size === 0) return batch;
+  core.logger.info(
+    { flow: ctx.flow.name, held: held.size },
+    'records waiting for manual review are not written (see `hub runs review`)',
+  );
+  return batch.filter((b) => !held.has(b.item.key));
+}
+
+/** A written record whose outcome the connector could not confirm (WriteOutcome `unconfirmed`). */
+export interface Unconfirmed {
+  item: PageItem;
+  decision: { payload: unknown; hash: string; writtenFields: string[] };
+  reason: string;
+}
+
+/**
+ * Records writes the connector could not confirm, inside the batch's recording transaction: one review item each
+ * (with what linking the record needs once a person names the target record), the source record's read state, and
+ * a run failure of kind `review` (listed by `hub runs show`, not counted as failed). Returns the run's record-list
+ * lines (outcome `review`, with the reason). Nothing goes to the dead-letter ledger: a replay would send it again.
+ */
+export async function recordUnconfirmed(
+  tx: TxRepos,
+  ctx: FlowContext,
+  unconfirmed: readonly Unconfirmed[],
+  options: RecordOptions,
+  links: LinkBatch,
+): Promise<NewRunRecord[]> {
+  if (unconfirmed.length === 0) return [];
+  mayHold.set(ctx, true);
+  for (const u of unconfirmed) links.saveIfChanged(readState(ctx, u.item, options), u.item.sourceLink);
+  await tx.reviewItems.add(
+    unconfirmed.map(({ item, decision, reason }) => ({
+      flowId: ctx.flow.id,
+      runId: options.runId,
+      recordKey: item.key,
+      action: ctx.target.action.name,
+      reason,
+      source: item.record,
+      payload: decision.payload,
+      link: linkOf(ctx, item, decision),
+    })),
+    options.now,
+  );
+  await tx.runs.recordFailures(
+    options.runId,
+    unconfirmed.map((u) => ({ recordKey: u.item.key, reason: u.reason, failureKind: 'review' })),
+    options.now,
+  );
+  return unconfirmed.map((u) => outcomeOf('review', u.item.key, u.item.record, u));
+}
+
+function linkOf(ctx: FlowContext, item: PageItem, decision: Unconfirmed['decision']): ReviewLink {
+  const link: ReviewLink = {
+    linkGroup: ctx.linkGroup,
+    entity: ctx.entity,
+    sourceConnectionId: ctx.source.connectionId,
+    targetConnectionId: ctx.target.connectionId,
+    hash: decision.hash,
+    writtenFields: decision.writtenFields,
+    readHash: item.readHash,
+  };
+  if (Object.keys(item.fields).length > 0) link.readFields = item.fields;
+  if (item.modifiedAt !== undefined) link.modifiedAt = item.modifiedAt;
+  const entityId = item.sourceLink?.entityId ?? item.targetLink?.entityId;
+  if (entityId !== undefined) link.entityId = entityId;
+  return link;
 }
 
 /**
@@ -106,6 +207,16 @@ export class ReviewItemNotFoundError extends Error {
   }
 }
 
+/** "done" naming a target record for an item that carries nothing to link it with (a write in flight at a crash). */
+export class ReviewItemNotLinkableError extends Error {
+  constructor(readonly id: string) {
+    super(
+      `review item ${id} cannot be linked to a target record (it was a write in flight when a worker stopped); resolve it as done without a target id`,
+    );
+    this.name = 'ReviewItemNotLinkableError';
+  }
+}
+
 export class ReviewItemResolvedError extends Error {
   constructor(
     readonly id: string,
@@ -117,28 +228,42 @@ export class ReviewItemResolvedError extends Error {
 }
 
 export interface ReviewDeps {
-  repos: Pick<Repos, 'reviewItems' | 'deadLetters'>;
+  repos: Pick<Repos, 'reviewItems' | 'deadLetters' | 'recordLinks'>;
   runner: Pick<FlowRunner, 'replayDeadLetters'>;
   now?: () => number;
 }
 
 /**
  * Resolves an open review item. "done": the record is not written again while its payload stays the one that was
- * applied. "retry": the record goes to the dead-letter ledger and is replayed now, through the current mapping
- * (a person checked that the vendor did not apply it).
+ * applied; with `targetId` (the target record a person found, for an item the connector could not confirm) the
+ * record is linked to it as a confirmed write would have linked it, so later runs see it as written. "retry": the
+ * record goes to the dead-letter ledger and is replayed now, through the current mapping (a person checked that the
+ * vendor did not apply it).
  */
 export async function resolveReviewItem(
   deps: ReviewDeps,
   id: string,
   as: ReviewResolution,
+  options: { targetId?: string } = {},
 ): Promise<{ item: ReviewItem; replay?: ReplayReport }> {
   const now = deps.now ?? Date.now;
   const item = await deps.repos.reviewItems.get(id);
   if (item === undefined) throw new ReviewItemNotFoundError(id);
   if (item.status !== 'open') throw new ReviewItemResolvedError(id, item.status);
   if (as === 'done') {
-    if (!(await deps.repos.reviewItems.resolve(id, 'done', now()))) throw new ReviewItemResolvedError(id, 'resolved');
-    return { item: { ...item, status: 'done', resolvedAt: now() } };
+    const targetId = options.targetId;
+    if (targetId !== undefined && item.link === undefined) throw new ReviewItemNotLinkableError(id);
+    if (!(await deps.repos.reviewItems.resolve(id, 'done', now(), targetId)))
+      throw new ReviewItemResolvedError(id, 'resolved');
+    if (targetId !== undefined && item.link !== undefined) {
+      const { linkGroup, sourceConnectionId } = item.link;
+      const current = (await deps.repos.recordLinks.findMany(linkGroup, sourceConnectionId, [item.recordKey])).get(
+        item.recordKey,
+      );
+      const link = current === undefined ? item.link : { ...item.link, entityId: current.entityId };
+      await deps.repos.recordLinks.saveMany(linksFor(item.recordKey, link, targetId, now()), now());
+    }
+    return { item: { ...item, status: 'done', resolvedAt: now(), ...(targetId === undefined ? {} : { targetId }) } };
   }
   const letter = await deps.repos.deadLetters.add(
     {
@@ -155,4 +280,29 @@ export async function resolveReviewItem(
   if (!(await deps.repos.reviewItems.resolve(id, 'retry', now()))) throw new ReviewItemResolvedError(id, 'resolved');
   const replay = await deps.runner.replayDeadLetters({ ids: [letter.id] });
   return { item: { ...item, status: 'retry', resolvedAt: now() }, replay };
+}
+
+/** The source and target links of a record resolved as done with its target record: what a confirmed write saves. */
+function linksFor(recordKey: string, link: ReviewLink, targetId: string, now: number): LinkUpsert[] {
+  const entityId = link.entityId ?? newId(ID_PREFIX.entity, now);
+  const common = { linkGroup: link.linkGroup, entity: link.entity, entityId };
+  return [
+    {
+      ...common,
+      connectionId: link.sourceConnectionId,
+      externalId: recordKey,
+      lastReadHash: link.readHash,
+      ...(link.readFields === undefined ? {} : { lastReadFields: link.readFields }),
+      ...(link.modifiedAt === undefined ? {} : { sourceModifiedAt: link.modifiedAt }),
+    },
+    {
+      ...common,
+      connectionId: link.targetConnectionId,
+      externalId: targetId,
+      lastWrittenHash: link.hash,
+      lastWrittenFields: link.writtenFields,
+      deletedAt: null,
+      ...(link.modifiedAt === undefined ? {} : { sourceModifiedAt: link.modifiedAt }),
+    },
+  ];
 }

@@ -62,7 +62,9 @@ export interface RequestDeps {
 export type ItemResult =
   | { status: 'ok'; targetId: string; operation?: 'created' | 'updated' | 'deleted' }
   | { status: 'skipped'; targetId?: string; reason?: string }
-  | { status: 'failed'; failure: 'permanent' | 'retryable'; reason: string; field?: string };
+  | { status: 'failed'; failure: 'permanent' | 'retryable'; reason: string; field?: string }
+  /** The connector could not tell whether the vendor applied it (SDK 1.2): manual review, core/runner/review.ts. */
+  | { status: 'unconfirmed'; reason: string };
 
 /** More consecutive 429s than this on one request and the next one uses an attempt (a vendor that never lets go). */
 const MAX_RATE_LIMIT_WAITS = 100;

@@ -191,6 +191,22 @@ export const WriteOutcome = Type.Union([
     },
     { additionalProperties: false },
   ),
+  /**
+   * SDK 1.2: the write may or may not have been applied and the connector could not find out (the create call got
+   * no answer and the look-up by the hub's key failed too). The runner sends the record to manual review
+   * (`hub runs review`), never to the dead-letter ledger: no run writes it again until a person resolves it as
+   * done (it was applied) or retry (it was not). Counted neither as written nor as failed.
+   */
+  Type.Object(
+    {
+      status: Type.Literal('unconfirmed'),
+      reason: Type.String({
+        minLength: 1,
+        description: 'What could not be confirmed and what to look for in the target',
+      }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 export type WriteOutcome = Static<typeof WriteOutcome>;
 

@@ -143,7 +143,15 @@ export interface ActionDefinition<S = Record<string, unknown>, R extends object 
    * keyed by action name is the older place and still read when an action does not declare it).
    */
   maxBatchSize?: number;
-  /** One outcome per input record, in the same order. Never a single pass/fail for the whole batch. */
+  /**
+   * One outcome per input record, in the same order. Never a single pass/fail for the whole batch. `ok` and
+   * `skipped` are recorded as written; `failed` goes to the dead-letter ledger (`retryable` ones are retried first);
+   * `unconfirmed` (SDK 1.2) says the write may or may not have been applied and the connector could not find out
+   * (the create got no answer, and the look-up by the hub's key failed too): the runner sends the record to manual
+   * review (`hub runs review`) instead of the ledger, counts it neither as written nor as failed, and no run writes
+   * it again until a person resolves it as done (optionally naming the target record, which links it) or retry.
+   * Return it only when a replay could duplicate the effect; a write that is safe to send again is `failed`.
+   */
   write(args: WriteArgs<S, R>): Promise<WriteOutcome[]>;
 }
 

@@ -95,6 +95,10 @@ export interface ReviewItemsTable {
   status: string;
   created_at: number;
   resolved_at: number | null;
+  /** What linking the record needs when it is resolved as done with the target's id (0010_review_links). */
+  link_json: string | null;
+  /** The target record a person named when resolving the item as done (0010_review_links). */
+  target_id: string | null;
 }
 
 export interface RunFailuresTable {

@@ -18,8 +18,9 @@ import { rerunWritesNothing, runWithCrash, type KillPoint } from './helpers/vend
  * Odoo and before the runner recorded it. Each time the next worker sends the batch again, and the connector finds
  * the orders by their marker or their link instead of creating them again: each creation is confirmed by its key,
  * and nothing needs a person (no review item: the action is declared idempotent because of that key). An order
- * whose creation cannot be confirmed at all (its answer lost, and Odoo not answering the marker lookup) is a
- * permanent failure in the ledger, naming what a person should look for; it is not created again.
+ * whose creation cannot be confirmed at all (its answer lost, and Odoo not answering the marker lookup) goes to
+ * manual review (WriteOutcome `unconfirmed`), naming what a person should look for, never to the ledger; it is not
+ * created again.
  */
 
 const ORDERS = 30;
@@ -110,7 +111,7 @@ describe.each<[Driver, KillPoint[]]>([
 });
 
 describe('Odoo createOrders, a creation that cannot be confirmed', () => {
-  it('goes to the ledger for a person, naming the marker to look for, and is never created twice', async () => {
+  it('goes to manual review, naming the marker to look for, not to the ledger, and is never created twice', async () => {
     bed = await openBed('embedded');
     const lost = originMarker('deal:D005');
     let creates = 0;
@@ -130,12 +131,13 @@ describe('Odoo createOrders, a creation that cannot be confirmed', () => {
     const run = await bed.waitForRun(runId);
     proxy.intercept(undefined);
 
-    expect(run.status).toBe('partial');
-    expect(run.counts).toMatchObject({ read: ORDERS, failed: 1, deadLettered: 1 });
-    const letters = await bed.hub.repos.deadLetters.list({ flowId: bed.flowId });
-    expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ recordKey: 'D005', failureKind: 'permanent' });
-    expect(letters[0]!.reason).toContain(`Source Document "${lost}"`);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: ORDERS, created: ORDERS - 1, failed: 0, deadLettered: 0 });
+    expect(await bed.hub.repos.deadLetters.list({ flowId: bed.flowId })).toEqual([]);
+    const items = await bed.hub.repos.reviewItems.list({ flowId: bed.flowId });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ recordKey: 'D005', action: 'createOrders', status: 'open' });
+    expect(items[0]!.reason).toContain(`Source Document "${lost}"`);
     // Odoo did create it (once); the hub sent that create once and did not send it again by itself
     expect(creates).toBe(1);
     expect(sandbox.ordersFor('deal:D005')).toBe(1);
@@ -150,15 +152,14 @@ describe('Odoo createOrders, a creation that cannot be confirmed', () => {
     expect(proxy.count(WRITES)).toBe(before);
     expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
 
-    // a run that reads the deal again (its checkpoint cleared) sends it again: the connector finds the order by its
-    // marker and links it, creating nothing, and the ledger entry is closed
+    // a run that reads the deal again (its checkpoint cleared) does not send it while it waits for a person
     await bed.clearCheckpoint();
     const full = await bed.waitForRun(await bed.startRun());
     expect(full.status).toBe('succeeded');
     expect(full.counts).toMatchObject({ read: ORDERS, unchanged: ORDERS - 1, failed: 0 });
-    expect(proxy.count(ORDER_CREATE)).toBe(ORDERS);
+    expect(proxy.count(WRITES)).toBe(before);
     expect(sandbox.ordersFor('deal:D005')).toBe(1);
     expect(sandbox.store.table('sale.order').size).toBe(ORDERS);
-    expect(await bed.hub.repos.deadLetters.list({ flowId: bed.flowId, status: 'pending' })).toEqual([]);
+    expect(await bed.hub.repos.deadLetters.list({ flowId: bed.flowId })).toEqual([]);
   }, 60_000);
 });

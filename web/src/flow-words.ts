@@ -35,4 +35,5 @@ export const COUNT_LABELS: { key: keyof RunCounts; label: string }[] = [
   { key: 'deleted', label: 'Deleted' },
   { key: 'failed', label: 'Failed' },
   { key: 'deadLettered', label: 'Set aside (dead letters)' },
+  { key: 'review', label: 'Manual review (write not confirmed)' },
 ];

@@ -82,11 +82,12 @@ async function createOne(client: OdooClient, record: OrderInput): Promise<WriteO
       const found = (await ordersByMarker(client, [record.externalId])).get(record.externalId);
       if (found === undefined) return failedOutcome(error);
       id = found;
-    } catch {
+    } catch (lookup) {
+      // neither answer came: the order may exist. Manual review (`hub runs review`), never an automatic re-run
+      const why = lookup instanceof Error ? lookup.message : String(lookup);
       return {
-        status: 'failed',
-        failure: 'permanent',
-        reason: `the order's creation could not be confirmed (${error.message}); look in Odoo for a sales order with Source Document "${originMarker(record.externalId)}" before replaying it`,
+        status: 'unconfirmed',
+        reason: `the order's creation could not be confirmed (create: ${error.message}; look-up: ${why}); look in Odoo for a sales order with Source Document "${originMarker(record.externalId)}": resolve as done with its id if there is one, as retry if there is none`,
       };
     }
   }
@@ -101,8 +102,9 @@ async function createOne(client: OdooClient, record: OrderInput): Promise<WriteO
 /**
  * Creates one sale.order per hub-owned external id (e.g. a CRM deal marked won). Idempotent by that key: an order
  * already linked (ir.model.data) or carrying the key's origin marker is not created again — so a retry after a
- * crash never makes a second order — and an order whose creation cannot be confirmed goes to the ledger for a
- * person to check, never to an automatic re-run.
+ * crash never makes a second order — and an order whose creation cannot be confirmed (no answer to the create, and
+ * the look-up by its marker failed too) is reported `unconfirmed`: the runner sends it to manual review for a person
+ * to check, never to the dead-letter ledger or an automatic re-run.
  */
 export const createOrders = defineAction<OdooSettings, OrderInput>({
   name: 'createOrders',

@@ -4,6 +4,7 @@ import {
   startSandboxServer,
   type ConnectorSandbox,
   type SandboxOptions,
+  type SandboxRoute,
   type SandboxServer,
 } from '../../../core/sdk';
 import type { OdooSettings } from '../schemas/settings';
@@ -47,6 +48,14 @@ export interface OdooSandbox extends ConnectorSandbox {
   expireKey(): void;
   /** The next request is answered 429 with Retry-After (as a proxy in front of Odoo may); null undoes it. */
   rateLimitNext(seconds: number | null): void;
+  /**
+   * The next JSON-2 `sale.order/create` is applied and its answer lost (502, as a proxy that lost the upstream
+   * connection answers), and the `lookups` (default 1) `sale.order/search_read` calls after it fail with 503: the
+   * hub cannot confirm whether the order exists. Counted in `faults`.
+   */
+  loseNextOrderCreate(options?: { lookups?: number }): void;
+  /** Faults injected so far: creates applied with their answer lost, look-ups refused after them. */
+  faults: { lostCreates: number; failedLookups: number };
   /** Sales orders carrying this hub key (origin marker), for "exactly once" assertions. */
   ordersFor(externalId: string): number;
   /**
@@ -203,9 +212,33 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
     version: options.version ?? 19,
   };
   let forced429: number | undefined;
+  const faults = { lostCreates: 0, failedLookups: 0 };
+  const lose = { armed: false, lookups: 0, failing: 0 };
+  const withFaults = (route: SandboxRoute): SandboxRoute =>
+    route.path !== '/json/2/:model/:method'
+      ? route
+      : {
+          ...route,
+          handler: async (req) => {
+            const target = `${req.params.model}/${req.params.method}`;
+            if (lose.failing > 0 && target === 'sale.order/search_read') {
+              lose.failing -= 1;
+              faults.failedLookups += 1;
+              return { status: 503, body: 'Service Unavailable' };
+            }
+            const reply = await route.handler(req);
+            if (lose.armed && target === 'sale.order/create' && reply.status === 200) {
+              lose.armed = false;
+              lose.failing = lose.lookups;
+              faults.lostCreates += 1;
+              return { status: 502, body: 'Bad Gateway' };
+            }
+            return reply;
+          },
+        };
   const server = await startSandboxServer({
     ...(options.port === undefined ? {} : { port: options.port }),
-    routes: routes(store, auth),
+    routes: routes(store, auth).map(withFaults),
     before: () => {
       if (forced429 === undefined) return undefined;
       const seconds = forced429;
@@ -223,6 +256,11 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
     rateLimitNext: (seconds) => {
       forced429 = seconds ?? undefined;
     },
+    loseNextOrderCreate: (fault = {}) => {
+      lose.armed = true;
+      lose.lookups = fault.lookups ?? 1;
+    },
+    faults,
     refund: (orderId, amount, extra = {}) => postRefund(store, orderId, amount, undefined, extra.touchOrder !== false),
     ordersFor: (externalId) =>
       [...store.table('sale.order').values()].filter((o) => o.origin === `hub:${externalId}`).length,

@@ -46,7 +46,11 @@ async function detail(deps: ApiDeps, ref: string) {
   const recentRuns = await withHeld(deps, status.runs);
   const summary = {
     recentRuns,
-    totals: { ...status.totals, held: recentRuns.reduce((n, r) => n + r.counts.held, 0) },
+    totals: {
+      ...status.totals,
+      held: recentRuns.reduce((n, r) => n + r.counts.held, 0),
+      review: recentRuns.reduce((n, r) => n + r.counts.review, 0),
+    },
     byStatus: status.byStatus,
     pendingDeadLetters: status.pendingDeadLetters,
   };

@@ -1,6 +1,8 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ReviewItem as StoredItem } from '../../store/repos/review-items';
 import {
   ReviewItemNotFoundError,
+  ReviewItemNotLinkableError,
   ReviewItemResolvedError,
   resolveReviewItem,
   type ReviewResolution,
@@ -12,7 +14,8 @@ import { flowIdOf } from './runs';
 
 /**
  * Manual review: records of non-idempotent writes (actions declared `idempotent: false`) that were in flight when
- * a worker stopped. The hub never sends them again by itself; a person resolves each as done or retry.
+ * a worker stopped, and writes a connector could not confirm (WriteOutcome `unconfirmed`). The hub never sends them
+ * again by itself; a person resolves each as done (optionally naming the target record, which links it) or retry.
  */
 
 const ReviewStatus = Type.Union([Type.Literal('open'), Type.Literal('done'), Type.Literal('retry')], {
@@ -23,20 +26,32 @@ const ReviewItem = Type.Object(
   {
     id: Type.String(),
     flowId: Type.String(),
-    runId: Type.String({ description: 'The run whose worker stopped with the write in flight' }),
+    runId: Type.String({
+      description: 'The run whose worker stopped with the write in flight, or whose write could not be confirmed',
+    }),
     recordKey: Type.String(),
-    action: Type.String({ description: 'The non-idempotent action that was being called' }),
+    action: Type.String({ description: 'The action that was being called' }),
     reason: Type.String(),
     status: ReviewStatus,
     createdAt: Type.Integer(),
     resolvedAt: Type.Optional(Type.Integer()),
     source: Type.Optional(Type.Unknown({ description: 'The source record as read' })),
     payload: Type.Optional(Type.Unknown({ description: 'The payload that was being written' })),
+    linkable: Type.Boolean({
+      description: 'Whether resolving it as done may name the target record (`targetId`), which links the record',
+    }),
+    targetId: Type.Optional(Type.String({ description: 'The target record named when it was resolved as done' })),
   },
   { title: 'ReviewItem' },
 );
 
 const Resolved = Type.Object({ item: ReviewItem, replay: Type.Optional(ReplayReport) }, { title: 'ReviewResolution' });
+
+/** The item as the API shows it (the link information stays inside the hub). */
+function shown(item: StoredItem): Static<typeof ReviewItem> {
+  const { link, ...rest } = item;
+  return { ...rest, linkable: link !== undefined };
+}
 
 async function resolve(
   {
@@ -45,20 +60,27 @@ async function resolve(
     actor,
   }: Pick<HandlerContext<{ reviewItemId: string }, unknown, unknown>, 'deps' | 'params' | 'actor'>,
   as: ReviewResolution,
+  targetId?: string,
 ) {
   try {
-    const result = await resolveReviewItem({ repos: deps.repos, runner: deps.runner }, params.reviewItemId, as);
+    const result = await resolveReviewItem(
+      { repos: deps.repos, runner: deps.runner },
+      params.reviewItemId,
+      as,
+      targetId === undefined ? {} : { targetId },
+    );
     await deps.repos.auditLog.record({
       actor,
       action: `review.${as}`,
       entity: 'review_item',
       entityId: params.reviewItemId,
-      after: { status: result.item.status },
+      after: { status: result.item.status, ...(targetId === undefined ? {} : { targetId }) },
     });
-    return result;
+    return { ...result, item: shown(result.item) };
   } catch (error) {
     if (error instanceof ReviewItemNotFoundError) throw notFound('review item', params.reviewItemId);
     if (error instanceof ReviewItemResolvedError) throw new ApiProblem(409, { detail: error.message });
+    if (error instanceof ReviewItemNotLinkableError) throw new ApiProblem(409, { detail: error.message });
     throw error;
   }
 }
@@ -87,7 +109,7 @@ export const reviewRoutes = [
         status: query.status ?? 'open',
         limit: query.limit ?? 100,
       });
-      return { items };
+      return { items: items.map(shown) };
     },
   }),
   defineRoute({
@@ -97,10 +119,21 @@ export const reviewRoutes = [
     tag: 'runs',
     permission: 'deadLetters:replay',
     summary: 'The write was applied: resolve the item; the record is not sent again (until it changes)',
+    description:
+      'With `targetId` (the record found in the target system, for an item that is `linkable`), the record is linked ' +
+      'to it as a confirmed write would have linked it; later runs see it as written.',
     params: Type.Object({ reviewItemId: Ref('Review item id (rev_…)') }),
+    body: Type.Object(
+      {
+        targetId: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 500, description: 'Id of the record in the target system' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
     response: { status: 200, description: 'The resolved item', schema: Resolved },
     problems: [404, 409],
-    handler: (ctx) => resolve(ctx, 'done'),
+    handler: (ctx) => resolve(ctx, 'done', ctx.body.targetId),
   }),
   defineRoute({
     method: 'post',

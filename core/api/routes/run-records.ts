@@ -13,11 +13,18 @@ import { DEFAULT_LIMIT, ListQuery, Ref, Timestamp } from '../schemas';
  */
 
 const Outcome = Type.Union(
-  [Type.Literal('created'), Type.Literal('updated'), Type.Literal('held'), Type.Literal('failed')],
+  [
+    Type.Literal('created'),
+    Type.Literal('updated'),
+    Type.Literal('held'),
+    Type.Literal('failed'),
+    Type.Literal('review'),
+  ],
   {
     description:
       'created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an ' +
-      'erased identifier), with the reason; failed: refused, with the reason (also in dead letters)',
+      'erased identifier), with the reason; failed: refused, with the reason (also in dead letters); review: the ' +
+      'connector could not confirm the write, with the reason (in GET /review-items until a person resolves it)',
   },
 );
 
@@ -39,6 +46,7 @@ const Totals = Type.Object(
     updated: Type.Integer({ minimum: 0 }),
     held: Type.Integer({ minimum: 0 }),
     failed: Type.Integer({ minimum: 0 }),
+    review: Type.Integer({ minimum: 0 }),
   },
   { title: 'RunRecordTotals', description: 'Every record of each outcome, listed or not' },
 );
@@ -68,13 +76,19 @@ function cursorKey(cursor: string | undefined): { outcome: string; seq: number }
   return { outcome, seq: Number(seq) };
 }
 
-/** Runs with their `held` count (records held back; the store counts them among the unchanged too). */
+/**
+ * Runs with their `held` count (records held back; the store counts them among the unchanged too) and their
+ * `review` count (writes the connector could not confirm, sent to manual review; neither written nor failed).
+ */
 export async function withHeld<T extends Pick<Run, 'id' | 'counts'>>(
   deps: ApiDeps,
   runs: readonly T[],
-): Promise<(T & { counts: RunCounts & { held: number } })[]> {
+): Promise<(T & { counts: RunCounts & { held: number; review: number } })[]> {
   const totals = await deps.repos.runRecords.totalsOf(runs.map((r) => r.id));
-  return runs.map((run) => ({ ...run, counts: { ...run.counts, held: totals.get(run.id)?.held ?? 0 } }));
+  return runs.map((run) => {
+    const t = totals.get(run.id);
+    return { ...run, counts: { ...run.counts, held: t?.held ?? 0, review: t?.review ?? 0 } };
+  });
 }
 
 export const runRecordRoutes = [

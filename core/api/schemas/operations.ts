@@ -40,6 +40,13 @@ export const RunCounts = Type.Object(
           'in GET /runs/{runId}/records?outcome=held. They are counted among `unchanged` too.',
       }),
     ),
+    review: Type.Optional(
+      Type.Integer({
+        description:
+          'Writes the connector could not confirm, sent to manual review (GET /review-items) instead of the ' +
+          'dead-letter ledger; the reason in GET /runs/{runId}/records?outcome=review. Neither written nor failed.',
+      }),
+    ),
   },
   { title: 'RunCounts' },
 );

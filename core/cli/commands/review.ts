@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   ReviewItemNotFoundError,
+  ReviewItemNotLinkableError,
   ReviewItemResolvedError,
   resolveReviewItem,
   type ReviewResolution,
@@ -20,17 +21,30 @@ import { withEngine, withSession } from '../session';
 const STATUSES = ['open', 'done', 'retry', 'all'] as const;
 const iso = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString());
 
-async function resolve(output: Output, id: string, as: ReviewResolution, asJson: boolean): Promise<void> {
+async function resolve(
+  output: Output,
+  id: string,
+  as: ReviewResolution,
+  asJson: boolean,
+  targetId?: string,
+): Promise<void> {
   await withSession(async (session) =>
     withEngine(
       session,
       async (engine) => {
         if (as === 'retry' && engine.queue.driver === 'embedded') await engine.runner.startWorker();
         try {
-          const result = await resolveReviewItem({ repos: session.hub.repos, runner: engine.runner }, id, as);
+          const result = await resolveReviewItem(
+            { repos: session.hub.repos, runner: engine.runner },
+            id,
+            as,
+            targetId === undefined ? {} : { targetId },
+          );
           if (asJson) return output.out(json(result));
           if (as === 'done')
-            output.out(`review item ${id} resolved as done: record ${result.item.recordKey} is not sent again`);
+            output.out(
+              `review item ${id} resolved as done: record ${result.item.recordKey} is ${targetId === undefined ? 'not sent again' : `linked to target record ${targetId} and not sent again`}`,
+            );
           else
             output.out(
               `review item ${id}: record ${result.item.recordKey} retried — written ${result.replay?.written ?? 0}${result.replay?.stillFailing.length ? ', still failing (see `hub dlq list`)' : ''}`,
@@ -39,6 +53,8 @@ async function resolve(output: Output, id: string, as: ReviewResolution, asJson:
           if (error instanceof ReviewItemNotFoundError)
             throw new ConfigError(`no review item with id "${id}"; see \`hub runs review list\``, { field: 'id' });
           if (error instanceof ReviewItemResolvedError) throw new ConfigError(error.message, { field: 'id' });
+          if (error instanceof ReviewItemNotLinkableError)
+            throw new ConfigError(error.message, { field: '--target-id' });
           throw error;
         }
       },
@@ -52,7 +68,7 @@ export function registerReview(program: Command, output: Output): void {
   const review = runs
     .command('review')
     .description(
-      'Records of non-idempotent writes interrupted by a crash: never re-sent by themselves; resolve each as done or retry',
+      'Records of non-idempotent writes interrupted by a crash, and writes a connector could not confirm: never re-sent by themselves; resolve each as done or retry',
     );
 
   review
@@ -94,9 +110,18 @@ export function registerReview(program: Command, output: Output): void {
   review
     .command('done <id>')
     .description('The write was applied: resolve the item; the record is not sent again (until it changes)')
+    .option(
+      '--target-id <id>',
+      'the record found in the target system (e.g. the Odoo order id): links the record to it, as a confirmed write would',
+    )
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ hub runs review done rev_01J…')
-    .action((id: string, opts: { json?: boolean }) => resolve(output, id, 'done', opts.json === true));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ hub runs review done rev_01J…\n  $ hub runs review done rev_01J… --target-id 42',
+    )
+    .action((id: string, opts: { json?: boolean; targetId?: string }) =>
+      resolve(output, id, 'done', opts.json === true, opts.targetId),
+    );
 
   review
     .command('retry <id>')

@@ -37,6 +37,11 @@ function describeRun(run: Run, flowName: string, failures: RunFailure[], more: b
     lines.push(
       `  duplicates: ${duplicates}${more ? '+' : ''} (resolve to the same target record as a newer source record; not written)`,
     );
+  const review = failures.filter((f) => f.failureKind === 'review').length;
+  if (review > 0)
+    lines.push(
+      `  manual review: ${review}${more ? '+' : ''} (the connector could not confirm the write; not counted as written or failed — see \`hub runs review\`)`,
+    );
   if (run.error)
     lines.push(
       `  error (${run.error.kind}): ${run.error.message}${run.error.field ? ` (field: ${run.error.field})` : ''}`,

@@ -5,12 +5,34 @@ import type { Database, ReviewItemsTable } from '../schema';
 
 /**
  * Records waiting for a person: a non-idempotent write (an action declared `idempotent: false`) was in flight when
- * its worker stopped, so nobody knows whether the vendor applied it. The hub never sends such a record again by
+ * its worker stopped, or the connector itself could not confirm a write (WriteOutcome `unconfirmed`, e.g. an
+ * order's create call got no answer and the look-up by the hub's key failed too), so nobody knows whether the vendor
+ * applied it. The hub never sends such a record again by
  * itself: a person looks at the target and resolves the item as done (it was applied) or asks for a retry (it was
  * not; the next run of the flow writes it again).
  */
 
 export type ReviewStatus = 'open' | 'done' | 'retry';
+
+/**
+ * What linking a record needs when a person resolves its item as done and names the target record: the flow's
+ * link group and entity, both connections, and what the record's links remember after a write (core/runner).
+ */
+export interface ReviewLink {
+  linkGroup: string;
+  entity: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  /** Hash and fields of what was sent (the target link's lastWrittenHash / lastWrittenFields). */
+  hash: string;
+  writtenFields: string[];
+  /** The source record's read state (the source link's lastReadHash / lastReadFields / sourceModifiedAt). */
+  readHash: string;
+  readFields?: Record<string, string>;
+  modifiedAt?: number;
+  /** The entity the source record was already linked to, if any. */
+  entityId?: string;
+}
 
 export interface ReviewItem {
   id: string;
@@ -25,6 +47,10 @@ export interface ReviewItem {
   /** The source record as read, and the payload that was being written. */
   source?: unknown;
   payload?: unknown;
+  /** Set for writes the connector could not confirm: resolving as done with a target id links the record. */
+  link?: ReviewLink;
+  /** The target record named when the item was resolved as done. */
+  targetId?: string;
 }
 
 function toItem(row: Selectable<ReviewItemsTable>): ReviewItem {
@@ -43,6 +69,9 @@ function toItem(row: Selectable<ReviewItemsTable>): ReviewItem {
   if (source !== undefined) item.source = source;
   const payload = fromJsonOrUndefined<unknown>(row.payload_json);
   if (payload !== undefined) item.payload = payload;
+  const link = fromJsonOrUndefined<ReviewLink>(row.link_json);
+  if (link !== undefined) item.link = link;
+  if (row.target_id !== null) item.targetId = row.target_id;
   return item;
 }
 
@@ -50,7 +79,7 @@ export class ReviewItemsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async add(
-    items: readonly Omit<ReviewItem, 'id' | 'status' | 'createdAt' | 'resolvedAt'>[],
+    items: readonly Omit<ReviewItem, 'id' | 'status' | 'createdAt' | 'resolvedAt' | 'targetId'>[],
     now: number,
   ): Promise<void> {
     if (items.length === 0) return;
@@ -66,6 +95,8 @@ export class ReviewItemsRepo {
           reason: i.reason,
           source_json: toJsonOrNull(i.source),
           payload_json: toJsonOrNull(i.payload),
+          link_json: toJsonOrNull(i.link),
+          target_id: null,
           status: 'open',
           created_at: now,
           resolved_at: null,
@@ -111,11 +142,23 @@ export class ReviewItemsRepo {
     );
   }
 
-  /** Resolves an open item; false when there is no open item with that id. */
-  async resolve(id: string, status: Exclude<ReviewStatus, 'open'>, now: number): Promise<boolean> {
+  /** Whether the flow has any item that holds records back (open, or done): one indexed look-up. */
+  async anyHeld(flowId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('review_items')
+      .select('id')
+      .where('status', 'in', ['open', 'done'])
+      .where('flow_id', '=', flowId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Resolves an open item (as done, optionally naming the target record); false when there is no open item. */
+  async resolve(id: string, status: Exclude<ReviewStatus, 'open'>, now: number, targetId?: string): Promise<boolean> {
     const result = await this.db
       .updateTable('review_items')
-      .set({ status, resolved_at: now })
+      .set({ status, resolved_at: now, ...(targetId === undefined ? {} : { target_id: targetId }) })
       .where('id', '=', id)
       .where('status', '=', 'open')
       .executeTakeFirst();

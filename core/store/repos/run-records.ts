@@ -12,7 +12,7 @@ import type { Database, RunRecordsTable } from '../schema';
  * records, concurrent batches of one run serializing on the totals rows) and one insert of the records.
  */
 
-export const RUN_RECORD_OUTCOMES = ['created', 'updated', 'held', 'failed'] as const;
+export const RUN_RECORD_OUTCOMES = ['created', 'updated', 'held', 'failed', 'review'] as const;
 export type RunRecordOutcome = (typeof RUN_RECORD_OUTCOMES)[number];
 
 /** Records kept per run and outcome; the rest are counted only. */
@@ -59,7 +59,7 @@ function toRecord(row: Selectable<RunRecordsTable>): RunRecord {
 }
 
 function zero(): RunRecordTotals {
-  return { created: 0, updated: 0, held: 0, failed: 0 };
+  return { created: 0, updated: 0, held: 0, failed: 0, review: 0 };
 }
 
 export class RunRecordsRepo {

@@ -187,7 +187,7 @@ describe('createOrders after a crash or a lost answer (sandbox, JSON-2)', () => 
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
   });
 
-  it('a creation that cannot be confirmed goes to the ledger for a person (permanent), not to an automatic re-run', async () => {
+  it('a creation that cannot be confirmed is reported unconfirmed (manual review), not failed for the ledger', async () => {
     let creates = 0;
     const http = losingCreateAnswer((href) => {
       if (href.endsWith('/sale.order/create')) creates++;
@@ -195,11 +195,22 @@ describe('createOrders after a crash or a lost answer (sandbox, JSON-2)', () => 
       return creates > 0 && href.endsWith('/sale.order/search_read');
     });
     const [outcome] = await createOrders.write({ connection: connection(sandbox.settings, http), records: [record] });
-    expect(outcome).toMatchObject({
-      status: 'failed',
-      failure: 'permanent',
+    expect(outcome).toEqual({
+      status: 'unconfirmed',
       reason: expect.stringContaining('Source Document "hub:deal-crash"'),
     });
+    expect(sandbox.ordersFor('deal-crash')).toBe(1);
+  });
+
+  it("the sandbox's own fault: create applied with its answer lost, the look-up refused: unconfirmed, one order", async () => {
+    sandbox.loseNextOrderCreate();
+    const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(outcome).toEqual({ status: 'unconfirmed', reason: expect.stringContaining('hub:deal-crash') });
+    expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+    expect(sandbox.ordersFor('deal-crash')).toBe(1);
+    // the fault is spent: the next write finds the order by its marker and links it, creating nothing
+    const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(again).toMatchObject({ status: 'ok' });
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
   });
 });

@@ -41,7 +41,7 @@ describe('the records of a run', () => {
     expect(run.status).toBe('succeeded');
 
     const records = await bed.as('viewer').get(`/runs/${run.id}/records`).expect(200);
-    expect(records.body.totals).toEqual({ created: 2, updated: 0, held: 1, failed: 0 });
+    expect(records.body.totals).toEqual({ created: 2, updated: 0, held: 1, failed: 0, review: 0 });
     expect(records.body.items).toEqual([
       expect.objectContaining({ outcome: 'created', recordKey: '1', label: 'ann@x.io' }),
       expect.objectContaining({ outcome: 'created', recordKey: '3', label: 'cy@x.io' }),
@@ -59,7 +59,7 @@ describe('the records of a run', () => {
     const rerecords = await bed.as('viewer').get(`/runs/${rerun.id}/records`).expect(200);
     expect(rerecords.body).toEqual({
       items: [],
-      totals: { created: 0, updated: 0, held: 0, failed: 0 },
+      totals: { created: 0, updated: 0, held: 0, failed: 0, review: 0 },
       listedPerOutcome: 10_000,
     });
   });

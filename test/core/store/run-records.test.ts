@@ -36,7 +36,7 @@ describe.each(engines)('RunRecordsRepo (%s)', (engine) => {
       repo.add(run.id, [{ outcome: 'failed', recordKey: 'f1', reason: 'refused', field: '/email' }]),
     ]);
     await repo.add(run.id, []);
-    expect(await repo.totals(run.id)).toEqual({ created: 4, updated: 0, held: 1, failed: 1 });
+    expect(await repo.totals(run.id)).toEqual({ created: 4, updated: 0, held: 1, failed: 1, review: 0 });
     const all = await repo.list(run.id);
     expect(all.map((r) => [r.outcome, r.seq])).toEqual([
       ['created', 1],
@@ -67,6 +67,6 @@ describe.each(engines)('RunRecordsRepo (%s)', (engine) => {
     const totals = await repo.totalsOf([run.id, quiet.id]);
     expect(totals.get(run.id)?.created).toBe(4);
     expect(totals.has(quiet.id)).toBe(false);
-    expect(await repo.totals(quiet.id)).toEqual({ created: 0, updated: 0, held: 0, failed: 0 });
+    expect(await repo.totals(quiet.id)).toEqual({ created: 0, updated: 0, held: 0, failed: 0, review: 0 });
   });
 });

@@ -702,7 +702,9 @@ export interface paths {
     put?: never;
     /**
      * The write was applied: resolve the item; the record is not sent again (until it changes)
-     * @description Permission `deadLetters:replay` (Replay dead letters through the current mapping); roles: admin, engineer, marketer.
+     * @description With `targetId` (the record found in the target system, for an item that is `linkable`), the record is linked to it as a confirmed write would have linked it; later runs see it as written.
+     *
+     *     Permission `deadLetters:replay` (Replay dead letters through the current mapping); roles: admin, engineer, marketer.
      */
     post: operations['resolveReviewItemDone'];
     delete?: never;
@@ -1275,6 +1277,8 @@ export interface components {
       deadLettered: number;
       /** @description Records held back on purpose (no consent, skipped by the mapping, an erased identifier), with the reason in GET /runs/{runId}/records?outcome=held. They are counted among `unchanged` too. */
       held?: number;
+      /** @description Writes the connector could not confirm, sent to manual review (GET /review-items) instead of the dead-letter ledger; the reason in GET /runs/{runId}/records?outcome=review. Neither written nor failed. */
+      review?: number;
     };
     /** RunDetail */
     RunDetail: {
@@ -4542,8 +4546,8 @@ export interface operations {
         limit?: number;
         /** @description The nextCursor of the previous page (opaque) */
         cursor?: string;
-        /** @description created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an erased identifier), with the reason; failed: refused, with the reason (also in dead letters) */
-        outcome?: 'created' | 'updated' | 'held' | 'failed';
+        /** @description created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an erased identifier), with the reason; failed: refused, with the reason (also in dead letters); review: the connector could not confirm the write, with the reason (in GET /review-items until a person resolves it) */
+        outcome?: 'created' | 'updated' | 'held' | 'failed' | 'review';
       };
       header?: never;
       path: {
@@ -4562,8 +4566,8 @@ export interface operations {
         content: {
           'application/json': {
             items: {
-              /** @description created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an erased identifier), with the reason; failed: refused, with the reason (also in dead letters) */
-              outcome: 'created' | 'updated' | 'held' | 'failed';
+              /** @description created / updated: written to the target; held: not sent on purpose (no consent, skipped by the mapping, an erased identifier), with the reason; failed: refused, with the reason (also in dead letters); review: the connector could not confirm the write, with the reason (in GET /review-items until a person resolves it) */
+              outcome: 'created' | 'updated' | 'held' | 'failed' | 'review';
               /** @description The source record's key (the vendor's id) */
               recordKey: string;
               /** @description The record's e-mail address or name, as read */
@@ -4586,6 +4590,7 @@ export interface operations {
               updated: number;
               held: number;
               failed: number;
+              review: number;
             };
             /** @description How many records of each outcome a run keeps; beyond it they are counted in totals only */
             listedPerOutcome: number;
@@ -4765,10 +4770,10 @@ export interface operations {
             items: {
               id: string;
               flowId: string;
-              /** @description The run whose worker stopped with the write in flight */
+              /** @description The run whose worker stopped with the write in flight, or whose write could not be confirmed */
               runId: string;
               recordKey: string;
-              /** @description The non-idempotent action that was being called */
+              /** @description The action that was being called */
               action: string;
               reason: string;
               /** @description open: waiting for a person; done: it was applied; retry: it was sent again */
@@ -4779,6 +4784,10 @@ export interface operations {
               source?: unknown;
               /** @description The payload that was being written */
               payload?: unknown;
+              /** @description Whether resolving it as done may name the target record (`targetId`), which links the record */
+              linkable: boolean;
+              /** @description The target record named when it was resolved as done */
+              targetId?: string;
             }[];
           };
         };
@@ -4831,7 +4840,14 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Id of the record in the target system */
+          targetId?: string;
+        };
+      };
+    };
     responses: {
       /** @description The resolved item */
       200: {
@@ -4844,10 +4860,10 @@ export interface operations {
             item: {
               id: string;
               flowId: string;
-              /** @description The run whose worker stopped with the write in flight */
+              /** @description The run whose worker stopped with the write in flight, or whose write could not be confirmed */
               runId: string;
               recordKey: string;
-              /** @description The non-idempotent action that was being called */
+              /** @description The action that was being called */
               action: string;
               reason: string;
               /** @description open: waiting for a person; done: it was applied; retry: it was sent again */
@@ -4858,6 +4874,10 @@ export interface operations {
               source?: unknown;
               /** @description The payload that was being written */
               payload?: unknown;
+              /** @description Whether resolving it as done may name the target record (`targetId`), which links the record */
+              linkable: boolean;
+              /** @description The target record named when it was resolved as done */
+              targetId?: string;
             };
             /** ReplayReport */
             replay?: {
@@ -4923,6 +4943,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The body is larger than 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (details are in the hub log, never in the response) */
       500: {
         headers: {
@@ -4957,10 +4986,10 @@ export interface operations {
             item: {
               id: string;
               flowId: string;
-              /** @description The run whose worker stopped with the write in flight */
+              /** @description The run whose worker stopped with the write in flight, or whose write could not be confirmed */
               runId: string;
               recordKey: string;
-              /** @description The non-idempotent action that was being called */
+              /** @description The action that was being called */
               action: string;
               reason: string;
               /** @description open: waiting for a person; done: it was applied; retry: it was sent again */
@@ -4971,6 +5000,10 @@ export interface operations {
               source?: unknown;
               /** @description The payload that was being written */
               payload?: unknown;
+              /** @description Whether resolving it as done may name the target record (`targetId`), which links the record */
+              linkable: boolean;
+              /** @description The target record named when it was resolved as done */
+              targetId?: string;
             };
             /** ReplayReport */
             replay?: {

@@ -24,13 +24,14 @@ const TRIGGER_WORDS: Record<string, string> = {
 };
 
 type RunRecordPage = operations['listRunRecords']['responses'][200]['content']['application/json'];
-type Outcome = 'created' | 'updated' | 'held' | 'failed';
+type Outcome = 'created' | 'updated' | 'held' | 'failed' | 'review';
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   created: 'Created',
   updated: 'Updated',
   held: 'Held',
   failed: 'Failed',
+  review: 'Manual review',
 };
 
 /**
@@ -84,7 +85,7 @@ export function RunPage({ runId }: { runId: string }) {
       <Counts counts={run.counts} label="Counts of this run" />
       <h2>Records of this run</h2>
       <div class="tabs" role="group" aria-label="Show records">
-        {([undefined, 'created', 'updated', 'held', 'failed'] as const).map((o) => (
+        {([undefined, 'created', 'updated', 'held', 'failed', 'review'] as const).map((o) => (
           <button key={o ?? 'all'} type="button" aria-pressed={outcome === o} onClick={() => setOutcome(o)}>
             {o === undefined
               ? `All (${Object.values(records.totals).reduce((a, b) => a + b, 0)})`

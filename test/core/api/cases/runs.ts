@@ -28,7 +28,7 @@ export const runCases: Record<string, RouteCase> = {
     const people = await scenario.people();
     // the records the run created and failed, named by e-mail as read, with the reason of the failure
     const res = await bed.as('viewer').get(`/runs/${people.runId}/records`).expect(200);
-    expect(res.body.totals).toEqual({ created: 1, updated: 0, held: 0, failed: 1 });
+    expect(res.body.totals).toEqual({ created: 1, updated: 0, held: 0, failed: 1, review: 0 });
     expect(res.body.listedPerOutcome).toBe(10_000);
     expect(res.body.items).toEqual([
       { outcome: 'created', recordKey: '1', label: 'a@x.io', recordedAt: expect.any(Number) },
