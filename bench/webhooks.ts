@@ -124,9 +124,12 @@ async function main(): Promise<void> {
     [webhookTestConnector.id, webhookTestConnector as ConnectorDefinition],
   ]);
   let told = 0;
+  const writer = WRITER === 'thread' ? new SqliteEventWriter(store.location) : undefined;
+  const marker = writer ?? events;
   // BENCH_TRIGGER=flow: what `hub serve` does after recording (core/flows/webhook-trigger.ts) for a connection with
-  // one enabled webhook-triggered flow: read the pending events, queue the flow's run, mark them processed; the
-  // flow list and the runner are stubbed (startRun answers "already queued"), the event reads and writes are real
+  // one enabled webhook-triggered flow: read the pending event ids, queue the flow's run, mark them processed (on
+  // the writer thread, as `hub serve` does); the flow list and the runner are stubbed (startRun answers "already
+  // queued"), the event reads and writes are real
   const trigger =
     process.env.BENCH_TRIGGER === 'flow'
       ? createWebhookTrigger({
@@ -136,12 +139,14 @@ async function main(): Promise<void> {
                 { id: 'flw_bench', sourceConnectionId: connection.id, definition: { trigger: { type: 'webhook' } } },
               ] as unknown as Awaited<ReturnType<FlowsRepo['list']>>,
           },
-          events,
+          events: {
+            pendingIds: (id, limit) => events.pendingIds(id, limit),
+            markProcessed: (ids) => marker.markProcessed(ids),
+          },
           runner: { startRun: async () => ({ runId: 'run_bench', created: false }) },
           logger,
         })
       : undefined;
-  const writer = WRITER === 'thread' ? new SqliteEventWriter(store.location) : undefined;
   const batcher = GROUP_COMMIT ? new RecordBatcher(writer ?? events) : undefined;
   const router = createWebhooksRouter({
     connections,

@@ -46,16 +46,22 @@ export function homeHandler(version: string) {
  */
 export function buildHttpApp(hub: Hub, engine: Engine): Express {
   const api = createApi(apiDepsFor(hub, engine, HUB_VERSION));
+  const events = hub.repos.webhookEvents;
+  // on a SQLite file: the writer thread records the events and marks them processed (no commit on this thread)
+  const recorder = webhookEventRecorder(hub.store, events);
   const trigger = createWebhookTrigger({
     flows: hub.repos.flows,
-    events: hub.repos.webhookEvents,
+    events: {
+      pendingIds: (id, limit) => events.pendingIds(id, limit),
+      markProcessed: (ids) => recorder.markProcessed(ids),
+    },
     runner: engine.runner,
     logger: hub.logger,
   });
   const webhooks = createWebhooksRouter({
     connections: hub.repos.connections,
     registry: hub.registry,
-    events: new RecordBatcher(webhookEventRecorder(hub.store, hub.repos.webhookEvents)),
+    events: new RecordBatcher(recorder),
     rejections: hub.repos.webhookEvents,
     onAccepted: (connectionId, eventIds) => trigger.onAccepted(connectionId, eventIds),
     logger: hub.logger,

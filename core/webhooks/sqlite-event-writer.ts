@@ -23,6 +23,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 let db;
 let insert;
+let mark;
 function open() {
   const opened = new DatabaseSync(workerData.file, { enableForeignKeyConstraints: true });
   try {
@@ -31,6 +32,7 @@ function open() {
       'insert into webhook_events (id, connection_id, webhook, event_id, payload_json, received_at, processed_at) ' +
         'values (?, ?, ?, ?, ?, ?, null) on conflict (connection_id, event_id) do nothing',
     );
+    mark = opened.prepare('update webhook_events set processed_at = ? where id = ? and processed_at is null');
   } catch (error) {
     opened.close();
     throw error;
@@ -46,19 +48,22 @@ parentPort.on('message', (message) => {
   try {
     if (!db) open();
     const rows = message.rows;
+    const processed = message.processed;
     const inserted = new Uint8Array(rows.length / ${FIELDS});
+    const marked = new Uint8Array(processed.length);
     db.exec('BEGIN IMMEDIATE');
     try {
       for (let i = 0, k = 0; i < inserted.length; i++, k += ${FIELDS}) {
         const { changes } = insert.run(rows[k], rows[k + 1], rows[k + 2], rows[k + 3], rows[k + 4], rows[k + 5]);
         inserted[i] = Number(changes) > 0 ? 1 : 0;
       }
+      for (let i = 0; i < processed.length; i++) marked[i] = Number(mark.run(message.now, processed[i]).changes) > 0 ? 1 : 0;
       db.exec('COMMIT');
     } catch (error) {
       try { db.exec('ROLLBACK'); } catch { /* SQLite already rolled back */ }
       throw error;
     }
-    parentPort.postMessage({ seq: message.seq, inserted });
+    parentPort.postMessage({ seq: message.seq, inserted, marked });
   } catch (error) {
     parentPort.postMessage({ seq: message.seq, error: error && error.message ? error.message : String(error) });
   }
@@ -68,11 +73,22 @@ parentPort.on('message', (message) => {
 interface Reply {
   seq: number;
   inserted?: Uint8Array;
+  /** Per id of `processed`: 1 when it was still pending. */
+  marked?: Uint8Array;
   error?: string;
 }
 
 interface InFlight {
   resolve(inserted: Uint8Array): void;
+  reject(error: Error): void;
+  /** The marks that rode along in this transaction. */
+  marks: Mark[];
+}
+
+/** A `markProcessed` call waiting for the transaction that carries it. */
+interface Mark {
+  ids: readonly string[];
+  resolve(marked: number): void;
   reject(error: Error): void;
 }
 
@@ -99,10 +115,13 @@ export interface SqliteEventWriterOptions {
  * the other holds it, as two hub processes on one file do. The writer thread starts on first use and does not keep
  * the process alive while idle.
  */
-export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches'> {
+export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches' | 'markProcessed'> {
   #thread: WriterThread | undefined;
   #seq = 0;
   #closed = false;
+  /** Marks not sent yet: they ride in the next group's transaction, or go alone once the writer is idle. */
+  #marks: Mark[] = [];
+  #flushScheduled = false;
 
   constructor(
     /** The store's SQLite file (not ':memory:', which another connection cannot see). */
@@ -129,9 +148,41 @@ export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches
     return settleEventRows(plan, inserted);
   }
 
+  /**
+   * Sends the waiting marks alone, a turn later (a group of events sent meanwhile takes them along instead), when
+   * the writer has nothing in flight; while it has, the reply schedules this again.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const thread = this.#thread;
+      if (this.#marks.length > 0 && (!thread || thread.inFlight.size === 0)) this.#send([]).catch(() => undefined);
+    });
+  }
+
+  /**
+   * Marks events (by row id) processed on the writer's connection, in the same transaction as the next group of
+   * events (no commit of its own on the thread that answers requests, and none of its own at all while
+   * deliveries keep coming); resolves once that transaction is committed, with how many were still pending. A
+   * failed transaction rejects it: the events stay pending, and a later pass marks them.
+   */
+  markProcessed(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    if (this.#closed) return Promise.reject(new Error('the webhook event writer is closed'));
+    return new Promise<number>((resolve, reject) => {
+      this.#marks.push({ ids, resolve, reject });
+      const thread = this.#thread;
+      if (!thread || thread.inFlight.size === 0) this.#scheduleFlush();
+    });
+  }
+
   /** Stops the writer thread once the groups in flight are answered. */
   async close(): Promise<void> {
     this.#closed = true;
+    const error = new Error('the webhook event writer is closed');
+    for (const mark of this.#marks.splice(0)) mark.reject(error);
     const thread = this.#thread;
     if (!thread) return;
     const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
@@ -141,13 +192,20 @@ export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches
   }
 
   #send(rows: (string | number)[]): Promise<Uint8Array> {
-    if (this.#closed) return Promise.reject(new Error('the webhook event writer is closed'));
+    if (this.#closed) {
+      const error = new Error('the webhook event writer is closed');
+      for (const mark of this.#marks.splice(0)) mark.reject(error);
+      return Promise.reject(error);
+    }
     const { worker, inFlight } = this.#thread ?? this.#start();
     const seq = ++this.#seq;
+    const marks = this.#marks;
+    this.#marks = [];
+    const processed = marks.length === 1 ? marks[0].ids : marks.flatMap((m) => m.ids);
     return new Promise<Uint8Array>((resolve, reject) => {
       if (inFlight.size === 0) worker.ref();
-      inFlight.set(seq, { resolve, reject });
-      worker.postMessage({ seq, rows });
+      inFlight.set(seq, { resolve, reject, marks });
+      worker.postMessage({ seq, rows, processed, now: Date.now() });
     });
   }
 
@@ -163,15 +221,34 @@ export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches
       const waiting = thread.inFlight.get(reply.seq);
       if (!waiting) return;
       thread.inFlight.delete(reply.seq);
-      if (thread.inFlight.size === 0) worker.unref();
-      if (reply.inserted) waiting.resolve(reply.inserted);
-      else waiting.reject(new Error(`webhook events not recorded: ${reply.error ?? 'unknown error'}`));
+      if (thread.inFlight.size === 0) {
+        worker.unref();
+        if (this.#marks.length > 0) this.#scheduleFlush();
+      }
+      if (reply.inserted) {
+        waiting.resolve(reply.inserted);
+        let at = 0;
+        for (const mark of waiting.marks) {
+          let marked = 0;
+          for (let i = 0; i < mark.ids.length; i++) marked += reply.marked?.[at + i] ?? 0;
+          at += mark.ids.length;
+          mark.resolve(marked);
+        }
+      } else {
+        const error = new Error(`webhook events not recorded: ${reply.error ?? 'unknown error'}`);
+        waiting.reject(error);
+        for (const mark of waiting.marks) mark.reject(error);
+      }
     });
     const stopped = (reason: string) => {
       if (this.#thread === thread) this.#thread = undefined;
       // a group the thread did not answer counts as not recorded for its callers (5xx, the vendor retries; a
       // redelivery of what was in fact committed is then answered as a duplicate): refuse them all
-      for (const waiting of thread.inFlight.values()) waiting.reject(new Error(`webhook event writer ${reason}`));
+      for (const waiting of thread.inFlight.values()) {
+        const error = new Error(`webhook event writer ${reason}`);
+        waiting.reject(error);
+        for (const mark of waiting.marks) mark.reject(error);
+      }
       thread.inFlight.clear();
     };
     worker.on('error', (error) => stopped(`failed: ${error.message}`));
@@ -187,7 +264,7 @@ export class SqliteEventWriter implements Pick<WebhookEventsRepo, 'recordBatches
  */
 export function webhookEventRecorder(
   store: Pick<Store, 'engine' | 'location'>,
-  repo: Pick<WebhookEventsRepo, 'recordBatches'>,
-): Pick<WebhookEventsRepo, 'recordBatches'> {
+  repo: Pick<WebhookEventsRepo, 'recordBatches' | 'markProcessed'>,
+): Pick<WebhookEventsRepo, 'recordBatches' | 'markProcessed'> {
   return store.engine === 'sqlite' && store.location !== ':memory:' ? new SqliteEventWriter(store.location) : repo;
 }

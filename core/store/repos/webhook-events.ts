@@ -224,6 +224,46 @@ export class WebhookEventsRepo {
     return rows.map(toRecorded);
   }
 
+  /**
+   * A connection's events recorded after `cursor` (received time, then row id), oldest first, processed or not: what
+   * a flow that reads the records webhook events name (WebhookEvent.fetch) has not seen yet (core/runner).
+   */
+  async after(
+    connectionId: string,
+    cursor: { receivedAt: number; id: string },
+    limit = 100,
+  ): Promise<RecordedWebhookEvent[]> {
+    const rows = await this.db
+      .selectFrom('webhook_events')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where((eb) =>
+        eb.or([
+          eb('received_at', '>', cursor.receivedAt),
+          eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '>', cursor.id)]),
+        ]),
+      )
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecorded);
+  }
+
+  /** The row ids of `pending`, oldest first, without reading the events (what the webhook trigger marks). */
+  async pendingIds(connectionId: string, limit = 100): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('connection_id', '=', connectionId)
+      .where('processed_at', 'is', null)
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   /** Marks events (by row id) processed; returns how many were still pending. */
   async markProcessed(ids: readonly string[], now: number = Date.now()): Promise<number> {
     let changed = 0;

@@ -156,7 +156,11 @@ describe('webhook group commit on SQLite (writer thread)', () => {
             { id: 'flw_hooked', sourceConnectionId: connectionId, definition: { trigger: { type: 'webhook' } } },
           ] as unknown as Awaited<ReturnType<FlowsRepo['list']>>,
       },
-      events: repo,
+      // as `hub serve` does on a SQLite file: ids read on the hub's connection, marked by the writer thread
+      events: {
+        pendingIds: (id, limit) => repo.pendingIds(id, limit),
+        markProcessed: (ids) => writer.markProcessed(ids),
+      },
       runner: { startRun: async () => ({ runId: `run_${runs.push(Date.now())}`, created: runs.length === 1 }) },
       logger,
     });
