@@ -27,8 +27,7 @@ let coarseAt = Number.NEGATIVE_INFINITY;
  * so a page of short evaluations reads the CPU clock (a system call, several µs) once, not once per record; an
  * evaluation's CPU time is then over-counted by at most COARSE_MS, next to a limit of about a second.
  */
-export function coarseThreadCpuMs(): number {
-  const now = performance.now();
+export function coarseThreadCpuMs(now = performance.now()): number {
   if (now - coarseAt > COARSE_MS) {
     coarseCpu = threadCpuMs();
     coarseAt = now;

@@ -90,11 +90,25 @@ class Compiled implements CompiledMapping {
     return this.finish(raw, evaluation);
   }
 
-  /** The compiled code without a promise per record; undefined when the record needs the interpreter. */
-  private evaluateSync(record: unknown, runSync: NonNullable<EngineRunner['runSync']>): MapResult | undefined {
+  /**
+   * performance.now() right after the last compiled record's code ran: the end of that record's CPU budget check
+   * and the start of the next record's (the page loop reads the wall clock once per record).
+   */
+  private clock = 0;
+
+  /**
+   * The compiled code without a promise per record; undefined when the record needs the interpreter. `now` is the
+   * wall clock at the start of the record (the CPU clock is read from it at most every few ms: cpu-clock.ts).
+   */
+  private evaluateSync(
+    record: unknown,
+    runSync: NonNullable<EngineRunner['runSync']>,
+    now: number,
+  ): MapResult | undefined {
+    this.clock = now;
     const inputError = this.validateInput?.(record);
     if (inputError) return fail(inputError);
-    const evaluation = beginEvaluation();
+    const evaluation = beginEvaluation(now);
     let raw: unknown;
     try {
       raw = runSync(record, evaluation);
@@ -102,12 +116,13 @@ class Compiled implements CompiledMapping {
       return fail(explainGuardrail(toMappingError(err, this.text, 'evaluate'), this.options));
     } finally {
       endEvaluation(evaluation);
+      this.clock = performance.now();
     }
-    return raw === HAND_OVER ? undefined : this.finish(raw, evaluation);
+    return raw === HAND_OVER ? undefined : this.finish(raw, evaluation, this.clock);
   }
 
-  private finish(raw: unknown, evaluation: ReturnType<typeof beginEvaluation>): MapResult {
-    const late = checkDeadline(evaluation, this.options);
+  private finish(raw: unknown, evaluation: ReturnType<typeof beginEvaluation>, now?: number): MapResult {
+    const late = checkDeadline(evaluation, this.options, now);
     if (late) return fail(late);
     let value: unknown = raw;
     try {
@@ -139,11 +154,17 @@ class Compiled implements CompiledMapping {
       while (next < records.length) {
         next = await oneAtATime(async () => {
           const sliceStart = performance.now();
+          this.clock = sliceStart;
           let index = next;
           while (index < records.length) {
             const record = records[index++];
-            results.push(this.evaluateSync(record, runSync) ?? (await this.evaluateNow(record, true)));
-            if (index % 16 === 0 && performance.now() - sliceStart > PAGE_SLICE_MS) break;
+            const result = this.evaluateSync(record, runSync, this.clock);
+            if (result) results.push(result);
+            else {
+              results.push(await this.evaluateNow(record, true));
+              this.clock = performance.now();
+            }
+            if (this.clock - sliceStart > PAGE_SLICE_MS) break;
           }
           return index;
         });

@@ -81,8 +81,9 @@ export function explainGuardrail(error: MappingError, options: ResolvedEngineOpt
 export function checkDeadline(
   started: { cpuStart: number; wallStart: number },
   options: ResolvedEngineOptions,
+  now = performance.now(),
 ): MappingError | undefined {
-  if (performance.now() - started.wallStart <= options.timeoutMs) return undefined;
+  if (now - started.wallStart <= options.timeoutMs) return undefined;
   const elapsed = Math.round(threadCpuMs() - started.cpuStart);
   if (elapsed <= options.timeoutMs) return undefined;
   return {

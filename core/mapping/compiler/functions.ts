@@ -102,44 +102,49 @@ function nothing(): undefined {
   return undefined;
 }
 
-/** JSONata's type letter of a value (signature.js `getSymbol`). */
-function symbol(value: unknown): string {
-  if (isFunction(value)) return 'f';
+/** JSONata's type letter of a value (signature.js `getSymbol`), as a digit 1–7: f s n b l a o, m. */
+function symbol(value: unknown): number {
+  if (isFunction(value)) return 1;
   switch (typeof value) {
     case 'string':
-      return 's';
+      return 2;
     case 'number':
-      return 'n';
+      return 3;
     case 'boolean':
-      return 'b';
+      return 4;
     case 'object':
-      return value === null ? 'l' : Array.isArray(value) ? 'a' : 'o';
+      return value === null ? 5 : Array.isArray(value) ? 6 : 7;
     default:
-      return 'm';
+      return 0;
   }
 }
+
+/** Arguments whose letters fit one key: 8^17 is still an exact double. */
+const MAX_KEYED_ARGUMENTS = 16;
 
 /**
  * Argument letters for which a signature's validation returned the arguments unchanged. For a signature without
  * array parameters (no coercion to arrays, no checks of array members) the outcome depends only on those letters,
- * so the same letters need not be validated again.
+ * so the same letters need not be validated again. The letters are kept as one number (a base-8 digit per
+ * argument after a leading 1, so lengths differ too): no string is built per call.
  */
 const UNCHANGED = Symbol('argument letters validated unchanged');
-type CachedSignature = Signature & { definition?: string; [UNCHANGED]?: Set<string> | null };
+type CachedSignature = Signature & { definition?: string; [UNCHANGED]?: Set<number> | null };
 
 function validate(signature: CachedSignature, args: unknown[], context: unknown): unknown[] {
-  let letters = '';
-  for (let i = 0; i < args.length; i++) letters += symbol(args[i]);
   let known = signature[UNCHANGED];
   if (known === undefined) {
     // null: the signature has array parameters, whose validation depends on more than the letters
     const params = /^<([^:>]*)/.exec(signature.definition ?? '')?.[1] ?? 'a';
-    known = params.includes('a') ? null : new Set<string>();
+    known = params.includes('a') ? null : new Set<number>();
     signature[UNCHANGED] = known;
   }
-  if (known?.has(letters)) return args;
+  if (known === null || args.length > MAX_KEYED_ARGUMENTS) return signature.validate(args, context);
+  let letters = 1;
+  for (let i = 0; i < args.length; i++) letters = letters * 8 + symbol(args[i]);
+  if (known.has(letters)) return args;
   const validated = signature.validate(args, context);
-  if (known && validated.length === args.length && validated.every((v, i) => v === args[i])) known.add(letters);
+  if (validated.length === args.length && validated.every((v, i) => v === args[i])) known.add(letters);
   return validated;
 }
 

@@ -15,11 +15,12 @@ export function skip(reason: unknown): SkipMarker {
 }
 
 export function isSkipMarker(value: unknown): value is SkipMarker {
+  // the member first: the common answer (an output record) is then one property read, no key array
   return (
     typeof value === 'object' &&
     value !== null &&
+    typeof (value as Record<string, unknown>)[SKIP_KEY] === 'string' &&
     !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    typeof (value as Record<string, unknown>)[SKIP_KEY] === 'string'
+    Object.keys(value).length === 1
   );
 }

@@ -81,6 +81,28 @@ describe('guardrails on the compiled path', () => {
     expect(compiledMappingStats().handedToInterpreter).toBe(before.handedToInterpreter);
   });
 
+  it('stops a runaway record in the middle of a page and maps the records around it', async () => {
+    const expression =
+      'loop ? $reduce([1..100000], function($acc, $a) { $acc + $reduce([1..100000], function($x, $y) { $x + $y }) }, 0) : { "n": n }';
+    const mapping = compileMapping({ id: 'compiled-page-timeout', expression }, { timeoutMs: 50 });
+    const records = Array.from({ length: 41 }, (_, n) => ({ n, loop: n === 20 }));
+    const results = await mapping.evaluatePage(records);
+    expect(results[20]).toMatchObject({ ok: false, error: { code: 'guardrail.timeout' } });
+    const others = results.filter((_, n) => n !== 20);
+    expect(others).toEqual(records.filter((r) => !r.loop).map((r) => ({ ok: true, value: { n: r.n } })));
+  });
+
+  it('charges each record of a page its own CPU time, not the page’s', async () => {
+    // each record sums 5,000 numbers (a few ms); the 50 of them together take longer than the limit
+    const mapping = compileMapping(
+      { id: 'compiled-page-budget', expression: '{ "sum": $reduce([1..5000], function($x, $y) { $x + $y }) }' },
+      { timeoutMs: 100 },
+    );
+    const results = await mapping.evaluatePage(Array.from({ length: 50 }, () => ({})));
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results[49]).toEqual({ ok: true, value: { sum: 12502500 } });
+  });
+
   it('leaves recursion and expressions deeper than the depth limit to the interpreter', async () => {
     const recursive = '($f := function($n){ $n > 50 ? $n : 1 + $f($n+1) }; $f(0))';
     expect(compileExpression(recursive, 200)).toMatchObject({ ok: false });
