@@ -11,19 +11,39 @@ export type SourceRecord = Record<string, unknown>;
 
 /** Canonical JSON: sorted keys, undefined properties left out, non-finite numbers as null. */
 export function stableStringify(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (typeof value === 'bigint') return JSON.stringify(value.toString());
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v)).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'object':
+      break;
+    default:
+      return 'null';
   }
-  return 'null';
+  if (value === null) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stableStringify(value[i]);
+    return `${out}]`;
+  }
+  // plain loops over the sorted keys (code-unit order, as before): no entry arrays per object
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${stableStringify(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** sha256 in hex: Node's one-shot `crypto.hash` (no Hash object per call) where the runtime has it (22+). */
@@ -42,8 +62,6 @@ export function fieldHashes(record: SourceRecord, modifiedField?: string): Recor
   return recordDigest(record, modifiedField, true).fields;
 }
 
-const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The record's content hash (`contentHash(record)`) and, when asked, its field hashes (`fieldHashes`), from one
  * canonical serialisation: each field is serialised once, the record's canonical JSON is assembled from those
@@ -55,14 +73,15 @@ export function recordDigest(
   withFields: boolean,
 ): { readHash: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  const entries = Object.entries(record)
-    .filter(([, v]) => v !== undefined)
-    .sort(byKey);
+  const keys = Object.keys(record).sort();
   let canonical = '{';
-  for (let i = 0; i < entries.length; i++) {
-    const [key, value] = entries[i];
+  let first = true;
+  for (const key of keys) {
+    const value = record[key];
+    if (value === undefined) continue;
     const json = stableStringify(value);
-    canonical += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${json}`;
+    canonical += `${first ? '' : ','}${JSON.stringify(key)}:${json}`;
+    first = false;
     if (withFields && key !== modifiedField) fields[key] = sha256Hex(json).slice(0, 16);
   }
   canonical += '}';

@@ -130,12 +130,26 @@ export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: Pag
     ctx.source.connectionId,
     items.map((i) => i.key),
   );
-  const entityIds = [...sourceLinks.values()].map((l) => l.entityId);
-  // one query for both: each entity's record in the target connection, and its records in the source connection
+  const entityIds: string[] = [];
+  const ownIds: string[] = [];
+  for (const link of sourceLinks.values()) {
+    entityIds.push(link.entityId);
+    ownIds.push(link.id);
+  }
+  // one query for both: each entity's record in the target connection, and its other records in the source
+  // connection (the page's own source links, in hand already, are left out: a record is never its own sibling, and
+  // a sibling on the page competes as itself in resolveCollisions; unless the flow writes where it reads, where a
+  // source link may be a peer too)
+  const sameConnection = ctx.target.connectionId === ctx.source.connectionId;
   const linked =
     entityIds.length === 0
       ? []
-      : await links.findByEntities(ctx.linkGroup, entityIds, [ctx.target.connectionId, ctx.source.connectionId]);
+      : await links.findByEntities(
+          ctx.linkGroup,
+          entityIds,
+          [ctx.target.connectionId, ctx.source.connectionId],
+          sameConnection ? {} : { exceptIds: ownIds },
+        );
   const peers = new Map<string, RecordLink>();
   const bySource = new Map<string, RecordLink[]>();
   for (const link of linked) {
@@ -211,9 +225,12 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
   if (ctx.conflict?.policy === 'last-writer-wins' && targetIsNewer(item.targetLink, item.modifiedAt)) {
     return { kind: 'conflict', reason: 'last writer wins: the target record changed more recently' };
   }
-  const send = structuredClone(payload);
+  // the payload is the mapping's own output for this record, sent as is; only filling the target identity in
+  // copies it first (the mapped value still serves the collision check after this decision)
   const field = ctx.targetIdentityField;
-  if (field !== undefined && item.targetLink !== undefined && getPath(send, field) === undefined) {
+  let send = payload;
+  if (field !== undefined && item.targetLink !== undefined && getPath(payload, field) === undefined) {
+    send = structuredClone(payload);
     setPath(send, field, item.targetLink.externalId);
   }
   return {

@@ -5,6 +5,7 @@ import { Pool, TypeOverrides } from 'pg';
 import { ConfigError } from '../sdk/errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
+import { registerRawSqlite } from './raw-sqlite';
 import { openSqliteDatabase, type NodeSqliteDatabase } from './sqlite-driver';
 import { TransactionScope, guardDialect } from './transaction-guard';
 
@@ -159,6 +160,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     location = sqliteLocation(options);
     sqlite = openSqliteDatabase(location);
     db = new Kysely<Database>({ dialect: guardDialect(new SqliteDialect({ database: sqlite }), scope) });
+    registerRawSqlite(db, sqlite, false);
   }
 
   try {
@@ -181,7 +183,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     engine,
     db,
     location,
-    transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
+    transaction: (fn) =>
+      db.transaction().execute((trx) => {
+        if (sqlite !== undefined) registerRawSqlite(trx, sqlite, true);
+        return scope.run(() => fn(trx));
+      }),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,5 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { RawSqlite } from './raw-sqlite';
 
 /**
  * Adapts Node's built-in `node:sqlite` (DatabaseSync) to the better-sqlite3-shaped interface Kysely's
@@ -59,7 +60,7 @@ export interface NodeSqliteDatabaseOptions {
   statementCacheSize?: number;
 }
 
-export class NodeSqliteDatabase implements SqliteDatabase {
+export class NodeSqliteDatabase implements SqliteDatabase, RawSqlite {
   /**
    * Preparing is a large part of a small statement's cost (a fifth of the runner's CPU before this cache), and the
    * hub runs a few hundred distinct statement texts over and over. A Map keeps insertion order: a hit moves its
@@ -67,6 +68,8 @@ export class NodeSqliteDatabase implements SqliteDatabase {
    * evicted statement is finalized when it is garbage-collected, and `close()` finalizes every one still open.
    */
   readonly #cache = new Map<string, NodeSqliteStatement>();
+  /** Raw statements of the hot paths that bypass Kysely (core/store/raw-sqlite.ts): a few fixed texts. */
+  readonly #raw = new Map<string, StatementSync>();
   readonly #capacity: number;
 
   constructor(
@@ -100,8 +103,19 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     return statement;
   }
 
+  /** A raw prepared statement, prepared once (for a handful of fixed statement texts: core/store/raw-sqlite.ts). */
+  statement(sql: string): StatementSync {
+    let statement = this.#raw.get(sql);
+    if (statement === undefined) {
+      statement = this.raw.prepare(sql);
+      this.#raw.set(sql, statement);
+    }
+    return statement;
+  }
+
   close(): void {
     this.#cache.clear();
+    this.#raw.clear();
     // closing the database finalizes every statement prepared on it, cached or not
     if (this.raw.isOpen) this.raw.close();
   }

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
+import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
   UPSERT_COLUMNS,
@@ -9,6 +10,7 @@ import {
   mergeUpserts,
   newRow,
   toLink,
+  type LinkRow,
   type LinkedPair,
   type LinkUpsert,
   type RecordLink,
@@ -25,6 +27,50 @@ const CHUNK = 500;
  * PostgreSQL's 65,535, and few distinct statement texts for the SQLite statement cache.
  */
 export const UPSERT_ROWS_PER_STATEMENT = 500;
+
+/**
+ * SQLite (core/store/raw-sqlite.ts): the lookups of a page as one prepared statement each, the ids passed as one
+ * JSON array (json_each), whatever their number; the same rows in the same order as the Kysely queries below.
+ */
+const FIND_MANY_SQL =
+  'select * from record_links where link_group = ? and connection_id = ? and external_id in (select value from json_each(?))';
+const FIND_BY_ENTITIES_SQL =
+  'select * from record_links where link_group = ? and entity_id in (select value from json_each(?)) ' +
+  'and connection_id in (select value from json_each(?)) and deleted_at is null ' +
+  'and id not in (select value from json_each(?)) order by updated_at desc, id desc';
+
+/** The columns of a new link row, in `rowValues` order. */
+const ROW_COLUMNS = [
+  'id',
+  'link_group',
+  'entity_id',
+  'entity',
+  'connection_id',
+  'external_id',
+  'last_written_hash',
+  'last_read_hash',
+  'source_modified_at',
+  'deleted_at',
+  'created_at',
+  'updated_at',
+  'last_written_fields',
+  'last_read_fields',
+  'last_seen_run',
+  'duplicate_of',
+] as const satisfies readonly (keyof LinkRow)[];
+
+function rowValues(row: LinkRow): (string | number | null)[] {
+  return ROW_COLUMNS.map((column) => row[column] ?? null);
+}
+
+/** The upsert of one link setting `columns` (and its update time) on conflict: `saveMany`'s meaning, one row. */
+function upsertSql(columns: readonly string[]): string {
+  const set = ['updated_at', ...columns].map((column) => `${column} = excluded.${column}`).join(', ');
+  return (
+    `insert into record_links (${ROW_COLUMNS.join(', ')}) values (${ROW_COLUMNS.map(() => '?').join(', ')}) ` +
+    `on conflict (link_group, connection_id, external_id) do update set ${set}`
+  );
+}
 
 type ConflictEb = ExpressionBuilder<Database & { excluded: Database['record_links'] }, 'record_links' | 'excluded'>;
 
@@ -55,6 +101,12 @@ export class RecordLinksRepo {
   ): Promise<Map<string, RecordLink>> {
     const found = new Map<string, RecordLink>();
     const unique = [...new Set(externalIds)];
+    const sqlite = rawSqliteFor(this.db);
+    if (sqlite !== undefined) {
+      const rows = sqlite.statement(FIND_MANY_SQL).all(linkGroup, connectionId, JSON.stringify(unique));
+      for (const row of rows as unknown as LinkRow[]) found.set(row.external_id, toLink(row));
+      return found;
+    }
     for (let i = 0; i < unique.length; i += CHUNK) {
       const rows = await this.db
         .selectFrom('record_links')
@@ -122,8 +174,15 @@ export class RecordLinksRepo {
       if (group === undefined) byShape.set(shape, { fields, inputs: [input] });
       else group.inputs.push(input);
     }
+    const sqlite = rawSqliteFor(this.db);
     for (const { fields, inputs: group } of byShape.values()) {
       const columns = fields.map((field) => UPSERT_COLUMNS[field]);
+      if (sqlite !== undefined) {
+        // one prepared statement per shape, run once per link (no statement text to build per page)
+        const statement = sqlite.statement(upsertSql(columns));
+        for (const input of group) statement.run(...rowValues(newRow(input, now)));
+        continue;
+      }
       for (let i = 0; i < group.length; i += UPSERT_ROWS_PER_STATEMENT) {
         const rows = group.slice(i, i + UPSERT_ROWS_PER_STATEMENT).map((input) => newRow(input, now));
         await this.db
@@ -202,15 +261,26 @@ export class RecordLinksRepo {
   /**
    * The live links of many entities in some connections at once (one query per 500 entities), newest first: the
    * runner takes from it each record's peer in the target connection and its siblings in the source connection
-   * (other source records linked to the same entity: identity collisions).
+   * (other source records linked to the same entity: identity collisions). `exceptIds`: links the caller already
+   * holds (a page's own source links), left out.
    */
   async findByEntities(
     linkGroup: string,
     entityIds: readonly string[],
     connectionIds: readonly string[],
+    options: { exceptIds?: readonly string[] } = {},
   ): Promise<RecordLink[]> {
     const found: RecordLink[] = [];
     const unique = [...new Set(entityIds)];
+    const except = options.exceptIds ?? [];
+    const sqlite = rawSqliteFor(this.db);
+    if (sqlite !== undefined) {
+      const rows = sqlite
+        .statement(FIND_BY_ENTITIES_SQL)
+        .all(linkGroup, JSON.stringify(unique), JSON.stringify([...new Set(connectionIds)]), JSON.stringify(except));
+      return (rows as unknown as LinkRow[]).map(toLink);
+    }
+    const skip = new Set(except);
     for (let i = 0; i < unique.length; i += CHUNK) {
       const rows = await this.db
         .selectFrom('record_links')
@@ -222,7 +292,7 @@ export class RecordLinksRepo {
         .orderBy('updated_at', 'desc')
         .orderBy('id', 'desc')
         .execute();
-      found.push(...rows.map(toLink));
+      for (const row of rows) if (!skip.has(row.id)) found.push(toLink(row));
     }
     return found;
   }
