@@ -7,6 +7,7 @@ import * as m0006 from './0006_ledger_dedupe';
 import * as m0008 from './0008_webhook_rejections';
 import * as m0009 from './0009_run_records';
 import * as m0010 from './0010_review_links';
+import * as m0011 from './0011_webhook_pending_index';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_webhook_rejections': m0008,
   '0009_run_records': m0009,
   '0010_review_links': m0010,
+  '0011_webhook_pending_index': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

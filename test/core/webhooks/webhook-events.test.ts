@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ConnectionsRepo, WebhookEventsRepo } from '../../../core/store';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
 import { engines, openTestStore, type TestStore } from '../../helpers/postgres';
@@ -47,6 +48,9 @@ describe.each(engines)('WebhookEventsRepo (%s)', (engine) => {
     expect(pending[0].id).toMatch(/^whe_/);
     expect(pending[0].processedAt).toBeUndefined();
     expect((await repo.pending(a, 1)).map((e) => e.eventId)).toEqual(['e1']);
+    // the webhook trigger reads the ids alone: the same rows, in the same order
+    expect(await repo.pendingIds(a)).toEqual(pending.map((e) => e.id));
+    expect(await repo.pendingIds(a, 2)).toEqual(pending.slice(0, 2).map((e) => e.id));
   });
 
   it('marks events processed, once', async () => {
@@ -99,5 +103,25 @@ describe.each(engines)('WebhookEventsRepo (%s)', (engine) => {
     // sent again without the broken delivery: all recorded
     const [result] = await repo.recordBatches([{ connectionId: a, events: batch }]);
     expect(result.accepted).toHaveLength(700);
+  });
+});
+
+describe('pending webhook events on SQLite', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('finds the pending events through the partial index of pending events, not by reading every event', async () => {
+    const plan = await sql<{ detail: string }>`explain query plan select id from webhook_events
+      where connection_id = ${'con_1'} and processed_at is null order by received_at, id limit 10000`.execute(
+      t.store.db,
+    );
+    const details = plan.rows.map((r) => r.detail).join('\n');
+    expect(details).toContain('webhook_events_pending_idx');
+    expect(details).not.toContain('TEMP B-TREE');
   });
 });
