@@ -16,9 +16,10 @@ import type { MetaSettings } from './schemas/settings';
  * ad_id, created_time } }] }] }`.
  *
  * Each change becomes one event whose id is the lead id (a redelivery is de-duplicated by the ingress) and whose
- * record carries `id` = the lead id, the stream's identity: the run the event triggers reads the form (`leads`
- * stream), and a lead that comes both ways is one record. The lead itself is fetched by id with `fetchLead` /
- * `leads.refetch` (streams/leads.ts): `parse` is synchronous in the SDK and has no outbound door (see README.md).
+ * record carries `id` = the lead id, the stream's identity, and says `fetch: true` (SDK 1.2): `parse` stays offline
+ * and fast, and the runner reads the lead by id (`GET /{lead_id}`, `leads.refetch` in streams/leads.ts) in the run of
+ * the webhook-triggered flow, which maps the full lead (field_data: e-mail, name, phone…). A lead that comes both
+ * ways (this and the scheduled reconciliation read of the forms) is one record: same id, one link group.
  */
 
 interface LeadgenValue {
@@ -51,6 +52,8 @@ export function parseLeadgen(rawBody: Buffer): WebhookEvent[] {
         id,
         type: 'leadgen',
         stream: 'leads',
+        // the delivery names the lead without its answers: the runner reads it by id (leads.refetch)
+        fetch: true,
         ...(at === undefined ? {} : { occurredAt: at }),
         record: {
           id,

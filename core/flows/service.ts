@@ -333,7 +333,10 @@ export class FlowService {
 
     const definitions = instantiateTemplate(template, { connections: connectionNames, namePrefix: options.namePrefix });
     const trigger = triggerFrom(options);
-    if (trigger !== undefined) for (const definition of definitions) definition.trigger = trigger;
+    // another schedule replaces the schedules; a flow run by the source's webhook keeps its trigger unless "manual"
+    if (trigger !== undefined)
+      for (const definition of definitions)
+        if (trigger.type === 'manual' || definition.trigger.type !== 'webhook') definition.trigger = trigger;
     const checked: CheckedFlow[] = [];
     for (const definition of definitions) {
       if (await this.nameTaken(definition.name)) {

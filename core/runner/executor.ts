@@ -16,6 +16,7 @@ import { readPages } from './reader';
 import { deadLetterLedger } from './recorder';
 import { currentLease, holdsLease, isLeaseLost, LeaseLostError, RunLease, withLease } from './lease';
 import { reviewInterruptedWrite } from './review';
+import { processFetchedEvents } from './webhook-fetch';
 
 /**
  * The run job: executes one run of a flow, from its stored checkpoint, page by page. Shutdown (the job's signal)
@@ -84,6 +85,12 @@ export async function executeRun(
   const ctx = await loadFlowContext(core, flow, { signal });
   core.logger.info({ runId: run.id, flow: flow.name, mode: ctx.mode }, 'run started');
   await refreshOppositeSide(core, ctx, signal);
+  // webhook events that name their records (WebhookEvent.fetch) are read by id first (core/runner/webhook-fetch.ts);
+  // a webhook-triggered run that had some does not read the whole stream
+  if ((await processFetchedEvents(core, ctx, run.id, signal)) > 0 && run.trigger === 'webhook') {
+    await finishRun(core, run.id);
+    return 'finished';
+  }
 
   const mirror = ctx.mode === 'mirror';
   const start = await readStart(core, ctx, run.id);

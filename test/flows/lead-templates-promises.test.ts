@@ -43,12 +43,17 @@ const googleRecord = (id: string, fields: Record<string, string>, extra: Record<
 
 describe('lead templates: their descriptions', () => {
   it('say what these tests check, sentence by sentence', () => {
-    const common = (who: string, repeat: string, consent: string, without: string) => [
+    const EVERY_15 =
+      'Runs every 15 minutes once enabled; hub flows enable --schedule chooses another schedule or manual runs.';
+    // Meta's leads also come by its leadgen webhook (test/flows/meta-lead-webhook-sandbox.test.ts)
+    const META_WEBHOOK =
+      "Each lead Meta's leadgen webhook announces is fetched by id and added at once, and every 15 minutes once enabled all forms are read again for the leads a webhook missed; hub flows enable --schedule chooses another schedule for that read, or manual runs.";
+    const common = (who: string, repeat: string, consent: string, without: string, runs = EVERY_15) => [
       `People who fill in your ${who} become HubSpot contacts, with names split and capitalised, phone numbers in international format and one spelling per city.`,
       `Each person is matched by e-mail, so ${repeat}`,
       `Marketing consent is recorded only when ${consent}; a lead without it is still added, without consent, and never reaches an ad platform from HubSpot.`,
       without,
-      'Runs every 15 minutes once enabled; hub flows enable --schedule chooses another schedule or manual runs.',
+      runs,
       'Needs the HubSpot contact property marketing_consent.',
     ];
     expect(sentences(META)).toEqual(
@@ -57,6 +62,7 @@ describe('lead templates: their descriptions', () => {
         'someone who fills in two forms, or is already in HubSpot, is one contact, and a lead is added once even when Meta delivers it twice.',
         "the form's consent box was ticked",
         'Leads without a usable e-mail are skipped with the reason.',
+        META_WEBHOOK,
       ),
     );
     expect(sentences(GOOGLE)).toEqual(
@@ -83,6 +89,15 @@ describe('lead templates: their descriptions', () => {
       ]);
       expect((flow as unknown as { identity: unknown }).identity).toEqual({ source: ['id'], target: 'email' });
     }
+  });
+
+  it("Meta's template adds a webhook-triggered flow sharing the link group: a lead coming both ways is one record", () => {
+    const t = template(META) as unknown as { linkGroup?: string; flows: { name: string; trigger: unknown }[] };
+    expect(t.linkGroup).toBe(META);
+    expect(t.flows.map((f) => [f.name, f.trigger])).toEqual([
+      [META, { type: 'schedule', cron: '*/15 * * * *' }],
+      [`${META}-webhook`, { type: 'webhook' }],
+    ]);
   });
 });
 

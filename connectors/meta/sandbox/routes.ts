@@ -229,6 +229,10 @@ function node(state: MetaState) {
     const id = req.params.node!;
     const lead = state.lead(id);
     if (lead !== undefined) return { status: 200, body: leadOut(lead) };
+    if (state.deletedLeads.has(id))
+      return graphError(400, 100, `Unsupported get request. Object with ID '${id}' does not exist`, {
+        error_subcode: 33,
+      });
     const run = state.runs.get(id);
     if (run !== undefined) {
       run.pollsLeft = Math.max(0, run.pollsLeft - 1);

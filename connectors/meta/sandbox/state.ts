@@ -41,6 +41,8 @@ export class MetaState {
   readonly events = new Map<string, StoredEvent>();
   readonly audiences = new Map<string, Audience>();
   readonly forms = new Map<string, StoredLead[]>();
+  /** Leads deleted (a person's data removal, an advertiser's clean-up): `GET /{lead_id}` says they do not exist. */
+  readonly deletedLeads = new Set<string>();
   readonly pageForms = new Map<string, string[]>();
   readonly insightRows: Record<string, unknown>[] = [];
   readonly runs = new Map<string, ReportRun>();
@@ -62,6 +64,18 @@ export class MetaState {
   /** Distinct conversions (event_name + event_id) with this event id. */
   eventsWithId(eventId: string): number {
     return [...this.events.values()].filter((e) => e.event_id === eventId).length;
+  }
+
+  /** Deletes a lead from its form, as Meta does on a data-deletion request. */
+  deleteLead(id: string): boolean {
+    for (const leads of this.forms.values()) {
+      const at = leads.findIndex((l) => l.id === id);
+      if (at < 0) continue;
+      leads.splice(at, 1);
+      this.deletedLeads.add(id);
+      return true;
+    }
+    return false;
   }
 
   lead(id: string): StoredLead | undefined {
