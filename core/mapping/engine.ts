@@ -2,7 +2,7 @@ import { engineRunner, HAND_OVER, type EngineRunner } from './compiler';
 import { MappingCompileError, toMappingError } from './errors';
 import { getCompiledExpression } from './expression-cache';
 import { checkDeadline, createYielder, explainGuardrail, resolveEngineOptions } from './guardrails';
-import { beginEvaluation, endEvaluation } from './limits';
+import { beginEvaluation, endEvaluation, type EvaluationState } from './limits';
 import { OutputError, toPlainJson } from './plain-json';
 import { isSkipMarker } from './stdlib/skip';
 import type {
@@ -96,6 +96,15 @@ class Compiled implements CompiledMapping {
    */
   private clock = 0;
 
+  /** the evaluation state of compiled records, reset for each (they run one at a time, synchronously) */
+  private readonly syncEvaluation: EvaluationState = {
+    cpuStart: 0,
+    wallStart: 0,
+    steps: 0,
+    allocated: 0,
+    plainOutput: false,
+  };
+
   /**
    * The compiled code without a promise per record; undefined when the record needs the interpreter. `now` is the
    * wall clock at the start of the record (the CPU clock is read from it at most every few ms: cpu-clock.ts).
@@ -108,7 +117,7 @@ class Compiled implements CompiledMapping {
     this.clock = now;
     const inputError = this.validateInput?.(record);
     if (inputError) return fail(inputError);
-    const evaluation = beginEvaluation(now);
+    const evaluation = beginEvaluation(now, this.syncEvaluation);
     let raw: unknown;
     try {
       raw = runSync(record, evaluation);

@@ -128,9 +128,20 @@ let current: EvaluationState | undefined;
  * Called by the engine right before an evaluation starts (evaluations on a thread never overlap). `now` is
  * performance.now() as the caller last read it (a page reads the clock once per record, not three times).
  */
-export function beginEvaluation(now = performance.now()): EvaluationState {
-  current = { cpuStart: coarseThreadCpuMs(now), wallStart: now, steps: 0, allocated: 0, plainOutput: false };
-  return current;
+export function beginEvaluation(now = performance.now(), reuse?: EvaluationState): EvaluationState {
+  const cpuStart = coarseThreadCpuMs(now);
+  if (!reuse) {
+    current = { cpuStart, wallStart: now, steps: 0, allocated: 0, plainOutput: false };
+    return current;
+  }
+  // the engine's page loop reuses one state for its synchronous records: no allocation per record
+  reuse.cpuStart = cpuStart;
+  reuse.wallStart = now;
+  reuse.steps = 0;
+  reuse.allocated = 0;
+  reuse.plainOutput = false;
+  current = reuse;
+  return reuse;
 }
 
 export function endEvaluation(state: EvaluationState): void {

@@ -8,6 +8,7 @@ import {
   type Runtime,
 } from './functions';
 import { compileOutput, type OutputState } from './output';
+import { dependsOnlyOn } from './purity';
 import { compileConstructor, compileFilter, compilePath, literalValue } from './structures';
 import {
   boolean,
@@ -134,20 +135,32 @@ function freeVariable(name: string, state: CompiledState, compiler: Compiler): u
   return Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
 }
 
-function compileVariable(node: AstNode, compiler: Compiler): Code {
+/**
+ * A variable. With `normalise` (a variable node without predicates), JSONata's sequence normalisation of its value
+ * is done here rather than by one more closure around this one (compileNode).
+ */
+function compileVariable(node: AstNode, compiler: Compiler, normalise?: { keepArray: boolean }): Code {
   const name = String(node.value);
-  if (name === '')
-    return (input) => (input && (input as { outerWrapper?: boolean }).outerWrapper ? (input as unknown[])[0] : input);
+  const keepArray = normalise?.keepArray ?? false;
+  const norm = normalise ? (value: unknown) => normalize(value, keepArray) : (value: unknown) => value;
+  if (name === '') {
+    return (input) =>
+      norm(input && (input as { outerWrapper?: boolean }).outerWrapper ? (input as unknown[])[0] : input);
+  }
   if (name !== '$' && DECLINED_FUNCTIONS.has(name) && !compiler.bound.has(name)) throw new Decline(`$${name}`);
-  if (compiler.bound.has(name)) return (_input, frame, state) => lookupVariable(name, frame, state, compiler);
-  if (name === '$') return (_input, _frame, state) => state.root;
-  // a built-in or stdlib function: resolved once (unless evaluation bindings, as in tests, could shadow it)
+  if (compiler.bound.has(name)) {
+    if (!normalise) return (_input, frame, state) => lookupVariable(name, frame, state, compiler);
+    return (_input, frame, state) => normalize(lookupVariable(name, frame, state, compiler), keepArray);
+  }
+  if (name === '$') return (_input, _frame, state) => norm(state.root);
+  // a built-in or stdlib function: resolved once (unless evaluation bindings, as in tests, could shadow it); a
+  // function value or undefined is never a sequence, so only a binding's value is normalised
   let resolved: unknown;
   let known = false;
   return (_input, _frame, state) => {
-    if (state.bindings) return freeVariable(name, state, compiler);
+    if (state.bindings) return norm(freeVariable(name, state, compiler));
     if (!known) {
-      resolved = freeVariable(name, state, compiler);
+      resolved = norm(freeVariable(name, state, compiler));
       known = true;
     }
     return resolved;
@@ -213,7 +226,17 @@ function compileBinary(node: AstNode, compiler: Compiler): Code {
   }
 }
 
-function compileCall(node: AstNode, compiler: Compiler, tail: boolean, applyTo?: Code): Code {
+/**
+ * A call. `normalise` (a call node without predicates, not in tail position): JSONata's sequence normalisation of
+ * the result, done here rather than by one more closure around this one (compileNode).
+ */
+function compileCall(
+  node: AstNode,
+  compiler: Compiler,
+  tail: boolean,
+  applyTo?: Code,
+  normalise?: { keepArray: boolean },
+): Code {
   const procedure = node.procedure as AstNode;
   const proc = compileNode(procedure, compiler);
   const args = (node.arguments ?? []).map((arg) => {
@@ -229,11 +252,13 @@ function compileCall(node: AstNode, compiler: Compiler, tail: boolean, applyTo?:
     procedure.value === 'error' &&
     !compiler.bound.has('error');
   if (exact) {
+    const keepArray = normalise?.keepArray ?? false;
     return exactError(node, (i, f, s) => {
       const fn = proc(i, f, s);
       const values = new Array<unknown>(count);
       for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
-      return apply(fn, values, i, s, compiler.runtime());
+      const result = apply(fn, values, i, s, compiler.runtime());
+      return normalise ? normalize(result, keepArray) : result;
     });
   }
   if (applyTo) {
@@ -243,6 +268,15 @@ function compileCall(node: AstNode, compiler: Compiler, tail: boolean, applyTo?:
       values[0] = applyTo(i, f, s);
       for (let a = 0; a < count; a++) values[a + 1] = args[a](i, f, s);
       return apply(fn, values, tail ? f.callInput : i, s, compiler.runtime());
+    };
+  }
+  if (normalise) {
+    const keepArray = normalise.keepArray;
+    return (i, f, s) => {
+      const fn = proc(i, f, s);
+      const values = new Array<unknown>(count);
+      for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
+      return normalize(apply(fn, values, i, s, compiler.runtime()), keepArray);
     };
   }
   return (i, f, s) => {
@@ -262,6 +296,7 @@ function compileLambda(node: AstNode, compiler: Compiler): Code {
   const definition: LambdaDefinition = {
     params: node.arguments ?? [],
     signature: node.signature as LambdaDefinition['signature'],
+    pure: params.length === 1 && dependsOnlyOn(node.body, params[0], compiler.bound),
     run(input, frame, args, state, callInput) {
       const scope = new Frame(frame as Frame, callInput);
       if (params.length > 0) {
@@ -396,6 +431,13 @@ export function compileNode(node: AstNode, compiler: Compiler, tail = false): Co
     return () => value;
   }
   if (node.type === 'path' && !node.predicate && !node.keepArray) return compilePath(node, compiler, true);
+  // the most frequent node with a normalised result: normalised inside its own closure
+  if (node.type === 'function' && !node.predicate) {
+    return compileCall(node, compiler, false, undefined, { keepArray: node.keepArray === true });
+  }
+  if (node.type === 'variable' && !node.predicate) {
+    return compileVariable(node, compiler, { keepArray: node.keepArray === true });
+  }
   let code = compileCore(node, compiler, tail);
   if (node.predicate) {
     const filters = node.predicate.map((p) => {

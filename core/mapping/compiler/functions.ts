@@ -36,7 +36,13 @@ export interface LambdaDefinition {
   /** the parameter nodes: JSONata reads a lambda's arity from `arguments.length` */
   params: readonly unknown[];
   signature: Signature | undefined;
+  /** one parameter, and the body's value depends on it alone (purity.ts): calls may be remembered */
+  pure: boolean;
   run(input: unknown, frame: unknown, args: unknown[], state: RunState, callInput: unknown): unknown;
+}
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
 
 /** A lambda value (`function($x) { … }`) of compiled code: callable directly, and a function value to JSONata. */
@@ -57,8 +63,26 @@ export class CompiledLambda {
     return this.definition.params;
   }
 
+  /** the last call of a pure lambda with a primitive argument and result (purity.ts) */
+  private remembered = false;
+  private lastArgument: unknown = undefined;
+  private lastResult: unknown = undefined;
+
   invoke(args: unknown[], state: RunState, callInput: unknown): unknown {
-    return this.definition.run(this.input, this.frame, args, state, callInput);
+    const definition = this.definition;
+    // evaluation bindings (tests) could shadow a built-in the purity check assumed
+    if (!definition.pure || args.length !== 1 || (state as { bindings?: unknown }).bindings !== undefined) {
+      return definition.run(this.input, this.frame, args, state, callInput);
+    }
+    const argument = args[0];
+    if (this.remembered && Object.is(argument, this.lastArgument)) return this.lastResult;
+    const result = definition.run(this.input, this.frame, args, state, callInput);
+    if (isPrimitive(argument) && isPrimitive(result)) {
+      this.remembered = true;
+      this.lastArgument = argument;
+      this.lastResult = result;
+    }
+    return result;
   }
 }
 

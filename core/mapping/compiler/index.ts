@@ -128,19 +128,28 @@ export function engineRunner(
     },
     () => undefined,
   );
+  // one state for this runner's records, reset for each: runSync runs them one at a time and nothing keeps it
+  const state: CompiledState & RunState = {
+    maxSequence: options.maxSequence,
+    timeoutMs: options.timeoutMs,
+    cpuStart: 0,
+    wallStart: 0,
+    steps: 0,
+    root: undefined,
+    bindings: undefined,
+    plainValue: undefined,
+    plainSize: 0,
+    environment: undefined,
+  };
   const runSync = (record: unknown, evaluation: EngineEvaluation): unknown => {
     if (!loaded) return HAND_OVER;
-    const state: CompiledState & RunState = {
-      maxSequence: options.maxSequence,
-      timeoutMs: options.timeoutMs,
-      cpuStart: evaluation.cpuStart,
-      wallStart: evaluation.wallStart,
-      steps: 0,
-      root: record,
-      bindings: undefined,
-      plainValue: undefined,
-      plainSize: 0,
-    };
+    state.cpuStart = evaluation.cpuStart;
+    state.wallStart = evaluation.wallStart;
+    state.steps = 0;
+    state.root = record;
+    state.plainValue = undefined;
+    state.plainSize = 0;
+    state.environment = undefined; // $now / $millis: a timestamp per record, as the interpreter takes
     try {
       const result = program.run(wrapInput(record), state);
       evaluation.plainOutput =
