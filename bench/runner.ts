@@ -42,7 +42,20 @@ import {
  * least any tool that remembers what it wrote must do. The second pass compares each payload's hash with the stored
  * one and writes nothing for unchanged records. Records/s of both passes.
  */
-async function handWritten(n: number, pageSize: number): Promise<{ creates: number; unchanged: number }> {
+/** CPU time of this process (user + system, ms) since `from` (process.cpuUsage()): steadier than wall time on a busy machine. */
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
+
+interface PassFigures {
+  /** records/s (wall clock) */
+  rate: number;
+  /** CPU µs of this process per record */
+  cpu: number;
+}
+
+async function handWritten(n: number, pageSize: number): Promise<{ creates: PassFigures; unchanged: PassFigures }> {
   const { DatabaseSync } = await import('node:sqlite');
   const { createHash } = await import('node:crypto');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hand-'));
@@ -55,8 +68,9 @@ async function handWritten(n: number, pageSize: number): Promise<{ creates: numb
         'ON CONFLICT (external_id) DO UPDATE SET target_id = excluded.target_id, hash = excluded.hash, updated_at = excluded.updated_at',
     );
     const select = db.prepare('SELECT hash FROM links WHERE external_id = ?');
-    const pass = async (): Promise<number> => {
+    const pass = async (): Promise<PassFigures> => {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const source = generatedSource(n, pageSize).streams[0]!;
       for await (const page of source.read({ connection: {} as never, checkpoint: null })) {
         const records = page.records as { id: string; email: string; name: string }[];
@@ -72,11 +86,11 @@ async function handWritten(n: number, pageSize: number): Promise<{ creates: numb
           db.exec('COMMIT');
         }
       }
-      return (performance.now() - started) / 1000;
+      return { rate: n / ((performance.now() - started) / 1000), cpu: (cpuMs(cpu) * 1000) / n };
     };
     const creates = await pass();
     const unchanged = await pass();
-    return { creates: n / creates, unchanged: n / unchanged };
+    return { creates, unchanged };
   } finally {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -101,8 +115,8 @@ async function throughput(): Promise<void> {
   }
   const hand = await handWritten(n, pageSize);
   console.log(
-    `  ${'hand-written (node:sqlite)'.padEnd(26)} first run (creates): ${hand.creates.toFixed(0).padStart(6)} records/s` +
-      `             second run (unchanged): ${hand.unchanged.toFixed(0).padStart(6)} records/s`,
+    `  ${'hand-written (node:sqlite)'.padEnd(26)} first run (creates): ${hand.creates.rate.toFixed(0).padStart(6)} records/s, ${hand.creates.cpu.toFixed(1)} µs CPU/record` +
+      `             second run (unchanged): ${hand.unchanged.rate.toFixed(0).padStart(6)} records/s, ${hand.unchanged.cpu.toFixed(1)} µs CPU/record`,
   );
   for (const config of configs) {
     const target = memoryTarget({ batch, keep: true });
@@ -116,16 +130,24 @@ async function throughput(): Promise<void> {
           concurrency: 2,
         },
       );
+      let cpu = process.cpuUsage();
       const first = await hub.run(flowId);
+      const firstCpu = (cpuMs(cpu) * 1000) / n;
       // the second run reads everything again (no checkpoint), as a full re-sync would: every record unchanged
       await hub.store.db.deleteFrom('checkpoints').where('flow_id', '=', flowId).execute();
+      cpu = process.cpuUsage();
       const second = await hub.run(flowId);
+      const secondCpu = (cpuMs(cpu) * 1000) / n;
       const ok = first.run.status === 'succeeded' && target.records?.size === n && second.run.counts.unchanged === n;
+      const createRate = n / first.seconds;
+      const unchangedRate = n / second.seconds;
       console.log(
-        `  ${config.label.padEnd(26)} first run (creates): ${(n / first.seconds).toFixed(0).padStart(6)} records/s (${first.seconds.toFixed(1)} s)` +
-          `  second run (unchanged): ${(n / second.seconds).toFixed(0).padStart(6)} records/s (${second.seconds.toFixed(1)} s)` +
+        `  ${config.label.padEnd(26)} first run (creates): ${createRate.toFixed(0).padStart(6)} records/s (${first.seconds.toFixed(1)} s), ${firstCpu.toFixed(1)} µs CPU/record` +
+          `  second run (unchanged): ${unchangedRate.toFixed(0).padStart(6)} records/s (${second.seconds.toFixed(1)} s), ${secondCpu.toFixed(1)} µs CPU/record` +
           `  ${ok ? 'ok' : `CHECK FAILED ${JSON.stringify({ first: first.run.counts, second: second.run.counts })}`}` +
-          `  hand-written ÷ runner: creates ${(hand.creates / (n / first.seconds)).toFixed(1)}×, unchanged ${(hand.unchanged / (n / second.seconds)).toFixed(1)}×`,
+          `\n  ${''.padEnd(26)} runner ÷ hand-written: wall creates ${(hand.creates.rate / createRate).toFixed(1)}×, unchanged ${(hand.unchanged.rate / unchangedRate).toFixed(1)}×;` +
+          ` CPU creates ${(firstCpu / hand.creates.cpu).toFixed(1)}×, unchanged ${(secondCpu / hand.unchanged.cpu).toFixed(1)}×` +
+          `${config.postgres ? ' (this process only: not the PostgreSQL server)' : ''}`,
       );
     } finally {
       await hub.close();

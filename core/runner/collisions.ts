@@ -70,6 +70,38 @@ function wins(a: Member, b: Member): boolean {
 }
 
 /**
+ * Whether any two candidates of the page may compete (share a destination identity, a target record or an entity)
+ * or any has siblings: else every group of `resolveCollisions` has one member and there is nothing to decide (the
+ * common page, checked with three sets instead of the union-find's keys).
+ */
+function mayCollide(planned: readonly PlannedItem[], destinations: readonly (string | undefined)[]): boolean {
+  const seen = new Set<string>();
+  const entities = new Set<string>();
+  const targets = new Set<string>();
+  for (let i = 0; i < planned.length; i++) {
+    const { item, decision } = planned[i];
+    if (!CANDIDATE.has(decision.kind)) continue;
+    if (item.siblings !== undefined && item.siblings.length > 0) return true;
+    const destination = destinations[i];
+    if (destination !== undefined) {
+      if (seen.has(destination)) return true;
+      seen.add(destination);
+    }
+    const target = item.targetLink?.externalId;
+    if (target !== undefined) {
+      if (targets.has(target)) return true;
+      targets.add(target);
+    }
+    const entity = item.sourceLink?.entityId;
+    if (entity !== undefined) {
+      if (entities.has(entity)) return true;
+      entities.add(entity);
+    }
+  }
+  return false;
+}
+
+/**
  * Turns the losers of every collision on the page into `duplicate` decisions (in place) and returns the records
  * off the page that lost (to be marked). `destinations[i]` is the destination identity of `planned[i]`.
  */
@@ -78,6 +110,7 @@ export function resolveCollisions(
   planned: PlannedItem[],
   destinations: readonly (string | undefined)[],
 ): Demoted[] {
+  if (!mayCollide(planned, destinations)) return [];
   const onPage = new Set(planned.map((p) => p.item.key));
   const members = new Map<string, Member>();
   const uf = new UnionFind();

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
+import { toJsonOrNull } from '../json';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
@@ -59,8 +60,26 @@ const ROW_COLUMNS = [
   'duplicate_of',
 ] as const satisfies readonly (keyof LinkRow)[];
 
-function rowValues(row: LinkRow): (string | number | null)[] {
-  return ROW_COLUMNS.map((column) => row[column] ?? null);
+/** `newRow(input, now)` as statement values, in ROW_COLUMNS order (no row object per link). */
+function rowValues(input: LinkUpsert, now: number): (string | number | null)[] {
+  return [
+    newId(ID_PREFIX.recordLink, now),
+    input.linkGroup,
+    input.entityId ?? newId(ID_PREFIX.entity, now),
+    input.entity,
+    input.connectionId,
+    input.externalId,
+    input.lastWrittenHash ?? null,
+    input.lastReadHash ?? null,
+    input.sourceModifiedAt ?? null,
+    input.deletedAt ?? null,
+    now,
+    now,
+    toJsonOrNull(input.lastWrittenFields),
+    toJsonOrNull(input.lastReadFields),
+    input.lastSeenRunId ?? null,
+    input.duplicateOf ?? null,
+  ];
 }
 
 /** The upsert of one link setting `columns` (and its update time) on conflict: `saveMany`'s meaning, one row. */
@@ -180,7 +199,7 @@ export class RecordLinksRepo {
       if (sqlite !== undefined) {
         // one prepared statement per shape, run once per link (no statement text to build per page)
         const statement = sqlite.statement(upsertSql(columns));
-        for (const input of group) statement.run(...rowValues(newRow(input, now)));
+        for (const input of group) statement.run(...rowValues(input, now));
         continue;
       }
       for (let i = 0; i < group.length; i += UPSERT_ROWS_PER_STATEMENT) {
