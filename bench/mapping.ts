@@ -2,13 +2,22 @@
  * Mapping engine throughput: `npx tsx bench/mapping.ts [N]` (or BENCH_N=...; default 20000 records per mapping).
  *
  * Loads every mapping in mappings/, generates N realistic source records (bench/mapping-records.ts), compiles once
- * and evaluates them all (guardrails and schema validation on, as in production) twice: on the interpreter
- * (jsonata-js) and on the compiled path (core/mapping/compiler), checking that both give identical results; then
- * the hand-written TypeScript version where one exists (bench/mapping-handwritten.ts, same stdlib, same
- * validation), and the ratio compiled / hand-written. Last, the same mapping through the worker-thread pool (one
+ * and evaluates them all (guardrails and schema validation on, as in production) on the interpreter (jsonata-js,
+ * once) and on the compiled path (core/mapping/compiler), checking that both give identical results; the compiled
+ * path and the hand-written TypeScript version where one exists (bench/mapping-handwritten.ts, same stdlib, same
+ * validation) run in alternating rounds (BENCH_ROUNDS, default 5; the median counts), and the ratio compiled /
+ * hand-written is printed. Last, the same mapping through the worker-thread pool (one
  * message per record, as previews and fixtures on save use it) for the cost of isolation per record.
+ *
+ * It measures the code as it ships: production runs tsc's output (`bin/hub.cjs` runs dist/), not tsx, whose
+ * esbuild transform (keepNames) adds a call to every closure created at run time. So when started from the
+ * TypeScript source (`npm run bench`, tsx), this file compiles itself, the hand-written versions and the engine with
+ * tsc (bench/tsconfig.build.json, into node_modules/.cache/hub-bench) and runs that with the same node and
+ * arguments: the engine and the hand-written code both run as tsc output. BENCH_FROM_SOURCE=1 measures under tsx.
  */
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileMapping, loadMappings, type MappingDefinition, type MapResult } from '../core/mapping';
 import { compiledMappingStats, compileExpression, useCompiledMappings } from '../core/mapping/compiler';
@@ -17,6 +26,37 @@ import { handWritten } from './mapping-handwritten';
 import { fileRow, generate, generatorFor } from './mapping-records';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 20000);
+
+/** The checkout this file belongs to (the source or the tsc output under node_modules/.cache). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'mappings'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no checkout with mappings/ above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = repoRoot();
+const MAPPINGS = join(ROOT, 'mappings');
+
+/** From the source: build with tsc and run the output in a child process; its exit code, or undefined to go on. */
+function runBuilt(): number | undefined {
+  if (extname(__filename) !== '.ts' || process.env.BENCH_FROM_SOURCE === '1') return undefined;
+  const config = join(ROOT, 'bench', 'tsconfig.build.json');
+  console.log('mapping bench: compiling the engine and the bench with tsc (as production runs it)…');
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { stdio: 'inherit' });
+  const built = join(ROOT, 'node_modules', '.cache', 'hub-bench', 'bench', 'mapping.js');
+  if (!existsSync(built)) return tsc.status ?? 1;
+  // tsc writes its output even when another file in the checkout does not type-check yet
+  if (tsc.status !== 0) console.log('mapping bench: tsc reported type errors; measuring its output anyway');
+  const child = spawnSync(process.execPath, [built, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  return child.status ?? 1;
+}
 
 /** CPU time of this thread in ms: unlike the wall clock, it does not grow when other processes load the machine. */
 function cpuMs(): number {
@@ -37,7 +77,18 @@ interface Timing {
   results: MapResult[];
 }
 
-async function timeEngine(mapping: MappingDefinition, records: unknown[], compiled: boolean): Promise<Timing> {
+/** Rounds of the compiled and hand-written paths, alternated (the median counts): one busy moment skews neither. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+type Run = () => Promise<MapResult[]> | MapResult[];
+
+/** The engine, compiled once, its page warmed up (first 1,000 records): one run evaluates all records as a page. */
+async function engineRun(mapping: MappingDefinition, records: unknown[], compiled: boolean): Promise<Run> {
   useCompiledMappings(compiled);
   try {
     // a distinct version per path: the engine caches compiled mappings by id + version
@@ -46,21 +97,32 @@ async function timeEngine(mapping: MappingDefinition, records: unknown[], compil
       { defaultCountry: 'RU' },
     );
     await engine.evaluatePage(records.slice(0, Math.min(1000, records.length))); // warm-up
-    const started = performance.now();
-    const cpuStarted = cpuMs();
-    const results = await engine.evaluatePage(records);
-    return { cpu: cpuMs() - cpuStarted, wall: performance.now() - started, results };
+    return () => engine.evaluatePage(records);
   } finally {
     useCompiledMappings(true);
   }
 }
 
-function timeHandWritten(run: (record: unknown) => MapResult, records: unknown[]): Timing {
-  records.slice(0, Math.min(1000, records.length)).forEach(run);
-  const started = performance.now();
-  const cpuStarted = cpuMs();
-  const results = records.map(run);
-  return { cpu: cpuMs() - cpuStarted, wall: performance.now() - started, results };
+function handRun(run: (record: unknown) => MapResult, records: unknown[]): Run {
+  records.slice(0, Math.min(1000, records.length)).forEach(run); // warm-up, as the engine's
+  return () => records.map(run);
+}
+
+/** Times runs of each path, alternating them round by round; the median wall and CPU time of each path. */
+async function timeAlternating(runs: Run[], rounds: number): Promise<Timing[]> {
+  const walls: number[][] = runs.map(() => []);
+  const cpus: number[][] = runs.map(() => []);
+  const results: MapResult[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let path = 0; path < runs.length; path++) {
+      const started = performance.now();
+      const cpuStarted = cpuMs();
+      results[path] = await runs[path]();
+      cpus[path].push(cpuMs() - cpuStarted);
+      walls[path].push(performance.now() - started);
+    }
+  }
+  return runs.map((_, path) => ({ wall: median(walls[path]), cpu: median(cpus[path]), results: results[path] }));
 }
 
 function differing(a: MapResult[], b: MapResult[]): number {
@@ -71,19 +133,24 @@ const failedCount = (t: Timing) => t.results.filter((r) => !r.ok).length;
 const perRecord = (ms: number) => (ms * 1000) / N;
 
 async function main(): Promise<void> {
-  const mappings = loadMappings(resolve(__dirname, '../mappings'));
-  console.log(`mapping bench: ${N} records per mapping, node ${process.version}\n`);
+  const mappings = loadMappings(MAPPINGS);
+  const form = extname(__filename) === '.ts' ? 'TypeScript source under tsx' : 'tsc output, as production runs';
+  console.log(
+    `mapping bench: ${N} records per mapping, node ${process.version}, ${form}; ` +
+      `compiled and hand-written: median of ${ROUNDS} alternating rounds\n`,
+  );
   const rows: string[][] = [];
   let mismatches = 0;
   for (const mapping of mappings) {
     const records = generate(N, generatorFor(mapping));
     const outcome = compileExpression(mapping.expression, 200);
     const before = compiledMappingStats();
-    const interpreter = await timeEngine(mapping, records, false);
-    const compiled = await timeEngine(mapping, records, true);
-    const after = compiledMappingStats();
+    // the interpreter once (it is the slow reference); the compiled and hand-written paths in alternating rounds
+    const [interpreter] = await timeAlternating([await engineRun(mapping, records, false)], 1);
     const manual = handWritten(mapping);
-    const hand = manual ? timeHandWritten(manual, records) : undefined;
+    const runs = [await engineRun(mapping, records, true), ...(manual ? [handRun(manual, records)] : [])];
+    const [compiled, hand] = await timeAlternating(runs, ROUNDS);
+    const after = compiledMappingStats();
     console.log(line(`${mapping.id} (interpreter)`, N, interpreter.wall, failedCount(interpreter), interpreter.cpu));
     console.log(line(`${mapping.id} (compiled)`, N, compiled.wall, failedCount(compiled), compiled.cpu));
     if (hand) console.log(line(`${mapping.id} (hand-written)`, N, hand.wall, failedCount(hand), hand.cpu));
@@ -92,7 +159,7 @@ async function main(): Promise<void> {
     mismatches += engineDiff + handDiff;
     const handed = after.handedToInterpreter - before.handedToInterpreter;
     console.log(
-      `  compiled: ${outcome.ok ? 'yes' : `no (${(outcome as { reason: string }).reason})`}; records handed to the interpreter: ${handed}; ` +
+      `  compiled: ${outcome.ok ? 'yes' : `no (${(outcome as { reason: string }).reason})`}; records handed to the interpreter (all runs): ${handed}; ` +
         `compiled = interpreter: ${engineDiff === 0 ? 'yes' : `NO, ${engineDiff} differ`}` +
         (hand ? `; hand-written = interpreter: ${handDiff === 0 ? 'yes' : `NO, ${handDiff} differ`}` : ''),
     );
@@ -148,12 +215,16 @@ async function poolBench(mappings: MappingDefinition[]): Promise<void> {
   }
 }
 
-main()
-  .then(async () => {
-    if (process.exitCode) return;
-    await poolBench(loadMappings(resolve(__dirname, '../mappings')));
-  })
-  .catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+const builtExit = runBuilt();
+if (builtExit !== undefined) process.exitCode = builtExit;
+else {
+  main()
+    .then(async () => {
+      if (process.exitCode) return;
+      await poolBench(loadMappings(MAPPINGS));
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}
