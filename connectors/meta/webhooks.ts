@@ -16,7 +16,7 @@ import type { MetaSettings } from './schemas/settings';
  * ad_id, created_time } }] }] }`.
  *
  * Each change becomes one event whose id is the lead id (a redelivery is de-duplicated by the ingress) and whose
- * record carries `id` = the lead id, the stream's identity, and says `fetch: true` (SDK 1.2): `parse` stays offline
+ * record carries `id` = the lead id, the stream's identity; the webhook says `fetch: true` (SDK 1.2): `parse` stays offline
  * and fast, and the runner reads the lead by id (`GET /{lead_id}`, `leads.refetch` in streams/leads.ts) in the run of
  * the webhook-triggered flow, which maps the full lead (field_data: e-mail, name, phone…). A lead that comes both
  * ways (this and the scheduled reconciliation read of the forms) is one record: same id, one link group.
@@ -52,8 +52,6 @@ export function parseLeadgen(rawBody: Buffer): WebhookEvent[] {
         id,
         type: 'leadgen',
         stream: 'leads',
-        // the delivery names the lead without its answers: the runner reads it by id (leads.refetch)
-        fetch: true,
         ...(at === undefined ? {} : { occurredAt: at }),
         record: {
           id,
@@ -72,6 +70,8 @@ export const leadgen = defineWebhook<MetaSettings>({
   description:
     'Lead Ads: page leadgen changes, X-Hub-Signature-256 with the app secret; the GET handshake answers with the verifyToken setting',
   stream: 'leads',
+  // a delivery names the lead without its answers: the runner reads each one by id (leads.refetch)
+  fetch: true,
   verify: (request: WebhookRequest, { settings }) =>
     verifyMetaSignature(request, { appSecret: settings.appSecret ?? '' }),
   handshake: (request, { settings }) => metaHandshake(request, { verifyToken: settings.verifyToken ?? '' }),

@@ -85,7 +85,7 @@ export async function executeRun(
   const ctx = await loadFlowContext(core, flow, { signal });
   core.logger.info({ runId: run.id, flow: flow.name, mode: ctx.mode }, 'run started');
   await refreshOppositeSide(core, ctx, signal);
-  // webhook events that name their records (WebhookEvent.fetch) are read by id first (core/runner/webhook-fetch.ts);
+  // webhook events that name their records (WebhookDefinition.fetch) are read by id first (core/runner/webhook-fetch.ts);
   // a webhook-triggered run that had some does not read the whole stream
   if ((await processFetchedEvents(core, ctx, run.id, signal)) > 0 && run.trigger === 'webhook') {
     await finishRun(core, run.id);

@@ -11,7 +11,7 @@ import { backoffDelay, maxElapsedOf } from './retry';
 import { pauseFor, stopError, withBudget } from './writer';
 
 /**
- * Webhook events that name their record without carrying it (`WebhookEvent.fetch`, SDK 1.2: Meta's leadgen names a
+ * Webhook events that name their record without carrying it (`WebhookDefinition.fetch`, SDK 1.2: Meta's leadgen names a
  * lead). The ingress only records them (it stays fast and offline); a run of a webhook-triggered flow reads each
  * named record by id through the stream's `refetch` (the outbound door, the connection's budget) and processes
  * those records like a page of the stream: mapped, compared, written, linked. A webhook-triggered run that did so
@@ -47,9 +47,25 @@ function cursorOf(value: Json | undefined, createdAt: number): Cursor {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Whether runs of this flow read the records its source's webhook events name. */
+/** The source's webhooks whose events name records of the flow's stream (declared `fetch`). */
+function fetchingWebhooks(ctx: FlowContext): Set<string> {
+  const stream = ctx.source.stream.name;
+  return new Set(
+    (ctx.source.connector.webhooks ?? []).filter((w) => w.fetch === true && w.stream === stream).map((w) => w.name),
+  );
+}
+
+/**
+ * Whether runs of this flow read the records its source's webhook events name: a webhook-triggered flow whose
+ * stream can read a record by id and has a webhook declared `fetch` (other flows cost no look-up at all).
+ */
 export function fetchesWebhookRecords(ctx: FlowContext): boolean {
-  return ctx.definition.trigger.type === 'webhook' && ctx.source.stream.refetch !== undefined && ctx.mode !== 'mirror';
+  return (
+    ctx.definition.trigger.type === 'webhook' &&
+    ctx.mode !== 'mirror' &&
+    ctx.source.stream.refetch !== undefined &&
+    fetchingWebhooks(ctx).size > 0
+  );
 }
 
 /** `refetch` in the source's budget: a 429 pauses the connection, a retryable failure backs off in the window. */
@@ -110,13 +126,11 @@ async function refetchWithRetry(
 
 /** The events of a page that name a record of the flow's stream (the rest are not this flow's to fetch). */
 function named(ctx: FlowContext, events: RecordedWebhookEvent[]): RecordedWebhookEvent[] {
+  const webhooks = fetchingWebhooks(ctx);
   const stream = ctx.source.stream.name;
-  const webhooks = ctx.source.connector.webhooks ?? [];
-  return events.filter((e) => {
-    if (e.event.fetch !== true || !isRecord(e.event.record)) return false;
-    const of = e.event.stream ?? webhooks.find((w) => w.name === e.webhook)?.stream;
-    return of === stream;
-  });
+  return events.filter(
+    (e) => webhooks.has(e.webhook) && isRecord(e.event.record) && (e.event.stream ?? stream) === stream,
+  );
 }
 
 /**

@@ -172,16 +172,6 @@ export interface WebhookEvent {
   occurredAt?: string;
   record?: Record<string, unknown>;
   deleted?: boolean;
-  /**
-   * SDK 1.2: the event names its record (`record` carries what the stream's `refetch` needs, e.g. its id) but does
-   * not carry it, as Meta's leadgen webhook names a lead. `parse` stays synchronous and offline (the ingress answers
-   * the vendor at once); the RUNNER reads each named record through the stream's `refetch`, in the connection's
-   * budget, and a webhook-triggered run of the flow maps those records instead of reading the whole stream. A
-   * record `refetch` reports missing (deleted at the source) is listed in the run as held, with the reason; a
-   * failed read is retried, and the events wait for the next run if it keeps failing. Mark either all or none of a
-   * stream's events `fetch`.
-   */
-  fetch?: boolean;
 }
 
 export interface WebhookResponse {
@@ -194,6 +184,16 @@ export interface WebhookDefinition<S = Record<string, unknown>> {
   name: string;
   description?: string;
   stream?: string;
+  /**
+   * SDK 1.2: the events name their record without carrying it (each event's `record` holds what the stream's
+   * `refetch` needs, e.g. the id), as Meta's leadgen webhook names a lead. `parse` stays synchronous and offline (the
+   * ingress answers the vendor at once); the RUNNER reads each named record through `stream`'s `refetch`, in the
+   * connection's budget, and a webhook-triggered run of a flow reading `stream` maps those records instead of
+   * reading the whole stream. A record `refetch` reports missing (deleted at the source) is listed in the run as
+   * held, with the reason; a failed read is retried, and the events wait for the next run if it keeps failing.
+   * Needs `stream` and a stream with `refetch`.
+   */
+  fetch?: boolean;
   /** Checks the signature on the raw body, in constant time, with the vendor's replay window. */
   verify(request: WebhookRequest, connection: ConnectionContext<S>): boolean | Promise<boolean>;
   parse(request: WebhookRequest, connection: ConnectionContext<S>): WebhookEvent[];

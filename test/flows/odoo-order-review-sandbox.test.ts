@@ -146,7 +146,9 @@ describe('HubSpot won deals → Odoo orders: an order whose creation cannot be c
     });
     const list = await s.bed.hub('runs', 'review', 'list', '--flow', FLOW, '--json');
     expect(list.code).toBe(0);
-    const [item] = JSON.parse(list.stdout) as { id: string; recordKey: string; reason: string }[];
+    const [item] = JSON.parse(list.stdout) as { id: string; recordKey: string; reason: string; linkable: boolean }[];
+    expect(item).toMatchObject({ status: 'open', action: 'createOrders', linkable: true });
+    expect(item).not.toHaveProperty('link');
     expect(item!.reason).toContain(`hub:${key}`);
     const order = [...s.odoo.store.table('sale.order').values()].find((o) => o.origin === `hub:${key}`)!;
     const done = await s.bed.hub('runs', 'review', 'done', item!.id, '--target-id', String(order.id));

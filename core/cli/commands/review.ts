@@ -83,7 +83,9 @@ export function registerReview(program: Command, output: Output): void {
       withSession(async ({ hub }) => {
         const filter = await listFilter<ReviewStatus>(hub, opts, STATUSES);
         const items = await hub.repos.reviewItems.list(filter);
-        if (opts.json) return output.out(json(items));
+        // as the API shows them: whether "done" may name the target record, not what linking it needs
+        if (opts.json)
+          return output.out(json(items.map(({ link, ...item }) => ({ ...item, linkable: link !== undefined }))));
         if (items.length === 0) return output.out(`no review items (${opts.status})`);
         const names = new Map((await hub.repos.flows.list()).map((f) => [f.id, f.name]));
         output.out(

@@ -4,7 +4,8 @@ import type { Database, RunRecordsTable } from '../schema';
 
 /**
  * What each run did to each record it did not leave as it was: created, updated, held back (no consent, skipped by
- * the mapping, an erased identifier) or failed. Unchanged records are not kept (a rerun of 100,000 unchanged
+ * the mapping, an erased identifier), failed, or sent to manual review (a write the connector could not confirm:
+ * WriteOutcome `unconfirmed`). Unchanged records are not kept (a rerun of 100,000 unchanged
  * records adds nothing). Each outcome keeps its first RUN_RECORDS_CAP records per run; the totals count every one.
  *
  * `add` is called by the runner inside the transaction that records the page (core/runner/recorder.ts), so the

@@ -226,7 +226,7 @@ export class WebhookEventsRepo {
 
   /**
    * A connection's events recorded after `cursor` (received time, then row id), oldest first, processed or not: what
-   * a flow that reads the records webhook events name (WebhookEvent.fetch) has not seen yet (core/runner).
+   * a flow that reads the records webhook events name (WebhookDefinition.fetch) has not seen yet (core/runner).
    */
   async after(
     connectionId: string,

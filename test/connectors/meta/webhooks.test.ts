@@ -80,7 +80,6 @@ describe('leadgen webhook: signature, handshake, parse', () => {
         id: 'L7',
         type: 'leadgen',
         stream: 'leads',
-        fetch: true,
         occurredAt: new Date(1764921599 * 1000).toISOString(),
         record: {
           id: 'L7',

@@ -63,7 +63,12 @@ describe('createRegistry: built-ins', () => {
 
 describe('createRegistry: plugins', () => {
   const broken = [
-    ['bad-sdk', /^plugin hub-plugin-future \(.*bad-sdk\) needs SDK \^2\.0\.0, this hub provides 1\.1\.0$/],
+    [
+      'bad-sdk',
+      new RegExp(
+        `^plugin hub-plugin-future \\(.*bad-sdk\\) needs SDK \\^2\\.0\\.0, this hub provides ${SDK_VERSION.replaceAll('.', '\\.')}$`,
+      ),
+    ],
     ['no-manifest', /^plugin hub-plugin-no-manifest .*refused: package\.json has no "connectorHub" manifest/],
     ['bad-manifest', /^plugin hub-plugin-bad-manifest .*refused: invalid manifest: connectorHub\.sdk must be string$/],
     [

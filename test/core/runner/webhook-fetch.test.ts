@@ -3,7 +3,7 @@ import { fetchCursorKey } from '../../../core/runner/webhook-fetch';
 import { CONTACT_MAPPING, createHarness, type Harness } from './harness';
 
 /**
- * Webhook events that name their record without carrying it (`WebhookEvent.fetch`, SDK 1.2): the run of a
+ * Webhook events that name their record without carrying it (`WebhookDefinition.fetch`, SDK 1.2): the run of a
  * webhook-triggered flow reads each named record by id through the stream's `refetch` and processes it like a page
  * (the stream is not read); a record the source no longer has is listed as held, never an error that comes back;
  * a failed read is retried in the connection's window, and when it keeps failing the run fails and the events wait
@@ -63,6 +63,7 @@ describe('webhook events that name their records', () => {
         {
           name: 'changes',
           stream: 'contacts',
+          fetch: true,
           verify: () => true,
           parse: () => [],
         },
@@ -80,7 +81,7 @@ describe('webhook events that name their records', () => {
     const deliver = (...ids: string[]) =>
       h.repos.webhookEvents.recordMany(
         connectionId,
-        ids.map((id) => ({ id: `evt-${id}`, type: 'changed', stream: 'contacts', fetch: true, record: { id } })),
+        ids.map((id) => ({ id: `evt-${id}`, type: 'changed', stream: 'contacts', record: { id } })),
         { webhook: 'changes' },
       );
     return { vendor, b, flow, deliver };
