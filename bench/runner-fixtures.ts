@@ -21,6 +21,7 @@ import { createRepos, type Repos, type Run } from '../core/store/repos';
 export const silent = pino({ level: 'silent' });
 export const FINISHED = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 export const MAPPING = '{ "id": id, "email": email, "name": name }';
+export const MAPPINGS_DIR = path.join(__dirname, '..', 'mappings');
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
@@ -34,8 +35,22 @@ export interface MemoryTarget {
   records: Map<string, Record<string, unknown>> | undefined;
 }
 
-/** A source of `n` generated records (never all in memory), in pages, resumable by index. */
-export function generatedSource(n: number, pageSize: number): ConnectorDefinition {
+/** The bench's trivial record: what MAPPING maps. */
+export const simpleRecord = (i: number): Record<string, unknown> => ({
+  id: `r${i}`,
+  email: `person${i}@example.com`,
+  name: `Person ${i}`,
+});
+
+/**
+ * A source of `n` generated records (never all in memory), in pages, resumable by index; `make` builds record i
+ * (by default `simpleRecord`; its records need an `id`).
+ */
+export function generatedSource(
+  n: number,
+  pageSize: number,
+  make: (i: number) => Record<string, unknown> = simpleRecord,
+): ConnectorDefinition {
   return defineConnector({
     id: 'bench-source',
     displayName: 'Bench source',
@@ -60,7 +75,7 @@ export function generatedSource(n: number, pageSize: number): ConnectorDefinitio
           while (next < n) {
             const records: Record<string, unknown>[] = [];
             for (let i = next; i < Math.min(n, next + pageSize); i++) {
-              records.push({ id: `r${i}`, email: `person${i}@example.com`, name: `Person ${i}` });
+              records.push(make(i));
             }
             next += records.length;
             yield { records, checkpoint: { next } };
@@ -72,12 +87,14 @@ export function generatedSource(n: number, pageSize: number): ConnectorDefinitio
   });
 }
 
-/** A destination that upserts by id into a Map (or only counts, `keep: false`). */
+/** A destination that upserts by `idField` (default `id`) into a Map (or only counts, `keep: false`). */
 export function memoryTarget(options: {
   batch: number;
   rate?: { requests: number; intervalMs: number };
   keep: boolean;
+  idField?: string;
 }): MemoryTarget {
+  const idField = options.idField ?? 'id';
   const target: MemoryTarget = {
     definition: undefined as unknown as ConnectorDefinition,
     writes: 0,
@@ -104,12 +121,12 @@ export function memoryTarget(options: {
         name: 'upsert',
         recordSchema: { type: 'object' },
         mode: 'upsert',
-        identity: ['id'],
+        identity: [idField],
         async write({ records }): Promise<WriteOutcome[]> {
           target.calls += 1;
           return (records as Record<string, unknown>[]).map((record) => {
             target.writes += 1;
-            const id = String(record.id);
+            const id = String(record[idField]);
             const existed = target.records?.has(id) ?? false;
             target.records?.set(id, record);
             return { status: 'ok', targetId: id, operation: existed ? 'updated' : 'created' };
@@ -202,7 +219,8 @@ export async function openBenchHub(
         return found;
       },
     },
-    mappings: createMappingResolver({ repo: repos.mappings }),
+    // the shipped mappings too (the real-mapping figures use one)
+    mappings: createMappingResolver({ repo: repos.mappings, mappingsDir: MAPPINGS_DIR }),
     queue,
     budget,
     logger: silent,
@@ -246,7 +264,7 @@ export async function openBenchHub(
 export async function createFlow(
   hub: BenchHub,
   source: { connectorId: string; settings: Record<string, unknown>; stream: string },
-  options: { batchSize: number; concurrency: number },
+  options: { batchSize: number; concurrency: number; mapping?: string },
 ): Promise<string> {
   const from = await hub.repos.connections.create({
     name: 'source',
@@ -265,7 +283,7 @@ export async function createFlow(
     definition: {
       name: 'bench',
       source: { connection: 'source', stream: source.stream },
-      mapping: { id: 'bench' },
+      mapping: { id: options.mapping ?? 'bench' },
       target: { connection: 'target', action: 'upsert' },
       trigger: { type: 'manual' },
       mode: 'upsert',

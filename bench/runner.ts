@@ -6,7 +6,10 @@
  *              record unchanged, no write). On the embedded queue with SQLite, and on BullMQ (Redis at
  *              HUB_BENCH_REDIS_URL, else redis://127.0.0.1:6379 when it answers) with SQLite and with PostgreSQL
  *              (HUB_BENCH_DATABASE_URL, else postgres://hub:hub@127.0.0.1:5432/hub_test when it answers; a
- *              fresh schema, dropped after).
+ *              fresh schema, dropped after). Twice: with the trivial bench mapping, and with the sync template's
+ *              mapping (hubspot-contact-to-mailchimp-member, its schemas validated) on generated HubSpot contacts.
+ *              Each beside a hand-written baseline on the same records (below) with the ratios, in records/s and in
+ *              CPU µs of this process per record.
  *  rate        a rate-limited run against its theoretical minimum: 2,000 records, batch 100, 5 requests/s on the
  *              destination → 20 writes, minimum 4 s (records ÷ batch ÷ requests per second). Memory budget
  *              (embedded) and Redis budget (BullMQ).
@@ -20,8 +23,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadMapping } from '../core/mapping/loader';
+import { isSkipMarker } from '../core/mapping/stdlib/skip';
+import { handWritten as handWrittenMapping } from './mapping-handwritten';
+import { generate, generatorFor } from './mapping-records';
 import {
   mb,
+  MAPPINGS_DIR,
   generatedSource,
   memoryTarget,
   Driver,
@@ -40,7 +48,9 @@ import {
  * pipeline that reads the records page by page, maps them (the bench mapping, by hand), hashes each payload once
  * (sha256), and upserts one link row per record into node:sqlite in batches of 500 in one transaction per batch — the
  * least any tool that remembers what it wrote must do. The second pass compares each payload's hash with the stored
- * one and writes nothing for unchanged records. Records/s of both passes.
+ * one and writes nothing for unchanged records. Records/s of both passes. With the real mapping, its hand-written
+ * twin (bench/mapping-handwritten.ts, with the engine's schema validation) maps, and records it skips or refuses
+ * are not written.
  */
 /** CPU time of this process (user + system, ms) since `from` (process.cpuUsage()): steadier than wall time on a busy machine. */
 function cpuMs(from: NodeJS.CpuUsage): number {
@@ -55,7 +65,48 @@ interface PassFigures {
   cpu: number;
 }
 
-async function handWritten(n: number, pageSize: number): Promise<{ creates: PassFigures; unchanged: PassFigures }> {
+/** A bench workload: the records, the flow's mapping, its hand-written twin, and the destination's identity field. */
+interface Workload {
+  label: string;
+  make?: (i: number) => Record<string, unknown>;
+  /** The flow's mapping id (default: the bench's trivial MAPPING). */
+  mapping?: string;
+  /** The baseline's mapping: the payload, or undefined for a record that is not written (skipped or invalid). */
+  mapByHand: (record: Record<string, unknown>) => Record<string, unknown> | undefined;
+  idField: string;
+}
+
+const TRIVIAL: Workload = {
+  label: 'trivial mapping',
+  mapByHand: (r) => ({ id: r.id, email: r.email, name: r.name }),
+  idField: 'id',
+};
+
+/** The sync template's mapping (hubspot-contacts-to-mailchimp) on generated HubSpot contacts (bench/mapping-records.ts). */
+const REAL_MAPPING = 'hubspot-contact-to-mailchimp-member';
+function realWorkload(n: number): Workload {
+  const mapping = loadMapping(path.join(MAPPINGS_DIR, REAL_MAPPING));
+  const byHand = handWrittenMapping(mapping);
+  if (byHand === undefined) throw new Error(`no hand-written version of ${REAL_MAPPING}`);
+  // generated once (the generator draws from one seeded sequence): every pass reads the same n records
+  const records = generate(n, generatorFor(mapping)) as Record<string, unknown>[];
+  return {
+    label: `mapping ${REAL_MAPPING}`,
+    make: (i) => records[i],
+    mapping: REAL_MAPPING,
+    mapByHand: (record) => {
+      const result = byHand(record);
+      return result.ok && !isSkipMarker(result.value) ? (result.value as Record<string, unknown>) : undefined;
+    },
+    idField: 'email_address',
+  };
+}
+
+async function handWritten(
+  n: number,
+  pageSize: number,
+  workload: Workload,
+): Promise<{ creates: PassFigures; unchanged: PassFigures }> {
   const { DatabaseSync } = await import('node:sqlite');
   const { createHash } = await import('node:crypto');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hand-'));
@@ -71,17 +122,19 @@ async function handWritten(n: number, pageSize: number): Promise<{ creates: Pass
     const pass = async (): Promise<PassFigures> => {
       const started = performance.now();
       const cpu = process.cpuUsage();
-      const source = generatedSource(n, pageSize).streams[0]!;
+      const source = generatedSource(n, pageSize, workload.make).streams[0]!;
       for await (const page of source.read({ connection: {} as never, checkpoint: null })) {
-        const records = page.records as { id: string; email: string; name: string }[];
+        const records = page.records as Record<string, unknown>[];
         for (let i = 0; i < records.length; i += 500) {
           db.exec('BEGIN');
           for (const r of records.slice(i, i + 500)) {
-            const payload = { id: r.id, email: r.email, name: r.name };
+            const payload = workload.mapByHand(r);
+            if (payload === undefined) continue;
+            const id = String(r.id);
             const hash = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
-            const stored = select.get(r.id) as { hash?: string } | undefined;
+            const stored = select.get(id) as { hash?: string } | undefined;
             if (stored?.hash === hash) continue;
-            upsert.run(r.id, `t-${r.id}`, hash, Date.now());
+            upsert.run(id, `t-${String(payload[workload.idField])}`, hash, Date.now());
           }
           db.exec('COMMIT');
         }
@@ -113,14 +166,25 @@ async function throughput(): Promise<void> {
   } else {
     console.log(`  (Redis at ${REDIS_URL} does not answer: BullMQ skipped)`);
   }
-  const hand = await handWritten(n, pageSize);
+  for (const workload of [TRIVIAL, realWorkload(n)]) await throughputOf(workload, configs, n, pageSize, batch);
+}
+
+async function throughputOf(
+  workload: Workload,
+  configs: { label: string; driver: Driver; postgres?: boolean }[],
+  n: number,
+  pageSize: number,
+  batch: number,
+): Promise<void> {
+  console.log(`  — ${workload.label}`);
+  const hand = await handWritten(n, pageSize, workload);
   console.log(
     `  ${'hand-written (node:sqlite)'.padEnd(26)} first run (creates): ${hand.creates.rate.toFixed(0).padStart(6)} records/s, ${hand.creates.cpu.toFixed(1)} µs CPU/record` +
       `             second run (unchanged): ${hand.unchanged.rate.toFixed(0).padStart(6)} records/s, ${hand.unchanged.cpu.toFixed(1)} µs CPU/record`,
   );
   for (const config of configs) {
-    const target = memoryTarget({ batch, keep: true });
-    const hub = await openBenchHub(config, [generatedSource(n, pageSize), target.definition]);
+    const target = memoryTarget({ batch, keep: true, idField: workload.idField });
+    const hub = await openBenchHub(config, [generatedSource(n, pageSize, workload.make), target.definition]);
     try {
       const flowId = await createFlow(
         hub,
@@ -128,6 +192,7 @@ async function throughput(): Promise<void> {
         {
           batchSize: batch,
           concurrency: 2,
+          ...(workload.mapping === undefined ? {} : { mapping: workload.mapping }),
         },
       );
       let cpu = process.cpuUsage();
@@ -138,7 +203,15 @@ async function throughput(): Promise<void> {
       cpu = process.cpuUsage();
       const second = await hub.run(flowId);
       const secondCpu = (cpuMs(cpu) * 1000) / n;
-      const ok = first.run.status === 'succeeded' && target.records?.size === n && second.run.counts.unchanged === n;
+      // every record written once (or, with the real mapping, held or failed as the mapping decides), none again
+      const c = first.run.counts;
+      const ok =
+        c.read === n &&
+        c.created === target.records?.size &&
+        c.created + c.unchanged + c.failed === n &&
+        (workload.mapping !== undefined || c.created === n) &&
+        second.run.counts.created === 0 &&
+        second.run.counts.updated === 0;
       const createRate = n / first.seconds;
       const unchangedRate = n / second.seconds;
       console.log(
