@@ -87,6 +87,24 @@ describe('meta-lead-ads-to-hubspot-contacts: the leadgen webhook', () => {
     });
   }, 120_000);
 
+  it('--schedule changes when the forms are read, not the webhook flow; "manual" makes both manual', async () => {
+    await s.withEngine(async (hub) => {
+      const flows = flowServiceFor(hub);
+      const connections = { meta: 'ads-meta', hubspot: 'crm' };
+      await flows.enableTemplate('meta-lead-ads-to-hubspot-contacts', { connections, schedule: '0 * * * *' });
+      const trigger = async (name: string) => (await hub.repos.flows.require(name)).definition.trigger;
+      expect(await trigger(READ_FLOW)).toEqual({ type: 'schedule', cron: '0 * * * *' });
+      expect(await trigger(WEBHOOK_FLOW)).toEqual({ type: 'webhook' });
+      await flows.enableTemplate('meta-lead-ads-to-hubspot-contacts', {
+        connections,
+        schedule: 'manual',
+        namePrefix: 'by-hand-',
+      });
+      expect(await trigger(`by-hand-${READ_FLOW}`)).toEqual({ type: 'manual' });
+      expect(await trigger(`by-hand-${WEBHOOK_FLOW}`)).toEqual({ type: 'manual' });
+    });
+  }, 60_000);
+
   it('a lead deleted before it is fetched is listed as held (missing), not an error; a later delivery still works', async () => {
     await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('meta-lead-ads-to-hubspot-contacts', {

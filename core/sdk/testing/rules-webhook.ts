@@ -69,6 +69,25 @@ function alteredRule<S>(webhook: WebhookDefinition<S>, options: ConformanceOptio
   };
 }
 
+/**
+ * A webhook declared `fetch` (SDK 1.2: its events name records the runner reads by id) names a stream that can read
+ * a record by id (`refetch`); only webhooks that declare it get this rule.
+ */
+function fetchRule<S>(definition: ConnectorDefinition<S>, webhook: WebhookDefinition<S>): ConformanceRule {
+  return {
+    id: 'webhook.fetch-readable',
+    subject: webhook.name,
+    title: 'a webhook whose events name their records names a stream that reads a record by id (refetch)',
+    run: async () => {
+      const expected = 'stream with refetch';
+      if (webhook.stream === undefined) return fail(expected, 'the webhook names no stream');
+      const stream = definition.streams.find((s) => s.name === webhook.stream);
+      if (stream === undefined) return fail(expected, `no stream "${webhook.stream}"`);
+      return typeof stream.refetch === 'function' ? pass : fail(expected, `stream "${stream.name}" has no refetch`);
+    },
+  };
+}
+
 export function webhookRules<S>(definition: ConnectorDefinition<S>, options: ConformanceOptions<S>): ConformanceRule[] {
   const webhooks = definition.webhooks ?? [];
   if (webhooks.length === 0) {
@@ -80,5 +99,9 @@ export function webhookRules<S>(definition: ConnectorDefinition<S>, options: Con
       run: async () => ({ status: 'skip', seen: none }),
     }));
   }
-  return webhooks.flatMap((webhook) => [signedRule(webhook, options), alteredRule(webhook, options)]);
+  return webhooks.flatMap((webhook) => [
+    signedRule(webhook, options),
+    alteredRule(webhook, options),
+    ...(webhook.fetch === true ? [fetchRule(definition, webhook)] : []),
+  ]);
 }
