@@ -87,6 +87,56 @@ export function toLink(row: LinkRow): RecordLink {
   return link;
 }
 
+/**
+ * A link row as the values of its columns, in this order (SQLite statements that return arrays: no object per row):
+ * id, link_group, entity_id, entity, connection_id, external_id, last_written_hash, last_read_hash,
+ * source_modified_at, deleted_at, created_at, updated_at, last_written_fields, last_read_fields, last_seen_run,
+ * duplicate_of.
+ */
+export type LinkValues = readonly [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  number,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+];
+
+/** `toLink` of a row given as `LinkValues`. */
+export function toLinkFromValues(v: LinkValues): RecordLink {
+  const link: RecordLink = {
+    id: v[0],
+    linkGroup: v[1],
+    entityId: v[2],
+    entity: v[3],
+    connectionId: v[4],
+    externalId: v[5],
+    createdAt: v[10],
+    updatedAt: v[11],
+  };
+  if (v[6] !== null) link.lastWrittenHash = v[6];
+  if (v[7] !== null) link.lastReadHash = v[7];
+  if (v[8] !== null) link.sourceModifiedAt = v[8];
+  if (v[9] !== null) link.deletedAt = v[9];
+  const writtenFields = fromJsonOrUndefined<string[]>(v[12]);
+  if (writtenFields !== undefined) link.lastWrittenFields = writtenFields;
+  const readFields = fromJsonOrUndefined<Record<string, string>>(v[13]);
+  if (readFields !== undefined) link.lastReadFields = readFields;
+  if (v[14] !== null) link.lastSeenRunId = v[14];
+  if (v[15] !== null) link.duplicateOf = v[15];
+  return link;
+}
+
 /** The columns an upsert sets: every field that is not undefined (null clears). */
 export function changesOf(input: LinkUpsert, now: number): Partial<LinkRow> {
   const changes: Partial<LinkRow> = { updated_at: now };

@@ -1,5 +1,6 @@
 import { ConnectionsRepo, RecordLinksRepo, type LinkUpsert } from '../../../core/store';
 import { rawSqliteFor } from '../../../core/store/raw-sqlite';
+import { toLink } from '../../../core/store/repos/record-links-rows';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
 import { openTestStore, type TestStore } from '../../helpers/postgres';
 
@@ -88,5 +89,35 @@ describe('raw SQLite link statements', () => {
     expect(found?.lastWrittenHash).toBeUndefined();
     const peers = await repo.findByEntities('g2', [found!.entityId], [crm]);
     expect(peers.map((p) => p.externalId)).toEqual(['a']);
+  });
+
+  it('read every column of a link as the Kysely path does (rows as arrays, in column order)', async () => {
+    const repo = new RecordLinksRepo(t.store.db);
+    const full = link('g3', 'a', {
+      entityId: 'ent_full',
+      lastWrittenHash: 'w',
+      lastReadHash: 'r',
+      sourceModifiedAt: 123,
+      deletedAt: 456,
+      lastWrittenFields: ['email'],
+      lastReadFields: { email: 'e' },
+      lastSeenRunId: 'run_1',
+      duplicateOf: 'b',
+    });
+    await t.store.transaction(async (tx) => new RecordLinksRepo(tx).saveMany([full, link('g3', 'c')], 5000));
+    const rows = await t.store.db.selectFrom('record_links').selectAll().where('link_group', '=', 'g3').execute();
+    const expected = new Map(rows.map((row) => [row.external_id, toLink(row)]));
+    const found = await repo.findMany('g3', crm, ['a', 'c']);
+    expect(found.get('a')).toEqual(expected.get('a'));
+    expect(found.get('c')).toEqual(expected.get('c'));
+    expect(found.get('a')).toMatchObject({
+      sourceModifiedAt: 123,
+      deletedAt: 456,
+      duplicateOf: 'b',
+      lastSeenRunId: 'run_1',
+    });
+    // the peer lookup leaves deleted links out
+    const peers = await repo.findByEntities('g3', ['ent_full', found.get('c')!.entityId], [crm]);
+    expect(peers).toEqual([expected.get('c')]);
   });
 });
