@@ -20,7 +20,8 @@ import { pauseFor, stopError, withBudget } from './writer';
  *
  * Which events a flow has seen is a cursor of its own (received time and row id, stored with its checkpoints under
  * `<stream>#webhook-events`, starting at the flow's creation), not the events' `processed` mark, which the webhook
- * trigger sets as soon as it queues the runs. A record the source no longer has (refetch: missing) is listed in the
+ * trigger sets as soon as it queues the runs. `hub flows reset` clears it with the other checkpoints: the next
+ * webhook run then reads again every record named since the flow was created (unchanged ones cost no write). A record the source no longer has (refetch: missing) is listed in the
  * run as held with the reason, never an error that comes back; a read that fails is retried over the connection's
  * retry window, then the run fails and the cursor stays before those events, so the next run reads them again.
  */
