@@ -91,11 +91,15 @@ function send(res: ServerResponse, answer: IngressResponse): void {
     case 'json': {
       // the vendor reads only the status: no ETag or content negotiation
       const body = JSON.stringify(answer.body);
-      res.writeHead(answer.status, {
-        'content-type': JSON_TYPE,
-        'content-length': Buffer.byteLength(body),
-        'x-content-type-options': 'nosniff',
-      });
+      // names and values in one flat list: node writes them as they are, without building a header map first
+      res.writeHead(answer.status, [
+        'content-type',
+        JSON_TYPE,
+        'content-length',
+        String(Buffer.byteLength(body)),
+        'x-content-type-options',
+        'nosniff',
+      ]);
       res.end(body);
       return;
     }

@@ -53,8 +53,25 @@ describe('the webhook ingress route (mounted first, with only what it needs)', (
   let events: WebhookEventsRepo;
   let connectionId: string;
 
+  /** The same connector, its check answered by a promise (a verify may look something up). */
+  const [hook] = webhookTestConnector.webhooks ?? [];
+  const asyncConnector = {
+    ...webhookTestConnector,
+    id: 'webhook-test-async',
+    webhooks: [
+      {
+        ...hook,
+        verify: async (...args: Parameters<typeof hook.verify>) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (args[0].headers['x-test-throw'] !== undefined) throw new Error('lookup failed');
+          return hook.verify(...args);
+        },
+      },
+    ],
+  };
   const connectors = new Map<string, ConnectorDefinition>([
     [webhookTestConnector.id, webhookTestConnector as ConnectorDefinition],
+    [asyncConnector.id, asyncConnector as ConnectorDefinition],
   ]);
   const registry = {
     has: (id: string) => connectors.has(id),
@@ -152,6 +169,25 @@ describe('the webhook ingress route (mounted first, with only what it needs)', (
       .send(payload)
       .expect(200);
     expect(await recorded()).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('waits for a verify that answers with a promise: accepted when it resolves true, 401 when false or rejected', async () => {
+    const { app } = hub();
+    const { id } = await connections.create({
+      name: 'async',
+      connectorId: asyncConnector.id,
+      settings: { secret, verifyToken: 'verify-me' },
+      settingsSchema: webhookTestConnector.settingsSchema,
+    });
+    const payload = body('v1');
+    const signed = signTestWebhook(secret, payload, Date.now());
+    const post = (headers: Record<string, string>) =>
+      request(app).post(`/webhooks/${id}`).set('content-type', 'application/json').set(headers).send(payload);
+    await post({ ...signed, 'x-test-signature': '00' }).expect(401);
+    await post({ ...signed, 'x-test-throw': '1' }).expect(401);
+    expect(await events.pending(id)).toEqual([]);
+    await post(signed).expect(200, { accepted: 1, duplicates: 0 });
+    expect((await events.pending(id)).map((e) => e.eventId)).toEqual(['v1']);
   });
 
   it('checks the signature on the bytes as sent: the same events re-serialised are refused', async () => {
