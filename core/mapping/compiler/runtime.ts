@@ -104,6 +104,8 @@ export function normalize(result: unknown, keepArray: boolean): unknown {
 }
 
 export function boolean(arg: unknown): boolean | undefined {
+  // a condition's test is mostly a comparison's result already
+  if (arg === true || arg === false) return arg;
   if (arg === undefined) return undefined;
   if (Array.isArray(arg)) {
     if (arg.length === 1) return boolean(arg[0]);
