@@ -3,10 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sendConversions } from '../connectors/google/actions/sendConversions';
 import { GOOGLE_POLICY, INGESTION_LANE } from '../connectors/google/policy';
-import { startSandbox as startGoogle, type GoogleSandbox } from '../connectors/google/sandbox';
 import { sendEvents } from '../connectors/meta/actions/sendEvents';
 import { META_POLICY } from '../connectors/meta/policy';
-import { startSandbox as startMeta, type MetaSandbox } from '../connectors/meta/sandbox';
 import { loadConfig } from '../core/config';
 import { connectionServiceFor } from '../core/connections';
 import { createLogger } from '../core/logging/logger';
@@ -16,13 +14,16 @@ import { openHub } from '../core/runtime/hub';
 import { runToEnd } from '../core/sandbox/demo';
 import type { RunCounts, RunStatus } from '../core/store/repos/runs';
 import { writeOrdersFile } from './conversions-orders';
+import { startSandboxesProcess, type SandboxesProcess } from './conversions-sandboxes-client';
 
 /**
  * The code path of bench/conversions, as a function so a test can run it with a small N: N synthetic orders in an
  * NDJSON file (file connector) → the shipped mappings odoo-order-to-google-conversion and
  * odoo-order-to-meta-purchase → Google's `sendConversions` (Data Manager events:ingest) and Meta's `sendEvents`
  * (Conversions API), each sandbox with its limits on, on the embedded defaults (in-process queue, SQLite in a
- * temporary folder). The two flows run one after the other, so each one's duration is its own.
+ * temporary folder). The two flows run one after the other, so each one's duration is its own. The sandboxes run in
+ * a child process (conversions-sandboxes.ts), as real vendors answer from elsewhere: the process's CPU is the hub's
+ * alone, and the sandboxes' counts (exactly once) are asked of that process over IPC.
  *
  * The theoretical minimum of each side is computed from the connector's policy (the limits the runner enforces
  * and, for Google, the sandbox too):
@@ -52,8 +53,10 @@ export interface SideFigures {
   status: RunStatus;
   counts: RunCounts;
   durationMs: number;
-  /** CPU time of this process during the run (runner, mappings, SQLite, and the in-process sandbox answering). */
+  /** CPU time of the hub's process during the run (runner, mappings, SQLite, connectors; not the sandboxes). */
   cpuMs: number;
+  /** CPU time of the sandboxes' process during the run (answering, parsing, counting). */
+  sandboxCpuMs: number;
   /** Every request the sandbox answered during the run, by kind. */
   requests: Record<string, number>;
   totalRequests: number;
@@ -74,6 +77,8 @@ export interface ConversionsBenchResult {
   google: SideFigures;
   meta: SideFigures;
   peakRssMb: number;
+  /** The process the sandboxes answered from (not this one). */
+  sandboxesPid: number;
 }
 
 const FLOW_GOOGLE = 'bench-orders-to-google-conversions';
@@ -140,11 +145,10 @@ export async function runConversionsBench(options: ConversionsBenchOptions): Pro
   const wrote = Date.now();
   writeOrdersFile(path.join(files, 'orders.ndjson'), n);
   const writeFileMs = Date.now() - wrote;
-  let google: GoogleSandbox | undefined;
-  let meta: MetaSandbox | undefined;
+  let sandboxes: SandboxesProcess | undefined;
   try {
-    google = await startGoogle({ enforceLimits: true });
-    meta = await startMeta({ enforceLimits: true });
+    sandboxes = await startSandboxesProcess();
+    const vendors = sandboxes;
     const config = loadConfig({
       HUB_DATA_DIR: dir,
       HUB_FILES_ROOT: files,
@@ -161,8 +165,8 @@ export async function runConversionsBench(options: ConversionsBenchOptions): Pro
         connectorId: 'file',
         settings: { directory: files, path: 'orders.ndjson', pageSize: options.pageSize ?? 500 },
       });
-      await connections.create({ name: 'ads-google', connectorId: 'google', settings: google.settings });
-      await connections.create({ name: 'ads-meta', connectorId: 'meta', settings: meta.settings });
+      await connections.create({ name: 'ads-google', connectorId: 'google', settings: vendors.google });
+      await connections.create({ name: 'ads-meta', connectorId: 'meta', settings: vendors.meta });
       const flows = flowServiceFor(hub);
       await flows.create(
         flowDefinition(FLOW_GOOGLE, 'odoo-order-to-google-conversion', 'ads-google', 'sendConversions', options),
@@ -172,40 +176,13 @@ export async function runConversionsBench(options: ConversionsBenchOptions): Pro
         enabled: true,
       });
 
-      const g = google;
       say(`  running ${FLOW_GOOGLE} …`);
-      const googleSide = await measure(
-        FLOW_GOOGLE,
-        async () => runToEnd(hub, engine, FLOW_GOOGLE),
-        () => {
-          const sends = [...g.store.conversions.values()].reduce((sum, c) => sum + c.sends, 0);
-          return {
-            requests: {
-              'events:ingest': g.server.count({ route: 'POST /v1/events:ingest' }),
-              'requestStatus:retrieve': g.server.count({ route: 'GET /v1/requestStatus:retrieve' }),
-            },
-            totalRequests: g.server.log.length,
-            batchSizes: [...g.store.requests.values()].map((r) => r.recordCount),
-            refused: g.server.count({ status: 429 }),
-            minimum: googleMinimum(n),
-            distinct: g.conversionCount(),
-            received: sends,
-          };
-        },
+      const googleSide = await measure(FLOW_GOOGLE, vendors, 'google', googleMinimum(n), async () =>
+        runToEnd(hub, engine, FLOW_GOOGLE),
       );
-      const m = meta;
       say(`  running ${FLOW_META} …`);
-      const metaSide = await measure(
-        FLOW_META,
-        async () => runToEnd(hub, engine, FLOW_META),
-        () => ({
-          requests: { 'POST /{pixel}/events': m.server.count({ route: 'POST /:v/:node/events' }) },
-          totalRequests: m.server.log.length,
-          refused: m.server.log.filter((e) => e.status >= 300).length,
-          minimum: metaMinimum(n),
-          distinct: m.state.events.size,
-          received: m.state.received,
-        }),
+      const metaSide = await measure(FLOW_META, vendors, 'meta', metaMinimum(n), async () =>
+        runToEnd(hub, engine, FLOW_META),
       );
       const check = (side: Omit<SideFigures, 'exactlyOnce'>): SideFigures => ({
         ...side,
@@ -217,31 +194,43 @@ export async function runConversionsBench(options: ConversionsBenchOptions): Pro
         google: check(googleSide),
         meta: check(metaSide),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        sandboxesPid: vendors.pid,
       };
     } finally {
       await engine.close();
       await hub.close();
     }
   } finally {
-    await Promise.all([google?.close(), meta?.close()]);
+    await sandboxes?.close();
     if (rootBefore === undefined) delete process.env.HUB_FILES_ROOT;
     else process.env.HUB_FILES_ROOT = rootBefore;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-type Figures = Omit<SideFigures, 'flow' | 'status' | 'counts' | 'durationMs' | 'cpuMs' | 'exactlyOnce'>;
-
 async function measure(
   flow: string,
+  sandboxes: SandboxesProcess,
+  side: 'google' | 'meta',
+  minimum: SideFigures['minimum'],
   run: () => ReturnType<typeof runToEnd>,
-  figures: () => Figures,
 ): Promise<Omit<SideFigures, 'exactlyOnce'>> {
+  const before = await sandboxes.figures(side);
   const startedAt = Date.now();
   const cpu = process.cpuUsage();
   const result = await run();
   const durationMs = Date.now() - startedAt;
   const used = process.cpuUsage(cpu);
   const cpuMs = Math.round((used.user + used.system) / 1000);
-  return { flow, status: result.status, counts: result.counts, durationMs, cpuMs, ...figures() };
+  const { cpuMs: sandboxCpu, ...figures } = await sandboxes.figures(side);
+  return {
+    flow,
+    status: result.status,
+    counts: result.counts,
+    durationMs,
+    cpuMs,
+    sandboxCpuMs: sandboxCpu - before.cpuMs,
+    minimum,
+    ...figures,
+  };
 }

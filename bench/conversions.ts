@@ -6,7 +6,8 @@
  * N synthetic orders (an NDJSON file through the file connector) → Google sandbox (Data Manager `events:ingest`,
  * 2,000 per request, 300 requests per minute enforced) and → Meta sandbox (Conversions API, 1,000 per request)
  * through the shipped mappings odoo-order-to-google-conversion and odoo-order-to-meta-purchase, one flow after the
- * other. Prints each side's duration, the requests its sandbox answered, the theoretical minimum the limits allow
+ * other. The sandboxes answer from a child process (bench/conversions-sandboxes.ts), as the vendors would from
+ * elsewhere, so the hub's CPU figure is the hub's alone. Prints each side's duration, the requests its sandbox answered, the theoretical minimum the limits allow
  * (see conversions-bench.ts for how it is counted) and the ratio, and checks exactly-once in its own output: each
  * sandbox must hold N distinct conversions and have accepted N events in all. Exits 1 when it does not.
  */
@@ -37,6 +38,7 @@ function print(name: string, side: SideFigures, orders: number): void {
   console.log(
     `    CPU of the process     ${seconds(side.cpuMs)} (${Math.round((side.cpuMs * 1000) / orders)} µs/order; ${((100 * side.cpuMs) / side.durationMs).toFixed(0)} % of the duration)`,
   );
+  console.log(`    CPU of the sandboxes   ${seconds(side.sandboxCpuMs)} (their own process, not counted above)`);
   console.log(`    requests               ${side.totalRequests} (${requests}; refused ${side.refused})`);
   if (side.batchSizes !== undefined) {
     const sizes = new Map<number, number>();

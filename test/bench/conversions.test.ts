@@ -10,6 +10,9 @@ describe('bench/conversions', () => {
   it('delivers 2,500 orders once each to Google and Meta through the shipped mappings, in full batches', async () => {
     const orders = 2_500;
     const result = await runConversionsBench({ orders });
+    // the vendors answer from a process of their own; the counts below are that process's state
+    expect(result.sandboxesPid).toBeGreaterThan(0);
+    expect(result.sandboxesPid).not.toBe(process.pid);
     for (const side of [result.google, result.meta]) {
       expect(side.status).toBe('succeeded');
       expect(side.counts).toMatchObject({ read: orders, created: orders, failed: 0, deadLettered: 0 });
