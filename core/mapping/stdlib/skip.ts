@@ -11,7 +11,7 @@ export interface SkipMarker {
 
 export function skip(reason: unknown): SkipMarker {
   const text = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : 'skipped by the mapping';
-  return { [SKIP_KEY]: text } as SkipMarker;
+  return { $skip: text } satisfies Record<typeof SKIP_KEY, string>;
 }
 
 export function isSkipMarker(value: unknown): value is SkipMarker {
