@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 /**
@@ -18,7 +18,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** True for a 64-character hex string: already a SHA-256 digest. */

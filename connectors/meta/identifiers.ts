@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Meta's customer-information parameters: how each is normalised before SHA-256, one function a mapping helper
@@ -50,11 +50,19 @@ const NOT_ISO = new Set(
   'AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH QO RH SU TA TP UK UN VD XA XB XK YD YU ZR ZZ'.split(' '),
 );
 
+/** ICU's answer by upper-case code (at most 26 × 26 entries): `regions.of` is the costly part of the check. */
+const ASSIGNED = new Map<string, boolean>();
+
 /** True for an assigned ISO 3166-1 alpha-2 code (lower or upper case). */
 export function isCountryCode(code: string): boolean {
   if (!/^[a-z]{2}$/i.test(code)) return false;
   const upper = code.toUpperCase();
-  return !NOT_ISO.has(upper) && regions.of(upper) !== undefined;
+  let assigned = ASSIGNED.get(upper);
+  if (assigned === undefined) {
+    assigned = !NOT_ISO.has(upper) && regions.of(upper) !== undefined;
+    ASSIGNED.set(upper, assigned);
+  }
+  return assigned;
 }
 
 /** True for a lowercase-able 64-hex value: already a SHA-256, sent as it is (never hashed twice). */
@@ -63,7 +71,7 @@ export function isSha256Hex(value: string): boolean {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 const fail = (problem: string): Normalized => ({ ok: false, problem });
@@ -71,6 +79,8 @@ const ok = (value: string): Normalized => ({ ok: true, value, alreadyHashed: fal
 
 /** The normalised form Meta hashes, or why the value cannot be one; 64-hex values come back unchanged. */
 export function normalizeMetaIdentifier(field: MetaIdentifierField, input: string): Normalized {
+  // what a mapping sends ($metaHash): a lowercase digest as it is, no normalised copy made to find that out
+  if (input.length === 64 && SHA256_HEX.test(input)) return { ok: true, value: input, alreadyHashed: true };
   const value = input.normalize('NFC').trim().toLowerCase();
   if (value === '') return fail(`${field} is empty`);
   if (SHA256_HEX.test(value)) return { ok: true, value, alreadyHashed: true };

@@ -42,7 +42,7 @@ function hashedUserData(input: EventInput['user_data']): { data: Record<string, 
       if (!n.ok) return { problem: { field: `user_data.${field}`, reason: n.problem } };
       hashes.push(n.alreadyHashed ? n.value : sha256Hex(n.value));
     }
-    data[field] = [...new Set(hashes)];
+    data[field] = hashes.length === 1 ? hashes : [...new Set(hashes)];
   }
   for (const field of NEVER_HASHED) if (input[field] !== undefined && input[field] !== '') data[field] = input[field];
   if (Object.keys(data).length === 0)

@@ -13,17 +13,27 @@ const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none'
 
 /** True for a 64-character hex value (any case, surrounding spaces allowed): already a SHA-256 digest. */
 export function isSha256Hex(value: string): boolean {
+  // most values are far from 64 characters: no trimmed, lowercased copy for them
+  if (value.length < 64) return false;
   return SHA256_HEX.test(value.trim().toLowerCase());
 }
 
 /** ISO 3166-1 user-assigned codes (AA, QM–QZ, XA–XZ, ZZ) and the EU/UN groupings: not countries. */
 const NOT_COUNTRIES = /^(?:AA|Q[M-Z]|X[A-Z]|ZZ|EU|UN)$/;
 
+/** Answers of `regions.of` by two-letter code (at most 26 × 26 entries): ICU's lookup is the costly part. */
+const KNOWN_REGIONS = new Map<string, boolean>();
+
 /** The ISO 3166-1 alpha-2 code in upper case, or undefined. */
 export function countryCode(value: string): string | undefined {
   const code = value.trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.test(code)) return undefined;
-  return regions.of(code) === undefined ? undefined : code;
+  let known = KNOWN_REGIONS.get(code);
+  if (known === undefined) {
+    known = regions.of(code) !== undefined;
+    KNOWN_REGIONS.set(code, known);
+  }
+  return known ? code : undefined;
 }
 
 /** Text of a JSONata argument: strings, and numbers (a postal code or phone read as a number); else undefined. */
