@@ -12,7 +12,8 @@
  * Events are recorded as `hub serve` records them: group commit (RecordBatcher) over the SQLite writer thread
  * (SqliteEventWriter). BENCH_WRITER=inline records on the main connection instead (the commit's fsync then blocks
  * the event loop); BENCH_GROUP_COMMIT=0 records each delivery in its own commit, on the main connection.
- * BENCH_TRIGGER=flow adds the webhook trigger's own work after each recording (see below).
+ * BENCH_TRIGGER=flow adds the webhook trigger's own work after each recording (see below). BENCH_LOG=info logs as
+ * `hub serve` does by default (one access line per request), to /dev/null; otherwise the logger is silent.
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import pino from 'pino';
 import { createApp } from '../core/api/app';
 import { createWebhooksRouter, WEBHOOK_ROUTES } from '../core/api/webhooks-router';
 import { createLogger } from '../core/logging/logger';
@@ -111,7 +113,11 @@ const post = workerData.client === 'http' ? postHttp : postFetch;
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-webhooks-'));
   const store = await openStore({ dataDir: dir });
-  const logger = createLogger({ level: 'silent' });
+  // BENCH_LOG=info: the hub's logger at its default level (an access line per request), written to /dev/null
+  const logger =
+    process.env.BENCH_LOG === 'info'
+      ? createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) })
+      : createLogger({ level: 'silent' });
   const connections = new ConnectionsRepo(store.db, new Vault([generateVaultKey()]));
   const events = new WebhookEventsRepo(store.db);
   const connection = await connections.create({
@@ -211,7 +217,7 @@ async function main(): Promise<void> {
     .executeTakeFirstOrThrow();
   const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
   console.log(
-    `webhook ingress bench: ${N} requests × ${EVENTS} event(s), concurrency ${CONCURRENCY}, SQLite (WAL), group commit ${GROUP_COMMIT ? 'on' : 'off'}, writer ${WRITER === 'thread' ? 'thread' : 'main thread'}, trigger ${trigger ? 'flow' : 'off'}, client ${CLIENT_KIND}`,
+    `webhook ingress bench: ${N} requests × ${EVENTS} event(s), concurrency ${CONCURRENCY}, SQLite (WAL), group commit ${GROUP_COMMIT ? 'on' : 'off'}, writer ${WRITER === 'thread' ? 'thread' : 'main thread'}, trigger ${trigger ? 'flow' : 'off'}, client ${CLIENT_KIND}, log ${process.env.BENCH_LOG === 'info' ? 'info' : 'silent'}`,
   );
   console.log(
     `  accepted: ${accepted} (failed ${failed}); recorded in store: ${Number(stored.n)}; told runner: ${told - 50}`,

@@ -40,7 +40,8 @@ export interface AppOptions {
    * Machine-facing routes answered at a high rate (webhook ingress): a request under `path` goes to its router
    * before express (no helmet, CORS, JSON parser or routing in front), with only a lean timer that observes the
    * metrics and writes the access line as for every route, labelled `path` + each of `routes` (a pattern per
-   * route, never the URL). A request the router passes on (`next()`) goes through the express app as any other.
+   * route, never the URL; an answer below 300 at debug, as probes are). A request the router passes on (`next()`)
+   * goes through the express app as any other.
    * The router reads the body itself.
    */
   ingressRoutes?: IngressRoute[];
@@ -99,10 +100,13 @@ function timedIngress(route: IngressRoute, options: Pick<AppOptions, 'logger' | 
       const status = aborted && !res.headersSent ? 499 : res.statusCode;
       const method = req.method ?? 'GET';
       metrics?.observeHttp({ method, route: pattern, status, seconds });
+      // an accepted delivery is logged at debug, as probes are: at the default level its access line (redacted
+      // like every line) cost more CPU than the rest of the request (bench/webhooks.ts with BENCH_LOG=info); the
+      // metric above counts every request, and refusals and failures are still logged at info and warn
+      const level = status >= 500 ? 'warn' : status < 300 && !aborted ? 'debug' : 'info';
+      if (!log.isLevelEnabled(level)) return;
       const line = { method, route: pattern, status, durationMs: Math.round(seconds * 1e4) / 10 };
-      const message = aborted ? 'request aborted by the client' : 'request';
-      if (status >= 500) log.warn(line, message);
-      else log.info(line, message);
+      log[level](line, aborted ? 'request aborted by the client' : 'request');
     });
     route.router(req, res, () => {
       passed = true;

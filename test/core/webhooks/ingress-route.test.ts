@@ -28,7 +28,7 @@ import { labelSets, sampleValue } from '../observability/prom';
 const secret = 'whsec-route-0123456789';
 const PATTERN = '/webhooks/:connectionId|/webhooks/:connectionId/:webhook';
 
-function capture() {
+function capture(level: 'debug' | 'info' = 'debug') {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
@@ -43,7 +43,7 @@ function capture() {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { lines, entries, logger: createLogger({ level: 'debug', destination }) };
+  return { lines, entries, logger: createLogger({ level, destination }) };
 }
 
 describe('the webhook ingress route (mounted first, with only what it needs)', () => {
@@ -78,8 +78,8 @@ describe('the webhook ingress route (mounted first, with only what it needs)', (
     get: (id: string) => connectors.get(id) as ConnectorDefinition,
   };
 
-  const hub = (maxBodyBytes?: number) => {
-    const log = capture();
+  const hub = (maxBodyBytes?: number, level: 'debug' | 'info' = 'debug') => {
+    const log = capture(level);
     const metrics = createHubMetrics({ defaultMetrics: false });
     const router = createWebhooksRouter({ connections, registry, events, logger: log.logger, maxBodyBytes });
     const app: Express = createApp({
@@ -268,11 +268,32 @@ describe('the webhook ingress route (mounted first, with only what it needs)', (
 
     const access = log.entries().filter((e) => e.module === 'http');
     expect(access).toHaveLength(3);
-    expect(access[0]).toMatchObject({ level: 30, msg: 'request', method: 'POST', route: PATTERN, status: 200 });
+    // an accepted delivery at debug (as probes are), a refused one at info
+    expect(access[0]).toMatchObject({ level: 20, msg: 'request', method: 'POST', route: PATTERN, status: 200 });
+    expect(access[1]).toMatchObject({ level: 30, msg: 'request', method: 'POST', route: PATTERN, status: 401 });
     expect(typeof access[0].durationMs).toBe('number');
     expect(access[2]).toMatchObject({ method: 'PUT', route: 'unmatched', status: 404 });
     const lines = JSON.stringify(access);
     for (const raw of [connectionId, 'qs-secret', 'r-m1']) expect(lines).not.toContain(raw);
     expect(log.lines.join('')).not.toContain(secret);
+  });
+
+  it('at the default level logs no access line for an accepted delivery, and one for a refused one', async () => {
+    const { app, metrics, log } = hub(undefined, 'info');
+    const payload = body('q1');
+    await request(app)
+      .post(`/webhooks/${connectionId}`)
+      .set('content-type', 'application/json')
+      .set(signTestWebhook(secret, payload, Date.now()))
+      .send(payload)
+      .expect(200);
+    await request(app).post(`/webhooks/${connectionId}`).send('{}').expect(401);
+    const access = log.entries().filter((e) => e.module === 'http');
+    expect(access).toEqual([expect.objectContaining({ level: 30, route: PATTERN, status: 401 })]);
+    // the metric still counts both
+    const text = (await metrics.render()).body;
+    const count = (status: string) =>
+      sampleValue(text, `${METRIC_NAMES.httpDuration}_count`, { method: 'POST', route: PATTERN, status });
+    expect([count('200'), count('401')]).toEqual([1, 1]);
   });
 });
