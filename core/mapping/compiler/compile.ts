@@ -9,6 +9,7 @@ import {
 } from './functions';
 import { compileOutput, type OutputState } from './output';
 import { dependsOnlyOn } from './purity';
+import { compileReusingCondition } from './reuse';
 import { compileConstructor, compileFilter, compilePath, literalValue } from './structures';
 import {
   boolean,
@@ -379,6 +380,9 @@ function compileCore(node: AstNode, compiler: Compiler, tail: boolean): Code {
       const condition = compileNode(node.condition as AstNode, compiler);
       const then = compileNode(node.then as AstNode, compiler, tail);
       const otherwise = node.else ? compileNode(node.else, compiler, tail) : undefined;
+      // `f(x) != "" ? f(x)`: the test's value reused (reuse.ts); not for a tail call, which JSONata defers
+      const reusing = tail ? undefined : compileReusingCondition(node, compiler, then, otherwise);
+      if (reusing) return reusing;
       return (i, f, s) => {
         if (boolean(condition(i, f, s))) return then(i, f, s);
         return otherwise ? otherwise(i, f, s) : undefined;

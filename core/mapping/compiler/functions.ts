@@ -59,6 +59,11 @@ export class CompiledLambda {
     return this.definition.signature;
   }
 
+  /** its value depends on its one argument alone (purity.ts) */
+  get pure(): boolean {
+    return this.definition.pure;
+  }
+
   get arguments(): readonly unknown[] {
     return this.definition.params;
   }

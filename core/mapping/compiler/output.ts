@@ -1,6 +1,7 @@
 import type { AstNode } from './analyse';
 import { compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
 import { append, boolean, normalize, Rerun } from './runtime';
+import { compileReusingCondition } from './reuse';
 import { literalValue } from './structures';
 
 /**
@@ -61,6 +62,8 @@ export function compileOutput(node: AstNode, compiler: Compiler, depth = 0): Cod
     const condition = compileNode(node.condition as AstNode, compiler);
     const then = compileOutput(node.then as AstNode, compiler, depth);
     const otherwise = node.else ? compileOutput(node.else, compiler, depth) : undefined;
+    const reusing = compileReusingCondition(node, compiler, then, otherwise);
+    if (reusing) return (i, f, s) => normalize(reusing(i, f, s), false);
     return (i, f, s) => {
       if (boolean(condition(i, f, s))) return normalize(then(i, f, s), false);
       return otherwise ? normalize(otherwise(i, f, s), false) : undefined;

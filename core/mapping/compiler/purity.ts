@@ -13,7 +13,7 @@ import type { AstNode } from './analyse';
  * between two calls), no lambdas, blocks, bindings, predicates or higher-order functions.
  */
 
-const DETERMINISTIC = new Set([
+export const DETERMINISTIC: ReadonlySet<string> = new Set([
   // JSONata built-ins without a function argument, a clock or randomness
   'string',
   'substring',

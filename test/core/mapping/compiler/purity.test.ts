@@ -65,6 +65,18 @@ describe('pure lambdas', () => {
       'a pure lambda with different arguments',
       '( $u := function($v) { $uppercase($v) }; [$u("a"), $u("b"), $u("a")] )',
     ],
+    [
+      'a test whose value the branch repeats (f(x) != "" ? f(x) : …)',
+      '( $t := function($v) { $v ? $trim($string($v)) : "" }; { "a": $t(name) != "" ? $t(name) : "none", "b": $t(missing) != "" ? $t(missing) : "none", "c": $trim(name) != "" ? $trim(name), "d": $t(n) = "0" ? $t(n) } )',
+    ],
+    [
+      'the same form over an impure lambda',
+      '( $x := "a"; $f := function($v) { $v & $x }; $y := $f(name) != "" ? $f(name); { "y": $y } )',
+    ],
+    [
+      'the same form over a lambda returning an object',
+      '( $o := function($v) { { "v": $v } }; { "o": $o(n) != {} ? $o(n) } )',
+    ],
   ])('%s: same result as the interpreter', async (_label, expression) => {
     const { compiled, interpreted } = await both(expression, { name: ' Ann  Lee ', n: 0 });
     expect(compiled).toEqual(interpreted);
