@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { isValidPhone } from './phone-validity';
 
 /**
  * `$normalizePhone(s, defaultCountry?)`: E.164 (`+79161234567`) via libphonenumber-js with full ("max") metadata,
@@ -23,12 +24,12 @@ export function normalizePhone(value: unknown, country: unknown, engineDefault?:
   const defaultCountry = fallback ? assertCountry(fallback) : undefined;
   // "8 916 ..." and "00 44 ..." are handled by the metadata; a bare "7916..." (11 digits) with RU also parses.
   const parsed = parsePhoneNumberFromString(text, defaultCountry ? { defaultCountry } : undefined);
-  if (parsed?.isValid()) return parsed.number;
+  if (parsed !== undefined && isValidPhone(parsed)) return parsed.number;
   // Numbers written with the country calling code but without '+' (e.g. "79161234567", "447911123456").
   const digits = text.replace(/[^\d]/g, '');
   if (!text.startsWith('+') && digits.length >= 8 && digits.length <= 15) {
     const international = parsePhoneNumberFromString(`+${digits}`);
-    if (international?.isValid()) return international.number;
+    if (international !== undefined && isValidPhone(international)) return international.number;
   }
   return undefined;
 }

@@ -1,4 +1,12 @@
+import {
+  getCountries,
+  getCountryCallingCode,
+  getExampleNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/examples.mobile.json';
 import { normalizePhone } from '../../../../core/mapping/stdlib/phone';
+import { compiledPlans, isValidPhone } from '../../../../core/mapping/stdlib/phone-validity';
 import { run, runError } from './helpers';
 
 describe('$normalizePhone', () => {
@@ -36,5 +44,48 @@ describe('$normalizePhone', () => {
       code: 'stdlib.normalizePhone',
       line: 1,
     });
+  });
+});
+
+describe('phone validity with compiled patterns (phone-validity.ts)', () => {
+  it("answers as libphonenumber's isValid() on every country's example and on numbers around it", () => {
+    const countries = getCountries();
+    let compared = 0;
+    let valid = 0;
+    const differing: string[] = [];
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) as number;
+    for (const country of countries) {
+      const example = getExampleNumber(country, examples)?.nationalNumber ?? '';
+      const candidates = new Set<string>([example, example.slice(0, -1), `${example}5`]);
+      for (let d = 0; d <= 9; d++) candidates.add(`${example.slice(0, -1)}${d}`);
+      for (let d = 0; d <= 9; d++) candidates.add(`${d}${example.slice(1)}`);
+      for (let i = 0; i < 40; i++) {
+        const length = 4 + Math.floor(random() * 10);
+        let digits = '';
+        for (let j = 0; j < length; j++) digits += String(Math.floor(random() * 10));
+        candidates.add(digits);
+      }
+      for (const national of candidates) {
+        if (national === '') continue;
+        for (const parsed of [
+          parsePhoneNumberFromString(national, country),
+          parsePhoneNumberFromString(`+${getCountryCallingCode(country)}${national}`),
+        ]) {
+          if (parsed === undefined) continue;
+          compared++;
+          const expected = parsed.isValid();
+          if (expected) valid++;
+          if (isValidPhone(parsed) !== expected) differing.push(`${parsed.number} (${country}): library ${expected}`);
+        }
+      }
+    }
+    expect(differing).toEqual([]);
+    // answered from the compiled patterns, not by falling back to the library's check
+    expect(compiledPlans()).toBeGreaterThan(240);
+    // the comparison covers every country with valid and invalid numbers alike
+    expect(countries.length).toBeGreaterThan(240);
+    expect(valid).toBeGreaterThan(countries.length);
+    expect(compared - valid).toBeGreaterThan(countries.length);
   });
 });
