@@ -1,3 +1,5 @@
+import { nfc } from './nfc';
+
 /**
  * `$normalizeEmail(s)`: Unicode NFC, trims, drops a leading `mailto:` (any case) and surrounding `<>`, lowercases.
  * Returns undefined when empty or not a plausible address (one `@`, no spaces, a dotted domain of valid labels).
@@ -10,11 +12,11 @@ const UNICODE_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 export function normalizeEmail(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   // NFC first and last: an address typed in NFD (e + combining accent) and in NFC is one address
-  let email = value.normalize('NFC').trim().toLowerCase();
+  let email = nfc(value).trim().toLowerCase();
   if (email.startsWith('<') && email.endsWith('>')) email = email.slice(1, -1).trim();
   if (email.startsWith('mailto:')) email = email.slice('mailto:'.length).trim(); // any case: lowercased above
   if (email.startsWith('<') && email.endsWith('>')) email = email.slice(1, -1).trim();
-  email = email.normalize('NFC');
+  email = nfc(email);
   if (email.length === 0 || email.length > 254) return undefined;
   const at = email.indexOf('@');
   if (at <= 0 || at !== email.lastIndexOf('@')) return undefined;

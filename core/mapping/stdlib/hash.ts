@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { nfc } from './nfc';
 
 /**
  * `$sha256(s)`, `$md5(s)`: lowercase hex digest of the UTF-8 bytes of the NFC-normalised string.
@@ -11,7 +12,7 @@ function digest(algorithm: 'sha256' | 'md5', value: unknown): string | undefined
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
     throw { code: `stdlib.${algorithm}`, message: `$${algorithm} expects a string, got ${typeof value}` };
   }
-  return hash(algorithm, String(value).normalize('NFC'), 'hex');
+  return hash(algorithm, nfc(String(value)), 'hex');
 }
 
 export function sha256(value: unknown): string | undefined {

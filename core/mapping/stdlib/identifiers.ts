@@ -1,4 +1,5 @@
 import { sha256 } from './hash';
+import { nfc } from './nfc';
 
 /**
  * What the vendor identifier helpers (`$metaHash`, `$googleHash`) share: a value that already is a SHA-256 hex
@@ -40,7 +41,7 @@ export function countryCode(value: string): string | undefined {
 export function textOf(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return undefined;
-  const text = value.normalize('NFC').trim();
+  const text = nfc(value).trim();
   return text === '' ? undefined : text;
 }
 
