@@ -168,6 +168,14 @@ function compileVariable(node: AstNode, compiler: Compiler, normalise?: { keepAr
   };
 }
 
+/** A string, number, true, false or null literal, without predicates. */
+function isPrimitiveLiteral(node: AstNode): boolean {
+  if (node.predicate || node.stages || node.keepArray || node.group !== undefined) return false;
+  if (node.type !== 'string' && node.type !== 'number' && node.type !== 'value') return false;
+  const value = node.value;
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
 function compileBinary(node: AstNode, compiler: Compiler): Code {
   const op = String(node.value);
   const lhs = compileNode(node.lhs as AstNode, compiler);
@@ -192,6 +200,16 @@ function compileBinary(node: AstNode, compiler: Compiler): Code {
     case '=':
     case '!=': {
       const negate = op === '!=';
+      const right = node.rhs as AstNode;
+      if (isPrimitiveLiteral(right)) {
+        // `x = "string"`: against a primitive, isDeepEqual is ===
+        const literal = right.value;
+        return (i, f, s) => {
+          const l = lhs(i, f, s);
+          if (l === undefined) return false;
+          return negate ? l !== literal : l === literal;
+        };
+      }
       return (i, f, s) => {
         const l = lhs(i, f, s);
         const r = rhs(i, f, s);
