@@ -47,14 +47,21 @@ export function startSandboxesProcess(): Promise<SandboxesProcess> {
     execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const waiting = new Map<number, (figures: SandboxFigures) => void>();
+  const waiting = new Map<number, { answer: (figures: SandboxFigures) => void; fail: (error: Error) => void }>();
   let next = 0;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // a question still unanswered will not be: fail it rather than leave the bench waiting for ever
+      for (const w of waiting.values()) w.fail(new Error(`the sandboxes' process exited (${code ?? signal})`));
+      waiting.clear();
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the sandboxes' process exited with ${code} before it was ready`)));
     child.on('message', (reply: SandboxesReply) => {
       if (reply.type === 'figures') {
-        waiting.get(reply.id)?.(reply.figures);
+        waiting.get(reply.id)?.answer(reply.figures);
         waiting.delete(reply.id);
         return;
       }
@@ -72,7 +79,11 @@ export function startSandboxesProcess(): Promise<SandboxesProcess> {
         figures: (side) =>
           new Promise<SandboxFigures>((answer, fail) => {
             const id = ++next;
-            waiting.set(id, answer);
+            if (child.exitCode !== null || child.signalCode !== null) {
+              fail(new Error(`the sandboxes' process exited (${child.exitCode ?? child.signalCode})`));
+              return;
+            }
+            waiting.set(id, { answer, fail });
             const message: SandboxesMessage = { type: 'figures', id, side };
             child.send(message, (error) => error && fail(error));
           }),
