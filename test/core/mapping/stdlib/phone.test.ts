@@ -88,4 +88,25 @@ describe('phone validity with compiled patterns (phone-validity.ts)', () => {
     expect(valid).toBeGreaterThan(countries.length);
     expect(compared - valid).toBeGreaterThan(countries.length);
   });
+
+  it('answers as isValid() for the calling codes of no one country (+800, +882…)', () => {
+    const plans = compiledPlans();
+    const differing: string[] = [];
+    let valid = 0;
+    // every prefix of 1–4 digits (0000…9999, shorter ones padded) after each code, with 6–10 digits in all
+    for (const code of ['800', '808', '870', '878', '881', '882', '883', '888', '979']) {
+      for (let n = 0; n < 2_000; n++) {
+        const national = String((n * 7_919) % 10_000).padStart(4, '0') + '123456'.slice(0, 2 + (n % 5));
+        const parsed = parsePhoneNumberFromString(`+${code}${national}`);
+        if (parsed === undefined) continue;
+        const expected = parsed.isValid();
+        if (expected) valid++;
+        if (isValidPhone(parsed) !== expected) differing.push(`${parsed.number}: library ${expected}`);
+      }
+    }
+    expect(differing).toEqual([]);
+    expect(valid).toBeGreaterThan(50);
+    // their plans are compiled too (by calling code)
+    expect(compiledPlans()).toBeGreaterThan(plans);
+  });
 });
