@@ -1,13 +1,15 @@
 /**
- * Mapping engine throughput: `npx tsx bench/mapping.ts [N]` (or BENCH_N=...; default 20000 records per mapping).
+ * Mapping engine throughput: `npm run bench [-- N]` (or BENCH_N=...; default 20000 records per mapping; BENCH_ONLY=id,id
+ * for some mappings; BENCH_ROUNDS, BENCH_WARM_UP, BENCH_DEBUG below).
  *
  * Loads every mapping in mappings/, generates N realistic source records (bench/mapping-records.ts), compiles once
  * and evaluates them all (guardrails and schema validation on, as in production) on the interpreter (jsonata-js,
  * once) and on the compiled path (core/mapping/compiler), checking that both give identical results; the compiled
  * path and the hand-written TypeScript version where one exists (bench/mapping-handwritten.ts, same stdlib, same
- * validation) run in alternating rounds (BENCH_ROUNDS, default 5; the median counts), and the ratio compiled /
- * hand-written is printed. Last, the same mapping through the worker-thread pool (one
- * message per record, as previews and fixtures on save use it) for the cost of isolation per record.
+ * validation) run in alternating rounds (BENCH_ROUNDS, default 5; the median counts) after an untimed warm-up of
+ * BENCH_WARM_UP records (default 5,000) each, and the ratio compiled / hand-written is printed. Last, the same
+ * mapping through the worker-thread pool (one message per record, as previews and fixtures on save use it) for the
+ * cost of isolation per record.
  *
  * It measures the code as it ships: production runs tsc's output (`bin/hub.cjs` runs dist/), not tsx, whose
  * esbuild transform (keepNames) adds a call to every closure created at run time. So when started from the
@@ -87,7 +89,13 @@ function median(values: number[]): number {
 
 type Run = () => Promise<MapResult[]> | MapResult[];
 
-/** The engine, compiled once, its page warmed up (first 1,000 records): one run evaluates all records as a page. */
+/**
+ * Records evaluated untimed before the rounds, on each path alike: the hot code is then optimised (V8 tiers a
+ * function up after thousands of calls), so the figures are a long-running worker's, not the first page's.
+ */
+const WARM_UP = Math.min(N, Number(process.env.BENCH_WARM_UP ?? 5000));
+
+/** The engine, compiled once and warmed up (WARM_UP records): one run evaluates all records as a page. */
 async function engineRun(mapping: MappingDefinition, records: unknown[], compiled: boolean): Promise<Run> {
   useCompiledMappings(compiled);
   try {
@@ -96,7 +104,7 @@ async function engineRun(mapping: MappingDefinition, records: unknown[], compile
       { ...mapping, version: `${mapping.version ?? '0'}+${compiled ? 'compiled' : 'interpreter'}` },
       { defaultCountry: 'RU' },
     );
-    await engine.evaluatePage(records.slice(0, Math.min(1000, records.length))); // warm-up
+    await engine.evaluatePage(records.slice(0, compiled ? WARM_UP : Math.min(1000, WARM_UP))); // the interpreter is slow
     return () => engine.evaluatePage(records);
   } finally {
     useCompiledMappings(true);
@@ -104,7 +112,7 @@ async function engineRun(mapping: MappingDefinition, records: unknown[], compile
 }
 
 function handRun(run: (record: unknown) => MapResult, records: unknown[]): Run {
-  records.slice(0, Math.min(1000, records.length)).forEach(run); // warm-up, as the engine's
+  records.slice(0, WARM_UP).forEach(run); // as the compiled path's
   return () => records.map(run);
 }
 
@@ -122,6 +130,8 @@ async function timeAlternating(runs: Run[], rounds: number): Promise<Timing[]> {
       walls[path].push(performance.now() - started);
     }
   }
+  // BENCH_DEBUG=1: every round's CPU µs per record, path by path (how much the rounds of one run vary)
+  if (process.env.BENCH_DEBUG) console.log(cpus.map((c) => c.map((ms) => ((ms * 1000) / N).toFixed(2)).join(' ')));
   return runs.map((_, path) => ({ wall: median(walls[path]), cpu: median(cpus[path]), results: results[path] }));
 }
 
@@ -133,7 +143,8 @@ const failedCount = (t: Timing) => t.results.filter((r) => !r.ok).length;
 const perRecord = (ms: number) => (ms * 1000) / N;
 
 async function main(): Promise<void> {
-  const mappings = loadMappings(MAPPINGS);
+  const only = process.env.BENCH_ONLY?.split(',').filter((id) => id !== '');
+  const mappings = loadMappings(MAPPINGS).filter((m) => !only || only.includes(m.id));
   const form = extname(__filename) === '.ts' ? 'TypeScript source under tsx' : 'tsc output, as production runs';
   console.log(
     `mapping bench: ${N} records per mapping, node ${process.version}, ${form}; ` +
