@@ -116,22 +116,41 @@ function handRun(run: (record: unknown) => MapResult, records: unknown[]): Run {
   return () => records.map(run);
 }
 
-/** Times runs of each path, alternating them round by round; the median wall and CPU time of each path. */
+/**
+ * A round repeats a path's run until it has lasted about this long: Linux accounts a thread's CPU time in scheduler
+ * ticks (up to 4 ms at a time on the development machine), so a run of a few ms — 10,000 records of a trivial
+ * mapping — would be measured to within its own length.
+ */
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 250);
+
+/**
+ * Times runs of each path, alternating them round by round; the median wall and CPU time of each path, per run
+ * (a round's time divided by the runs it repeated).
+ */
 async function timeAlternating(runs: Run[], rounds: number): Promise<Timing[]> {
   const walls: number[][] = runs.map(() => []);
   const cpus: number[][] = runs.map(() => []);
   const results: MapResult[][] = runs.map(() => []);
+  // how many runs make a round of each path, from one run timed on the (fine-grained) wall clock
+  const repeats: number[] = [];
+  for (const run of runs) {
+    const started = performance.now();
+    await run();
+    repeats.push(Math.max(1, Math.ceil(ROUND_MS / Math.max(performance.now() - started, 0.01))));
+  }
   for (let round = 0; round < rounds; round++) {
     for (let path = 0; path < runs.length; path++) {
       const started = performance.now();
       const cpuStarted = cpuMs();
-      results[path] = await runs[path]();
-      cpus[path].push(cpuMs() - cpuStarted);
-      walls[path].push(performance.now() - started);
+      for (let repeat = 0; repeat < repeats[path]; repeat++) results[path] = await runs[path]();
+      cpus[path].push((cpuMs() - cpuStarted) / repeats[path]);
+      walls[path].push((performance.now() - started) / repeats[path]);
     }
   }
   // BENCH_DEBUG=1: every round's CPU µs per record, path by path (how much the rounds of one run vary)
-  if (process.env.BENCH_DEBUG) console.log(cpus.map((c) => c.map((ms) => ((ms * 1000) / N).toFixed(2)).join(' ')));
+  if (process.env.BENCH_DEBUG) {
+    console.log(cpus.map((c, path) => `${repeats[path]}×: ${c.map((ms) => ((ms * 1000) / N).toFixed(2)).join(' ')}`));
+  }
   return runs.map((_, path) => ({ wall: median(walls[path]), cpu: median(cpus[path]), results: results[path] }));
 }
 
@@ -156,7 +175,7 @@ async function main(): Promise<void> {
     const records = generate(N, generatorFor(mapping));
     const outcome = compileExpression(mapping.expression, 200);
     const before = compiledMappingStats();
-    // the interpreter once (it is the slow reference); the compiled and hand-written paths in alternating rounds
+    // the interpreter in one round (it is the slow reference); the compiled and hand-written paths in alternating rounds
     const [interpreter] = await timeAlternating([await engineRun(mapping, records, false)], 1);
     const manual = handWritten(mapping);
     const runs = [await engineRun(mapping, records, true), ...(manual ? [handRun(manual, records)] : [])];
