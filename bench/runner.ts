@@ -166,7 +166,11 @@ async function throughput(): Promise<void> {
   } else {
     console.log(`  (Redis at ${REDIS_URL} does not answer: BullMQ skipped)`);
   }
-  for (const workload of [TRIVIAL, realWorkload(n)]) await throughputOf(workload, configs, n, pageSize, batch);
+  // BENCH_QUICK=1: the trivial mapping on the embedded queue + SQLite only (alternating before/after comparisons)
+  const quick = process.env.BENCH_QUICK === '1';
+  if (quick) configs.splice(1);
+  for (const workload of quick ? [TRIVIAL] : [TRIVIAL, realWorkload(n)])
+    await throughputOf(workload, configs, n, pageSize, batch);
 }
 
 async function throughputOf(

@@ -8,6 +8,7 @@ import * as m0008 from './0008_webhook_rejections';
 import * as m0009 from './0009_run_records';
 import * as m0010 from './0010_review_links';
 import * as m0011 from './0011_webhook_pending_index';
+import * as m0012 from './0012_drop_link_connection_index';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_run_records': m0009,
   '0010_review_links': m0010,
   '0011_webhook_pending_index': m0011,
+  '0012_drop_link_connection_index': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

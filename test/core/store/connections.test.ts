@@ -5,7 +5,13 @@ import { Type } from '@sinclair/typebox';
 import { Secret } from '../../../core/sdk/contracts';
 import { REDACTED } from '../../../core/security/secrets';
 import { Vault, VaultError, generateVaultKey, isEnvelope } from '../../../core/security/vault';
-import { ConnectionsRepo, FlowsRepo, StoreConflictError, StoreNotFoundError } from '../../../core/store';
+import {
+  ConnectionsRepo,
+  FlowsRepo,
+  RecordLinksRepo,
+  StoreConflictError,
+  StoreNotFoundError,
+} from '../../../core/store';
 import { engines, openTestStore, type TestStore } from '../../helpers/postgres';
 
 const settingsSchema = Type.Object({
@@ -147,6 +153,49 @@ describe.each(engines)('ConnectionsRepo (%s)', (engine) => {
     expect(await repo.delete('crm')).toBe(true);
     expect(await repo.delete('crm')).toBe(false);
     expect(await repo.get('crm')).toBeUndefined();
+  });
+
+  it('deleting a connection removes its record links in every link group and keeps the others (no connection_id index)', async () => {
+    // migration 0012 dropped record_links_connection_idx: the delete's cascade scans the table instead
+    const indexes =
+      engine === 'sqlite'
+        ? await sql<{
+            name: string;
+          }>`select name from sqlite_master where type = 'index' and tbl_name = 'record_links'`.execute(t.store.db)
+        : await sql<{
+            name: string;
+          }>`select indexname as name from pg_indexes where tablename = 'record_links' and schemaname = current_schema()`.execute(
+            t.store.db,
+          );
+    expect(indexes.rows.map((r) => r.name)).not.toContain('record_links_connection_idx');
+    const make = (name: string) =>
+      repo.create({ name, connectorId: 'hubspot', settings: { baseUrl: 'https://api', apiKey: 'k' }, settingsSchema });
+    const [gone, kept] = [await make('links-gone'), await make('links-kept')];
+    const links = new RecordLinksRepo(t.store.db);
+    for (const group of ['lg-1', 'lg-2']) {
+      for (let i = 0; i < 3; i++) {
+        await links.link(
+          group,
+          'contact',
+          { connectionId: kept.id, externalId: `k${i}` },
+          { connectionId: gone.id, externalId: `g${i}` },
+        );
+      }
+    }
+    const count = async (connectionId: string) =>
+      Number(
+        (
+          await t.store.db
+            .selectFrom('record_links')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('connection_id', '=', connectionId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect([await count(gone.id), await count(kept.id)]).toEqual([6, 6]);
+    expect(await repo.delete('links-gone')).toBe(true);
+    expect([await count(gone.id), await count(kept.id)]).toEqual([0, 6]);
+    expect(await links.find('lg-2', { connectionId: kept.id, externalId: 'k1' })).toMatchObject({ externalId: 'k1' });
   });
 
   if (engine === 'sqlite') {
