@@ -1,17 +1,16 @@
 /**
  * The two vendor sandboxes of bench/conversions in a process of their own, as the real vendors run elsewhere: the
  * bench measures the hub, not the sandboxes' parsing of 1,000-event bodies and their bookkeeping. Started by
- * `startSandboxesProcess` (conversions-sandboxes-client.ts) with an IPC channel: it sends `{ type: 'ready',
- * google, meta }` (the connections' settings) once both listen, then answers `{ id, type: 'figures', side }` with
- * the counts read from the sandbox's own state (requests by route, refusals, distinct conversions, events
- * accepted) and `{ type: 'close' }` by closing both and exiting.
+ * `startSandboxesProcess` (conversions-sandboxes-client.ts, over bench/sandbox-process.ts): ready with the
+ * connections' settings once both listen, it answers each side's counts read from the sandbox's own state
+ * (requests by route, refusals, distinct conversions, events accepted).
  */
 import { startSandbox as startGoogle } from '../connectors/google/sandbox';
 import { startSandbox as startMeta } from '../connectors/meta/sandbox';
-import type { SandboxFigures, SandboxesMessage, SandboxesReply } from './conversions-sandboxes-client';
+import type { SandboxFigures, SandboxesQuestion, SandboxesReady } from './conversions-sandboxes-client';
+import { processCpuMs as cpuMs, serveSandboxes } from './sandbox-process';
 
 async function main(): Promise<void> {
-  const send = (reply: SandboxesReply) => process.send?.(reply);
   const google = await startGoogle({ enforceLimits: true });
   const meta = await startMeta({ enforceLimits: true });
 
@@ -36,23 +35,18 @@ async function main(): Promise<void> {
     cpuMs: cpuMs(),
   });
 
-  process.on('message', (message: SandboxesMessage) => {
-    if (message.type === 'figures') {
-      send({ type: 'figures', id: message.id, figures: message.side === 'google' ? googleFigures() : metaFigures() });
-    } else if (message.type === 'close') {
-      void Promise.all([google.close(), meta.close()]).finally(() => process.exit(0));
-    }
-  });
-  // the parent gone (killed, crashed): nothing to serve any more
-  process.on('disconnect', () => {
-    void Promise.all([google.close(), meta.close()]).finally(() => process.exit(0));
-  });
-  send({ type: 'ready', google: google.settings, meta: meta.settings });
-}
-
-function cpuMs(): number {
-  const used = process.cpuUsage();
-  return Math.round((used.user + used.system) / 1000);
+  const origins = [
+    google.settings.tokenUrl,
+    google.settings.dataManagerUrl,
+    google.settings.adsApiUrl,
+    meta.settings.baseUrl,
+  ].filter((url): url is string => url !== undefined);
+  serveSandboxes<SandboxesReady, SandboxesQuestion, SandboxFigures>(
+    { google: google.settings, meta: meta.settings },
+    origins,
+    (side) => (side === 'google' ? googleFigures() : metaFigures()),
+    () => Promise.all([google.close(), meta.close()]),
+  );
 }
 
 main().catch((error: unknown) => {

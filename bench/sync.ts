@@ -6,7 +6,8 @@
  * both sandboxes enforcing the vendors' documented limits: HubSpot 190 requests per rolling 10 s (professional
  * tier) and 100 records per list page, Mailchimp 500 members per batch and 10 simultaneous connections.
  *
- * Both sandboxes answer with latency, as the vendors do (BENCH_SYNC_LATENCY=off turns it off): HubSpot counts its
+ * Both sandboxes run in a process of their own (bench/sync-sandboxes.ts), as the vendors run elsewhere, and answer
+ * with latency, as the vendors do (BENCH_SYNC_LATENCY=off turns it off): HubSpot counts its
  * burst window when a request arrives (after a random 0–10 ms on the way in) and answers 20–30 ms later (list pages
  * follow a cursor, one after the other, so this latency × 1,000 pages must stay well under the 50 s floor for the
  * floor to be reachable at all); Mailchimp answers a batch in 100 ms + 0.4 ms per member + up to 50 ms, so its
@@ -21,8 +22,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSandbox as startHubSpot } from '../connectors/hubspot/sandbox';
-import { startSandbox as startMailchimp } from '../connectors/mailchimp/sandbox';
 import { loadConfig } from '../core/config';
 import { connectionServiceFor } from '../core/connections';
 import { createLogger } from '../core/logging/logger';
@@ -31,6 +30,7 @@ import { flowServiceFor } from '../core/runtime/flow-service';
 import { openHub } from '../core/runtime/hub';
 import { runToEnd } from '../core/sandbox/demo';
 import { latencyFor, type LatencyModel } from '../core/sandbox/limits';
+import { startSyncSandboxes } from './sync-sandboxes-client';
 
 const N = Number(process.env.BENCH_SYNC_N ?? 100_000);
 const LIST_PAGE = 100;
@@ -49,40 +49,34 @@ function seconds(ms: number): string {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-sync-'));
-  const hubspot = await startHubSpot({
-    tier: 'professional',
-    ...(LATENCY ? { arrivalDelay: HUBSPOT_ARRIVAL, latency: HUBSPOT_LATENCY } : {}),
+  const vendors = await startSyncSandboxes({
+    contacts: N,
+    ...(LATENCY
+      ? { hubspotArrival: HUBSPOT_ARRIVAL, hubspotLatency: HUBSPOT_LATENCY, mailchimpLatency: MAILCHIMP_LATENCY }
+      : {}),
   });
-  const mailchimp = await startMailchimp(LATENCY ? { latency: MAILCHIMP_LATENCY } : {});
-  // contacts last changed an hour ago: outside the incremental look-back, so the rerun reads only real changes
-  const created = hubspot.addContacts(N, { modifiedAt: Date.now() - 3_600_000, prefix: 'bench.' });
-  for (const [i, contact] of created.entries()) {
-    contact.properties.marketing_consent = 'true';
-    contact.properties.firstname = `first${i}`;
-    contact.properties.lastname = `last${i}`;
-    contact.properties.city = i % 2 === 0 ? 'СПб' : 'Москва';
-  }
+  const figures = () => vendors.ask('figures');
   const config = loadConfig({ HUB_DATA_DIR: dir, HUB_SANDBOX: 'off', HUB_LOG_LEVEL: 'error' });
   const hub = await openHub(config, { logger: createLogger({ level: 'error' }) });
   const engine = await openEngine(hub, { scheduler: false });
   try {
     await engine.runner.startWorker();
     const connections = connectionServiceFor(hub);
-    await connections.create({ name: 'crm', connectorId: 'hubspot', settings: hubspot.settings });
-    await connections.create({ name: 'email', connectorId: 'mailchimp', settings: mailchimp.settings });
+    await connections.create({ name: 'crm', connectorId: 'hubspot', settings: vendors.ready.hubspot });
+    await connections.create({ name: 'email', connectorId: 'mailchimp', settings: vendors.ready.mailchimp });
     await flowServiceFor(hub).enableTemplate('hubspot-mailchimp-contacts', {
       connections: { hubspot: 'crm', mailchimp: 'email' },
     });
     console.log(
       `bench/sync: ${N.toLocaleString('en')} contacts, HubSpot sandbox → Mailchimp sandbox (limits on, latency ${LATENCY ? 'on' : 'off'})`,
     );
+    const cpuBefore = process.cpuUsage();
     const startedAt = Date.now();
     const run = await runToEnd(hub, engine, FLOW);
     const elapsed = Date.now() - startedAt;
-    const hubspotRequests = hubspot.server.log.length;
-    const hubspot429 = hubspot.server.count({ status: 429 });
-    const mailchimpRequests = mailchimp.server.log.length;
-    const mailchimp429 = mailchimp.server.count({ status: 429 });
+    const cpu = process.cpuUsage(cpuBefore);
+    const after = await figures();
+    const { hubspotRequests, hubspot429, mailchimpRequests, mailchimp429 } = after;
     const minRequests = Math.ceil(N / LIST_PAGE);
     const floorMs = Math.floor((minRequests - 1) / BURST) * WINDOW_MS;
     console.log(
@@ -93,7 +87,7 @@ async function main(): Promise<void> {
       `  HubSpot requests         ${hubspotRequests} (minimum ${minRequests} list pages; 429s: ${hubspot429})`,
     );
     console.log(
-      `  Mailchimp requests       ${mailchimpRequests} (minimum ${Math.ceil(N / 500)} batches of 500; 429s: ${mailchimp429}; peak connections ${mailchimp.peakConcurrency})`,
+      `  Mailchimp requests       ${mailchimpRequests} (minimum ${Math.ceil(N / 500)} batches of 500; 429s: ${mailchimp429}; peak connections ${after.mailchimpPeakConnections})`,
     );
     console.log(`  theoretical minimum      ${seconds(floorMs)} (floor((${minRequests} - 1) / ${BURST}) × 10 s)`);
     if (LATENCY) {
@@ -104,20 +98,46 @@ async function main(): Promise<void> {
       );
     }
     console.log(`  ratio to the minimum     ${(elapsed / Math.max(1, floorMs)).toFixed(2)}×`);
+    const hubCpuMs = (cpu.user + cpu.system) / 1000;
+    console.log(
+      `  CPU of the hub's process ${seconds(hubCpuMs)} (${Math.round((hubCpuMs * 1000) / N)} µs per contact; the sandboxes' process ${seconds(after.cpuMs)} in all); load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
 
-    const before = { hubspot: hubspot.server.log.length, mailchimp: mailchimp.server.log.length };
+    console.log(`  requests over time       ${describeTimeline(after.timeline)}`);
+    const before = after;
     const rerunStarted = Date.now();
     const rerun = await runToEnd(hub, engine, FLOW);
+    const afterRerun = await figures();
     console.log(
-      `  rerun, nothing changed   ${seconds(Date.now() - rerunStarted)}: read ${rerun.counts.read}, writes ${rerun.counts.created + rerun.counts.updated}, requests HubSpot ${hubspot.server.log.length - before.hubspot}, Mailchimp ${mailchimp.server.log.length - before.mailchimp}`,
+      `  rerun, nothing changed   ${seconds(Date.now() - rerunStarted)}: read ${rerun.counts.read}, writes ${rerun.counts.created + rerun.counts.updated}, requests HubSpot ${afterRerun.hubspotRequests - before.hubspotRequests}, Mailchimp ${afterRerun.mailchimpRequests - before.mailchimpRequests}`,
     );
     console.log(`  peak RSS                 ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
     await engine.close();
     await hub.close();
-    await Promise.all([hubspot.close(), mailchimp.close()]);
+    await vendors.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** HubSpot and Mailchimp requests every 5 s from the first request, and when each side's last request arrived. */
+function describeTimeline(timeline: [number, number, number][]): string {
+  const first = timeline.find(([, h]) => h > 0);
+  if (first === undefined) return 'none';
+  const t0 = first[0];
+  const marks: string[] = [];
+  for (let t = 5_000; ; t += 5_000) {
+    const point = [...timeline].reverse().find(([at]) => at - t0 <= t);
+    if (point === undefined) break;
+    marks.push(`${point[1]}/${point[2]}`);
+    if (point === timeline.at(-1)) break;
+  }
+  const end = timeline.at(-1) ?? first;
+  const lastHubSpot = timeline.find(([, h]) => h === end[1]) ?? end;
+  return `HubSpot/Mailchimp by 5 s: ${marks.join(' ')}; last HubSpot request at ${seconds(lastHubSpot[0] - t0)}, last Mailchimp request at ${seconds(end[0] - t0)}`;
 }
 
 main().catch((error: unknown) => {

@@ -120,6 +120,8 @@ export async function executeRun(
     ...readOptionsOf(start),
     maxAttempts: ctx.maxAttempts,
     checkpoint: () => (mirror ? null : readFrom),
+    // while a merged unit is processed, the read goes on up to the next unit's worth of records
+    ...(coalescer === undefined ? {} : { readAheadRecords: coalescer.threshold }),
     onPage: async (page) => {
       core.metrics.recordsRead(flow.name, page.records.length);
       unreadable += page.rejected?.length ?? 0;

@@ -9,8 +9,8 @@ import { backoffDelay, maxElapsedOf } from './retry';
 import { pauseFor, stopError, withBudget } from './writer';
 
 /**
- * Reads a stream page by page, one page ahead of the one being processed; every page request holds a slot of the
- * source connection's budget. A read that
+ * Reads a stream page by page, ahead of the page being processed (one page, or up to `readAheadRecords`); every page
+ * request holds a slot of the source connection's budget. A read that
  * fails is started again from the last recorded checkpoint (a stream iterator cannot be resumed after it threw):
  * a 429 pauses the connection without using an attempt, a retryable error backs off, up to the flow's attempts.
  */
@@ -25,9 +25,82 @@ export interface ReadOptions {
   since?: string;
   /** The checkpoint lies in the future (read-start.ts): read nothing, the read is complete. */
   readNothing?: boolean;
+  /**
+   * How many records read but not yet handed to `onPage` the reader may hold while `onPage` works (default 1: one
+   * page ahead). The runner passes its merge threshold (core/runner/coalesce.ts), so the read goes on while a
+   * merged unit is mapped, written and recorded, instead of stalling once per unit for the target's latency.
+   */
+  readAheadRecords?: number;
 }
 
 export type ReadEnd = 'complete' | 'stopped';
+
+type Fetched = IteratorResult<Page<object>>;
+
+/**
+ * Pages requested ahead of the consumer, one request at a time (a stream's iterator is never asked twice at once),
+ * for as long as fewer than `limit` records are waiting; handed out in read order. A failed request is handed out
+ * in its place, after the pages read before it (the read then restarts from the last recorded checkpoint, as
+ * before); nothing is requested after it or after the end. A stream must not change a page it has yielded.
+ */
+class ReadAhead {
+  private readonly queue: Promise<Fetched>[] = [];
+  private waiting = 0;
+  private inFlight = false;
+  private ended = false;
+
+  constructor(
+    private readonly fetch: () => Promise<Fetched>,
+    private readonly limit: number,
+  ) {
+    this.pump();
+  }
+
+  /** The next page in read order (or the end, or the read's failure). */
+  async next(): Promise<Fetched> {
+    const request = this.queue.shift();
+    if (request === undefined) throw new Error('read-ahead: nothing requested (a bug in the reader)');
+    const fetched = await request;
+    if (!fetched.done) this.waiting -= sizeOf(fetched.value);
+    this.pump();
+    return fetched;
+  }
+
+  /** No more requests (the read stopped or failed): one already in flight is left to settle. */
+  stop(): void {
+    this.ended = true;
+  }
+
+  private pump(): void {
+    if (this.inFlight || this.ended || this.waiting >= this.limit) return;
+    this.inFlight = true;
+    const request = this.fetch();
+    // observed where it is handed out; a read that stops first never awaits it
+    request.catch(() => undefined);
+    this.queue.push(request);
+    // registered before any consumer awaits this request, so the count is up to date when it is handed out
+    request.then(
+      (fetched) => {
+        this.inFlight = false;
+        if (fetched.done) this.ended = true;
+        else this.waiting += sizeOf(fetched.value);
+        this.pump();
+      },
+      () => {
+        this.inFlight = false;
+        this.ended = true;
+      },
+    );
+  }
+}
+
+function sizeOf(value: unknown): number {
+  const page = value as Partial<Page<object>> | undefined;
+  const records = Array.isArray(page?.records) ? page.records.length : 0;
+  const rejected = Array.isArray(page?.rejected) ? page.rejected.length : 0;
+  // an empty page still counts as one, so a stream of empty pages cannot be read without bound
+  return Math.max(1, records + rejected);
+}
 
 class PageError extends Error {
   constructor(readonly error: unknown) {
@@ -72,36 +145,36 @@ export async function readPages(core: RunnerCore, side: SourceSide, options: Rea
       });
       const it = pages[Symbol.asyncIterator]();
       iterator = it;
-      const fetchNext = () => {
-        const request = withBudget(
-          core,
-          side,
-          signal,
-          async () => {
-            await side.tokens?.beforeRequest();
-            return it.next();
-          },
-          'read',
-        );
-        request.catch(() => undefined); // observed where it is awaited; a read that stops first never awaits it
-        return request;
-      };
-      let pending = fetchNext();
-      for (;;) {
-        throwIfAborted(signal);
-        const next = await pending;
-        if (next.done) return 'complete';
-        const page = checkPage(next.value, side.stream.name);
-        // read ahead: the next page is requested while this one is mapped, written and recorded (a stream must not
-        // change a page it has yielded; its failure surfaces here on the next turn and restarts the read)
-        pending = fetchNext();
-        let verdict: 'continue' | 'stop';
-        try {
-          verdict = await options.onPage(page);
-        } catch (error) {
-          throw new PageError(error);
+      const ahead = new ReadAhead(
+        () =>
+          withBudget(
+            core,
+            side,
+            signal,
+            async () => {
+              await side.tokens?.beforeRequest();
+              return it.next();
+            },
+            'read',
+          ),
+        options.readAheadRecords ?? 1,
+      );
+      try {
+        for (;;) {
+          throwIfAborted(signal);
+          const next = await ahead.next();
+          if (next.done) return 'complete';
+          const page = checkPage(next.value, side.stream.name);
+          let verdict: 'continue' | 'stop';
+          try {
+            verdict = await options.onPage(page);
+          } catch (error) {
+            throw new PageError(error);
+          }
+          if (verdict === 'stop') return 'stopped';
         }
-        if (verdict === 'stop') return 'stopped';
+      } finally {
+        ahead.stop();
       }
     } catch (error) {
       if (error instanceof PageError) throw error.error;

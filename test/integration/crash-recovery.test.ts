@@ -44,15 +44,18 @@ describe.each<[Driver, number]>([
     await bed.workers.startAll(2);
     const runId = await bed.startRun();
 
-    // kill points: one in each of KILLS equal stretches of the file, at a seeded random place in it
+    // kill points: one in each of KILLS equal stretches of the first two thirds of the file, at a seeded random place
+    // in it. Not later: the run must still be going when the kill lands (after the point is seen, a random pause and
+    // finding the owner), and a faster runner with deeper read-ahead finished the last sixth of the file inside that
+    // pause once, so a kill hit no run ("run started 4 times")
     const random = seededRandom(seed);
-    const stretch = (bed.lines * 0.8) / KILLS;
+    const stretch = (bed.lines * 0.6) / KILLS;
     const points = Array.from({ length: KILLS }, (_, i) => Math.round(bed!.lines * 0.05 + stretch * (i + random())));
     const kills: { at: number; read: number; victims: number[] }[] = [];
     for (const point of points) {
       const before = await bed.waitForRead(runId, point, 90_000);
       expect(before.status).toBe('running');
-      await sleep(between(random, 0, 400));
+      await sleep(between(random, 0, 150));
       const owner = await bed.workers.waitForOwner(runId);
       // the worker working the run dies; now and then the other one too (every worker down at once)
       const victims = random() < 0.3 ? [0, 1] : [owner.slot];

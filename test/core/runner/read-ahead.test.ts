@@ -1,6 +1,9 @@
 import { CONTACT_MAPPING, createHarness, seed, type Harness } from './harness';
 
-/** The runner reads one page ahead: the next page is requested while the current one is written and recorded. */
+/**
+ * The runner reads ahead: the next page is requested while the current one is written and recorded, and with merged
+ * pages up to the next unit's worth of records (core/runner/reader.ts, ReadAhead).
+ */
 describe('read-ahead', () => {
   let h: Harness;
   afterEach(async () => {
@@ -34,6 +37,32 @@ describe('read-ahead', () => {
       ['person3@example.com', 'person4@example.com'],
       ['person5@example.com', 'person6@example.com'],
     ]);
+  });
+
+  it('pages merged into units: the read goes on up to the next unit while a unit is written', async () => {
+    h = await createHarness();
+    const a = await h.connector('a', { pageSize: 2 });
+    const b = await h.connector('b');
+    seed(a, 8);
+    await h.mapping('contact', CONTACT_MAPPING);
+    // batches of 2, two in flight: units of 4 records (two source pages), so the reader may hold two pages ahead
+    await h.flow({ name: 'a-to-b', options: { batchSize: 2, concurrency: 2 } });
+    const reads = () => a.calls.filter((c) => c.kind === 'read').length;
+    const readsAtFirstWrite: number[] = [];
+    b.faults.beforeWrite = async (_records, call) => {
+      if (call !== 1) return;
+      // while the first unit (pages 1–2) is written, wait (up to 5 s) for pages 3 and 4; with one page of read-ahead
+      // only page 3 is read meanwhile, the count stays at 3 and the assertion below fails
+      for (let waited = 0; reads() < 4 && waited < 5_000; waited += 5)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      readsAtFirstWrite.push(reads());
+    };
+    const run = await h.run('a-to-b');
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: 8, created: 8 });
+    expect(readsAtFirstWrite).toEqual([4]);
+    expect([...b.writesById.values()]).toEqual(Array(8).fill(1));
+    expect(writesOf(b).flat()).toHaveLength(8);
   });
 
   it('a read that fails on the page read ahead restarts after the last page received; nothing lost or repeated', async () => {
