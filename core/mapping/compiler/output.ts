@@ -2,7 +2,7 @@ import type { AstNode } from './analyse';
 import { compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
 import { append, boolean, normalize, Rerun } from './runtime';
 import { compileReusingCondition } from './reuse';
-import { literalValue } from './structures';
+import { arrayMembers, compileArrayItems, literalValue } from './structures';
 
 /**
  * The record's output built as plain JSON, where the compiler can prove it, so the engine need not copy it.
@@ -127,16 +127,9 @@ function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): 
 
 function compileOutputArray(node: AstNode, compiler: Compiler): Code {
   // members are compiled as usual: JSONata flattens an array value into this one, so they are not output values
-  const items = (node.expressions ?? []).map((e) => ({ code: compileNode(e, compiler), nested: e.value === '[' }));
+  const items = compileArrayItems(node, compiler);
   return (i, f, s) => {
-    const result: unknown[] = [];
-    for (const item of items) {
-      const value = item.code(i, f, s);
-      if (value === undefined) continue;
-      if (item.nested || !Array.isArray(value)) result.push(value);
-      else for (const member of value) result.push(member);
-      if (result.length > s.maxSequence) throw new Rerun('array over the maximum length');
-    }
+    const result = arrayMembers(items, i, f, s);
     // the `cons` flag of an array constructor only matters to a path step over it, which an output value never meets
     let size = 2 + result.length;
     for (let index = 0; index < result.length && size >= 0; index++) {

@@ -211,18 +211,36 @@ export function literalValue(node: AstNode): { literal: boolean; value?: unknown
   return { literal: false };
 }
 
+/** An array constructor's compiled members. */
+export interface ArrayItem {
+  code: Code;
+  /** The member is itself an array constructor: kept as one member, not flattened into this array. */
+  nested: boolean;
+}
+
+/** An array constructor's members, compiled. */
+export function compileArrayItems(node: AstNode, compiler: Compiler): ArrayItem[] {
+  return (node.expressions ?? []).map((e) => ({ code: compileNode(e, compiler), nested: e.value === '[' }));
+}
+
+/** The members of an array constructor as JSONata builds them: undefined left out, array values flattened in. */
+export function arrayMembers(items: readonly ArrayItem[], ...[i, f, s]: Parameters<Code>): unknown[] {
+  const result: unknown[] = [];
+  for (const item of items) {
+    const value = item.code(i, f, s);
+    if (value === undefined) continue;
+    if (item.nested || !Array.isArray(value)) result.push(value);
+    else for (const member of value) result.push(member);
+    if (result.length > s.maxSequence) throw new Rerun('array over the maximum length');
+  }
+  return result;
+}
+
 function compileArray(node: AstNode, compiler: Compiler): Code {
-  const items = (node.expressions ?? []).map((e) => ({ code: compileNode(e, compiler), nested: e.value === '[' }));
+  const items = compileArrayItems(node, compiler);
   const cons = !!node.consarray;
   return (i, f, s) => {
-    const result: unknown[] = [];
-    for (const item of items) {
-      const value = item.code(i, f, s);
-      if (value === undefined) continue;
-      if (item.nested || !Array.isArray(value)) result.push(value);
-      else for (const member of value) result.push(member);
-      if (result.length > s.maxSequence) throw new Rerun('array over the maximum length');
-    }
+    const result = arrayMembers(items, i, f, s);
     if (cons) Object.defineProperty(result, 'cons', { enumerable: false, configurable: false, value: true });
     return result;
   };
