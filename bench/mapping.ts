@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { compileMapping, loadMappings, type MappingDefinition, type MapResult } from '../core/mapping';
 import { compiledMappingStats, compileExpression, useCompiledMappings } from '../core/mapping/compiler';
 import { MappingWorkerPool } from '../core/mapping/worker-pool';
-import { handWritten } from './mapping-handwritten';
+import { handWritten } from './mapping-handwritten/index';
 import { fileRow, generate, generatorFor } from './mapping-records';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 20000);

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadMapping } from '../core/mapping/loader';
 import { isSkipMarker } from '../core/mapping/stdlib/skip';
-import { handWritten as handWrittenMapping } from './mapping-handwritten';
+import { handWritten as handWrittenMapping } from './mapping-handwritten/index';
 import { generate, generatorFor } from './mapping-records';
 import {
   mb,

@@ -1,41 +1,11 @@
-import type { MappingDefinition, MapResult } from '../core/mapping';
-import {
-  createNormalizeCity,
-  isSkipMarker,
-  metaHash,
-  normalizeEmail,
-  normalizePhone,
-  skip,
-  splitFullName,
-} from '../core/mapping/stdlib';
-import { createRecordValidator } from '../core/mapping/validation';
+import { metaHash, normalizeEmail, normalizePhone, skip, splitFullName } from '../../core/mapping/stdlib';
+import { DEFAULT_COUNTRY, normalizeCity, own, put, text, type Body, type MakeBody, type Row } from './common';
 
-/**
- * Hand-written TypeScript versions of shipped mappings, for the bench's ratio: the same stdlib functions, the same
- * source validation (when the mapping asks for it) and output validation as the engine, written the way a
- * developer would write the mapping by hand. The bench checks that their outputs equal the engine's on every record.
- */
+/** HubSpot, Mailchimp, SendGrid and file contacts and the canonical contact: the first seven twins. */
 
-type Row = Record<string, unknown>;
-type Body = (record: Row) => unknown;
-
-const DEFAULT_COUNTRY = 'RU';
-const normalizeCity = createNormalizeCity();
-
-/** Puts a value unless it is undefined (JSONata leaves undefined members out). */
-function put(target: Row, key: string, value: unknown): void {
-  if (value !== undefined) target[key] = value;
-}
-
-function properties(record: Row): Row {
+export function properties(record: Row): Row {
   const p = record.properties;
   return typeof p === 'object' && p !== null ? (p as Row) : {};
-}
-
-/** `$v ? $trim($string($v)) : ""` for the string and null values the sources carry. */
-function text(value: unknown): string {
-  if (value === undefined || value === null || value === '' || value === false || value === 0) return '';
-  return String(value).trim();
 }
 
 const HUBSPOT_COUNTRIES: Record<string, string> = {
@@ -71,11 +41,7 @@ const STAGES: Record<string, string> = {
 const HUBSPOT_YES = new Set(['true', 'yes', '1', 'да']);
 const NO_CONSENT = "no marketing consent in HubSpot (the contact's marketing_consent is not true)";
 
-function own<T>(table: Record<string, T>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-}
-
-function hubspotName(p: Row): ReturnType<typeof splitFullName> {
+export function hubspotName(p: Row): ReturnType<typeof splitFullName> {
   const parts = [text(p.firstname), text(p.lastname)].filter((part) => part !== '');
   return splitFullName(parts.length > 0 ? parts.join(' ') : undefined);
 }
@@ -212,34 +178,12 @@ const fileContactToCanonical: Body = (row) => {
   return out;
 };
 
-const BODIES: Record<string, Body> = {
-  'hubspot-contact-to-mailchimp-member': hubspotToMailchimp,
-  'hubspot-contact-to-sendgrid-contact': hubspotToSendgrid,
-  'mailchimp-member-to-hubspot-contact': mailchimpToHubspot,
-  'sendgrid-suppression-to-hubspot-contact': suppressionToHubspot,
-  'canonical-contact-to-hubspot': canonicalToHubspot,
-  'canonical-contact-to-meta-audience': canonicalToMetaAudience,
-  'file-contacts-to-canonical': fileContactToCanonical,
+export const CONTACTS: Record<string, MakeBody> = {
+  'hubspot-contact-to-mailchimp-member': () => hubspotToMailchimp,
+  'hubspot-contact-to-sendgrid-contact': () => hubspotToSendgrid,
+  'mailchimp-member-to-hubspot-contact': () => mailchimpToHubspot,
+  'sendgrid-suppression-to-hubspot-contact': () => suppressionToHubspot,
+  'canonical-contact-to-hubspot': () => canonicalToHubspot,
+  'canonical-contact-to-meta-audience': () => canonicalToMetaAudience,
+  'file-contacts-to-canonical': () => fileContactToCanonical,
 };
-
-/** The hand-written version of a mapping with the engine's validation around it, or undefined when there is none. */
-export function handWritten(mapping: MappingDefinition): ((record: unknown) => MapResult) | undefined {
-  const body = BODIES[mapping.id];
-  if (!body) return undefined;
-  const validateInput =
-    mapping.source?.validate && mapping.source.schema
-      ? createRecordValidator(mapping.source.schema, 'input.invalid')
-      : undefined;
-  const validateOutput = mapping.target?.schema
-    ? createRecordValidator(mapping.target.schema, 'output.invalid')
-    : undefined;
-  return (record) => {
-    const inputError = validateInput?.(record);
-    if (inputError) return { ok: false, error: inputError };
-    const value = body(record as Row);
-    if (value === undefined) return { ok: false, error: { code: 'output.empty', message: 'no value' } };
-    if (isSkipMarker(value)) return { ok: true, value };
-    const error = validateOutput?.(value);
-    return error ? { ok: false, error } : { ok: true, value };
-  };
-}
