@@ -1,5 +1,16 @@
 import { metaHash, normalizeEmail, normalizePhone, skip, splitFullName } from '../../core/mapping/stdlib';
-import { DEFAULT_COUNTRY, normalizeCity, own, put, text, type Body, type MakeBody, type Row } from './common';
+import {
+  DEFAULT_COUNTRY,
+  jsonataString,
+  normalizeCity,
+  own,
+  put,
+  text,
+  trim,
+  type Body,
+  type MakeBody,
+  type Row,
+} from './common';
 
 /** HubSpot, Mailchimp, SendGrid and file contacts and the canonical contact: the first seven twins. */
 
@@ -89,10 +100,10 @@ const hubspotToSendgrid: Body = (record) => {
 const STATUSES = new Set(['subscribed', 'unsubscribed', 'cleaned', 'pending']);
 
 const mailchimpToHubspot: Body = (record) => {
-  const trimmed = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  const trimmed = (value: unknown) => (typeof value === 'string' ? trim(value) : '');
   const status = record.status;
   if (typeof status !== 'string' || !STATUSES.has(status)) {
-    return skip(`the member is ${String(status ?? '')}: nothing to tell HubSpot`);
+    return skip(`the member is ${status === undefined ? '' : jsonataString(status)}: nothing to tell HubSpot`);
   }
   const merge = record.merge_fields as Row | undefined;
   const address = typeof merge?.ADDRESS === 'object' && merge.ADDRESS !== null ? (merge.ADDRESS as Row) : {};
