@@ -1,6 +1,7 @@
 import type { AstNode } from './analyse';
 import { compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
-import { append, boolean, normalize, Rerun } from './runtime';
+import { boolean, normalize } from './runtime';
+import { outputObjectCode } from './specialise';
 import { compileReusingCondition } from './reuse';
 import { arrayMembers, compileArrayItems, literalValue } from './structures';
 
@@ -96,33 +97,8 @@ function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): 
   }
   const values = pairs.map(([, value]) => compileOutput(value, compiler, depth + 1));
   const keySizes = keys.map((key) => key.length + 4);
-  const count = keys.length;
-  return (input, frame, state) => {
-    let data = input;
-    if (Array.isArray(input)) {
-      // as compileObject: an array context is grouped, every item falls in every (literal) key's group
-      const list = input as unknown[];
-      if (list.length === 0) throw new Rerun('an object constructor over an empty array');
-      data = list[0];
-      for (let index = 1; index < list.length; index++) data = append(data, list[index], state);
-    }
-    const result: Record<string, unknown> = {};
-    let size = 2;
-    for (let k = 0; k < count; k++) {
-      const value = values[k](data, frame, state);
-      if (value === undefined) continue;
-      result[keys[k]] = value;
-      if (size >= 0) {
-        const member = memberSize(value, state);
-        size = member < 0 ? -1 : size + keySizes[k] + member;
-      }
-    }
-    if (size >= 0) {
-      state.plainValue = result;
-      state.plainSize = size;
-    }
-    return result;
-  };
+  // one generated function per constructor (specialise.ts): the same steps with the keys as literals
+  return outputObjectCode(keys, values, keySizes, memberSize);
 }
 
 function compileOutputArray(node: AstNode, compiler: Compiler): Code {

@@ -1,16 +1,15 @@
 import { Decline, type AstNode } from './analyse';
 import type { Code, Compiler } from './compile';
 import { compileNode } from './compile';
+import { simplePathCode } from './specialise';
 import {
   append,
   boolean,
   checkLength,
   createSequence,
   isArrayOfNumbers,
-  isFunction,
   isNumeric,
   isSequence,
-  lookup,
   normalize,
   Rerun,
   sequenceOf,
@@ -154,28 +153,10 @@ export function compilePath(node: AstNode, compiler: Compiler, normalised = fals
   };
   if (!isSimplePath(node)) return normalised ? (i, f, s) => normalize(slow(i, f, s), false) : slow;
   const fallback: Code = normalised ? (i, f, s) => normalize(slow(i, f, s), false) : slow;
-  const first = steps[0].code;
   const names = all.slice(1).map((s) => String(s.value));
   const firstName = firstIsVariable ? undefined : String(all[0].value);
-  return (input, frame, state) => {
-    let current: unknown;
-    if (firstName !== undefined) {
-      if (Array.isArray(input)) return fallback(input, frame, state);
-      current = lookup(input, firstName, state);
-    } else {
-      current = first(input, frame, state);
-    }
-    for (const name of names) {
-      if (current === undefined) return undefined;
-      if (Array.isArray(current)) return fallback(input, frame, state);
-      if (current === null || typeof current !== 'object' || isFunction(current)) return undefined;
-      current = Object.prototype.hasOwnProperty.call(current, name)
-        ? (current as Record<string, unknown>)[name]
-        : undefined;
-    }
-    if (Array.isArray(current)) return fallback(input, frame, state);
-    return current;
-  };
+  // one generated function per path (specialise.ts): the closure shared by all paths was megamorphic
+  return simplePathCode(firstName, steps[0].code, names, fallback);
 }
 
 /** The value of a constructor made only of literals (bound once per compiled mapping), or `literal: false`. */

@@ -1,0 +1,114 @@
+import type { Code, CompiledState } from './compile';
+import { append, Rerun } from './runtime';
+
+/**
+ * Per-site JavaScript for the two hottest node shapes: simple paths (`a.b.c`, `$v.b.c`) and output object
+ * constructors (output.ts). Written as closures, every path in every mapping ran the same function, so V8 saw every
+ * record shape of every mapping at its property loads and stores (megamorphic: a hash-table probe per access) and
+ * could inline none of the member calls. Generated with `new Function` from the node's constant field names, each
+ * site is its own function with its own feedback: loads and stores of a mapping's fields are monomorphic, a member's
+ * code is a constant call target (inlinable), and field names are literals. CPU profiles of the bench's small
+ * mappings showed these two closures and the GC they caused as the largest share over the hand-written versions.
+ *
+ * The generated code does exactly what the closures did (structures.ts `compilePath`, output.ts
+ * `compileOutputObject`); the only text put into it from the expression is field names, as JSON string literals.
+ * The equivalence tests (test/core/mapping/compiler) run both shapes against the interpreter.
+ */
+
+const literal = (name: string): string => JSON.stringify(name);
+
+/** `value` is a JSONata function value (runtime.ts `isFunction`), written for an object operand. */
+const isFunctionObject = (value: string): string =>
+  `(${value}._jsonata_function === true || ${value}._jsonata_lambda === true)`;
+
+/**
+ * A simple path's code (structures.ts `compilePath`): the first step is the name `firstName` looked up in the
+ * context, or (`firstName` undefined) the value of `first`; then each of `names` looked up in turn. Anything over an
+ * array goes to `fallback` (the general path evaluation).
+ */
+export function simplePathCode(
+  firstName: string | undefined,
+  first: Code,
+  names: readonly string[],
+  fallback: Code,
+): Code {
+  const lines: string[] = ['let current;'];
+  if (firstName !== undefined) {
+    lines.push(
+      'if (Array.isArray(input)) return fallback(input, frame, state);',
+      `if (input === null || typeof input !== 'object' || !hasOwn.call(input, ${literal(firstName)}) || ` +
+        `${isFunctionObject('input')}) return undefined;`,
+      `current = input[${literal(firstName)}];`,
+    );
+  } else {
+    lines.push('current = first(input, frame, state);');
+  }
+  for (const name of names) {
+    lines.push(
+      'if (current === undefined) return undefined;',
+      'if (Array.isArray(current)) return fallback(input, frame, state);',
+      `if (current === null || typeof current !== 'object' || ${isFunctionObject('current')}) return undefined;`,
+      `current = hasOwn.call(current, ${literal(name)}) ? current[${literal(name)}] : undefined;`,
+    );
+  }
+  lines.push('if (Array.isArray(current)) return fallback(input, frame, state);', 'return current;');
+  const factory = new Function(
+    'first',
+    'fallback',
+    'hasOwn',
+    `'use strict';\nreturn function path(input, frame, state) {\n${lines.join('\n')}\n};`,
+  ) as (first: Code, fallback: Code, hasOwn: typeof Object.prototype.hasOwnProperty) => Code;
+  return factory(first, fallback, Object.prototype.hasOwnProperty);
+}
+
+/** As output.ts `memberSize`: the JSON size of a member, or -1 when it is not proven plain JSON. */
+export type MemberSize = (value: unknown, state: CompiledState) => number;
+
+/**
+ * An output object constructor's code (output.ts `compileOutputObject`): literal, distinct, non-reserved keys; the
+ * value codes in key order; `keySizes[k]` is key k's share of the JSON size.
+ */
+export function outputObjectCode(
+  keys: readonly string[],
+  values: readonly Code[],
+  keySizes: readonly number[],
+  memberSize: MemberSize,
+): Code {
+  const params = values.map((_, k) => `v${k}`);
+  const lines: string[] = [
+    'let data = input;',
+    'if (Array.isArray(input)) data = group(input, state);',
+    'const result = {};',
+    'let size = 2;',
+    'let value;',
+    'let member;',
+  ];
+  keys.forEach((key, k) => {
+    lines.push(
+      `value = v${k}(data, frame, state);`,
+      'if (value !== undefined) {',
+      `  result[${literal(key)}] = value;`,
+      '  if (size >= 0) {',
+      '    member = memberSize(value, state);',
+      `    size = member < 0 ? -1 : size + ${keySizes[k]} + member;`,
+      '  }',
+      '}',
+    );
+  });
+  lines.push('if (size >= 0) {', '  state.plainValue = result;', '  state.plainSize = size;', '}', 'return result;');
+  const factory = new Function(
+    'group',
+    'memberSize',
+    ...params,
+    `'use strict';\nreturn function object(input, frame, state) {\n${lines.join('\n')}\n};`,
+  ) as (group: typeof groupContext, memberSize: MemberSize, ...values: Code[]) => Code;
+  return factory(groupContext, memberSize, ...values);
+}
+
+/** An object constructor over an array context: every item falls in every (literal) key's group. */
+function groupContext(list: unknown[], state: CompiledState): unknown {
+  if (list.length === 0) throw new Rerun('an object constructor over an empty array');
+  let data = list[0];
+  for (let index = 1; index < list.length; index++) data = append(data, list[index], state);
+  return data;
+}

@@ -1,0 +1,70 @@
+import { compileMapping, type MapResult } from '../../../../core/mapping';
+import { compileExpression, useCompiledMappings } from '../../../../core/mapping/compiler';
+
+/**
+ * Generated per-site code (compiler/specialise.ts) — simple paths and output object constructors written as one
+ * JavaScript function each, with the expression's field names as string literals — gives the interpreter's results:
+ * names that need escaping or look like indexes or prototype members, paths through arrays, nulls, strings and
+ * function values, object constructors over an array context.
+ */
+
+let version = 0;
+async function both(expression: string, input: unknown): Promise<{ compiled: MapResult; interpreted: MapResult }> {
+  version++;
+  const id = 'compiled-specialise';
+  const compiled = await compileMapping({ id, version: `c${version}`, expression }).evaluate(input);
+  useCompiledMappings(false);
+  try {
+    const interpreted = await compileMapping({ id, version: `i${version}`, expression }).evaluate(input);
+    return { compiled, interpreted };
+  } finally {
+    useCompiledMappings(true);
+  }
+}
+
+const record = {
+  name: 'Ann',
+  'a"b': 'quote',
+  'back\\slash': 'slash',
+  'line\u2028sep': 'separator',
+  '0': 'zero',
+  '10': 'ten',
+  ключ: 'unicode',
+  nested: { deep: { value: 7 }, list: [{ value: 1 }, { value: 2 }], none: null, text: 'str' },
+  none: null,
+  items: [{ name: 'x' }, { name: 'y' }],
+  empty: [],
+};
+
+describe('generated per-site code', () => {
+  it.each([
+    ['keys that need escaping', '{ "a\\"b": `a"b`, "back\\\\slash": `back\\slash`, "ключ": `ключ` }'],
+    ['a line separator in a key', '{ "line\u2028sep": `line\u2028sep` }'],
+    ['keys that look like indexes, in JSON order', '{ "10": `10`, "b": name, "0": `0` }'],
+    ['keys that name prototype members', '{ "constructor": constructor, "toString": toString, "x": name.toString }'],
+    ['a path through objects', '{ "v": nested.deep.value, "missing": nested.missing.value }'],
+    ['a path through an array', '{ "v": nested.list.value, "n": items.name }'],
+    ['a path through null and a string', '{ "a": nested.none.value, "b": nested.text.length, "c": none.x }'],
+    ['a path that ends at an array', '{ "items": items, "empty": empty }'],
+    ['a path from a variable', '( $n := nested; { "v": $n.deep.value, "l": $n.list.value } )'],
+    ['a path from a function value', '( $f := function($x) { $x }; { "v": $f.name, "w": $f.a.b } )'],
+    ['a path from a built-in', '{ "v": $string.name }'],
+    ['an object constructor over an array context', 'items.{ "n": name, "all": $$.name }'],
+    ['an object constructor inside a condition', 'name = "Ann" ? { "n": name, "q": `a"b` } : { "x": 1 }'],
+  ] as const)('%s: same result as the interpreter', async (_label, expression) => {
+    expect(compileExpression(expression, 200).ok).toBe(true);
+    const { compiled, interpreted } = await both(expression, record);
+    expect(compiled).toEqual(interpreted);
+    expect(JSON.stringify(compiled)).toBe(JSON.stringify(interpreted)); // member order too
+  });
+
+  it.each([
+    ['an array input', [record, { name: 'Bob' }]],
+    ['a string input', 'text'],
+    ['a null input', null],
+  ] as const)('%s: same result as the interpreter', async (_label, input) => {
+    const expression = '{ "n": name, "v": nested.deep.value }';
+    const { compiled, interpreted } = await both(expression, input);
+    expect(compiled).toEqual(interpreted);
+  });
+});
