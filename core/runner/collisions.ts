@@ -49,6 +49,11 @@ export interface Demoted {
 
 const CANDIDATE: ReadonlySet<string> = new Set(['write', 'unchanged', 'conflict']);
 
+/** Whether a record so decided competes for its destination in identity collisions. */
+export function competes(decision: { kind: string }): boolean {
+  return CANDIDATE.has(decision.kind);
+}
+
 class UnionFind {
   readonly #parent = new Map<string, string>();
   find(x: string): string {

@@ -27,6 +27,8 @@ export function isEcho(link: RecordLink | undefined, record: SourceRecord, field
   return true;
 }
 
+export const STALE_READ = 'stale read: a newer version of this record was already synced';
+
 /** A read older than the version of the same record already seen (a re-delivered page, a lagging replica). */
 export function isStale(sourceLink: RecordLink | undefined, modifiedAt: number | undefined): boolean {
   return (

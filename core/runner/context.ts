@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { FlowDefinition, type ConflictPolicy, type SyncMode } from '../flows/schema';
-import { compileMapping, MappingCompileError, type CompiledMapping } from '../mapping';
+import { compileMapping, MappingCompileError, type CompiledMapping, type MappingDefinition } from '../mapping';
 import { actionBatchSize, type ActionDefinition, type ConnectorDefinition, type StreamDefinition } from '../sdk/define';
 import { isHubError, toErrorInfo } from '../sdk/errors';
 import { outboundHttp } from '../sdk/http';
@@ -11,6 +11,7 @@ import { connectionBudgetHook, resolveConnectionPolicy, type ResolvedPolicy } fr
 import { configError, type RunnerCore } from './core';
 import { childLogger } from './deps';
 import { RunStopError } from './errors';
+import { mappingFingerprint } from './mapped-state';
 import { connectionRetry, DEFAULT_MAX_ATTEMPTS } from './retry';
 import type { Endpoint } from './writer';
 
@@ -64,6 +65,8 @@ export interface FlowContext {
   onlyWritten?: boolean;
   /** A link group shared outside a sync pair: written hashes name the action (core/runner/plan.ts decide). */
   actionInHash?: boolean;
+  /** What the payload depends on besides the record; undefined when the mapping is always evaluated (mapped-state.ts). */
+  mappedFingerprint?: string;
 }
 
 export interface LoadOptions {
@@ -184,10 +187,13 @@ export async function loadSource(
   return { ...side, stream };
 }
 
-async function loadMapping(core: RunnerCore, definition: FlowDefinition): Promise<CompiledMapping> {
+async function loadMapping(
+  core: RunnerCore,
+  definition: FlowDefinition,
+): Promise<{ compiled: CompiledMapping; definition: MappingDefinition }> {
   try {
     const mapping = await core.mappings.resolve(definition.mapping.id, definition.mapping.version);
-    return compileMapping(mapping, core.mappingOptions);
+    return { compiled: compileMapping(mapping, core.mappingOptions), definition: mapping };
   } catch (error) {
     if (error instanceof MappingCompileError) {
       throw stop(`mapping "${definition.mapping.id}" does not compile: ${error.message}`, 'mapping.id');
@@ -242,6 +248,7 @@ export async function loadFlowContext(
     writableFields = [...new Set([...conflict.owns, ...identityFields])];
   }
 
+  const mapping = await loadMapping(core, definition);
   const context: FlowContext = {
     flow,
     definition,
@@ -251,7 +258,7 @@ export async function loadFlowContext(
     source,
     target: { ...targetSide, action, batchSize, deleteBatchSize, ...(deleteAction ? { deleteAction } : {}) },
     identity,
-    mapping: await loadMapping(core, definition),
+    mapping: mapping.compiled,
     // without options.maxAttempts the connection's retry window (minutes) decides how long failures are retried
     maxAttempts: definition.options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     concurrency: definition.options?.concurrency ?? 1,
@@ -263,5 +270,12 @@ export async function loadFlowContext(
   if (writableFields !== undefined) context.writableFields = writableFields;
   if (definition.options?.onlyWritten === true) context.onlyWritten = true;
   if (definition.linkGroup !== undefined && definition.sync === undefined) context.actionInHash = true;
+  const fingerprint = mappingFingerprint({
+    mapping: mapping.definition,
+    ...(core.mappingOptions === undefined ? {} : { engineOptions: core.mappingOptions }),
+    ...(writableFields === undefined ? {} : { writableFields }),
+    ...(context.actionInHash === true ? { hashedAction: action.name } : {}),
+  });
+  if (fingerprint !== undefined) context.mappedFingerprint = fingerprint;
   return context;
 }

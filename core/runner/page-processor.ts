@@ -375,7 +375,10 @@ async function recordRestIn(
           break;
         default:
           // unchanged, conflict, suppressed: a record read again as it was costs no write at all
-          links.saveIfChanged(readState(ctx, item, recordOptions), item.sourceLink);
+          links.saveIfChanged(
+            readState(ctx, item, recordOptions, true, decision.kind === 'unchanged' ? item.mapped : undefined),
+            item.sourceLink,
+          );
       }
       addCount(counts, 'unchanged');
       // held back (no consent, skipped by the mapping, an erased identifier): listed in the run with the reason

@@ -2,11 +2,12 @@ import type { MapResult } from '../mapping';
 import { isSkipMarker } from '../mapping/stdlib/skip';
 import { isHubError } from '../sdk/errors';
 import type { RecordLink } from '../store/repos';
-import { isEcho, isStale, restrictToOwned, targetIsNewer } from './conflict';
+import { isEcho, isStale, restrictToOwned, STALE_READ, targetIsNewer } from './conflict';
 import type { FlowContext } from './context';
 import type { RunnerCore } from './core';
 import { contentHash, getPath, modifiedAtOf, recordDigest, setPath, sourceKeyOf, type SourceRecord } from './hashing';
-import { destinationOf, resolveCollisions, type Demoted } from './collisions';
+import { competes, destinationOf, resolveCollisions, type Demoted } from './collisions';
+import { mappedToken, reusableItems, reusedDecision } from './mapped-state';
 import { suppressionCandidates } from './suppression';
 
 /**
@@ -27,6 +28,8 @@ export interface PageItem {
   siblings?: RecordLink[];
   /** Replays: the dead letters this item resolves. */
   letterIds?: string[];
+  /** Written or unchanged: what its source link keeps as `lastMapped` (core/runner/mapped-state.ts). */
+  mapped?: string;
 }
 
 export type Decision =
@@ -184,7 +187,7 @@ export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: Pag
 /** Decides what to do with one item, given its mapping result and whether it carries a suppressed identifier. */
 export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, suppressed: boolean): Decision {
   if (isStale(item.sourceLink, item.modifiedAt)) {
-    return { kind: 'stale', reason: 'stale read: a newer version of this record was already synced' };
+    return { kind: 'stale', reason: STALE_READ };
   }
   const payload =
     mapped.ok && isPlainObject(mapped.value) ? restrictToOwned(mapped.value, ctx.writableFields) : undefined;
@@ -263,6 +266,53 @@ async function planWithCollisions(
   ctx: FlowContext,
   items: PageItem[],
 ): Promise<{ planned: PlannedItem[]; demoted: Demoted[] }> {
+  // records read exactly as they were last mapped keep that decision unmapped, unless another record of the page
+  // may compete with them for a destination (core/runner/mapped-state.ts)
+  const reused = new Set(reusableItems(items, ctx.mappedFingerprint));
+  let planned: PlannedItem[];
+  let destinations: (string | undefined)[];
+  if (reused.size === 0) ({ planned, destinations } = await mapAndDecide(core, ctx, items));
+  else {
+    const rest = await mapAndDecide(
+      core,
+      ctx,
+      items.filter((item) => !reused.has(item)),
+    );
+    const mapReused = rest.planned.some((p) => competes(p.decision));
+    const again = mapReused ? await mapAndDecide(core, ctx, [...reused]) : undefined;
+    const byItem = new Map<PageItem, { planned: PlannedItem; destination: string | undefined }>();
+    for (const part of again === undefined ? [rest] : [rest, again])
+      part.planned.forEach((p, i) => byItem.set(p.item, { planned: p, destination: part.destinations[i] }));
+    planned = [];
+    destinations = [];
+    for (const item of items) {
+      const known = byItem.get(item);
+      planned.push(known?.planned ?? { item, decision: reusedDecision(item) });
+      destinations.push(known?.destination);
+    }
+  }
+  const demoted = resolveCollisions(ctx, planned, destinations);
+  for (const { item, decision } of planned) {
+    const hash =
+      decision.kind === 'write'
+        ? decision.hash
+        : decision.kind === 'unchanged'
+          ? item.targetLink?.lastWrittenHash
+          : undefined;
+    const token = hash === undefined ? undefined : mappedToken(ctx.mappedFingerprint, hash);
+    if (token === undefined) delete item.mapped;
+    else item.mapped = token;
+  }
+  return { planned, demoted };
+}
+
+/** Maps `items` and decides each: the decisions and each mapped record's destination identity. */
+async function mapAndDecide(
+  core: RunnerCore,
+  ctx: FlowContext,
+  items: readonly PageItem[],
+): Promise<{ planned: PlannedItem[]; destinations: (string | undefined)[] }> {
+  if (items.length === 0) return { planned: [], destinations: [] };
   const mapped = await ctx.mapping.evaluatePage(items.map((i) => i.record));
   // erasure wins: with no suppression at all (the common case) nothing needs hashing; the check is per page, so an
   // erasure recorded while a run goes on applies from its next page
@@ -282,8 +332,7 @@ async function planWithCollisions(
     decision: decide(ctx, item, mapped[i], candidates?.[i]?.some((h) => suppressed.has(h)) ?? false),
   }));
   const destinations = mapped.map((m) => (m.ok && isPlainObject(m.value) ? destinationOf(ctx, m.value) : undefined));
-  const demoted = resolveCollisions(ctx, planned, destinations);
-  return { planned, demoted };
+  return { planned, destinations };
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -60,8 +60,17 @@ export const deadLetterLedger: Ledger = {
   countsDeadLettered: true,
 };
 
-/** The read state of a source record (what the flow reading that connection saw). */
-export function readState(ctx: FlowContext, item: PageItem, options: RecordOptions, withModified = true): LinkUpsert {
+/**
+ * The read state of a source record (what the flow reading that connection saw). `mapped` only for a record
+ * written or found unchanged (its `item.mapped`): any other outcome clears what it last mapped to.
+ */
+export function readState(
+  ctx: FlowContext,
+  item: PageItem,
+  options: RecordOptions,
+  withModified = true,
+  mapped?: string,
+): LinkUpsert {
   const upsert: LinkUpsert = {
     linkGroup: ctx.linkGroup,
     entity: ctx.entity,
@@ -69,6 +78,7 @@ export function readState(ctx: FlowContext, item: PageItem, options: RecordOptio
     externalId: item.key,
     lastReadHash: item.readHash,
     lastReadFields: item.fields,
+    lastMapped: mapped ?? null,
   };
   if (item.sourceLink !== undefined) upsert.entityId = item.sourceLink.entityId;
   if (withModified && item.modifiedAt !== undefined) {
@@ -98,7 +108,7 @@ export function recordWritten(
   stored: ReadonlyMap<string, RecordLink>,
 ): void {
   for (const { item, result, hash, writtenFields } of written) {
-    const source = readState(ctx, item, options);
+    const source = readState(ctx, item, options, true, result.targetId === undefined ? undefined : item.mapped);
     if (result.targetId === undefined) {
       links.saveIfChanged(source, item.sourceLink);
       continue;

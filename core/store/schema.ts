@@ -165,6 +165,8 @@ export interface RecordLinksTable {
   last_seen_run: string | null;
   /** A source record whose destination identity collides with another's: the winner's external id (0006). */
   duplicate_of: string | null;
+  /** Source links: `<mapping fingerprint>:<payload hash prefix>` of the last read (migration 0013). */
+  last_mapped: string | null;
 }
 
 export interface DeadLettersTable {

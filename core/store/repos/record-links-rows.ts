@@ -30,6 +30,11 @@ export interface RecordLink {
    * record that wins (the most recently modified). A duplicate is never written, chosen as a peer or mirrored.
    */
   duplicateOf?: string;
+  /**
+   * Source links: what the record as last read mapped to, `<mapping fingerprint>:<payload hash prefix>`, when its
+   * last outcome was written or unchanged (core/runner/mapped-state.ts).
+   */
+  lastMapped?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -59,6 +64,7 @@ export interface LinkUpsert extends RecordRef {
   lastReadFields?: Record<string, string> | null;
   lastSeenRunId?: string | null;
   duplicateOf?: string | null;
+  lastMapped?: string | null;
 }
 
 export type LinkRow = Selectable<RecordLinksTable>;
@@ -84,6 +90,7 @@ export function toLink(row: LinkRow): RecordLink {
   if (readFields !== undefined) link.lastReadFields = readFields;
   if (row.last_seen_run !== null) link.lastSeenRunId = row.last_seen_run;
   if (row.duplicate_of !== null && row.duplicate_of !== undefined) link.duplicateOf = row.duplicate_of;
+  if (row.last_mapped !== null && row.last_mapped !== undefined) link.lastMapped = row.last_mapped;
   return link;
 }
 
@@ -91,7 +98,7 @@ export function toLink(row: LinkRow): RecordLink {
  * A link row as the values of its columns, in this order (SQLite statements that return arrays: no object per row):
  * id, link_group, entity_id, entity, connection_id, external_id, last_written_hash, last_read_hash,
  * source_modified_at, deleted_at, created_at, updated_at, last_written_fields, last_read_fields, last_seen_run,
- * duplicate_of.
+ * duplicate_of, last_mapped.
  */
 export type LinkValues = readonly [
   string,
@@ -106,6 +113,7 @@ export type LinkValues = readonly [
   number | null,
   number,
   number,
+  string | null,
   string | null,
   string | null,
   string | null,
@@ -134,6 +142,7 @@ export function toLinkFromValues(v: LinkValues): RecordLink {
   if (readFields !== undefined) link.lastReadFields = readFields;
   if (v[14] !== null) link.lastSeenRunId = v[14];
   if (v[15] !== null) link.duplicateOf = v[15];
+  if (v[16] !== null) link.lastMapped = v[16];
   return link;
 }
 
@@ -149,6 +158,7 @@ export function changesOf(input: LinkUpsert, now: number): Partial<LinkRow> {
   if (input.lastReadFields !== undefined) changes.last_read_fields = toJsonOrNull(input.lastReadFields);
   if (input.lastSeenRunId !== undefined) changes.last_seen_run = input.lastSeenRunId;
   if (input.duplicateOf !== undefined) changes.duplicate_of = input.duplicateOf;
+  if (input.lastMapped !== undefined) changes.last_mapped = input.lastMapped;
   return changes;
 }
 
@@ -170,6 +180,7 @@ export function newRow(input: LinkUpsert, now: number): LinkRow {
     last_read_fields: toJsonOrNull(input.lastReadFields),
     last_seen_run: input.lastSeenRunId ?? null,
     duplicate_of: input.duplicateOf ?? null,
+    last_mapped: input.lastMapped ?? null,
   };
 }
 
@@ -184,6 +195,7 @@ export const UPSERT_COLUMNS = {
   lastReadFields: 'last_read_fields',
   lastSeenRunId: 'last_seen_run',
   duplicateOf: 'duplicate_of',
+  lastMapped: 'last_mapped',
 } as const satisfies Partial<Record<keyof LinkUpsert, keyof LinkRow>>;
 
 export type UpsertField = keyof typeof UPSERT_COLUMNS;
@@ -232,6 +244,7 @@ export function changesLink(input: LinkUpsert, link: RecordLink): boolean {
     differs(input.deletedAt, link.deletedAt) ||
     differs(input.lastSeenRunId, link.lastSeenRunId) ||
     differs(input.duplicateOf, link.duplicateOf) ||
+    differs(input.lastMapped, link.lastMapped) ||
     (input.lastWrittenFields !== undefined &&
       !sameArray(input.lastWrittenFields ?? undefined, link.lastWrittenFields)) ||
     (input.lastReadFields !== undefined && !sameRecord(input.lastReadFields ?? undefined, link.lastReadFields))

@@ -26,7 +26,7 @@ export { changesLink, linkKey, mergeUpserts } from './record-links-rows';
 /** Ids per `in (…)` list. */
 const CHUNK = 500;
 /**
- * Rows per multi-row upsert: 500 × 15 columns = 7,500 bound parameters, well under SQLite's 32,766 and
+ * Rows per multi-row upsert: 500 × 17 columns = 8,500 bound parameters, well under SQLite's 32,766 and
  * PostgreSQL's 65,535, and few distinct statement texts for the SQLite statement cache.
  */
 export const UPSERT_ROWS_PER_STATEMENT = 500;
@@ -49,6 +49,7 @@ const ROW_COLUMNS = [
   'last_read_fields',
   'last_seen_run',
   'duplicate_of',
+  'last_mapped',
 ] as const satisfies readonly (keyof LinkRow)[];
 
 /**
@@ -83,6 +84,7 @@ function rowValues(input: LinkUpsert, now: number): (string | number | null)[] {
     toJsonOrNull(input.lastReadFields),
     input.lastSeenRunId ?? null,
     input.duplicateOf ?? null,
+    input.lastMapped ?? null,
   ];
 }
 
@@ -392,6 +394,7 @@ export class RecordLinksRepo {
         last_read_fields: row.p_last_read_fields,
         last_seen_run: row.p_last_seen_run,
         duplicate_of: null,
+        last_mapped: null,
       }),
     }));
   }

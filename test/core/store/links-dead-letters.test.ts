@@ -1,5 +1,7 @@
 import { ConnectionsRepo, DeadLettersRepo, FlowsRepo, RecordLinksRepo, SuppressionsRepo } from '../../../core/store';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
+import { rawSqliteFor } from '../../../core/store/raw-sqlite';
+import { CLOSE_DELIVERED_SQL } from '../../../core/store/repos/dead-letters';
 import { engines, openTestStore, type TestStore } from '../../helpers/postgres';
 
 describe.each(engines)('RecordLinksRepo (%s)', (engine) => {
@@ -183,5 +185,43 @@ describe.each(engines)('DeadLettersRepo and SuppressionsRepo (%s)', (engine) => 
       ['h-b', 'gdpr erasure'],
       ['h-a', 'gdpr erasure'],
     ]);
+  });
+});
+
+describe.each(engines)('DeadLettersRepo.closeDelivered (%s)', (engine) => {
+  let t: TestStore;
+  let letters: DeadLettersRepo;
+
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    letters = new DeadLettersRepo(t.store.db);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('closes the open entries of delivered records only, found by record key however many are open', async () => {
+    const flow = (await new FlowsRepo(t.store.db).create({ name: 'close-delivered', definition: {} })).id;
+    await letters.addMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        flowId: flow,
+        runId: 'run_1',
+        recordKey: `k${i}`,
+        reason: 'refused',
+        failureKind: 'permanent',
+        source: { i },
+      })),
+    );
+    await t.store.transaction(async (tx) => {
+      expect(await new DeadLettersRepo(tx).closeDelivered(flow, ['k1', 'k2', 'k2', 'k299', 'unknown'], 5000)).toBe(3);
+    });
+    expect(await letters.count({ flowId: flow, status: 'pending' })).toBe(297);
+    expect(await letters.count({ flowId: flow, status: 'replayed' })).toBe(3);
+    if (engine === 'sqlite') {
+      // SQLite's planner chose the (flow_id, status) index and checked every open entry of the flow per page
+      const raw = rawSqliteFor(t.store.db)?.raw;
+      const plan = raw?.prepare(`explain query plan ${CLOSE_DELIVERED_SQL}`).all(1, flow, '["k1"]') ?? [];
+      expect(plan.map((row) => String(row.detail)).join('\n')).toMatch(/USING INDEX dead_letters_record_idx/);
+    }
   });
 });
