@@ -22,8 +22,9 @@ export function assertCountry(country: string): CountryCode {
 
 /**
  * `parsePhoneNumberFromString` without the cost of its failures: libphonenumber-js reports an unparseable text by
- * constructing a ParseError, which it catches itself, and an Error captures a stack trace when constructed — most
- * of the cost of a messy phone column (a third of `$normalizePhone` on the bench's generated contacts). No stack is
+ * constructing a ParseError, which it catches itself, and an Error captures a stack trace when constructed: on the
+ * bench's generated HubSpot phones (a quarter unparseable) parsing took 6.0 µs per phone with stack traces and 4.6
+ * µs without (Node 24, 2026-12-07, load 4.5–4.9). No stack is
  * captured while it runs (synchronously); the limit is restored before returning.
  */
 function parseQuietly(text: string, options?: { defaultCountry: CountryCode }): PhoneNumber | undefined {
