@@ -11,6 +11,7 @@ import { compileBinary, compileUnaryMinus } from './operators';
 import { compileOutput, type OutputState } from './output';
 import { dependsOnlyOn } from './purity';
 import { compileReusingCondition } from './reuse';
+import { callCode } from './specialise';
 import { compileConstructor, compileFilter, compilePath, literalValue } from './structures';
 import {
   boolean,
@@ -33,46 +34,65 @@ import {
 /**
  * A variable scope at run time (a block, a lambda call). Its variables are two parallel arrays, not a Map: a frame
  * holds a handful of names, which a scan finds sooner than a Map is built (a Map per lambda call was a measurable
- * share of a record's time). A lambda frame starts with the lambda's parameter list itself; the first binding in it
- * copies both arrays (`shared`).
+ * share of a record's time). The first `size` entries are the bindings; a block's frame allocates both arrays at
+ * its first binding with room for the binds the block makes itself (`capacity`), so binding does not grow them one
+ * push at a time (an allocation profile showed the grown arrays as the largest allocation of a small mapping). A
+ * lambda frame starts with the lambda's parameter list itself; the first binding in it copies both arrays (`shared`).
  */
 export class Frame {
   /** undefined until the first binding: most frames (the root, blocks that only compute) never bind */
   names: readonly string[] | undefined = undefined;
   values: unknown[] | undefined = undefined;
+  size = 0;
   shared = false;
   constructor(
     readonly parent: Frame | undefined,
     /** the input of the call that created the nearest lambda frame (JSONata validates tail calls against it) */
     readonly callInput: unknown,
+    /** the binds the frame's block makes directly: room allocated at the first */
+    private readonly capacity = 1,
   ) {}
 
   /** As Map.get after has: the last binding of the name in this frame. */
   find(name: string): number {
     const names = this.names;
     if (names === undefined) return -1;
-    for (let k = names.length - 1; k >= 0; k--) if (names[k] === name) return k;
+    for (let k = this.size - 1; k >= 0; k--) if (names[k] === name) return k;
     return -1;
   }
 
   bind(name: string, value: unknown): void {
     if (this.names === undefined) {
-      this.names = [name];
-      this.values = [value];
+      const names = new Array<string>(this.capacity).fill('');
+      const values = new Array<unknown>(this.capacity).fill(undefined);
+      names[0] = name;
+      values[0] = value;
+      this.names = names;
+      this.values = values;
+      this.size = 1;
       return;
     }
     if (this.shared) {
-      this.names = this.names.slice();
-      this.values = (this.values as unknown[]).slice();
+      this.names = this.names.slice(0, this.size);
+      this.values = (this.values as unknown[]).slice(0, this.size);
       this.shared = false;
     }
     const index = this.find(name);
     if (index >= 0) (this.values as unknown[])[index] = value;
     else {
-      (this.names as string[]).push(name);
-      (this.values as unknown[]).push(value);
+      // within the capacity, a write in place; past it, the arrays grow
+      (this.names as string[])[this.size] = name;
+      (this.values as unknown[])[this.size] = value;
+      this.size++;
     }
   }
+}
+
+/** Room for a block's frame: the binds among its own expressions (others, e.g. in a condition, may add more). */
+export function bindCapacity(expressions: readonly AstNode[]): number {
+  let count = 0;
+  for (const expression of expressions) if (expression.type === 'bind') count++;
+  return Math.max(1, count);
 }
 
 export type Code = (input: unknown, frame: Frame, state: CompiledState) => unknown;
@@ -206,22 +226,8 @@ function compileCall(
       return apply(fn, values, tail ? f.callInput : i, s, compiler.runtime());
     };
   }
-  if (normalise) {
-    const keepArray = normalise.keepArray;
-    return (i, f, s) => {
-      const fn = proc(i, f, s);
-      const values = new Array<unknown>(count);
-      for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
-      return normalize(apply(fn, values, i, s, compiler.runtime()), keepArray);
-    };
-  }
-  return (i, f, s) => {
-    const fn = proc(i, f, s);
-    const values = new Array<unknown>(count);
-    for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
-    // a tail call (JSONata's thunk) is validated against the input of the lambda's own caller
-    return apply(fn, values, tail ? f.callInput : i, s, compiler.runtime());
-  };
+  // one generated function per call site (specialise.ts): its procedure and arguments are constant call targets
+  return callCode(proc, args, tail, normalise, compiler.runtime, apply, normalize);
 }
 
 function compileLambda(node: AstNode, compiler: Compiler): Code {
@@ -239,6 +245,7 @@ function compileLambda(node: AstNode, compiler: Compiler): Code {
         // the parameter list and the call's argument array, shared until a binding in this frame copies them
         scope.names = params;
         scope.values = args;
+        scope.size = params.length;
         scope.shared = true;
       }
       return body(input, scope, state as CompiledState);
@@ -317,8 +324,9 @@ function compileCore(node: AstNode, compiler: Compiler, tail: boolean): Code {
       const expressions = (node.expressions ?? []).map((e, index, all) =>
         compileNode(e, compiler, tail && index === all.length - 1),
       );
+      const capacity = bindCapacity(node.expressions ?? []);
       return (i, f, s) => {
-        const scope = new Frame(f, f.callInput);
+        const scope = new Frame(f, f.callInput, capacity);
         let result: unknown;
         for (const expression of expressions) result = expression(i, scope, s);
         return result;

@@ -1,5 +1,5 @@
 import type { AstNode } from './analyse';
-import { compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
+import { bindCapacity, compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
 import { boolean, normalize } from './runtime';
 import { outputObjectCode } from './specialise';
 import { compileReusingCondition } from './reuse';
@@ -76,8 +76,9 @@ export function compileOutput(node: AstNode, compiler: Compiler, depth = 0): Cod
     const expressions = all.map((e, index) =>
       index === all.length - 1 ? compileOutput(e, compiler, depth) : compileNode(e, compiler),
     );
+    const capacity = bindCapacity(all);
     return (i, f, s) => {
-      const scope = new Frame(f, f.callInput);
+      const scope = new Frame(f, f.callInput, capacity);
       let result: unknown;
       for (const expression of expressions) result = expression(i, scope, s);
       return normalize(result, false);

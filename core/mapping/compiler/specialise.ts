@@ -1,4 +1,5 @@
 import type { Code, CompiledState } from './compile';
+import type { Runtime } from './functions';
 import { append, Rerun } from './runtime';
 
 /**
@@ -111,4 +112,37 @@ function groupContext(list: unknown[], state: CompiledState): unknown {
   let data = list[0];
   for (let index = 1; index < list.length; index++) data = append(data, list[index], state);
   return data;
+}
+
+/** The function table getter and `apply` of functions.ts, passed in (specialise.ts imports no compiler module). */
+export type Apply = (proc: unknown, args: unknown[], input: unknown, state: CompiledState, runtime: Runtime) => unknown;
+
+/**
+ * A call's code (compile.ts `compileCall`, the ordinary case): the procedure, then the arguments left to right into
+ * one array, then `apply` — with the context as the call's input, or for a tail call the input of the lambda's own
+ * caller — and, with `normalise`, JSONata's sequence normalisation of the result. Per site, the procedure's and each
+ * argument's code are constant call targets.
+ */
+export function callCode(
+  proc: Code,
+  args: readonly Code[],
+  tail: boolean,
+  normalise: { keepArray: boolean } | undefined,
+  runtime: () => Runtime,
+  apply: Apply,
+  normalize: (value: unknown, keepArray: boolean) => unknown,
+): Code {
+  const params = args.map((_, a) => `a${a}`);
+  const values = params.map((a) => `${a}(i, f, s)`).join(', ');
+  const applied = `apply(fn, [${values}], ${tail ? 'f.callInput' : 'i'}, s, runtime())`;
+  const result = normalise ? `normalize(${applied}, ${normalise.keepArray})` : applied;
+  const factory = new Function(
+    'proc',
+    'runtime',
+    'apply',
+    'normalize',
+    ...params,
+    `'use strict';\nreturn function call(i, f, s) {\nconst fn = proc(i, f, s);\nreturn ${result};\n};`,
+  ) as (proc: Code, runtime: () => Runtime, apply: Apply, normalize: unknown, ...args: Code[]) => Code;
+  return factory(proc, runtime, apply, normalize, ...args);
 }

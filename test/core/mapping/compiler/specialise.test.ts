@@ -68,3 +68,31 @@ describe('generated per-site code', () => {
     expect(compiled).toEqual(interpreted);
   });
 });
+
+describe('frames and call sites', () => {
+  it.each([
+    [
+      'binds past the block capacity',
+      '( $a := 1; name = "Ann" ? ($b := 2) : ($c := 3); $d := $b + 1; [$a, $b, $c, $d] )',
+    ],
+    ['a name bound again', '( $a := 1; $a := $a + 1; $b := ($a := 10; $a); [$a, $b] )'],
+    ['a binding to nothing hides the outer one', '( $a := 1; ( $a := missing; $exists($a) ) )'],
+    ['a lambda called with fewer arguments than parameters', '( $f := function($x, $y) { [$x, $y] }; $f(1) )'],
+    ['a lambda called with more arguments than parameters', '( $f := function($x) { $x }; $f(1, 2) )'],
+    ['a binding inside a lambda', '( $f := function($x, $y) { ( $z := $x + $y; $x := 5; [$x, $y, $z] ) }; $f(1, 2) )'],
+    ['a binding in a lambda frame itself', '( $f := function($x) { $y := $x * 2 }; [$f(1), $f(2)] )'],
+    ['a lambda that closes over a variable bound after it', '( $f := function() { $later }; $later := "set"; $f() )'],
+    ['a closure over a loop variable', '( $fs := [1, 2, 3].( $n := $; function() { $n } ); $fs.$() )'],
+    ['a tail call in a lambda body', '( $f := function($x) { $substring($x, 1) }; items.$f(name) )'],
+    [
+      'calls with no, one and several arguments',
+      '[$count([]), $uppercase(name), $substring(name, 1, 1), $join(["a", "b"], "-")]',
+    ],
+    ['a call in apply form', 'name ~> $uppercase() ~> $substring(0, 2)'],
+    ['a call of a variable that is not a function', '( $x := 1; $x() )'],
+  ] as const)('%s: same result as the interpreter', async (_label, expression) => {
+    expect(compileExpression(expression, 200).ok).toBe(true);
+    const { compiled, interpreted } = await both(expression, record);
+    expect(compiled).toEqual(interpreted);
+  });
+});
