@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { normalizeEmail } from '../mapping/stdlib/email';
 import { PermanentError } from '../sdk/errors';
+import { canonicalJson } from './canonical-json';
 
 /**
  * Hashes and keys the runner keeps on record links. A hash is over a canonical JSON form (object keys sorted,
@@ -9,42 +10,8 @@ import { PermanentError } from '../sdk/errors';
 
 export type SourceRecord = Record<string, unknown>;
 
-/** Canonical JSON: sorted keys, undefined properties left out, non-finite numbers as null. */
-export function stableStringify(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      return JSON.stringify(value.toString());
-    case 'object':
-      break;
-    default:
-      return 'null';
-  }
-  if (value === null) return 'null';
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stableStringify(value[i]);
-    return `${out}]`;
-  }
-  // plain loops over the sorted keys (code-unit order, as before): no entry arrays per object
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object).sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const v = object[key];
-    if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${stableStringify(v)}`;
-    first = false;
-  }
-  return `${out}}`;
-}
+/** Canonical JSON: sorted keys, undefined properties left out, non-finite numbers as null (canonical-json.ts). */
+export const stableStringify: (value: unknown) => string = canonicalJson;
 
 /** sha256 in hex: Node's one-shot `crypto.hash` (no Hash object per call) where the runtime has it (22+). */
 const sha256Hex: (text: string) => string =
@@ -72,6 +39,8 @@ export function recordDigest(
   modifiedField: string | undefined,
   withFields: boolean,
 ): { readHash: string; fields: Record<string, string> } {
+  // the whole record at once when no field hashes are asked (the same text as assembled below)
+  if (!withFields) return { readHash: sha256Hex(canonicalJson(record)).slice(0, 32), fields: {} };
   const fields: Record<string, string> = {};
   const keys = Object.keys(record).sort();
   let canonical = '{';
@@ -79,10 +48,10 @@ export function recordDigest(
   for (const key of keys) {
     const value = record[key];
     if (value === undefined) continue;
-    const json = stableStringify(value);
+    const json = canonicalJson(value);
     canonical += `${first ? '' : ','}${JSON.stringify(key)}:${json}`;
     first = false;
-    if (withFields && key !== modifiedField) fields[key] = sha256Hex(json).slice(0, 16);
+    if (key !== modifiedField) fields[key] = sha256Hex(json).slice(0, 16);
   }
   canonical += '}';
   return { readHash: sha256Hex(canonical).slice(0, 32), fields };
