@@ -37,8 +37,12 @@ async function apiOf(hub: Hub, engine: Engine) {
   };
 }
 
-describe('HubSpot won deals → Odoo orders: an order whose creation cannot be confirmed', () => {
-  const s = useAdSandboxes();
+// On both transports: the sandbox's lost reply (502) and refused look-up (503) are the same on JSON-2 and JSON-RPC.
+describe.each([
+  ['JSON-2', 19],
+  ['JSON-RPC', 17],
+])('HubSpot won deals → Odoo orders over %s (Odoo %i): an order whose creation cannot be confirmed', (_t, version) => {
+  const s = useAdSandboxes({ odoo: { version } });
 
   /** A closed-won deal with one line item for a customer Odoo knows; returns the order's hub key. */
   async function wonDeal(): Promise<string> {
@@ -64,7 +68,8 @@ describe('HubSpot won deals → Odoo orders: an order whose creation cannot be c
     return `hubspot-deal-${deal}`;
   }
 
-  const orderCreates = () => s.odoo.server.log.filter((e) => e.path === '/json/2/sale.order/create').length;
+  /** sale.order create calls Odoo received, on either transport. */
+  const orderCreates = () => s.odoo.calls('sale.order', 'create');
 
   it('goes to manual review (not the ledger), is held from later runs, and once resolved as done is linked and never sent again', async () => {
     const key = await wonDeal();
@@ -144,6 +149,8 @@ describe('HubSpot won deals → Odoo orders: an order whose creation cannot be c
       });
       await runToEnd(hub, engine, FLOW);
     });
+    expect(s.odoo.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+    expect(s.odoo.ordersFor(key)).toBe(1);
     const list = await s.bed.hub('runs', 'review', 'list', '--flow', FLOW, '--json');
     expect(list.code).toBe(0);
     const [item] = JSON.parse(list.stdout) as { id: string; recordKey: string; reason: string; linkable: boolean }[];
@@ -157,5 +164,33 @@ describe('HubSpot won deals → Odoo orders: an order whose creation cannot be c
     const show = await s.bed.hub('runs', 'list', '--flow', FLOW, '--json');
     const [run] = JSON.parse(show.stdout) as { id: string }[];
     expect((await s.bed.hub('runs', 'show', run!.id)).stdout).toContain('manual review: 1');
+  }, 120_000);
+
+  it('when the look-up by the marker answers after the lost reply, the order is linked: no review, no second order', async () => {
+    const key = await wonDeal();
+    s.odoo.loseNextOrderCreate({ lookups: 0 });
+    await s.withEngine(async (hub, engine) => {
+      await flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
+        connections: { odoo: 'erp', hubspot: 'crm' },
+      });
+      const flow = await hub.repos.flows.require(FLOW);
+      const run = await runToEnd(hub, engine, FLOW);
+      expect(s.odoo.faults).toEqual({ lostCreates: 1, failedLookups: 0 });
+      expect(run.status).toBe('succeeded');
+      expect(run.counts).toMatchObject({ read: 1, created: 1, failed: 0, deadLettered: 0 });
+      expect(await hub.repos.reviewItems.list({ flowId: flow.id })).toEqual([]);
+      expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([]);
+      const order = [...s.odoo.store.table('sale.order').values()].find((o) => o.origin === `hub:${key}`)!;
+      const links = [...s.odoo.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
+      expect(links).toEqual([expect.objectContaining({ res_id: order.id })]);
+
+      await flowServiceFor(hub).reset(FLOW);
+      const rerun = await runToEnd(hub, engine, FLOW);
+      expect(rerun.counts).toMatchObject({ read: 1, failed: 0 });
+      expect(writes(rerun)).toBe(0);
+      expect(orderCreates()).toBe(1);
+      expect(s.odoo.ordersFor(key)).toBe(1);
+      expect(s.odoo.store.table('sale.order').size).toBe(1);
+    });
   }, 120_000);
 });

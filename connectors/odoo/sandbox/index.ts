@@ -4,6 +4,8 @@ import {
   startSandboxServer,
   type ConnectorSandbox,
   type SandboxOptions,
+  type SandboxReply,
+  type SandboxRequest,
   type SandboxRoute,
   type SandboxServer,
 } from '../../../core/sdk';
@@ -49,13 +51,16 @@ export interface OdooSandbox extends ConnectorSandbox {
   /** The next request is answered 429 with Retry-After (as a proxy in front of Odoo may); null undoes it. */
   rateLimitNext(seconds: number | null): void;
   /**
-   * The next JSON-2 `sale.order/create` is applied and its answer lost (502, as a proxy that lost the upstream
-   * connection answers), and the `lookups` (default 1) `sale.order/search_read` calls after it fail with 503: the
-   * hub cannot confirm whether the order exists. Counted in `faults`.
+   * The next `sale.order` `create` (JSON-2 `/json/2/sale.order/create` or JSON-RPC `execute_kw`) is applied and its
+   * answer lost (HTTP 502 on either transport, as a proxy that lost the upstream connection answers), and the
+   * `lookups` (default 1) `sale.order` `search_read` calls after it fail with HTTP 503: the hub cannot confirm
+   * whether the order exists. `lookups: 0` loses only the answer. Counted in `faults`.
    */
   loseNextOrderCreate(options?: { lookups?: number }): void;
   /** Faults injected so far: creates applied with their answer lost, look-ups refused after them. */
   faults: { lostCreates: number; failedLookups: number };
+  /** Calls of `model.method` received so far, on either transport (refused and faulted ones included). */
+  calls(model: string, method: string): number;
   /** Sales orders carrying this hub key (origin marker), for "exactly once" assertions. */
   ordersFor(externalId: string): number;
   /**
@@ -119,6 +124,23 @@ function postRefund(store: OdooStore, orderId: number, amount?: number, writeDat
     order.write_date = writeDate ?? store.stamp();
   }
   return id;
+}
+
+/** `model/method` of a model-method call on either transport; undefined for anything else. */
+function modelMethodOf(req: SandboxRequest): string | undefined {
+  if (req.params.model !== undefined && req.params.method !== undefined)
+    return `${req.params.model}/${req.params.method}`;
+  const params = (req.body as { params?: { service?: unknown; method?: unknown; args?: unknown } } | undefined)?.params;
+  if (params?.service !== 'object' || params.method !== 'execute_kw' || !Array.isArray(params.args)) return undefined;
+  const [, , , model, method] = params.args as unknown[];
+  return typeof model === 'string' && typeof method === 'string' ? `${model}/${method}` : undefined;
+}
+
+/** Whether Odoo applied the call: a 200 on JSON-2, a 200 without an error envelope on JSON-RPC. */
+function applied(reply: SandboxReply): boolean {
+  if (reply.status !== 200) return false;
+  const body = reply.body as { jsonrpc?: unknown; error?: unknown } | null | undefined;
+  return !(typeof body === 'object' && body !== null && body.jsonrpc !== undefined && body.error !== undefined);
 }
 
 function seed(store: OdooStore, options: OdooSandboxOptions): void {
@@ -214,23 +236,26 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
   let forced429: number | undefined;
   const faults = { lostCreates: 0, failedLookups: 0 };
   const lose = { armed: false, lookups: 0, failing: 0 };
+  const calls = new Map<string, number>();
   const withFaults = (route: SandboxRoute): SandboxRoute =>
-    route.path !== '/json/2/:model/:method'
+    route.path === '/web/version'
       ? route
       : {
           ...route,
           handler: async (req) => {
-            const target = `${req.params.model}/${req.params.method}`;
+            const target = modelMethodOf(req);
+            if (target !== undefined) calls.set(target, (calls.get(target) ?? 0) + 1);
             if (lose.failing > 0 && target === 'sale.order/search_read') {
               lose.failing -= 1;
               faults.failedLookups += 1;
               return { status: 503, body: 'Service Unavailable' };
             }
             const reply = await route.handler(req);
-            if (lose.armed && target === 'sale.order/create' && reply.status === 200) {
+            if (lose.armed && target === 'sale.order/create' && applied(reply)) {
               lose.armed = false;
               lose.failing = lose.lookups;
               faults.lostCreates += 1;
+              // a proxy that lost the upstream connection answers the same on both transports
               return { status: 502, body: 'Bad Gateway' };
             }
             return reply;
@@ -261,6 +286,7 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
       lose.lookups = fault.lookups ?? 1;
     },
     faults,
+    calls: (model, method) => calls.get(`${model}/${method}`) ?? 0,
     refund: (orderId, amount, extra = {}) => postRefund(store, orderId, amount, undefined, extra.touchOrder !== false),
     ordersFor: (externalId) =>
       [...store.table('sale.order').values()].filter((o) => o.origin === `hub:${externalId}`).length,

@@ -139,25 +139,37 @@ describe.each([
   });
 });
 
-describe('createOrders after a crash or a lost answer (sandbox, JSON-2)', () => {
+/** `model/method` a request to Odoo calls, on either transport (JSON-2 path or JSON-RPC execute_kw). */
+function targetOf(href: string, body: unknown): string | undefined {
+  const json2 = /\/json\/2\/([^/]+)\/([^/?]+)$/.exec(href);
+  if (json2 !== null) return `${decodeURIComponent(json2[1]!)}/${decodeURIComponent(json2[2]!)}`;
+  if (!href.endsWith('/jsonrpc') || typeof body !== 'string') return undefined;
+  const args = (JSON.parse(body) as { params?: { method?: string; args?: unknown[] } }).params;
+  return args?.method === 'execute_kw' ? `${String(args.args?.[3])}/${String(args.args?.[4])}` : undefined;
+}
+
+describe.each([
+  ['JSON-2', 19],
+  ['JSON-RPC', 17],
+])('createOrders after a crash or a lost answer (sandbox over %s, Odoo %i)', (_transport, version) => {
   let sandbox: OdooSandbox;
   beforeEach(async () => {
     clearOdooSessions();
-    sandbox = await startSandbox({ seedContacts: 5 });
+    sandbox = await startSandbox({ version, seedContacts: 5 });
   });
   afterEach(() => sandbox.close());
   const record = { externalId: 'deal-crash', customer: { id: 1 }, lines: [{ product_id: 2, quantity: 1 }] };
 
-  /** The outbound door, except that the answer to `sale.order/create` is lost after Odoo acted on it. */
-  function losingCreateAnswer(also?: (url: string) => boolean): OutboundHttp {
+  /** The outbound door, except that the answer to `sale.order` `create` is lost after Odoo acted on it. */
+  function losingCreateAnswer(also?: (target: string | undefined) => boolean): OutboundHttp {
     const real = outboundHttp({ connector: 'odoo' });
     return {
       ...real,
       async fetch(url, init) {
-        const href = String(url);
-        if (also?.(href)) throw new RetryableError('socket hang up');
+        const target = targetOf(String(url), init?.body);
+        if (also?.(target)) throw new RetryableError('socket hang up');
         const response = await real.fetch(url, init);
-        if (href.endsWith('/json/2/sale.order/create')) throw new RetryableError('socket hang up');
+        if (target === 'sale.order/create') throw new RetryableError('socket hang up');
         return response;
       },
     };
@@ -171,6 +183,7 @@ describe('createOrders after a crash or a lost answer (sandbox, JSON-2)', () => 
     const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
     expect(outcome).toMatchObject({ status: 'ok' });
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
+    expect(sandbox.calls('sale.order', 'create')).toBe(0);
     const links = [...sandbox.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
     expect(links).toHaveLength(1);
   });
@@ -185,14 +198,15 @@ describe('createOrders after a crash or a lost answer (sandbox, JSON-2)', () => 
     const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
     expect(again).toMatchObject({ status: 'ok' });
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
+    expect(sandbox.calls('sale.order', 'create')).toBe(1);
   });
 
   it('a creation that cannot be confirmed is reported unconfirmed (manual review), not failed for the ledger', async () => {
     let creates = 0;
-    const http = losingCreateAnswer((href) => {
-      if (href.endsWith('/sale.order/create')) creates++;
+    const http = losingCreateAnswer((target) => {
+      if (target === 'sale.order/create') creates++;
       // after the lost create, Odoo cannot be asked whether the order exists
-      return creates > 0 && href.endsWith('/sale.order/search_read');
+      return creates > 0 && target === 'sale.order/search_read';
     });
     const [outcome] = await createOrders.write({ connection: connection(sandbox.settings, http), records: [record] });
     expect(outcome).toEqual({
@@ -202,15 +216,48 @@ describe('createOrders after a crash or a lost answer (sandbox, JSON-2)', () => 
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
   });
 
-  it("the sandbox's own fault: create applied with its answer lost, the look-up refused: unconfirmed, one order", async () => {
+  it("the sandbox's own fault: create applied with its answer lost (502), the look-up refused (503): unconfirmed, one order", async () => {
     sandbox.loseNextOrderCreate();
     const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
     expect(outcome).toEqual({ status: 'unconfirmed', reason: expect.stringContaining('hub:deal-crash') });
+    expect(outcome).toMatchObject({ reason: expect.stringMatching(/create: .*\(502\).*look-up: .*\(503\)/) });
     expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
+    expect(sandbox.calls('sale.order', 'create')).toBe(1);
     // the fault is spent: the next write finds the order by its marker and links it, creating nothing
     const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
     expect(again).toMatchObject({ status: 'ok' });
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
+    expect(sandbox.calls('sale.order', 'create')).toBe(1);
+    const links = [...sandbox.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
+    expect(links).toHaveLength(1);
+  });
+
+  it("the sandbox's own fault spares a create Odoo refused: the record fails permanently, the next create is lost", async () => {
+    sandbox.loseNextOrderCreate();
+    const refused = { ...record, externalId: 'deal-refused', lines: [{ product_id: 999, quantity: 1 }] };
+    const [failed] = await createOrders.write({ connection: connection(sandbox.settings), records: [refused] });
+    expect(failed).toMatchObject({ status: 'failed', failure: 'permanent' });
+    expect(sandbox.faults).toEqual({ lostCreates: 0, failedLookups: 0 });
+    const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(outcome).toMatchObject({ status: 'unconfirmed' });
+    expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+    expect(sandbox.calls('sale.order', 'create')).toBe(2);
+    expect(sandbox.ordersFor('deal-refused')).toBe(0);
+    expect(sandbox.ordersFor('deal-crash')).toBe(1);
+  });
+
+  it("the sandbox's own fault with the look-up answering: the marker finds the order, linked, no review, no second order", async () => {
+    sandbox.loseNextOrderCreate({ lookups: 0 });
+    const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 0 });
+    const order = [...sandbox.store.table('sale.order').values()].find((o) => o.origin === 'hub:deal-crash')!;
+    expect(outcome).toEqual({ status: 'ok', targetId: String(order.id), operation: 'created' });
+    const links = [...sandbox.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
+    expect(links).toEqual([expect.objectContaining({ res_id: order.id })]);
+    const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(again).toEqual({ status: 'ok', targetId: String(order.id) });
+    expect(sandbox.ordersFor('deal-crash')).toBe(1);
+    expect(sandbox.calls('sale.order', 'create')).toBe(1);
   });
 });
