@@ -28,6 +28,7 @@ import { loadMapping } from '../core/mapping/loader';
 import { isSkipMarker } from '../core/mapping/stdlib/skip';
 import { handWritten as handWrittenMapping } from './mapping-handwritten/index';
 import { generate, generatorFor } from './mapping-records';
+import { linkRowsFloor } from './runner-floor';
 import {
   mb,
   MAPPINGS_DIR,
@@ -192,6 +193,13 @@ async function throughputOf(
     `  ${'hand-written (node:sqlite)'.padEnd(26)} first run (creates): ${hand.creates.rate.toFixed(0).padStart(6)} records/s, ${hand.creates.cpu.toFixed(1)} µs CPU/record` +
       `             second run (unchanged): ${hand.unchanged.rate.toFixed(0).padStart(6)} records/s, ${hand.unchanged.cpu.toFixed(1)} µs CPU/record`,
   );
+  if (workload === TRIVIAL) {
+    const floor = await linkRowsFloor(n);
+    console.log(
+      `  ${'link rows alone (store)'.padEnd(26)} first run (creates): ${floor.cpu.toFixed(1)} µs CPU/record in the hub's store for its two link rows per record` +
+        ` (${(floor.cpu / hand.creates.cpu).toFixed(1)}× the hand-written pass: bench/runner-floor.ts)`,
+    );
+  }
   for (const config of configs) {
     const target = memoryTarget({ batch, keep: true, idField: workload.idField });
     const hub = await openBenchHub(config, [generatedSource(n, pageSize, workload.make), target.definition]);
