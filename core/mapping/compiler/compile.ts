@@ -48,7 +48,7 @@ export class Frame {
   constructor(
     readonly parent: Frame | undefined,
     /** the input of the call that created the nearest lambda frame (JSONata validates tail calls against it) */
-    readonly callInput: unknown,
+    public callInput: unknown,
     /** the binds the frame's block makes directly: room allocated at the first */
     private readonly capacity = 1,
   ) {}
@@ -63,8 +63,9 @@ export class Frame {
 
   bind(name: string, value: unknown): void {
     if (this.names === undefined) {
-      const names = new Array<string>(this.capacity).fill('');
-      const values = new Array<unknown>(this.capacity).fill(undefined);
+      // room for the block's own binds; the entries past `size` are never read
+      const names = this.capacity === 1 ? [name] : new Array<string>(this.capacity);
+      const values = this.capacity === 1 ? [value] : new Array<unknown>(this.capacity);
       names[0] = name;
       values[0] = value;
       this.names = names;
@@ -235,11 +236,31 @@ function compileLambda(node: AstNode, compiler: Compiler): Code {
   compiler.nested++;
   const body = compileNode(node.body as AstNode, compiler, true);
   compiler.nested--;
+  const pure = params.length === 1 && dependsOnlyOn(node.body, params[0], compiler.bound);
+  // A pure lambda's body (purity.ts) reads no variable but its parameter (built-ins are resolved without frames),
+  // binds nothing, makes no lambda and calls none: its frame is never captured, its parent never read, and no call
+  // of the same lambda starts inside it. So one frame serves its calls, one at a time (a nested call, which cannot
+  // happen, would get a frame of its own).
+  let spare: Frame | undefined;
   const definition: LambdaDefinition = {
     params: node.arguments ?? [],
     signature: node.signature as LambdaDefinition['signature'],
-    pure: params.length === 1 && dependsOnlyOn(node.body, params[0], compiler.bound),
+    pure,
     run(input, frame, args, state, callInput) {
+      if (pure) {
+        const scope = spare ?? new Frame(undefined, callInput);
+        spare = undefined;
+        scope.callInput = callInput;
+        scope.names = params;
+        scope.values = args;
+        scope.size = 1;
+        scope.shared = true;
+        try {
+          return body(input, scope, state as CompiledState);
+        } finally {
+          spare = scope;
+        }
+      }
       const scope = new Frame(frame as Frame, callInput);
       if (params.length > 0) {
         // the parameter list and the call's argument array, shared until a binding in this frame copies them

@@ -179,6 +179,12 @@ function validate(signature: CachedSignature, args: unknown[], context: unknown)
 
 /** `apply`/`applyInner` of the interpreter, synchronously. */
 export function apply(proc: unknown, args: unknown[], input: unknown, state: RunState, runtime: Runtime): unknown {
+  // a compiled lambda first: it has no `_jsonata_function`, whose lookup on it would miss
+  if (proc instanceof CompiledLambda) {
+    const validated = proc.signature ? validate(proc.signature, args, input) : args;
+    step(state);
+    return proc.invoke(validated, state, input);
+  }
   if (typeof proc === 'object' && proc !== null && (proc as FunctionDefinition)._jsonata_function === true) {
     const definition = proc as FunctionDefinition;
     const validated = definition.signature ? validate(definition.signature, args, input) : args;
@@ -197,11 +203,6 @@ export function apply(proc: unknown, args: unknown[], input: unknown, state: Run
     }
     if (isPromise(result)) refusePromise(result);
     return result;
-  }
-  if (proc instanceof CompiledLambda) {
-    const validated = proc.signature ? validate(proc.signature, args, input) : args;
-    step(state);
-    return proc.invoke(validated, state, input);
   }
   if (typeof proc === 'function') {
     const result: unknown = (proc as (...a: unknown[]) => unknown).apply(input, args);

@@ -3,6 +3,7 @@ import { compileNode, type Code, type Compiler } from './compile';
 import { apply, CompiledLambda } from './functions';
 import { DETERMINISTIC } from './purity';
 import { isDeepEqual, normalize } from './runtime';
+import { reuseCode } from './specialise';
 
 /**
  * `f(x) != "" ? f(x) : …`: mappings test a helper's result and then use it, which JSONata expresses by calling the
@@ -60,20 +61,14 @@ export function compileReusingCondition(
   const args = argNodes.map((arg) => compileNode(arg, compiler));
   const rhs = compileNode(test.rhs as AstNode, compiler);
   const negate = test.value === '!=';
-  const count = args.length;
-  return (i, f, s) => {
-    // the test, as compileBinary and compileCall do it
-    const fn = proc(i, f, s);
-    const values = new Array<unknown>(count);
-    for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
-    const value = normalize(apply(fn, values, i, s, compiler.runtime()), false);
-    const r = rhs(i, f, s);
-    const equal = value !== undefined && r !== undefined && isDeepEqual(value, r);
-    if (negate ? value !== undefined && r !== undefined && !equal : equal) {
-      const pure = builtIn ? !(fn instanceof CompiledLambda) : fn instanceof CompiledLambda && fn.pure && count === 1;
-      if (pure && isPrimitive(value) && s.bindings === undefined) return value;
-      return then(i, f, s);
-    }
-    return otherwise ? otherwise(i, f, s) : undefined;
-  };
+  // one generated function per condition (specialise.ts), as for calls
+  return reuseCode(proc, args, rhs, negate, builtIn, then, otherwise, {
+    runtime: compiler.runtime,
+    apply,
+    normalize,
+    isDeepEqual,
+    isPrimitive,
+    pureLambda: (fn) => fn instanceof CompiledLambda && fn.pure,
+    isLambda: (fn) => fn instanceof CompiledLambda,
+  });
 }

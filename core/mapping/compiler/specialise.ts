@@ -146,3 +146,57 @@ export function callCode(
   ) as (proc: Code, runtime: () => Runtime, apply: Apply, normalize: unknown, ...args: Code[]) => Code;
   return factory(proc, runtime, apply, normalize, ...args);
 }
+
+/** What reuse.ts hands to `reuseCode`: the helpers its condition uses. */
+export interface ReuseHelpers {
+  runtime: () => Runtime;
+  apply: Apply;
+  normalize: (value: unknown, keepArray: boolean) => unknown;
+  isDeepEqual: (lhs: unknown, rhs: unknown) => boolean;
+  isPrimitive: (value: unknown) => boolean;
+  /** the procedure value is a compiled lambda that is pure (one argument) */
+  pureLambda: (fn: unknown) => boolean;
+  /** the procedure value is a compiled lambda */
+  isLambda: (fn: unknown) => boolean;
+}
+
+/**
+ * reuse.ts's `f(x) != "" ? f(x) : …` condition, per site: the test call as `callCode` makes it (normalised), the
+ * comparison, then the test's value when the call is pure and its value primitive, else the branch's own code.
+ */
+export function reuseCode(
+  proc: Code,
+  args: readonly Code[],
+  rhs: Code,
+  negate: boolean,
+  builtIn: boolean,
+  then: Code,
+  otherwise: Code | undefined,
+  helpers: ReuseHelpers,
+): Code {
+  const params = args.map((_, a) => `a${a}`);
+  const values = params.map((a) => `${a}(i, f, s)`).join(', ');
+  const pure = builtIn ? '!h.isLambda(fn)' : `h.pureLambda(fn) && ${args.length === 1}`;
+  const test = negate ? 'value !== undefined && r !== undefined && !equal' : 'equal';
+  const lines = [
+    'const fn = proc(i, f, s);',
+    `const value = h.normalize(h.apply(fn, [${values}], i, s, h.runtime()), false);`,
+    'const r = rhs(i, f, s);',
+    'const equal = value !== undefined && r !== undefined && h.isDeepEqual(value, r);',
+    `if (${test}) {`,
+    `  if (${pure} && h.isPrimitive(value) && s.bindings === undefined) return value;`,
+    '  return then(i, f, s);',
+    '}',
+    otherwise ? 'return otherwise(i, f, s);' : 'return undefined;',
+  ];
+  const factory = new Function(
+    'proc',
+    'rhs',
+    'then',
+    'otherwise',
+    'h',
+    ...params,
+    `'use strict';\nreturn function reuse(i, f, s) {\n${lines.join('\n')}\n};`,
+  ) as (proc: Code, rhs: Code, then: Code, otherwise: Code | undefined, h: ReuseHelpers, ...args: Code[]) => Code;
+  return factory(proc, rhs, then, otherwise, helpers, ...args);
+}

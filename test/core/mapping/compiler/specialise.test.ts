@@ -84,6 +84,15 @@ describe('frames and call sites', () => {
     ['a lambda that closes over a variable bound after it', '( $f := function() { $later }; $later := "set"; $f() )'],
     ['a closure over a loop variable', '( $fs := [1, 2, 3].( $n := $; function() { $n } ); $fs.$() )'],
     ['a tail call in a lambda body', '( $f := function($x) { $substring($x, 1) }; items.$f(name) )'],
+    ['a pure lambda called in turn by $map', '( $t := function($v) { $uppercase($v) }; $map(["a", "b"], $t) )'],
+    ['a pure lambda called on its own result', '( $t := function($v) { $v & "!" }; $t($t($t(name))) )'],
+    ['a pure lambda given a lambda', '( $t := function($v) { $type($v) }; $t(function($x) { $x }) )'],
+    ['a pure lambda per item', '[1, 2].( $n := $; $t := function($v) { $v * 2 }; $t($n) )'],
+    ['a pure lambda whose call fails', '( $t := function($v) { $v + 1 }; [$t(1), $t("x")] )'],
+    [
+      'a reused pure result',
+      '( $t := function($v) { $trim($v) }; { "a": $t(name) != "" ? $t(name), "b": $t(name) = "x" ? $t(name) : "no" } )',
+    ],
     [
       'calls with no, one and several arguments',
       '[$count([]), $uppercase(name), $substring(name, 1, 1), $join(["a", "b"], "-")]',
@@ -94,5 +103,18 @@ describe('frames and call sites', () => {
     expect(compileExpression(expression, 200).ok).toBe(true);
     const { compiled, interpreted } = await both(expression, record);
     expect(compiled).toEqual(interpreted);
+  });
+
+  it('a pure lambda that failed on one record runs on the next', async () => {
+    const expression = '( $t := function($v) { $v + 1 }; { "n": $t(n) } )';
+    const mapping = compileMapping({ id: 'compiled-specialise-pure', version: '1', expression });
+    const failed = await mapping.evaluate({ n: 'x' });
+    expect(failed.ok).toBe(false);
+    expect(await mapping.evaluate({ n: 1 })).toEqual({ ok: true, value: { n: 2 } });
+    expect(await mapping.evaluatePage([{ n: 'y' }, { n: 2 }, { n: 3 }])).toEqual([
+      failed.ok ? undefined : { ok: false, error: { ...failed.error, message: expect.any(String) } },
+      { ok: true, value: { n: 3 } },
+      { ok: true, value: { n: 4 } },
+    ]);
   });
 });
