@@ -7,7 +7,7 @@ import {
   type ConnectionContext,
   type OutboundHttp,
 } from '../../core/sdk';
-import { KEY_FIX, classify, faultFrom, retryAfterOf } from './errors';
+import { KEY_FIX, NotAppliedError, classify, faultFrom, neverSent, retryAfterOf } from './errors';
 import { ODOO_POLICY } from './policy';
 import type { OdooSettings } from './schemas/settings';
 
@@ -53,7 +53,7 @@ export class OdooClient {
 
   constructor(
     readonly settings: OdooSettings,
-    private readonly signal?: AbortSignal,
+    readonly signal?: AbortSignal,
     http?: OutboundHttp,
   ) {
     this.base = settings.url.replace(/\/+$/, '');
@@ -85,7 +85,13 @@ export class OdooClient {
       if (error instanceof SsrfError || (isHubError(error) && error.kind !== 'retryable')) throw error;
       const failure = isHubError(error) && error.cause instanceof Error ? error.cause : error;
       const cause = failure instanceof Error ? `: ${failure.message}` : '';
-      throw new RetryableError(this.redact(`Odoo ${where} could not be reached${cause}`));
+      // the door's RetryableError carries the socket error as its cause: refused, unresolved or a failed TLS
+      // handshake sent nothing; a timeout or a reset may come after Odoo received the call (see NotAppliedError)
+      if (isHubError(error) && neverSent(error.cause))
+        throw new NotAppliedError(this.redact(`Odoo ${where} could not be reached${cause} (nothing was sent)`), {
+          cause: failure,
+        });
+      throw new RetryableError(this.redact(`Odoo ${where} could not be reached${cause}`), { cause: failure });
     }
     let parsed: unknown;
     try {

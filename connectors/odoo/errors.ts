@@ -38,6 +38,52 @@ export function faultFrom(value: unknown): OdooFault | undefined {
   };
 }
 
+/**
+ * A call Odoo certainly did not apply, so sending it again cannot apply it twice: it never left (see `neverSent`),
+ * or Odoo itself answered it with a fault — each call is one transaction, rolled back when it raises, and the fault
+ * is only written after that. `createOrders` retries these automatically; any other retryable failure of a create
+ * may have been applied and is confirmed by a look-up (or goes to manual review).
+ */
+export class NotAppliedError extends RetryableError {}
+
+/**
+ * Socket error codes that mean the request never reached the server: the TCP connection was refused or had no
+ * route (nothing listening, host or network unreachable), the name did not resolve, or TLS failed during the
+ * handshake (a certificate refused, a protocol error) — application data only flows after the handshake. Anything
+ * else (a timeout, ECONNRESET, EPIPE, "socket hang up") may come after the request was written and is not here:
+ * a reset can also be a pooled keep-alive socket that the server closed unread, but it cannot be told apart.
+ */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EAI_FAIL',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Whether the socket error the outbound door reported (the `cause` of its RetryableError: a Node system error with
+ * a `code`, or an AggregateError of every address tried) certainly left nothing on the wire.
+ */
+export function neverSent(cause: unknown): boolean {
+  if (typeof cause !== 'object' || cause === null) return false;
+  const errors = (cause as { errors?: unknown }).errors;
+  if (Array.isArray(errors) && errors.length > 0) return errors.every(neverSent);
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' && (NEVER_SENT.has(code) || code.startsWith('ERR_SSL_'));
+}
+
 /** Turns an HTTP status (0 for a JSON-RPC fault) and Odoo fault into the typed error the runner acts on. */
 export function classify(
   where: string,
@@ -51,6 +97,9 @@ export function classify(
   const base = redact(`Odoo ${where} failed${status > 0 ? ` (${status})` : ''}${kind ? ` ${kind}` : ''}${said}`);
   if (status === 401 || kind === 'AccessDenied' || kind === 'SessionExpiredException')
     return new AuthError(`${base}. ${KEY_FIX}`, { status: status || 401 });
+  // 429 (RFC 6585 §4) and 503 (RFC 9110 §15.6.4) refuse a request rather than report on one: a proxy's rate limit
+  // (nginx's limit_req answers 503 unless told otherwise), no upstream available, a server in maintenance. Decided:
+  // both count as refused before the call ran, so createOrders retries them without a look-up (rate_limited, as before)
   if (status === 429 || status === 503)
     return new RateLimitedError(
       `${base}: Odoo (or its proxy) is throttling, backing off`,
@@ -71,8 +120,12 @@ export function classify(
     return new PermanentError(`${base}. The model or method is not on this database (is the app installed?)`, {
       status,
     });
-  if (status >= 500 || status === 408 || kind === 'SerializationFailure' || kind === 'TransactionRollbackError')
-    return new RetryableError(base, { status: status || 500, retryAfterMs: retryAfterMs ?? RETRY_WAIT_MS });
+  if (status >= 500 || status === 408 || kind === 'SerializationFailure' || kind === 'TransactionRollbackError') {
+    const options = { status: status || 500, retryAfterMs: retryAfterMs ?? RETRY_WAIT_MS };
+    // Odoo's own fault (a name, e.g. a 500 with odoo.exceptions… or a serialization failure): written after its
+    // transaction rolled back. A 5xx without one (502/504 from a proxy, a bare 500) may come after Odoo applied it
+    return fault?.name === undefined ? new RetryableError(base, options) : new NotAppliedError(base, options);
+  }
   return new PermanentError(base, { status: status || 400 });
 }
 

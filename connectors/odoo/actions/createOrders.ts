@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineAction, isHubError, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type OdooClient } from '../client';
+import { NotAppliedError } from '../errors';
 import { OrderInput } from '../schemas/records';
 import type { OdooSettings } from '../schemas/settings';
 import { ALL_RECORDS } from '../streams/incremental';
@@ -28,6 +30,57 @@ async function ordersByMarker(client: OdooClient, keys: string[]): Promise<Map<s
   return found;
 }
 
+/**
+ * How long to wait, by default, before looking a second time for an order whose create may still be running. Odoo
+ * commits a call's transaction when the call ends, and a proxy's 504 (or the hub's own timeout) means it gave up
+ * before that: a create that was nearly done lands within moments. 10 s catches those without holding a batch of
+ * 20 for long; a create still running after that (Odoo lets a request run for limit_time_real, 120 s by default)
+ * goes to a person. A judgement, not a measurement; `orderConfirmWaitMs` in the connection settings changes it.
+ */
+export const CONFIRM_WAIT_MS = 10_000;
+
+/**
+ * After a create whose answer was lost once Odoo may have received it: the order's id if its marker finds it now or
+ * after `waitMs`, else an `unconfirmed` outcome for manual review — never a retryable failure, since the create may
+ * still commit after the look-ups and a retry would then make a second order.
+ */
+async function confirmCreate(
+  client: OdooClient,
+  key: string,
+  lost: string,
+  waitMs: number,
+): Promise<number | WriteOutcome> {
+  const marker = originMarker(key);
+  try {
+    const now = (await ordersByMarker(client, [key])).get(key);
+    if (now !== undefined) return now;
+    await pause(waitMs, client.signal);
+    const later = (await ordersByMarker(client, [key])).get(key);
+    if (later !== undefined) return later;
+  } catch (lookup) {
+    // neither answer came: the order may exist. Manual review (`hub runs review`), never an automatic re-run
+    const why = lookup instanceof Error ? lookup.message : String(lookup);
+    return {
+      status: 'unconfirmed',
+      reason: `the order's creation could not be confirmed (create: ${lost}; look-up: ${why}); look in Odoo for a sales order with Source Document "${marker}": resolve as done with its id if there is one, as retry if there is none`,
+    };
+  }
+  return {
+    status: 'unconfirmed',
+    reason: `the order's creation could not be confirmed: the create may still complete in Odoo (create: ${lost}; no sales order with Source Document "${marker}" right after nor ${waitMs / 1000} s later). Search sale orders with origin ${marker} (Sales → Orders, filter on Source Document) once Odoo has ended the call (limit_time_real, 120 s by default): resolve as done with its id if there is one, as retry if there is none`,
+  };
+}
+
+/** Waits `ms`, or less when the run is stopped (the look-up that follows then fails and the record goes to review). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return;
+  try {
+    await sleep(ms, undefined, signal === undefined ? undefined : { signal });
+  } catch {
+    // aborted: go on to the look-up
+  }
+}
+
 /** The customer's res.partner id: given, by the hub's external id, or by e-mail. */
 async function customerOf(client: OdooClient, customer: OrderInput['customer']): Promise<number | undefined> {
   if (customer.id !== undefined) return customer.id;
@@ -42,7 +95,7 @@ async function customerOf(client: OdooClient, customer: OrderInput['customer']):
   return rows[0]?.id;
 }
 
-async function createOne(client: OdooClient, record: OrderInput): Promise<WriteOutcome> {
+async function createOne(client: OdooClient, record: OrderInput, waitMs: number): Promise<WriteOutcome> {
   let partner: number | undefined;
   try {
     partner = await customerOf(client, record.customer);
@@ -75,21 +128,14 @@ async function createOne(client: OdooClient, record: OrderInput): Promise<WriteO
   try {
     id = createdId(await client.call(MODEL, 'create', { args: { vals_list: [vals] } }));
   } catch (error) {
-    // refused before anything was done (a rate limit) or refused outright (a validation error): safe as it is
-    if (!isHubError(error) || error.kind !== 'retryable') return failedOutcome(error);
-    // no answer: the order may exist. Look for the marker once; if that cannot tell, a person decides
-    try {
-      const found = (await ordersByMarker(client, [record.externalId])).get(record.externalId);
-      if (found === undefined) return failedOutcome(error);
-      id = found;
-    } catch (lookup) {
-      // neither answer came: the order may exist. Manual review (`hub runs review`), never an automatic re-run
-      const why = lookup instanceof Error ? lookup.message : String(lookup);
-      return {
-        status: 'unconfirmed',
-        reason: `the order's creation could not be confirmed (create: ${error.message}; look-up: ${why}); look in Odoo for a sales order with Source Document "${originMarker(record.externalId)}": resolve as done with its id if there is one, as retry if there is none`,
-      };
-    }
+    // refused before anything was done (a rate limit, nothing sent), answered by Odoo with a fault (rolled back) or
+    // refused outright (a validation error): safe to retry or to fail as it is
+    if (!isHubError(error) || error.kind !== 'retryable' || error instanceof NotAppliedError)
+      return failedOutcome(error);
+    // no answer after Odoo may have received the call (a timeout, 502/504, a reset): the order may exist
+    const found = await confirmCreate(client, record.externalId, error.message, waitMs);
+    if (typeof found !== 'number') return found;
+    id = found;
   }
   try {
     await linkExternalId(client, MODEL, record.externalId, id);
@@ -102,9 +148,12 @@ async function createOne(client: OdooClient, record: OrderInput): Promise<WriteO
 /**
  * Creates one sale.order per hub-owned external id (e.g. a CRM deal marked won). Idempotent by that key: an order
  * already linked (ir.model.data) or carrying the key's origin marker is not created again — so a retry after a
- * crash never makes a second order — and an order whose creation cannot be confirmed (no answer to the create, and
- * the look-up by its marker failed too) is reported `unconfirmed`: the runner sends it to manual review for a person
- * to check, never to the dead-letter ledger or an automatic re-run.
+ * crash never makes a second order — and an order whose creation cannot be confirmed is reported `unconfirmed`: the
+ * runner sends it to manual review for a person to check, never to the dead-letter ledger or an automatic re-run.
+ * Unconfirmed means the create may have reached Odoo but its answer was lost (a timeout, a 502/504, a reset) and
+ * either the look-up by its marker failed, or it found nothing twice, `orderConfirmWaitMs` apart (the create may still
+ * be running and commit later). A create that certainly did not reach Odoo or that Odoo refused (connection refused,
+ * name or TLS failure, 429/503, an Odoo fault: see NotAppliedError) is retried as any retryable failure.
  */
 export const createOrders = defineAction<OdooSettings, OrderInput>({
   name: 'createOrders',
@@ -118,6 +167,7 @@ export const createOrders = defineAction<OdooSettings, OrderInput>({
   idempotent: true,
   async write({ connection, records }) {
     const client = clientFor(connection);
+    const waitMs = connection.settings.orderConfirmWaitMs ?? CONFIRM_WAIT_MS;
     const keys = records.map((r) => r.externalId);
     const linked = await findExternalIds(client, MODEL, keys);
     const marked = await ordersByMarker(
@@ -143,7 +193,7 @@ export const createOrders = defineAction<OdooSettings, OrderInput>({
         outcomes.push({ status: 'ok', targetId: String(orphan) });
         continue;
       }
-      const outcome = await createOne(client, record);
+      const outcome = await createOne(client, record, waitMs);
       if (outcome.status === 'ok') linked.set(record.externalId, Number(outcome.targetId));
       outcomes.push(outcome);
     }

@@ -57,6 +57,18 @@ export interface OdooSandbox extends ConnectorSandbox {
    * whether the order exists. `lookups: 0` loses only the answer. Counted in `faults`.
    */
   loseNextOrderCreate(options?: { lookups?: number }): void;
+  /**
+   * The next `sale.order` `create` (either transport) is answered HTTP 504 Gateway Time-out before Odoo applied it,
+   * as a proxy that gave up on a call Odoo is still running answers; Odoo commits it later: once `commitAfterLookups`
+   * (default 1) `sale.order` `search_read` calls have been answered after it (0: before the first is answered), or,
+   * with `null`, only when `commitHeldCreate()` is called (never, for a create whose worker died and rolled back).
+   * Counted in `slowCreates`.
+   */
+  delayNextOrderCreate(options?: { commitAfterLookups?: number | null }): void;
+  /** Commits the create held by `delayNextOrderCreate` now (Odoo ending the call late); false when none is held. */
+  commitHeldCreate(): Promise<boolean>;
+  /** Creates answered 504 before they were applied, and those of them committed since. */
+  slowCreates: { timedOut: number; committed: number };
   /** Faults injected so far: creates applied with their answer lost, look-ups refused after them. */
   faults: { lostCreates: number; failedLookups: number };
   /** Calls of `model.method` received so far, on either transport (refused and faulted ones included). */
@@ -237,6 +249,20 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
   const faults = { lostCreates: 0, failedLookups: 0 };
   const lose = { armed: false, lookups: 0, failing: 0 };
   const calls = new Map<string, number>();
+  const slowCreates = { timedOut: 0, committed: 0 };
+  const slow: {
+    armed: boolean;
+    after: number | null;
+    held?: { run: () => Promise<SandboxReply>; lookupsLeft: number | null };
+  } = { armed: false, after: 1 };
+  const commitHeld = async (): Promise<boolean> => {
+    const held = slow.held;
+    if (held === undefined) return false;
+    slow.held = undefined;
+    // the call ends: applied if valid (a fault would roll it back), never answered to anyone
+    if (applied(await held.run())) slowCreates.committed += 1;
+    return true;
+  };
   const withFaults = (route: SandboxRoute): SandboxRoute =>
     route.path === '/web/version'
       ? route
@@ -250,7 +276,18 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
               faults.failedLookups += 1;
               return { status: 503, body: 'Service Unavailable' };
             }
+            if (slow.armed && target === 'sale.order/create') {
+              slow.armed = false;
+              slowCreates.timedOut += 1;
+              slow.held = { run: async () => route.handler(req), lookupsLeft: slow.after };
+              // the proxy's timeout: Odoo has the call and is still running it, nothing committed yet
+              return { status: 504, body: 'Gateway Time-out' };
+            }
+            const commitsNow = target === 'sale.order/search_read' && slow.held?.lookupsLeft === 0;
+            if (commitsNow) await commitHeld();
             const reply = await route.handler(req);
+            if (target === 'sale.order/search_read' && slow.held?.lookupsLeft != null && !commitsNow)
+              slow.held.lookupsLeft -= 1;
             if (lose.armed && target === 'sale.order/create' && applied(reply)) {
               lose.armed = false;
               lose.failing = lose.lookups;
@@ -286,6 +323,12 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
       lose.lookups = fault.lookups ?? 1;
     },
     faults,
+    delayNextOrderCreate: (fault = {}) => {
+      slow.armed = true;
+      slow.after = fault.commitAfterLookups === undefined ? 1 : fault.commitAfterLookups;
+    },
+    commitHeldCreate: commitHeld,
+    slowCreates,
     calls: (model, method) => calls.get(`${model}/${method}`) ?? 0,
     refund: (orderId, amount, extra = {}) => postRefund(store, orderId, amount, undefined, extra.touchOrder !== false),
     ordersFor: (externalId) =>

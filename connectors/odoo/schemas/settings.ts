@@ -68,6 +68,17 @@ export const OdooSettings = Type.Object(
           "partner on Odoo's mailing blacklist never counts as consenting. Missing in the database: no consent",
       }),
     ),
+    orderConfirmWaitMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60_000,
+        default: 10_000,
+        description:
+          'createOrders: when a create may have reached Odoo but its answer was lost (timeout, 502/504) and no order ' +
+          'carries its marker yet, how long to wait before looking once more (Odoo commits when the call ends); ' +
+          'still none: manual review, never an automatic retry',
+      }),
+    ),
     pageSize: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 1000, default: 200, description: 'Records per search_read page' }),
     ),
