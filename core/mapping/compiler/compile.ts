@@ -426,6 +426,19 @@ export function compileNode(node: AstNode, compiler: Compiler, tail = false): Co
   return (i, f, s) => normalize(inner(i, f, s), keepArray);
 }
 
+/** Whether a bind in the node runs in the frame the node is evaluated in: one outside every block and lambda. */
+export function bindsInFrame(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) return node.some((child) => bindsInFrame(child));
+  const n = node as AstNode;
+  if (n.type === 'bind') return true;
+  if (n.type === 'block' || (n.type === 'lambda' && !n.thunk)) return false;
+  for (const [key, child] of Object.entries(n)) {
+    if (key !== 'value' && key !== 'signature' && typeof child === 'object' && bindsInFrame(child)) return true;
+  }
+  return false;
+}
+
 export interface Program {
   run(input: unknown, state: CompiledState): unknown;
 }
@@ -438,9 +451,19 @@ export function compileAst(ast: AstNode, runtime: () => Runtime, maxDepth: numbe
   const compiler: Compiler = { runtime, bound, nested: 0 };
   // the expression itself is in output position: constructors there build plain JSON (output.ts)
   const code = compileOutput(ast, compiler);
+  if (bindsInFrame(ast)) {
+    return {
+      run(input, state) {
+        return code(input, new Frame(undefined, undefined), state);
+      },
+    };
+  }
+  // nothing binds in the root frame (every bind is in a block or lambda, which make frames of their own): it stays
+  // empty, so one serves every record instead of one allocated per record
+  const root = new Frame(undefined, undefined);
   return {
     run(input, state) {
-      return code(input, new Frame(undefined, undefined), state);
+      return code(input, root, state);
     },
   };
 }

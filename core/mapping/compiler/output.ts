@@ -1,9 +1,17 @@
 import type { AstNode } from './analyse';
-import { bindCapacity, compileNode, Frame, type Code, type Compiler, type CompiledState } from './compile';
+import {
+  bindCapacity,
+  bindsInFrame,
+  compileNode,
+  Frame,
+  type Code,
+  type Compiler,
+  type CompiledState,
+} from './compile';
 import { boolean, normalize } from './runtime';
 import { outputObjectCode } from './specialise';
 import { compileReusingCondition } from './reuse';
-import { arrayMembers, compileArrayItems, literalValue } from './structures';
+import { arrayMembers, compileArrayItems, isSimplePath, literalValue } from './structures';
 
 /**
  * The record's output built as plain JSON, where the compiler can prove it, so the engine need not copy it.
@@ -89,6 +97,8 @@ export function compileOutput(node: AstNode, compiler: Compiler, depth = 0): Cod
 
 function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): Code {
   const pairs = node.lhs as AstNode[][];
+  // the ordinary constructor declines it (see compileObject)
+  if (pairs.some(([, value]) => bindsInFrame(value))) return compileNode(node, compiler);
   const keys: string[] = [];
   for (const [key] of pairs) {
     const name = String(key.value);
@@ -99,7 +109,13 @@ function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): 
   const values = pairs.map(([, value]) => compileOutput(value, compiler, depth + 1));
   const keySizes = keys.map((key) => key.length + 4);
   // one generated function per constructor (specialise.ts): the same steps with the keys as literals
-  return outputObjectCode(keys, values, keySizes, memberSize);
+  // a value that is a path of names from the context is looked up inline (its code still serves arrays)
+  const inlinePaths = pairs.map(([, value]) =>
+    value.type === 'path' && isBare(value) && isSimplePath(value) && value.steps?.[0]?.type === 'name'
+      ? value.steps.map((step) => String(step.value))
+      : undefined,
+  );
+  return outputObjectCode(keys, values, keySizes, memberSize, inlinePaths);
 }
 
 function compileOutputArray(node: AstNode, compiler: Compiler): Code {

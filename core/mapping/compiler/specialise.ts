@@ -23,6 +23,42 @@ const isFunctionObject = (value: string): string =>
   `(${value}._jsonata_function === true || ${value}._jsonata_lambda === true)`;
 
 /**
+ * The statements of a simple path (structures.ts `compilePath`) in a labelled block: `target` gets the value of the
+ * names looked up in turn from `context` (the first name; `first` undefined) or from the value already in `target`
+ * (`first` set: the first step's value was put there). A context or step value that is an array makes `fallback`
+ * (a call of the general path evaluation, from the context) the value.
+ */
+function pathStatements(
+  label: string,
+  target: string,
+  context: string,
+  firstName: string | undefined,
+  names: readonly string[],
+  fallback: string,
+): string[] {
+  const lines = [`${label}: {`];
+  if (firstName !== undefined) {
+    lines.push(
+      `if (Array.isArray(${context})) { ${target} = ${fallback}; break ${label}; }`,
+      `if (${context} === null || typeof ${context} !== 'object' || !hasOwn.call(${context}, ${literal(firstName)}) || ` +
+        `${isFunctionObject(context)}) { ${target} = undefined; break ${label}; }`,
+      `${target} = ${context}[${literal(firstName)}];`,
+    );
+  }
+  for (const name of names) {
+    lines.push(
+      `if (${target} === undefined) break ${label};`,
+      `if (Array.isArray(${target})) { ${target} = ${fallback}; break ${label}; }`,
+      `if (${target} === null || typeof ${target} !== 'object' || ${isFunctionObject(target)}) ` +
+        `{ ${target} = undefined; break ${label}; }`,
+      `${target} = hasOwn.call(${target}, ${literal(name)}) ? ${target}[${literal(name)}] : undefined;`,
+    );
+  }
+  lines.push(`if (Array.isArray(${target})) ${target} = ${fallback};`, '}');
+  return lines;
+}
+
+/**
  * A simple path's code (structures.ts `compilePath`): the first step is the name `firstName` looked up in the
  * context, or (`firstName` undefined) the value of `first`; then each of `names` looked up in turn. Anything over an
  * array goes to `fallback` (the general path evaluation).
@@ -33,26 +69,12 @@ export function simplePathCode(
   names: readonly string[],
   fallback: Code,
 ): Code {
-  const lines: string[] = ['let current;'];
-  if (firstName !== undefined) {
-    lines.push(
-      'if (Array.isArray(input)) return fallback(input, frame, state);',
-      `if (input === null || typeof input !== 'object' || !hasOwn.call(input, ${literal(firstName)}) || ` +
-        `${isFunctionObject('input')}) return undefined;`,
-      `current = input[${literal(firstName)}];`,
-    );
-  } else {
-    lines.push('current = first(input, frame, state);');
-  }
-  for (const name of names) {
-    lines.push(
-      'if (current === undefined) return undefined;',
-      'if (Array.isArray(current)) return fallback(input, frame, state);',
-      `if (current === null || typeof current !== 'object' || ${isFunctionObject('current')}) return undefined;`,
-      `current = hasOwn.call(current, ${literal(name)}) ? current[${literal(name)}] : undefined;`,
-    );
-  }
-  lines.push('if (Array.isArray(current)) return fallback(input, frame, state);', 'return current;');
+  const lines = [
+    'let current;',
+    ...(firstName === undefined ? ['current = first(input, frame, state);'] : []),
+    ...pathStatements('path', 'current', 'input', firstName, names, 'fallback(input, frame, state)'),
+    'return current;',
+  ];
   const factory = new Function(
     'first',
     'fallback',
@@ -74,6 +96,8 @@ export function outputObjectCode(
   values: readonly Code[],
   keySizes: readonly number[],
   memberSize: MemberSize,
+  /** per value: the names of a simple path of names from the context, written inline (its code the fallback) */
+  inlinePaths: readonly (readonly string[] | undefined)[] = [],
 ): Code {
   const params = values.map((_, k) => `v${k}`);
   const lines: string[] = [
@@ -85,8 +109,13 @@ export function outputObjectCode(
     'let member;',
   ];
   keys.forEach((key, k) => {
+    const path = inlinePaths[k];
+    if (path) {
+      lines.push(...pathStatements(`p${k}`, 'value', 'data', path[0], path.slice(1), `v${k}(data, frame, state)`));
+    } else {
+      lines.push(`value = v${k}(data, frame, state);`);
+    }
     lines.push(
-      `value = v${k}(data, frame, state);`,
       'if (value !== undefined) {',
       `  result[${literal(key)}] = value;`,
       '  if (size >= 0) {',
@@ -100,10 +129,16 @@ export function outputObjectCode(
   const factory = new Function(
     'group',
     'memberSize',
+    'hasOwn',
     ...params,
     `'use strict';\nreturn function object(input, frame, state) {\n${lines.join('\n')}\n};`,
-  ) as (group: typeof groupContext, memberSize: MemberSize, ...values: Code[]) => Code;
-  return factory(groupContext, memberSize, ...values);
+  ) as (
+    group: typeof groupContext,
+    memberSize: MemberSize,
+    hasOwn: typeof Object.prototype.hasOwnProperty,
+    ...values: Code[]
+  ) => Code;
+  return factory(groupContext, memberSize, Object.prototype.hasOwnProperty, ...values);
 }
 
 /** An object constructor over an array context: every item falls in every (literal) key's group. */

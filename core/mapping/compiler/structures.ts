@@ -1,6 +1,6 @@
 import { Decline, type AstNode } from './analyse';
 import type { Code, Compiler } from './compile';
-import { compileNode } from './compile';
+import { bindsInFrame, compileNode } from './compile';
 import { simplePathCode } from './specialise';
 import {
   append,
@@ -96,7 +96,7 @@ function evaluateStep(st: CompiledStep, input: unknown, frame: Parameters<Code>[
 }
 
 /** `a.b.c` or `$v.b.c`: no stages, no array flags. */
-function isSimplePath(node: AstNode): boolean {
+export function isSimplePath(node: AstNode): boolean {
   if (node.keepSingletonArray) return false;
   return (node.steps ?? []).every(
     (s, index) =>
@@ -236,6 +236,9 @@ function compileObject(node: AstNode, compiler: Compiler): Code {
     if (RESERVED_KEYS.has(name) || keys.includes(name)) throw new Decline('reserved or repeated object key');
     keys.push(name);
   }
+  // the interpreter evaluates the values concurrently (Promise.all), so whether a value sees a variable another one
+  // binds depends on how their awaits interleave: not reproduced
+  if (pairs.some(([, value]) => bindsInFrame(value))) throw new Decline('a bind in an object constructor value');
   const values = pairs.map(([, value]) => compileNode(value, compiler));
   return (input, frame, state) => {
     const result = Object.create(null) as Record<string, unknown>;

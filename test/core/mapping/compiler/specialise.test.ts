@@ -49,6 +49,9 @@ describe('generated per-site code', () => {
     ['a path from a variable', '( $n := nested; { "v": $n.deep.value, "l": $n.list.value } )'],
     ['a path from a function value', '( $f := function($x) { $x }; { "v": $f.name, "w": $f.a.b } )'],
     ['a path from a built-in', '{ "v": $string.name }'],
+    ['an object constructor over a function value', '( $f := function() { 1 }; $f.{ "v": name, "w": a.b } )'],
+    ['an object constructor over a string', 'name.{ "v": length, "w": a.b }'],
+    ['an object constructor over grouped items', '{ "n": items.name, "all": { "n": name } }'],
     ['an object constructor over an array context', 'items.{ "n": name, "all": $$.name }'],
     ['an object constructor inside a condition', 'name = "Ann" ? { "n": name, "q": `a"b` } : { "x": 1 }'],
   ] as const)('%s: same result as the interpreter', async (_label, expression) => {
@@ -116,5 +119,30 @@ describe('frames and call sites', () => {
       { ok: true, value: { n: 3 } },
       { ok: true, value: { n: 4 } },
     ]);
+  });
+
+  it.each([
+    ['a bind at the top level', '$exists($x) ? "seen: " & $x : ($x := n)', true],
+    ['a bind in a block', '( $seen := $exists($x); $x := n; $seen ? "seen" : $x )', true],
+    // the interpreter evaluates an object's values concurrently: whether "after" sees $x is not reproduced
+    ['a bind in an object value (declined)', '{ "before": $exists($x), "x": $x := n, "after": $x }', false],
+    ['a bind in a block in an object value', '{ "x": ($x := n; $x), "after": $x }', true],
+  ] as const)("%s: no record sees another record's bindings", async (_label, expression, compiles) => {
+    expect(compileExpression(expression, 200).ok).toBe(compiles);
+    const records = [{ n: 1 }, { n: 2 }, { n: 3 }];
+    const page = await compileMapping({ id: 'compiled-specialise-root', version: expression, expression }).evaluatePage(
+      records,
+    );
+    useCompiledMappings(false);
+    try {
+      const interpreted = await compileMapping({
+        id: 'compiled-specialise-root-i',
+        version: expression,
+        expression,
+      }).evaluatePage(records);
+      expect(page).toEqual(interpreted);
+    } finally {
+      useCompiledMappings(true);
+    }
   });
 });
