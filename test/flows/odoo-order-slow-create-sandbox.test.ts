@@ -5,6 +5,7 @@ import type { Engine } from '../../core/runtime/engine';
 import { flowServiceFor } from '../../core/runtime/flow-service';
 import type { Hub } from '../../core/runtime/hub';
 import { runToEnd } from '../../core/sandbox/demo';
+import { configureOutbound, resetOutbound } from '../../core/security/outbound-policy';
 import { useAdSandboxes } from './ad-sandboxes';
 
 /**
@@ -166,5 +167,32 @@ describe.each([
         expect(s.odoo.store.table('sale.order').size).toBe(1);
       });
     }, 120_000);
+
+    describe('a create whose connection is refused (Odoo down)', () => {
+      // the door reaches a sandbox only while it listens: allow 127.0.0.1 so that, while the sandbox is down, the
+      // connection itself is refused (ECONNREFUSED), as it is by an Odoo that is down
+      beforeEach(() => configureOutbound({ allowPrivateHosts: ['127.0.0.1'] }));
+      afterEach(() => resetOutbound());
+
+      it('is retried automatically (nothing was sent): one order, no review', async () => {
+        const key = await wonDeal();
+        // the customer's look-up is the call right before the create: Odoo goes down once it has answered it
+        s.odoo.goDownAfter('res.partner', 'search_read');
+        await s.withEngine(async (hub, engine) => {
+          await enable(hub);
+          const flow = await hub.repos.flows.require(FLOW);
+          const run = await runToEnd(hub, engine, FLOW);
+          expect(s.odoo.outages).toEqual({ down: 1, back: 1 });
+          expect(run.status).toBe('succeeded');
+          expect(run.counts).toMatchObject({ read: 1, created: 1, failed: 0, deadLettered: 0 });
+          expect(await hub.repos.reviewItems.list({ flowId: flow.id })).toEqual([]);
+          expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([]);
+          // the refused create never reached Odoo; the retry's did, once
+          expect(orderCreates()).toBe(1);
+          expect(s.odoo.ordersFor(key)).toBe(1);
+          await rerunSendsNothing(hub, engine, key, 1);
+        });
+      }, 120_000);
+    });
   },
 );

@@ -67,6 +67,15 @@ export interface OdooSandbox extends ConnectorSandbox {
   delayNextOrderCreate(options?: { commitAfterLookups?: number | null }): void;
   /** Commits the create held by `delayNextOrderCreate` now (Odoo ending the call late); false when none is held. */
   commitHeldCreate(): Promise<boolean>;
+  /**
+   * After answering the next `model.method` call (with `Connection: close`), the sandbox stops listening — the next
+   * connection is refused, as by a server that went down — and listens again on its port `downMs` (default 100)
+   * later. The hub's outbound door lets connectors reach a sandbox only while it listens, so a test that wants the
+   * refusal itself (ECONNREFUSED) allows 127.0.0.1 in HUB_ALLOW_PRIVATE_HOSTS. Counted in `outages`.
+   */
+  goDownAfter(model: string, method: string, downMs?: number): void;
+  /** Times the sandbox went down (goDownAfter) and came back. */
+  outages: { down: number; back: number };
   /** Creates answered 504 before they were applied, and those of them committed since. */
   slowCreates: { timedOut: number; committed: number };
   /** Faults injected so far: creates applied with their answer lost, look-ups refused after them. */
@@ -249,6 +258,8 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
   const faults = { lostCreates: 0, failedLookups: 0 };
   const lose = { armed: false, lookups: 0, failing: 0 };
   const calls = new Map<string, number>();
+  const down: { after?: string; ms: number } = { ms: 100 };
+  const outages = { down: 0, back: 0 };
   const slowCreates = { timedOut: 0, committed: 0 };
   const slow: {
     armed: boolean;
@@ -295,25 +306,49 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
               // a proxy that lost the upstream connection answers the same on both transports
               return { status: 502, body: 'Bad Gateway' };
             }
+            if (target !== undefined && target === down.after) {
+              down.after = undefined;
+              // after this reply is written (the same turn of the event loop), before the client can ask again
+              setImmediate(goDown);
+              return { ...reply, headers: { ...reply.headers, connection: 'close' } };
+            }
             return reply;
           },
         };
-  const server = await startSandboxServer({
-    ...(options.port === undefined ? {} : { port: options.port }),
-    routes: routes(store, auth).map(withFaults),
-    before: () => {
-      if (forced429 === undefined) return undefined;
-      const seconds = forced429;
-      forced429 = undefined;
-      return { status: 429, body: 'Too Many Requests', headers: { 'retry-after': String(seconds) } };
-    },
-  });
+  const table = routes(store, auth).map(withFaults);
+  const listen = (port?: number) =>
+    startSandboxServer({
+      ...(port === undefined ? {} : { port }),
+      routes: table,
+      before: () => {
+        if (forced429 === undefined) return undefined;
+        const seconds = forced429;
+        forced429 = undefined;
+        return { status: 429, body: 'Too Many Requests', headers: { 'retry-after': String(seconds) } };
+      },
+    });
+  let server = await listen(options.port);
+  let closed = false;
+  let back: Promise<void> | undefined;
+  function goDown(): void {
+    outages.down += 1;
+    const port = server.port;
+    back = (async () => {
+      await server.close();
+      await new Promise((resolve) => setTimeout(resolve, down.ms));
+      if (closed) return;
+      server = await listen(port);
+      outages.back += 1;
+    })();
+  }
   return {
     connector: 'odoo',
     url: server.url,
     settings: { url: server.url, database: SANDBOX_DATABASE, login: SANDBOX_LOGIN, apiKey: SANDBOX_API_KEY },
     store,
-    server,
+    get server() {
+      return server;
+    },
     expireKey: () => auth.keys.set(SANDBOX_API_KEY, Date.now() - 1000),
     rateLimitNext: (seconds) => {
       forced429 = seconds ?? undefined;
@@ -333,6 +368,15 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
     refund: (orderId, amount, extra = {}) => postRefund(store, orderId, amount, undefined, extra.touchOrder !== false),
     ordersFor: (externalId) =>
       [...store.table('sale.order').values()].filter((o) => o.origin === `hub:${externalId}`).length,
-    close: () => server.close(),
+    goDownAfter: (model, method, downMs) => {
+      down.after = `${model}/${method}`;
+      down.ms = downMs ?? 100;
+    },
+    outages,
+    close: async () => {
+      closed = true;
+      await back;
+      await server.close();
+    },
   };
 }
