@@ -122,6 +122,27 @@ describe.each([
     expect(sandbox.calls('sale.order', 'search_read')).toBe(lookups + 1);
   });
 
+  it.each([429, 503])(
+    'a create refused with %i (a throttle in front of Odoo): retryable, no look-up',
+    async (status) => {
+      const real = outboundHttp({ connector: 'odoo' });
+      const throttled: OutboundHttp = {
+        ...real,
+        async fetch(url, init) {
+          if (targetOf(String(url), init?.body) !== 'sale.order/create') return real.fetch(url, init);
+          return new Response('Service Unavailable', { status, headers: { 'retry-after': '2' } });
+        },
+      };
+      const lookups = sandbox.calls('sale.order', 'search_read');
+      const [outcome] = await createOrders.write({
+        connection: connection(sandbox.settings, throttled),
+        records: [record],
+      });
+      expect(outcome).toMatchObject({ status: 'failed', failure: 'retryable', retryAfterMs: 2000 });
+      expect(sandbox.calls('sale.order', 'search_read')).toBe(lookups + 1);
+    },
+  );
+
   describe('a create whose connection is refused', () => {
     // the door refuses plain http to loopback except to sandboxes it started: allow 127.0.0.1 so the refused
     // connection reaches the socket (and fails there with ECONNREFUSED, as a down Odoo does)
