@@ -58,7 +58,8 @@ export class Re2RegExp {
     this.source = typeof pattern === 'string' ? pattern : pattern.source;
     this.flags = flags ?? (typeof pattern === 'string' ? '' : pattern.flags);
     this.global = this.flags.includes('g') || this.flags.includes('y');
-    this.re = compileRe2(this.source, this.flags);
+    // another instance's compiled program (same source and flags): no cache key built per evaluation of a regex literal
+    this.re = pattern instanceof Re2RegExp && flags === undefined ? pattern.re : compileRe2(this.source, this.flags);
   }
 
   exec(input: string): RegExpExecArray | null {

@@ -8,6 +8,7 @@ import {
   type Runtime,
 } from './functions';
 import { compileBinary, compileUnaryMinus } from './operators';
+import { Re2RegExp } from '../re2-regexp';
 import { compileOutput, type OutputState } from './output';
 import { dependsOnlyOn } from './purity';
 import { compileReusingCondition } from './reuse';
@@ -310,7 +311,15 @@ function compileCore(node: AstNode, compiler: Compiler, tail: boolean): Code {
     }
     case 'regex': {
       const value = node.value as RegExp;
-      return () => regexMatcher(value);
+      // compiled with RE2 once (when it compiles; else at each evaluation, which throws as the interpreter does); each
+      // evaluation still gets a regex of its own, as JSONata's does, for its lastIndex
+      let template: RegExp | Re2RegExp = value;
+      try {
+        template = new Re2RegExp(value);
+      } catch {
+        template = value;
+      }
+      return () => regexMatcher(template);
     }
     case 'name': {
       const key = String(node.value);

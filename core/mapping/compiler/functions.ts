@@ -216,7 +216,7 @@ export function apply(proc: unknown, args: unknown[], input: unknown, state: Run
 }
 
 /** A regex literal as JSONata evaluates it: a matcher closure over a fresh RE2 regex. */
-export function regexMatcher(value: RegExp): (str: string, fromIndex?: number) => unknown {
+export function regexMatcher(value: RegExp | Re2RegExp): (str: string, fromIndex?: number) => unknown {
   const re = new Re2RegExp(value);
   const closure = (str: string, fromIndex?: number): unknown => {
     re.lastIndex = fromIndex || 0;

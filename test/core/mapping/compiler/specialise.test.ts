@@ -101,6 +101,12 @@ describe('frames and call sites', () => {
       '[$count([]), $uppercase(name), $substring(name, 1, 1), $join(["a", "b"], "-")]',
     ],
     ['a call in apply form', 'name ~> $uppercase() ~> $substring(0, 2)'],
+    ['a regex literal evaluated per item', 'items.$match(name, /[a-z]/)'],
+    ['a regex literal matched repeatedly', '$match("a1b2c3", /[0-9]/).match'],
+    [
+      'a regex literal inside its own callback',
+      '$replace("banana", /an/, function($m) { $replace($m.match, /an/, "AN") })',
+    ],
     ['a call of a variable that is not a function', '( $x := 1; $x() )'],
   ] as const)('%s: same result as the interpreter', async (_label, expression) => {
     expect(compileExpression(expression, 200).ok).toBe(true);
