@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { generate, generatorFor } from '../../bench/mapping-records';
+import { compileMapping, loadMapping, type MapResult, type MappingDefinition } from '../../core/mapping';
+import { useCompiledMappings } from '../../core/mapping/compiler';
+import { MAPPINGS_DIR } from './helpers';
+
+/**
+ * The shipped mappings rewritten to decide first and hash later (issue #18) give the same results as their previous
+ * expressions (test/fixtures/mapping-rewrites/<id>.jsonata, the text before the rewrite): same values, key order,
+ * skip reasons and errors (code, message, token; not line and column, which move with the text), on each mapping's
+ * fixtures and on generated records, also mutated (fields removed, null, of the wrong type), on the interpreter.
+ *
+ * One difference is intended and pinned below: the old audience expressions hashed the phone before deciding, so a
+ * contact with a country libphonenumber does not know ("UK", "AQ": ISO-reserved codes the hashes accept) and a
+ * national phone number failed with stdlib.normalizePhone even when it was skipped (no consent, not on the list,
+ * never listed, still a member); now it is skipped with its reason. A contact that is sent fails as before.
+ */
+
+const OLD_DIR = path.resolve(__dirname, '../fixtures/mapping-rewrites');
+const REWRITTEN = fs
+  .readdirSync(OLD_DIR)
+  .filter((name) => name.endsWith('.jsonata'))
+  .map((name) => name.slice(0, -'.jsonata'.length))
+  .sort();
+
+/** The mappings whose skipped records no longer hash the phone (see above). */
+const DECIDE_BEFORE_PHONE = new Set([
+  'hubspot-contact-to-google-audience-member',
+  'hubspot-contact-to-google-audience-removal',
+  'hubspot-contact-to-meta-audience-member',
+  'hubspot-contact-to-meta-audience-removal',
+]);
+
+/** Generated records per mapping (each also mutated) with the bench's engine default country, and without one. */
+const GENERATED = { RU: 1500, none: 300 };
+
+type Evaluate = (input: unknown) => Promise<MapResult>;
+
+function interpreter(definition: MappingDefinition, version: string, defaultCountry?: string): Evaluate {
+  useCompiledMappings(false);
+  try {
+    const engine = compileMapping({ ...definition, version }, defaultCountry ? { defaultCountry } : {});
+    return (input) => engine.evaluate(input);
+  } finally {
+    useCompiledMappings(true);
+  }
+}
+
+interface Pair {
+  old: Evaluate;
+  now: Evaluate;
+}
+
+function pair(id: string, defaultCountry?: string): Pair {
+  const definition = loadMapping(path.join(MAPPINGS_DIR, id));
+  const oldText = fs.readFileSync(path.join(OLD_DIR, `${id}.jsonata`), 'utf8');
+  expect(oldText).not.toBe(definition.expression);
+  const tag = `${defaultCountry ?? 'none'}-rewrite-test`;
+  return {
+    old: interpreter({ ...definition, expression: oldText }, `old-${tag}`, defaultCountry),
+    now: interpreter(definition, `new-${tag}`, defaultCountry),
+  };
+}
+
+/** A MapResult without where an error points in the text (line, column move when the expression is rewritten). */
+function comparable(result: MapResult): unknown {
+  if (result.ok) return result;
+  const { line: _line, column: _column, ...error } = result.error as unknown as Record<string, unknown>;
+  return { ok: false, error };
+}
+
+function isSkip(result: MapResult): boolean {
+  return result.ok && typeof result.value === 'object' && result.value !== null && '$skip' in result.value;
+}
+
+// --- inputs ----------------------------------------------------------------------------------------------------
+
+function fixtureInputs(id: string): unknown[] {
+  const dir = path.join(MAPPINGS_DIR, id, 'fixtures');
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { input: unknown }).input);
+}
+
+let state = 7;
+function random(n: number): number {
+  state = (state * 1103515245 + 12345) % 2147483648;
+  return Math.floor((state / 2147483648) * n);
+}
+
+/** Paths to every value of a record (objects and arrays, three levels deep). */
+function paths(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
+  if (prefix.length >= 4 || typeof value !== 'object' || value === null) return out;
+  for (const key of Array.isArray(value) ? value.keys() : Object.keys(value)) {
+    const next = [...prefix, key];
+    out.push(next);
+    paths((value as Record<string | number, unknown>)[key], next, out);
+  }
+  return out;
+}
+
+/** Values a messy export or a hand-made record may hold: wrong types, and texts the expressions decide on. */
+const ODD_VALUES: unknown[] = [
+  42,
+  0,
+  -1.5,
+  true,
+  false,
+  {},
+  { a: 'b' },
+  [],
+  ['x'],
+  '',
+  '   ',
+  'UK',
+  'AQ',
+  'uk',
+  'abc',
+  '2 pcs',
+  '0',
+  'yes',
+  'да',
+  'removed',
+  'closedwon',
+  'sale',
+  'cancel',
+  'hub:hubspot-deal-77',
+  '8 916 123-45-67',
+  '+44 20 7946 0958',
+  'a'.repeat(64),
+  'ab12cd34ab12cd34ab12cd34ab12cd34ab12cd34ab12cd34ab12cd34ab12cd34',
+];
+
+function mutate(record: unknown): unknown {
+  const copy = structuredClone(record);
+  const all = paths(copy);
+  if (all.length === 0) return copy;
+  const times = 1 + random(3);
+  for (let t = 0; t < times; t++) {
+    const target = all[random(all.length)];
+    let parent = copy as Record<string | number, unknown>;
+    let ok = true;
+    for (const key of target.slice(0, -1)) {
+      const next = parent[key];
+      if (typeof next !== 'object' || next === null) {
+        ok = false;
+        break;
+      }
+      parent = next as Record<string | number, unknown>;
+    }
+    if (!ok) continue;
+    const key = target[target.length - 1];
+    const kind = random(3);
+    if (kind === 0 && !Array.isArray(parent)) delete parent[key];
+    else if (kind === 1) parent[key] = null;
+    else parent[key] = structuredClone(ODD_VALUES[random(ODD_VALUES.length)]);
+  }
+  return copy;
+}
+
+function inputsFor(id: string, count: number): unknown[] {
+  const definition = loadMapping(path.join(MAPPINGS_DIR, id));
+  const generated = generate(count, generatorFor(definition));
+  const fixtures = fixtureInputs(id);
+  state = 7;
+  const mutated = [...fixtures, ...generated].map(mutate);
+  return [...fixtures, ...generated, ...mutated];
+}
+
+/** The record without its phones: the old expression then cannot fail on the phone. */
+function withoutPhone(id: string, input: unknown): unknown {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  if (id.startsWith('hubspot-contact-')) {
+    const properties = copy.properties as Record<string, unknown>;
+    delete properties.phone;
+    delete properties.mobilephone;
+  } else delete copy.customer_phone;
+  return copy;
+}
+
+// --- tests -----------------------------------------------------------------------------------------------------
+
+describe('mappings rewritten to decide first give the results of their previous expressions (interpreter)', () => {
+  it('covers the nine mappings of issue #18', () => {
+    expect(REWRITTEN).toEqual([
+      'google-lead-to-hubspot-contact',
+      'hubspot-contact-to-google-audience-member',
+      'hubspot-contact-to-google-audience-removal',
+      'hubspot-contact-to-meta-audience-member',
+      'hubspot-contact-to-meta-audience-removal',
+      'hubspot-deal-to-odoo-order',
+      'meta-lead-to-hubspot-contact',
+      'odoo-order-to-google-conversion',
+      'odoo-order-to-hubspot-deal',
+    ]);
+  });
+
+  describe.each(REWRITTEN)('%s', (id) => {
+    it.each([['RU' as const], [undefined]])(
+      'same MapResult on fixtures, generated and mutated records (default country %s)',
+      async (defaultCountry) => {
+        const { old, now } = pair(id, defaultCountry);
+        const inputs = inputsFor(id, GENERATED[defaultCountry ?? 'none']);
+        const kinds = new Map<string, number>();
+        let phoneSkips = 0;
+        for (const input of inputs) {
+          const [before, after] = [await old(input), await now(input)];
+          const kind = after.ok ? (isSkip(after) ? 'skip' : 'value') : after.error.code;
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+          if (
+            DECIDE_BEFORE_PHONE.has(id) &&
+            !before.ok &&
+            before.error.code === 'stdlib.normalizePhone' &&
+            isSkip(after)
+          ) {
+            // the intended difference: the skip the old expression gives once the phone cannot fail
+            expect(before.error.message).toMatch(/^unknown country code/);
+            expect(comparable(await old(withoutPhone(id, input)))).toEqual(comparable(after));
+            phoneSkips++;
+            continue;
+          }
+          expect({ input, result: comparable(after) }).toEqual({ input, result: comparable(before) });
+        }
+        // the inputs reach every outcome the mapping has, not only one
+        const least = inputs.length / 100;
+        expect(kinds.get('skip') ?? 0).toBeGreaterThan(least);
+        expect(kinds.get('value') ?? 0).toBeGreaterThan(least);
+        expect(kinds.get('input.invalid') ?? 0).toBeGreaterThan(least);
+        if (!DECIDE_BEFORE_PHONE.has(id)) expect(phoneSkips).toBe(0);
+      },
+      120_000,
+    );
+  });
+
+  describe('a country code libphonenumber does not know, with a phone', () => {
+    const contact = (properties: Record<string, string>) => ({
+      id: '1',
+      properties: { email: 'ann@example.com', phone: '020 7946 0958', country: 'UK', zip: 'SW1A 1AA', ...properties },
+      archived: false,
+    });
+    const order = (fields: Record<string, unknown>) => ({
+      id: 1,
+      name: 'S00001',
+      state: 'sale',
+      amount_total: 10,
+      lines: [],
+      customer_phone: '+44 20 7946 0958',
+      customer_country_code: 'UK',
+      marketing_consent: true,
+      gclid: 'abc',
+      ...fields,
+    });
+    const cases: [string, unknown, unknown][] = [
+      [
+        'hubspot-contact-to-google-audience-member',
+        contact({ marketing_consent: 'no', ad_audience: 'true' }),
+        contact({ marketing_consent: 'true', ad_audience: 'true' }),
+      ],
+      [
+        'hubspot-contact-to-meta-audience-member',
+        contact({ marketing_consent: 'no', ad_audience: 'true' }),
+        contact({ marketing_consent: 'true', ad_audience: 'true' }),
+      ],
+      [
+        'hubspot-contact-to-google-audience-removal',
+        contact({ marketing_consent: 'true', ad_audience: 'true' }),
+        contact({ marketing_consent: 'true', ad_audience: 'false' }),
+      ],
+      [
+        'hubspot-contact-to-meta-audience-removal',
+        contact({ marketing_consent: 'true', ad_audience: 'true' }),
+        contact({ marketing_consent: 'true', ad_audience: 'false' }),
+      ],
+    ];
+
+    it.each(cases)(
+      '%s: a skipped record is skipped now (it failed before); a sent one fails as before',
+      async (id, skipped, sent) => {
+        const { old, now } = pair(id);
+        const failed = await old(skipped);
+        expect(failed.ok ? undefined : failed.error).toMatchObject({
+          code: 'stdlib.normalizePhone',
+          message: 'unknown country code "UK" (expected ISO 3166-1 alpha-2)',
+        });
+        expect(isSkip(await now(skipped))).toBe(true);
+        expect(comparable(await now(sent))).toEqual(comparable(await old(sent)));
+        expect((await now(sent)).ok).toBe(false);
+      },
+    );
+
+    it('odoo-order-to-google-conversion hashed the phone only for a sent order already: skipped, or failed, as before', async () => {
+      const { old, now } = pair('odoo-order-to-google-conversion');
+      const skipped = order({ marketing_consent: false });
+      expect(isSkip(await old(skipped))).toBe(true);
+      expect(comparable(await now(skipped))).toEqual(comparable(await old(skipped)));
+      const sent = order({ customer_phone: '020 7946 0958' });
+      expect(comparable(await old(sent))).toMatchObject({ ok: false, error: { code: 'stdlib.normalizePhone' } });
+      expect(comparable(await now(sent))).toEqual(comparable(await old(sent)));
+    });
+
+    it.each([['google-lead-to-hubspot-contact'], ['meta-lead-to-hubspot-contact']])(
+      '%s: a lead without an e-mail still fails on the phone, as before',
+      async (id) => {
+        const { old, now } = pair(id);
+        const country = id.startsWith('google') ? 'COUNTRY' : 'country';
+        const lead = { id: 'l1', phone: '+44 20 7946 0958', fields: { [country]: 'UK' } };
+        const before = await old(lead);
+        expect(before.ok).toBe(false);
+        expect(comparable(await now(lead))).toEqual(comparable(before));
+      },
+    );
+  });
+
+  it('hubspot-deal-to-odoo-order: a line quantity that is not a number fails an open deal, as before', async () => {
+    const { old, now } = pair('hubspot-deal-to-odoo-order');
+    const deal = {
+      id: '9',
+      properties: { dealstage: 'appointmentscheduled', customer_email: 'a@b.co' },
+      lineItems: [{ properties: { hs_sku: '11', quantity: '2 pcs' } }],
+    };
+    const before = await old(deal);
+    expect(before.ok ? undefined : before.error).toMatchObject({
+      jsonataCode: 'D3030',
+      message: 'Unable to cast value to a number: "2 pcs"',
+    });
+    expect(comparable(await now(deal))).toEqual(comparable(before));
+  });
+});
