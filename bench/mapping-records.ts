@@ -162,7 +162,7 @@ function googleLead(i: number): Record<string, unknown> {
   if (i % 6 === 0) lead.phone = phone;
   else if (i % 7 !== 0) fields.PHONE_NUMBER = phone;
   fields.CITY = vary(CITIES, i, 6);
-  // no "UK": the phone library refuses it as a country, and the compiled path hands such records to the interpreter
+  // ISO codes only (the records are fixed so that figures stay comparable; "UK" is read as GB since 2026-12-07)
   fields.COUNTRY = russian ? vary(['RU', 'ru', ' ru ', ''], i, 7) : 'US';
   if (i % 2 === 0) fields.POSTAL_CODE = vary(['190000', ' 101000 ', '10001'], i, 8);
   if (i % 5 === 0) fields.COMPANY_NAME = ' Lee & Co ';

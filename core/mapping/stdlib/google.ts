@@ -1,6 +1,6 @@
 import { normalizeEmail } from './email';
 import { countryCode, hashNormalized, isSha256Hex, textOf, unknownKey } from './identifiers';
-import { normalizePhone } from './phone';
+import { normalizePhone, phoneCountry } from './phone';
 
 /**
  * `$googleHash(key, value, country?)` and `$googleNormalize(key, value, country?)`: user identifiers for Google
@@ -64,7 +64,9 @@ const isKey = (key: unknown, keys: readonly string[]): key is GoogleKey =>
 
 function countryArgument(country: unknown, engineDefault: string | undefined): string | undefined {
   const given = textOf(country);
-  return (given === undefined ? undefined : countryCode(given)) ?? engineDefault;
+  // a code with no numbering plan (AQ) is ignored, as an invalid one is: the record is not failed for it
+  const code = given === undefined ? undefined : countryCode(given);
+  return (code === undefined ? undefined : phoneCountry(code)) ?? engineDefault;
 }
 
 /** The formatted value Google takes for `key` (hashed keys: before hashing; a SHA-256 digest stays as it is). */

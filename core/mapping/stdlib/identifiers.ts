@@ -25,9 +25,16 @@ const NOT_COUNTRIES = /^(?:AA|Q[M-Z]|X[A-Z]|ZZ|EU|UN)$/;
 /** Answers of `regions.of` by two-letter code (at most 26 × 26 entries): ICU's lookup is the costly part. */
 const KNOWN_REGIONS = new Map<string, boolean>();
 
-/** The ISO 3166-1 alpha-2 code in upper case, or undefined. */
+/**
+ * Codes ISO 3166-1 reserves "exceptionally" for a country that has another alpha-2 code, common in data: the United
+ * Kingdom's "UK" (ISO: GB) and Greece's "EL" (EU usage; ISO: GR). Vendors match on the ISO code.
+ */
+export const EXCEPTIONALLY_RESERVED: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR' };
+
+/** The ISO 3166-1 alpha-2 code in upper case ("UK" → "GB"), or undefined. */
 export function countryCode(value: string): string | undefined {
-  const code = value.trim().toUpperCase();
+  const upper = value.trim().toUpperCase();
+  const code = EXCEPTIONALLY_RESERVED[upper] ?? upper;
   if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.test(code)) return undefined;
   let known = KNOWN_REGIONS.get(code);
   if (known === undefined) {

@@ -1,6 +1,6 @@
 import { normalizeEmail } from './email';
 import { countryCode, hashNormalized, isSha256Hex, textOf, unknownKey } from './identifiers';
-import { normalizePhone } from './phone';
+import { normalizePhone, phoneCountry } from './phone';
 
 /**
  * `$metaHash(key, value, country?)` and `$metaNormalize(key, value, country?)`: Meta's customer-information
@@ -81,7 +81,9 @@ function rule(key: MetaKey, text: string, country: string | undefined): string |
 /** The country a national phone number belongs to: a valid ISO code given, else the engine default. */
 function countryArgument(country: unknown, engineDefault: string | undefined): string | undefined {
   const given = textOf(country);
-  return (given === undefined ? undefined : countryCode(given)) ?? engineDefault;
+  // a code with no numbering plan (AQ) is ignored, as an invalid one is: the record is not failed for it
+  const code = given === undefined ? undefined : countryCode(given);
+  return (code === undefined ? undefined : phoneCountry(code)) ?? engineDefault;
 }
 
 /** The normalised (unhashed) value Meta hashes for `key`; a SHA-256 digest is returned as it is. */

@@ -4,6 +4,7 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/max';
+import { EXCEPTIONALLY_RESERVED } from './identifiers';
 import { isValidPhone } from './phone-validity';
 
 /**
@@ -12,12 +13,22 @@ import { isValidPhone } from './phone-validity';
  * default. Invalid or empty → undefined. Numbers (a CSV column parsed as a number) are accepted.
  */
 
+/**
+ * The country libphonenumber numbers a national phone number for, from an alpha-2 code ("UK" read as "GB", see
+ * identifiers.ts `countryCode`), or undefined when it has no numbering plan for it (Antarctica, "ZZ", …).
+ */
+export function phoneCountry(country: string): CountryCode | undefined {
+  const upper = country.trim().toUpperCase();
+  const code = EXCEPTIONALLY_RESERVED[upper] ?? upper;
+  return isSupportedCountry(code) ? code : undefined;
+}
+
 export function assertCountry(country: string): CountryCode {
-  const upper = country.toUpperCase();
-  if (!isSupportedCountry(upper)) {
+  const code = phoneCountry(country);
+  if (code === undefined) {
     throw { code: 'stdlib.normalizePhone', message: `unknown country code "${country}" (expected ISO 3166-1 alpha-2)` };
   }
-  return upper;
+  return code;
 }
 
 /**
