@@ -152,6 +152,22 @@ class Compiled implements CompiledMapping {
     return outputError ? fail(outputError) : { ok: true, value };
   }
 
+  /**
+   * A record the compiled code handed over, on the interpreter. Most are records that fail (the interpreter gives the
+   * exact error), and JSONata's errors capture a stack trace nothing reads (toMappingError keeps code, message,
+   * position and token): none is captured meanwhile. Evaluations on this thread run one at a time (oneAtATime), so
+   * no other evaluation starts before the limit is restored.
+   */
+  private async rerun(record: unknown): Promise<MapResult> {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return await this.evaluateNow(record, true);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+  }
+
   async evaluatePage(records: readonly unknown[]): Promise<MapResult[]> {
     const results: MapResult[] = [];
     const yieldNow = createYielder();
@@ -170,7 +186,7 @@ class Compiled implements CompiledMapping {
             const result = this.evaluateSync(record, runSync, this.clock);
             if (result) results.push(result);
             else {
-              results.push(await this.evaluateNow(record, true));
+              results.push(await this.rerun(record));
               this.clock = performance.now();
             }
             if (this.clock - sliceStart > PAGE_SLICE_MS) break;

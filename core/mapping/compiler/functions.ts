@@ -148,32 +148,51 @@ function symbol(value: unknown): number {
   }
 }
 
-/** Arguments whose letters fit one key: 8^17 is still an exact double. */
+/** Arguments whose letters fit one key: 8^17 · 2 is still an exact double. */
 const MAX_KEYED_ARGUMENTS = 16;
 
 /**
- * Argument letters for which a signature's validation returned the arguments unchanged. For a signature without
- * array parameters (no coercion to arrays, no checks of array members) the outcome depends only on those letters,
- * so the same letters need not be validated again. The letters are kept as one number (a base-8 digit per
- * argument after a leading 1, so lengths differ too): no string is built per call.
+ * Argument letters for which a signature's validation returned the arguments unchanged, or unchanged followed by
+ * undefined for optional parameters not given (`$string(x)` is validated to `[x, undefined]` by `<x-b?:s>`): the
+ * number kept is the validated length. For a signature without array parameters (no coercion to arrays, no checks of
+ * array members) the outcome depends only on those letters and on whether the context is undefined (a missing
+ * argument taken from a defined context is never undefined, so such an outcome is never kept), so the same letters
+ * need not be validated again. The letters are kept as one number (a base-8 digit per argument after a leading 1, so
+ * lengths differ too, then a bit for an undefined context): no string is built per call.
  */
 const UNCHANGED = Symbol('argument letters validated unchanged');
-type CachedSignature = Signature & { definition?: string; [UNCHANGED]?: Set<number> | null };
+type CachedSignature = Signature & { definition?: string; [UNCHANGED]?: Map<number, number> | null };
 
-function validate(signature: CachedSignature, args: unknown[], context: unknown): unknown[] {
+/** Whether `validated` is `args` followed by nothing but undefined. */
+function paddedOnly(args: unknown[], validated: unknown[]): boolean {
+  if (validated.length < args.length) return false;
+  for (let i = 0; i < validated.length; i++) {
+    if (validated[i] !== (i < args.length ? args[i] : undefined)) return false;
+  }
+  return true;
+}
+
+export function validate(signature: CachedSignature, args: unknown[], context: unknown): unknown[] {
   let known = signature[UNCHANGED];
   if (known === undefined) {
     // null: the signature has array parameters, whose validation depends on more than the letters
     const params = /^<([^:>]*)/.exec(signature.definition ?? '')?.[1] ?? 'a';
-    known = params.includes('a') ? null : new Set<number>();
+    known = params.includes('a') ? null : new Map<number, number>();
     signature[UNCHANGED] = known;
   }
   if (known === null || args.length > MAX_KEYED_ARGUMENTS) return signature.validate(args, context);
   let letters = 1;
   for (let i = 0; i < args.length; i++) letters = letters * 8 + symbol(args[i]);
-  if (known.has(letters)) return args;
+  letters = letters * 2 + (context === undefined ? 1 : 0);
+  const length = known.get(letters);
+  if (length === args.length) return args;
+  if (length !== undefined) {
+    const padded = args.slice();
+    while (padded.length < length) padded.push(undefined);
+    return padded;
+  }
   const validated = signature.validate(args, context);
-  if (validated.length === args.length && validated.every((v, i) => v === args[i])) known.add(letters);
+  if (paddedOnly(args, validated)) known.set(letters, validated.length);
   return validated;
 }
 

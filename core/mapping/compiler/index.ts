@@ -150,6 +150,10 @@ export function engineRunner(
     state.plainValue = undefined;
     state.plainSize = 0;
     state.environment = undefined; // $now / $millis: a timestamp per record, as the interpreter takes
+    // JSONata's errors ($error, $number's D3030, …) capture a stack trace nothing reads (toMappingError keeps code,
+    // message, position and token): none is captured while this synchronous code runs
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       const result = program.run(wrapInput(record), state);
       evaluation.plainOutput =
@@ -166,6 +170,8 @@ export function engineRunner(
       // anything else: the interpreter gives the exact result or error (allocation counted afresh)
       evaluation.allocated = 0;
       return HAND_OVER;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
     }
   };
   const run: EngineRun = async (record, evaluation) => {
