@@ -11,7 +11,7 @@ import {
 import { boolean, normalize } from './runtime';
 import { outputObjectCode } from './specialise';
 import { compileReusingCondition } from './reuse';
-import { arrayMembers, compileArrayItems, isSimplePath, literalValue } from './structures';
+import { arrayMembers, compileArrayItems, compilePath, isSimplePath, literalValue } from './structures';
 
 /**
  * The record's output built as plain JSON, where the compiler can prove it, so the engine need not copy it.
@@ -33,6 +33,9 @@ export interface OutputState {
   plainValue?: unknown;
   /** its JSON size as `toPlainJson` counts it */
   plainSize?: number;
+  /** output objects built by the last step of an output array's path (`[lines.{ … }]`), and their JSON size or -1 */
+  stepObjects?: number;
+  stepSize?: number;
 }
 
 /** Output constructors nested deeper than this are compiled as ordinary ones (the copy then checks the depth). */
@@ -65,7 +68,7 @@ export function compileOutput(node: AstNode, compiler: Compiler, depth = 0): Cod
   // a constructor made only of literals is one shared value (compileNode): the engine copies it
   if (depth > MAX_STATIC_DEPTH || !isBare(node) || literalValue(node).literal) return compileNode(node, compiler);
   if (node.type === 'unary' && node.value === '{') return compileOutputObject(node, compiler, depth);
-  if (node.type === 'unary' && node.value === '[') return compileOutputArray(node, compiler);
+  if (node.type === 'unary' && node.value === '[') return compileOutputArray(node, compiler, depth);
   if (node.type === 'condition') {
     // as compileNode: the condition's result is normalised (a no-op on an output value: it is never a sequence)
     const condition = compileNode(node.condition as AstNode, compiler);
@@ -118,7 +121,59 @@ function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): 
   return outputObjectCode(keys, values, keySizes, memberSize, inlinePaths);
 }
 
-function compileOutputArray(node: AstNode, compiler: Compiler): Code {
+/**
+ * `[lines[quantity > 0].{ … }]`: an output array whose one member is a path ending in an object constructor. The
+ * path's value is nothing but the objects that step builds (a constructor's value is an object, never undefined or an
+ * array, so the step pushes each and the path flattens none), and it only becomes this array's members: those
+ * objects are output values too. The step builds them as output objects, counting how many it built and their size;
+ * the array is proven when its members are exactly that many objects, all proven.
+ */
+function outputStepPath(node: AstNode): AstNode | undefined {
+  const all = node.expressions ?? [];
+  if (all.length !== 1) return undefined;
+  const path = all[0];
+  const steps = path.steps ?? [];
+  if (path.type !== 'path' || !isBare(path) || path.keepSingletonArray || steps.length < 2) return undefined;
+  const last = steps[steps.length - 1];
+  if (last.type !== 'unary' || last.value !== '{' || !isBare(last)) return undefined;
+  if (last.focus !== undefined || last.index !== undefined || last.ancestor !== undefined) return undefined;
+  return path;
+}
+
+function compileOutputStepArray(path: AstNode, compiler: Compiler, depth: number): Code {
+  const steps = path.steps as AstNode[];
+  const object = compileOutput(steps[steps.length - 1], compiler, depth + 1);
+  const counted: Code = (i, f, s) => {
+    const value = object(i, f, s);
+    s.stepObjects = (s.stepObjects as number) + 1;
+    const size = s.stepSize as number;
+    if (size >= 0) s.stepSize = value === s.plainValue && value !== undefined ? size + (s.plainSize as number) : -1;
+    return value;
+  };
+  // as compileArrayItems compiles a path member (compileNode: normalised), with the counting last step
+  const items = [{ code: compilePath(path, compiler, true, counted), nested: false }];
+  return (i, f, s) => {
+    // a constructor in a value of these objects may hold such an array of its own: the counts are this array's
+    const outerObjects = s.stepObjects;
+    const outerSize = s.stepSize;
+    s.stepObjects = 0;
+    s.stepSize = 0;
+    const result = arrayMembers(items, i, f, s);
+    const built = s.stepObjects;
+    const size = s.stepSize as number;
+    s.stepObjects = outerObjects;
+    s.stepSize = outerSize;
+    if (built === result.length && size >= 0) {
+      s.plainValue = result;
+      s.plainSize = 2 + result.length + size;
+    }
+    return result;
+  };
+}
+
+function compileOutputArray(node: AstNode, compiler: Compiler, depth: number): Code {
+  const path = outputStepPath(node);
+  if (path) return compileOutputStepArray(path, compiler, depth);
   // members are compiled as usual: JSONata flattens an array value into this one, so they are not output values
   const items = compileArrayItems(node, compiler);
   return (i, f, s) => {

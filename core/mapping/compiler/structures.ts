@@ -112,7 +112,7 @@ export function isSimplePath(node: AstNode): boolean {
  * A path's code. With `normalised`, the code applies JSONata's sequence normalisation itself (a simple path's short
  * cut never builds a sequence, so only its slow branch needs it) and the caller must not add it again.
  */
-export function compilePath(node: AstNode, compiler: Compiler, normalised = false): Code {
+export function compilePath(node: AstNode, compiler: Compiler, normalised = false, lastStep?: Code): Code {
   if (node.tuple) throw new Decline('tuple paths (@, #)');
   const all = node.steps ?? [];
   const steps: CompiledStep[] = all.map((s, index) => {
@@ -125,7 +125,8 @@ export function compilePath(node: AstNode, compiler: Compiler, normalised = fals
       return compileFilter(stage.expr, compiler);
     });
     return {
-      code: compileNode(s, compiler),
+      // `lastStep`: the caller's code for the last step (output.ts: an output object per item)
+      code: lastStep && index === all.length - 1 ? lastStep : compileNode(s, compiler),
       stages,
       consarray: index === 0 && !!s.consarray,
       last: index === all.length - 1,
