@@ -109,6 +109,12 @@ export interface Compiler {
   bound: Set<string>;
   /** while compiling a lambda body or the right side of and/or, where the interpreter rewrites error positions */
   nested: number;
+  /**
+   * while compiling what the interpreter evaluates concurrently (Promise.all): an object constructor's keys and
+   * values, the items of an array constructor with more than one; which error it reports first there depends on its
+   * microtask order, so errors there are never reported exactly (`exactNumberError`)
+   */
+  concurrent: number;
 }
 
 /** Marks an error the compiled code reports exactly as the interpreter would (no need to evaluate again). */
@@ -133,6 +139,57 @@ function exactError(node: AstNode, call: Code): Code {
       }
       throw err;
     }
+  };
+}
+
+/**
+ * `$number(…)` where the interpreter evaluates one thing at a time (outside lambdas, and/or and concurrent parts): a
+ * value it cannot cast fails the record with the interpreter's error (D3030, thrown by the same built-in), which the
+ * interpreter completes with the call's position and the function name as token (applyInner/evaluateFunction) and
+ * the message from its template (populateMessage). Only an error the call itself throws, not one from evaluating its
+ * arguments, is completed: `apply` is the only code in the try.
+ */
+function exactNumberError(
+  node: AstNode,
+  proc: Code,
+  args: Code[],
+  normalise: boolean,
+  keepArray: boolean,
+  runtime: () => Runtime,
+): Code {
+  const position = node.position;
+  const count = args.length;
+  return (i, f, s) => {
+    const fn = proc(i, f, s);
+    const values = new Array<unknown>(count);
+    for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
+    let result: unknown;
+    try {
+      result = apply(fn, values, i, s, runtime());
+    } catch (err) {
+      const e = err as {
+        code?: unknown;
+        position?: number;
+        token?: string;
+        value?: unknown;
+        message?: string;
+        [EXACT]?: boolean;
+      };
+      if (
+        typeof err === 'object' &&
+        err !== null &&
+        e.code === 'D3030' &&
+        e.position === undefined &&
+        e.token === undefined
+      ) {
+        e.position = position;
+        e.token = 'number';
+        e.message = `Unable to cast value to a number: ${JSON.stringify(e.value)}`;
+        e[EXACT] = true;
+      }
+      throw err;
+    }
+    return normalise ? normalize(result, keepArray) : result;
   };
 }
 
@@ -218,6 +275,17 @@ function compileCall(
       const result = apply(fn, values, i, s, compiler.runtime());
       return normalise ? normalize(result, keepArray) : result;
     });
+  }
+  if (
+    !applyTo &&
+    !tail &&
+    compiler.nested === 0 &&
+    compiler.concurrent === 0 &&
+    procedure.type === 'variable' &&
+    procedure.value === 'number' &&
+    !compiler.bound.has('number')
+  ) {
+    return exactNumberError(node, proc, args, normalise !== undefined, normalise?.keepArray ?? false, compiler.runtime);
   }
   if (applyTo) {
     return (i, f, s) => {
@@ -457,7 +525,7 @@ export function compileAst(ast: AstNode, runtime: () => Runtime, maxDepth: numbe
   const bound = boundNames(ast);
   const bound2 = depthBound(ast);
   if (bound2 > maxDepth) throw new Decline(`evaluation depth up to ${bound2}, over the maximum depth ${maxDepth}`);
-  const compiler: Compiler = { runtime, bound, nested: 0 };
+  const compiler: Compiler = { runtime, bound, nested: 0, concurrent: 0 };
   // the expression itself is in output position: constructors there build plain JSON (output.ts)
   const code = compileOutput(ast, compiler);
   if (bindsInFrame(ast)) {

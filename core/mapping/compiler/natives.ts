@@ -269,6 +269,18 @@ const string: Native = (args, state, runtime) => {
   if (typeof arg === 'string') return sized(arg);
   return arg === undefined ? undefined : delegate('string', args, state, runtime);
 };
+/** The decimal numbers JSONata's `$number` casts with parseFloat (src/functions.js `number`). */
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
+/** `$number` of a number or a decimal string; anything else (hex, booleans, errors) is JSONata's own version. */
+const number: Native = (args, state, runtime) => {
+  const arg = args[0];
+  if (typeof arg === 'number') return arg;
+  if (typeof arg === 'string' && DECIMAL.test(arg)) {
+    const result = parseFloat(arg);
+    if (!Number.isNaN(result) && Number.isFinite(Number(arg))) return result;
+  }
+  return arg === undefined ? undefined : delegate('number', args, state, runtime);
+};
 const lowercase: Native = ([str]) => (str === undefined ? undefined : sized((str as string).toLowerCase()));
 const uppercase: Native = ([str]) => (str === undefined ? undefined : sized((str as string).toUpperCase()));
 /** Whether JSONata's `$trim` would change the string: a tab or line break, two spaces, or a space at an end. */
@@ -321,6 +333,7 @@ export const NATIVES: Record<string, Native> = {
   replace,
   split,
   string,
+  number,
   lowercase,
   uppercase,
   trim,

@@ -109,7 +109,10 @@ function compileOutputObject(node: AstNode, compiler: Compiler, depth: number): 
     if (key.type !== 'string' || RESERVED_KEYS.has(name) || keys.includes(name)) return compileNode(node, compiler);
     keys.push(name);
   }
+  // the interpreter evaluates the values concurrently (exactNumberError in compile.ts)
+  compiler.concurrent++;
   const values = pairs.map(([, value]) => compileOutput(value, compiler, depth + 1));
+  compiler.concurrent--;
   const keySizes = keys.map((key) => key.length + 4);
   // one generated function per constructor (specialise.ts): the same steps with the keys as literals
   // a value that is a path of names from the context is looked up inline (its code still serves arrays)

@@ -202,7 +202,15 @@ export interface ArrayItem {
 
 /** An array constructor's members, compiled. */
 export function compileArrayItems(node: AstNode, compiler: Compiler): ArrayItem[] {
-  return (node.expressions ?? []).map((e) => ({ code: compileNode(e, compiler), nested: e.value === '[' }));
+  const all = node.expressions ?? [];
+  // the interpreter evaluates two or more items concurrently (exactNumberError in compile.ts)
+  const concurrent = all.length > 1 ? 1 : 0;
+  compiler.concurrent += concurrent;
+  try {
+    return all.map((e) => ({ code: compileNode(e, compiler), nested: e.value === '[' }));
+  } finally {
+    compiler.concurrent -= concurrent;
+  }
 }
 
 /** The members of an array constructor as JSONata builds them: undefined left out, array values flattened in. */
@@ -240,7 +248,9 @@ function compileObject(node: AstNode, compiler: Compiler): Code {
   // the interpreter evaluates the values concurrently (Promise.all), so whether a value sees a variable another one
   // binds depends on how their awaits interleave: not reproduced
   if (pairs.some(([, value]) => bindsInFrame(value))) throw new Decline('a bind in an object constructor value');
+  compiler.concurrent++;
   const values = pairs.map(([, value]) => compileNode(value, compiler));
+  compiler.concurrent--;
   return (input, frame, state) => {
     const result = Object.create(null) as Record<string, unknown>;
     if (!Array.isArray(input)) {
