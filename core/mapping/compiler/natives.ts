@@ -267,6 +267,10 @@ function delegate(name: string, args: unknown[], state: RunState, runtime: Runti
 const string: Native = (args, state, runtime) => {
   const arg = args[0];
   if (typeof arg === 'string') return sized(arg);
+  // a finite number: JSON.stringify of it, a non-integer rounded to 15 significant digits (src/functions.js `string`)
+  if (typeof arg === 'number' && Number.isFinite(arg)) {
+    return String(Number.isInteger(arg) ? arg : Number(arg.toPrecision(15)));
+  }
   return arg === undefined ? undefined : delegate('string', args, state, runtime);
 };
 /** The decimal numbers JSONata's `$number` casts with parseFloat (src/functions.js `number`). */
