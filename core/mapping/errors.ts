@@ -26,18 +26,32 @@ export interface LineColumn {
   column: number;
 }
 
+/** The offsets at which the lines of the last text asked about start (a mapping's failing records share one). */
+let lastText: string | undefined;
+let lastLineStarts: number[] = [0];
+
+function lineStarts(text: string): number[] {
+  if (text === lastText) return lastLineStarts;
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  lastText = text;
+  lastLineStarts = starts;
+  return starts;
+}
+
 /** 0-based character offset → 1-based line and column. */
 export function offsetToLineColumn(text: string, offset: number): LineColumn {
   const clamped = Math.max(0, Math.min(offset, text.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < clamped; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const starts = lineStarts(text);
+  // the last line starting at or before the offset
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= clamped) low = middle;
+    else high = middle - 1;
   }
-  return { line, column: clamped - lineStart + 1 };
+  return { line: low + 1, column: clamped - starts[low] + 1 };
 }
 
 /**

@@ -25,6 +25,31 @@ describe('error positions', () => {
     expect(offsetToLineColumn('ab\ncd\nef', 6)).toEqual({ line: 3, column: 1 });
   });
 
+  it('gives every offset of every text the line and column of a scan from the start', () => {
+    function scanned(text: string, offset: number): { line: number; column: number } {
+      const clamped = Math.max(0, Math.min(offset, text.length));
+      let line = 1;
+      let lineStart = 0;
+      for (let i = 0; i < clamped; i++) {
+        if (text.charCodeAt(i) === 10) {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      return { line, column: clamped - lineStart + 1 };
+    }
+    const texts = ['', '\n', '\n\n', 'a', 'ab\ncd\nef', 'ab\n', '\nab', 'a\r\nb\n\nc\n', 'x'.repeat(50) + '\n' + 'y'];
+    // texts asked about in turn and alternately (the line starts of the last text are kept)
+    for (const round of [0, 1]) {
+      for (const text of round === 0 ? texts : [...texts, ...texts].reverse()) {
+        for (let offset = -2; offset <= text.length + 2; offset++) {
+          expect(offsetToLineColumn(text, offset)).toEqual(scanned(text, offset));
+          expect(offsetToLineColumn(texts[offset & 7], offset)).toEqual(scanned(texts[offset & 7], offset));
+        }
+      }
+    }
+  });
+
   it('reports a compile error with line, column, JSONata code and token', () => {
     const error = compileError('{\n  "a": Email,\n  "b": $uppercase(Name\n}');
     expect(error).toMatchObject({ code: 'compile.syntax', line: 4, column: 1, token: '}' });
