@@ -1,5 +1,4 @@
-import { compileMapping, type MapResult } from '../../../../core/mapping';
-import { compiledMappingStats, useCompiledMappings } from '../../../../core/mapping/compiler';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * `$number(…)` failing (D3030) where the interpreter evaluates one thing at a time is reported by the compiled code
@@ -9,24 +8,7 @@ import { compiledMappingStats, useCompiledMappings } from '../../../../core/mapp
  * result, error code, message, line, column and token.
  */
 
-let version = 0;
-async function both(
-  expression: string,
-  input: unknown,
-): Promise<{ compiled: MapResult; interpreted: MapResult; handedOver: number }> {
-  version++;
-  const id = 'compiled-exact-number';
-  const before = compiledMappingStats().handedToInterpreter;
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }).evaluate(input);
-  const handedOver = compiledMappingStats().handedToInterpreter - before;
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }).evaluate(input);
-    return { compiled, interpreted, handedOver };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown) => compiledAndInterpreted('compiled-exact-number', expression, input);
 
 const input = {
   x: 'abc',

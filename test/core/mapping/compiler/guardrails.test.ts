@@ -1,12 +1,7 @@
-import { compileMapping, type MapResult, type MappingEngineOptions } from '../../../../core/mapping';
-import {
-  compiledMappingStats,
-  compileExpression,
-  loadRuntime,
-  useCompiledMappings,
-  wrapInput,
-} from '../../../../core/mapping/compiler';
+import { compileMapping, type MappingEngineOptions } from '../../../../core/mapping';
+import { compiledMappingStats, compileExpression, loadRuntime, wrapInput } from '../../../../core/mapping/compiler';
 import { resolveEngineOptions } from '../../../../core/mapping/guardrails';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * The engine's guardrails hold on the compiled path: the same error (code, message, position) as the interpreter
@@ -14,24 +9,8 @@ import { resolveEngineOptions } from '../../../../core/mapping/guardrails';
  * code itself, and expressions whose depth the compiler cannot bound left to the interpreter.
  */
 
-let version = 0;
-
-async function both(
-  expression: string,
-  input: unknown,
-  options?: MappingEngineOptions,
-): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  const id = 'compiled-guardrail';
-  version++;
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }, options).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }, options).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown, options?: MappingEngineOptions) =>
+  compiledAndInterpreted('compiled-guardrail', expression, input, options);
 
 describe('guardrails on the compiled path', () => {
   it.each([

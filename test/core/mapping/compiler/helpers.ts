@@ -1,7 +1,10 @@
+import { compileMapping, type MapResult } from '../../../../core/mapping';
 import {
+  compiledMappingStats,
   compileExpression,
   loadRuntime,
   Rerun,
+  useCompiledMappings,
   wrapInput,
   type CompiledState,
 } from '../../../../core/mapping/compiler';
@@ -63,5 +66,31 @@ export async function runCompiled(
     return { kind: 'error', code: errorCode(err) };
   } finally {
     endEvaluation(evaluation);
+  }
+}
+
+let comparisons = 0;
+
+/**
+ * A mapping evaluated through the engine on the compiled path, then on the interpreter (the switch restored after),
+ * each under a version of its own so neither reuses the other's compilation; `handedOver` counts the records the
+ * compiled path handed to the interpreter.
+ */
+export async function compiledAndInterpreted(
+  id: string,
+  expression: string,
+  input: unknown,
+  options?: MappingEngineOptions,
+): Promise<{ compiled: MapResult; interpreted: MapResult; handedOver: number }> {
+  comparisons++;
+  const before = compiledMappingStats().handedToInterpreter;
+  const compiled = await compileMapping({ id, version: `c${comparisons}`, expression }, options).evaluate(input);
+  const handedOver = compiledMappingStats().handedToInterpreter - before;
+  useCompiledMappings(false);
+  try {
+    const interpreted = await compileMapping({ id, version: `i${comparisons}`, expression }, options).evaluate(input);
+    return { compiled, interpreted, handedOver };
+  } finally {
+    useCompiledMappings(true);
   }
 }

@@ -1,21 +1,10 @@
-import { compileMapping, type MapResult } from '../../../../core/mapping';
-import { compiledMappingStats, useCompiledMappings } from '../../../../core/mapping/compiler';
+import { compiledMappingStats } from '../../../../core/mapping/compiler';
+import { compiledAndInterpreted } from './helpers';
 
 /** `$string` of a number on the compiled path (compiler/natives.ts `string`) is JSONata's text of it. */
 
-let version = 0;
-async function both(expression: string, input: unknown): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  version++;
-  const id = 'compiled-native-string';
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown) =>
+  compiledAndInterpreted('compiled-native-string', expression, input);
 
 describe('$string of numbers on the compiled path', () => {
   const numbers = [

@@ -1,8 +1,9 @@
 import jsonata from 'jsonata';
-import { compileMapping, type MapResult, type MappingEngineOptions } from '../../../../core/mapping';
-import { compileExpression, engineRunner, useCompiledMappings } from '../../../../core/mapping/compiler';
+import { compileMapping, type MappingEngineOptions } from '../../../../core/mapping';
+import { compileExpression, engineRunner } from '../../../../core/mapping/compiler';
 import { resolveEngineOptions } from '../../../../core/mapping/guardrails';
 import { beginEvaluation, endEvaluation } from '../../../../core/mapping/limits';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * An output array whose one member is a path ending in an object constructor (`[lines.{ … }]`, compiler/output.ts
@@ -10,23 +11,8 @@ import { beginEvaluation, endEvaluation } from '../../../../core/mapping/limits'
  * is. Same results as the interpreter after the engine's copy, the copy skipped only when proven.
  */
 
-let version = 0;
-async function both(
-  expression: string,
-  input: unknown,
-  options?: MappingEngineOptions,
-): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  const id = 'compiled-output-steps';
-  version++;
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }, options).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }, options).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown, options?: MappingEngineOptions) =>
+  compiledAndInterpreted('compiled-output-steps', expression, input, options);
 
 /** Whether the compiled code proved the record's output plain JSON (the engine then skips its copy). */
 async function proven(expression: string, input: unknown): Promise<boolean> {

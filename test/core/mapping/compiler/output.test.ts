@@ -1,5 +1,6 @@
-import { compileMapping, type MapResult, type MappingEngineOptions } from '../../../../core/mapping';
-import { compileExpression, useCompiledMappings } from '../../../../core/mapping/compiler';
+import { compileMapping, type MappingEngineOptions } from '../../../../core/mapping';
+import { compileExpression } from '../../../../core/mapping/compiler';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * Outputs the compiled code builds as plain JSON (compiler/output.ts: constructors in output position, whose copy
@@ -7,24 +8,8 @@ import { compileExpression, useCompiledMappings } from '../../../../core/mapping
  * the output size limit, and never an object shared with the input or with another record.
  */
 
-let version = 0;
-
-async function both(
-  expression: string,
-  input: unknown,
-  options?: MappingEngineOptions,
-): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  const id = 'compiled-output';
-  version++;
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }, options).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }, options).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown, options?: MappingEngineOptions) =>
+  compiledAndInterpreted('compiled-output', expression, input, options);
 
 const record = {
   name: 'Ann',

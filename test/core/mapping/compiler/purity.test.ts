@@ -1,8 +1,7 @@
 import jsonata from 'jsonata';
-import { compileMapping, type MapResult } from '../../../../core/mapping';
-import { useCompiledMappings } from '../../../../core/mapping/compiler';
 import type { AstNode } from '../../../../core/mapping/compiler/analyse';
 import { dependsOnlyOn } from '../../../../core/mapping/compiler/purity';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * Pure one-parameter lambdas remember their last call (compiler/purity.ts): which bodies count as pure, and that
@@ -16,19 +15,7 @@ function lambdaBody(text: string): { body: AstNode; param: string } {
   return { body: ast.body as AstNode, param };
 }
 
-let version = 0;
-async function both(expression: string, input: unknown): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  version++;
-  const id = 'compiled-purity';
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown) => compiledAndInterpreted('compiled-purity', expression, input);
 
 describe('pure lambdas', () => {
   it.each([

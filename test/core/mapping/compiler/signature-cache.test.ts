@@ -1,7 +1,8 @@
 import jsonata from 'jsonata';
-import { compileMapping, type MapResult } from '../../../../core/mapping';
+import { compileMapping } from '../../../../core/mapping';
 import { compiledMappingStats, useCompiledMappings } from '../../../../core/mapping/compiler';
 import { validate } from '../../../../core/mapping/compiler/functions';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * Signature validation remembered per argument letters (compiler/functions.ts `validate`), including outcomes padded
@@ -28,19 +29,8 @@ async function counted(name: string): Promise<{ signature: RealSignature; calls:
   return { signature, calls: () => calls };
 }
 
-let version = 0;
-async function both(expression: string, input: unknown): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  version++;
-  const id = 'compiled-signature-cache';
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown) =>
+  compiledAndInterpreted('compiled-signature-cache', expression, input);
 
 describe('signature validation remembered per argument letters', () => {
   it('validates $string(x) once per letters, padded with undefined as JSONata pads it', async () => {

@@ -1,5 +1,6 @@
-import { compileMapping, type MapResult } from '../../../../core/mapping';
+import { compileMapping } from '../../../../core/mapping';
 import { compileExpression, useCompiledMappings } from '../../../../core/mapping/compiler';
+import { compiledAndInterpreted } from './helpers';
 
 /**
  * Generated per-site code (compiler/specialise.ts) — simple paths and output object constructors written as one
@@ -8,19 +9,7 @@ import { compileExpression, useCompiledMappings } from '../../../../core/mapping
  * function values, object constructors over an array context.
  */
 
-let version = 0;
-async function both(expression: string, input: unknown): Promise<{ compiled: MapResult; interpreted: MapResult }> {
-  version++;
-  const id = 'compiled-specialise';
-  const compiled = await compileMapping({ id, version: `c${version}`, expression }).evaluate(input);
-  useCompiledMappings(false);
-  try {
-    const interpreted = await compileMapping({ id, version: `i${version}`, expression }).evaluate(input);
-    return { compiled, interpreted };
-  } finally {
-    useCompiledMappings(true);
-  }
-}
+const both = (expression: string, input: unknown) => compiledAndInterpreted('compiled-specialise', expression, input);
 
 const record = {
   name: 'Ann',
