@@ -153,19 +153,12 @@ class Compiled implements CompiledMapping {
   }
 
   /**
-   * A record the compiled code handed over, on the interpreter. Most are records that fail (the interpreter gives the
-   * exact error), and JSONata's errors capture a stack trace nothing reads (toMappingError keeps code, message,
-   * position and token): none is captured meanwhile. Evaluations on this thread run one at a time (oneAtATime), so
-   * no other evaluation starts before the limit is restored.
+   * A record the compiled code handed over, on the interpreter. The interpreter is asynchronous, so stack traces are
+   * left as they are here: switching them off across its awaits would switch them off for whatever else the thread
+   * runs meanwhile (compiled code reports most errors exactly and hands over few records).
    */
   private async rerun(record: unknown): Promise<MapResult> {
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return await this.evaluateNow(record, true);
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    return this.evaluateNow(record, true);
   }
 
   async evaluatePage(records: readonly unknown[]): Promise<MapResult[]> {

@@ -23,6 +23,7 @@ import {
 import { LinkBatch } from './link-batch';
 import { fencedWrite, recordUnconfirmed, type Unconfirmed } from './review';
 import type { SourceRecord } from './hashing';
+import { chunk, forEachLimited } from './limited';
 import { writeRecords } from './writer';
 
 /**
@@ -85,34 +86,6 @@ async function closeDelivered(
 
 function noteFailures(ctx: FlowContext, ledger: Ledger, failures: readonly Failure[]): void {
   if (ledger.countsDeadLettered && failures.length > 0) openLetters.set(ctx, true);
-}
-
-/** Runs `worker` over `items`, at most `concurrency` at once; after a failure starts no more, waits, rethrows. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  concurrency: number,
-  worker: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lanes = Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++];
-      try {
-        await worker(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  });
-  await Promise.all(lanes);
-  if (failure !== undefined) throw failure.error;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**

@@ -12,19 +12,11 @@ import { Re2RegExp } from '../re2-regexp';
 import { compileOutput, type OutputState } from './output';
 import { dependsOnlyOn } from './purity';
 import { compileReusingCondition } from './reuse';
+import { EXACT, exactError, exactNumberError } from './exact-errors';
+import { compileDescendants, compileWildcard } from './navigation';
 import { callCode } from './specialise';
 import { compileConstructor, compileFilter, compilePath, literalValue } from './structures';
-import {
-  boolean,
-  flatten,
-  lookup,
-  normalize,
-  recurseDescendants,
-  createSequence,
-  append,
-  isFunction,
-  type RunState,
-} from './runtime';
+import { boolean, lookup, normalize, type RunState } from './runtime';
 
 /**
  * JSONata AST → a tree of JavaScript closures, one per node, each doing synchronously what the interpreter's
@@ -115,82 +107,6 @@ export interface Compiler {
    * microtask order, so errors there are never reported exactly (`exactNumberError`)
    */
   concurrent: number;
-}
-
-/** Marks an error the compiled code reports exactly as the interpreter would (no need to evaluate again). */
-export const EXACT = Symbol('exact error');
-
-/**
- * `$error(…)` outside lambdas and and/or: the interpreter's error is the thrown object with the call's position and
- * the function name as token (evaluateFunction/applyInner), and its message is the given one (D3137 "{{{message}}}").
- */
-function exactError(node: AstNode, call: Code): Code {
-  const position = node.position;
-  const token = String((node.procedure as AstNode).value);
-  return (i, f, s) => {
-    try {
-      return call(i, f, s);
-    } catch (err) {
-      if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'D3137') {
-        const e = err as { position?: number; token?: string; [EXACT]?: boolean };
-        e.position = position;
-        if (!e.token) e.token = token;
-        e[EXACT] = true;
-      }
-      throw err;
-    }
-  };
-}
-
-/**
- * `$number(…)` where the interpreter evaluates one thing at a time (outside lambdas, and/or and concurrent parts): a
- * value it cannot cast fails the record with the interpreter's error (D3030, thrown by the same built-in), which the
- * interpreter completes with the call's position and the function name as token (applyInner/evaluateFunction) and
- * the message from its template (populateMessage). Only an error the call itself throws, not one from evaluating its
- * arguments, is completed: `apply` is the only code in the try.
- */
-function exactNumberError(
-  node: AstNode,
-  proc: Code,
-  args: Code[],
-  normalise: boolean,
-  keepArray: boolean,
-  runtime: () => Runtime,
-): Code {
-  const position = node.position;
-  const count = args.length;
-  return (i, f, s) => {
-    const fn = proc(i, f, s);
-    const values = new Array<unknown>(count);
-    for (let a = 0; a < count; a++) values[a] = args[a](i, f, s);
-    let result: unknown;
-    try {
-      result = apply(fn, values, i, s, runtime());
-    } catch (err) {
-      const e = err as {
-        code?: unknown;
-        position?: number;
-        token?: string;
-        value?: unknown;
-        message?: string;
-        [EXACT]?: boolean;
-      };
-      if (
-        typeof err === 'object' &&
-        err !== null &&
-        e.code === 'D3030' &&
-        e.position === undefined &&
-        e.token === undefined
-      ) {
-        e.position = position;
-        e.token = 'number';
-        e.message = `Unable to cast value to a number: ${JSON.stringify(e.value)}`;
-        e[EXACT] = true;
-      }
-      throw err;
-    }
-    return normalise ? normalize(result, keepArray) : result;
-  };
 }
 
 function lookupVariable(name: string, frame: Frame, state: CompiledState, compiler: Compiler): unknown {
@@ -342,31 +258,6 @@ function compileLambda(node: AstNode, compiler: Compiler): Code {
     },
   };
   return (input, frame) => new CompiledLambda(definition, input, frame);
-}
-
-function compileWildcard(): Code {
-  return (input, _f, s) => {
-    let results: unknown = createSequence();
-    let item = input;
-    if (Array.isArray(item) && (item as { outerWrapper?: boolean }).outerWrapper && item.length > 0) item = item[0];
-    if (item !== null && typeof item === 'object' && !isFunction(item)) {
-      for (const key of Object.keys(item)) {
-        const value = (item as Record<string, unknown>)[key];
-        if (Array.isArray(value)) results = append(results, flatten(value), s);
-        else (results as unknown[]).push(value);
-      }
-    }
-    return results;
-  };
-}
-
-function compileDescendants(): Code {
-  return (input) => {
-    if (input === undefined) return undefined;
-    const results = createSequence();
-    recurseDescendants(input, results);
-    return results.length === 1 ? results[0] : results;
-  };
 }
 
 function compileCore(node: AstNode, compiler: Compiler, tail: boolean): Code {
@@ -544,3 +435,5 @@ export function compileAst(ast: AstNode, runtime: () => Runtime, maxDepth: numbe
     },
   };
 }
+
+export { EXACT };

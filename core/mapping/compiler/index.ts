@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { Decline, type AstNode } from './analyse';
+import { withoutStackTraces } from '../stack-traces';
 import { compileAst, EXACT, type CompiledState, type Program } from './compile';
 import type { Runtime } from './functions';
 import { Rerun, type RunState } from './runtime';
@@ -152,27 +153,25 @@ export function engineRunner(
     state.environment = undefined; // $now / $millis: a timestamp per record, as the interpreter takes
     // JSONata's errors ($error, $number's D3030, …) capture a stack trace nothing reads (toMappingError keeps code,
     // message, position and token): none is captured while this synchronous code runs
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      const result = program.run(wrapInput(record), state);
-      evaluation.plainOutput =
-        result !== undefined && result === state.plainValue && (state.plainSize ?? 0) <= options.maxOutputSize;
-      counters.compiled++;
-      return result;
-    } catch (err) {
-      if (isTimeout(err)) throw err;
-      if (typeof err === 'object' && err !== null && EXACT in err) {
+    return withoutStackTraces(() => {
+      try {
+        const result = program.run(wrapInput(record), state);
+        evaluation.plainOutput =
+          result !== undefined && result === state.plainValue && (state.plainSize ?? 0) <= options.maxOutputSize;
         counters.compiled++;
-        throw err;
+        return result;
+      } catch (err) {
+        if (isTimeout(err)) throw err;
+        if (typeof err === 'object' && err !== null && EXACT in err) {
+          counters.compiled++;
+          throw err;
+        }
+        counters.handedToInterpreter++;
+        // anything else: the interpreter gives the exact result or error (allocation counted afresh)
+        evaluation.allocated = 0;
+        return HAND_OVER;
       }
-      counters.handedToInterpreter++;
-      // anything else: the interpreter gives the exact result or error (allocation counted afresh)
-      evaluation.allocated = 0;
-      return HAND_OVER;
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    });
   };
   const run: EngineRun = async (record, evaluation) => {
     if (!loaded) await ready;

@@ -4,6 +4,7 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/max';
+import { withoutStackTraces } from '../stack-traces';
 import { EXCEPTIONALLY_RESERVED } from './identifiers';
 import { isValidPhone } from './phone-validity';
 
@@ -39,13 +40,7 @@ export function assertCountry(country: string): CountryCode {
  * captured while it runs (synchronously); the limit is restored before returning.
  */
 function parseQuietly(text: string, options?: { defaultCountry: CountryCode }): PhoneNumber | undefined {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return parsePhoneNumberFromString(text, options);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return withoutStackTraces(() => parsePhoneNumberFromString(text, options));
 }
 
 export function normalizePhone(value: unknown, country: unknown, engineDefault?: string): string | undefined {
