@@ -47,7 +47,8 @@ export async function linkRowsFloor(n: number): Promise<{ cpu: number }> {
           sourceModifiedAt: now,
         });
       }
-      await store.transaction((tx) => new RecordLinksRepo(tx).saveMany(rows, now));
+      // distinct rows, passed as the runner passes them (core/runner/link-batch.ts merges a batch first)
+      await store.transaction((tx) => new RecordLinksRepo(tx).saveMany(rows, now, { distinct: true }));
     }
     const used = process.cpuUsage(cpu);
     return { cpu: (used.user + used.system) / n };

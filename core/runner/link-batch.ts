@@ -61,6 +61,7 @@ export class LinkBatch {
     }
     this.#pending.clear();
     if (deletes.length > 0) await tx.links.deleteMany(this.linkGroup, deletes);
-    if (saves.length > 0) await tx.links.saveMany(saves, now);
+    // one save per link already (merged above): no second merge in the repository
+    if (saves.length > 0) await tx.links.saveMany(saves, now, { distinct: true });
   }
 }

@@ -128,31 +128,26 @@ export async function loadItems(
 
 export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: PageItem[]): Promise<void> {
   const links = core.repos.recordLinks;
-  const sourceLinks = await links.findMany(
-    ctx.linkGroup,
-    ctx.source.connectionId,
-    items.map((i) => i.key),
-  );
-  const entityIds: string[] = [];
-  const ownIds: string[] = [];
-  for (const link of sourceLinks.values()) {
-    entityIds.push(link.entityId);
-    ownIds.push(link.id);
+  const keys = items.map((i) => i.key);
+  const connections = [ctx.target.connectionId, ctx.source.connectionId];
+  // one look-up for all: the page's source links, each entity's record in the target connection, and its other
+  // records in the source connection (the page's own source links left out: a record is never its own sibling,
+  // and a sibling on the page competes as itself in resolveCollisions; unless the flow writes where it reads,
+  // where a source link may be a peer too)
+  let sourceLinks: Map<string, RecordLink>;
+  let linked: RecordLink[];
+  if (ctx.target.connectionId !== ctx.source.connectionId) {
+    ({ sources: sourceLinks, linked } = await links.findWithPeers(
+      ctx.linkGroup,
+      ctx.source.connectionId,
+      keys,
+      connections,
+    ));
+  } else {
+    sourceLinks = await links.findMany(ctx.linkGroup, ctx.source.connectionId, keys);
+    const entityIds = [...sourceLinks.values()].map((link) => link.entityId);
+    linked = entityIds.length === 0 ? [] : await links.findByEntities(ctx.linkGroup, entityIds, connections);
   }
-  // one query for both: each entity's record in the target connection, and its other records in the source
-  // connection (the page's own source links, in hand already, are left out: a record is never its own sibling, and
-  // a sibling on the page competes as itself in resolveCollisions; unless the flow writes where it reads, where a
-  // source link may be a peer too)
-  const sameConnection = ctx.target.connectionId === ctx.source.connectionId;
-  const linked =
-    entityIds.length === 0
-      ? []
-      : await links.findByEntities(
-          ctx.linkGroup,
-          entityIds,
-          [ctx.target.connectionId, ctx.source.connectionId],
-          sameConnection ? {} : { exceptIds: ownIds },
-        );
   const peers = new Map<string, RecordLink>();
   const bySource = new Map<string, RecordLink[]>();
   for (const link of linked) {
@@ -177,9 +172,9 @@ export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: Pag
     item.sourceLink = sourceLink;
     const targetLink = peers.get(sourceLink.entityId);
     if (targetLink !== undefined) item.targetLink = targetLink;
-    const siblings = (bySource.get(sourceLink.entityId) ?? []).filter(
-      (l) => l.externalId !== item.key && l.id !== targetLink?.id,
-    );
+    const twins = bySource.get(sourceLink.entityId);
+    if (twins === undefined) continue;
+    const siblings = twins.filter((l) => l.externalId !== item.key && l.id !== targetLink?.id);
     if (siblings.length > 0) item.siblings = siblings;
   }
 }

@@ -58,11 +58,23 @@ function randomChunk(length: number): Uint8Array {
  * Ids of one kind sort by creation time, which keeps "newest first" listings and index inserts cheap.
  */
 export function newId(prefix: string, now: number = Date.now()): string {
+  return `${prefix}_${timePart(now)}${base32(randomChunk(10), 16)}`;
+}
+
+/** The time part of the last id made, kept: a page's links are made with one `now`. */
+let lastTime = -1;
+let lastTimePart = '';
+
+function timePart(now: number): string {
+  const ms = Math.max(0, Math.floor(now));
+  if (ms === lastTime) return lastTimePart;
   let time = '';
-  let t = Math.max(0, Math.floor(now));
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return `${prefix}_${time}${base32(randomChunk(10), 16)}`;
+  lastTime = ms;
+  lastTimePart = time;
+  return time;
 }

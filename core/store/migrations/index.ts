@@ -10,6 +10,7 @@ import * as m0010 from './0010_review_links';
 import * as m0011 from './0011_webhook_pending_index';
 import * as m0012 from './0012_drop_link_connection_index';
 import * as m0013 from './0013_link_mapped_state';
+import * as m0014 from './0014_link_connection_no_fk';
 
 /**
  * Every migration, by name, in the order they run. Kept in code (not read from a folder at run time) so the
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_webhook_pending_index': m0011,
   '0012_drop_link_connection_index': m0012,
   '0013_link_mapped_state': m0013,
+  '0014_link_connection_no_fk': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -230,7 +230,7 @@ export class ConnectionsRepo {
       .execute();
   }
 
-  /** Deletes a connection; refused while a flow uses it. Returns false when there was none. */
+  /** Deletes a connection and its record links; refused while a flow uses it. Returns false when there was none. */
   async delete(idOrName: string): Promise<boolean> {
     const row = await this.row(idOrName);
     if (!row) return false;
@@ -246,7 +246,14 @@ export class ConnectionsRepo {
         'connection',
       );
     }
-    const result = await this.db.deleteFrom('connections').where('id', '=', row.id).executeTakeFirst();
+    // its record links go with it (no foreign key cascades them since migration 0014), in one transaction
+    const remove = async (db: Kysely<Database>) => {
+      await db.deleteFrom('record_links').where('connection_id', '=', row.id).execute();
+      return db.deleteFrom('connections').where('id', '=', row.id).executeTakeFirst();
+    };
+    const result = this.db.isTransaction
+      ? await remove(this.db)
+      : await this.db.transaction().execute((tx) => remove(tx));
     return Number(result.numDeletedRows) > 0;
   }
 }

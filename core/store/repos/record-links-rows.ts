@@ -120,29 +120,34 @@ export type LinkValues = readonly [
   string | null,
 ];
 
-/** `toLink` of a row given as `LinkValues`. */
-export function toLinkFromValues(v: LinkValues): RecordLink {
+/**
+ * `toLink` of a row given as `LinkValues`, or of the 17 values from `offset` in a longer row (a join's second
+ * table).
+ */
+export function toLinkFromValues(values: LinkValues | readonly unknown[], offset = 0): RecordLink {
+  const v = values as readonly (string | number | null)[];
+  const o = offset;
   const link: RecordLink = {
-    id: v[0],
-    linkGroup: v[1],
-    entityId: v[2],
-    entity: v[3],
-    connectionId: v[4],
-    externalId: v[5],
-    createdAt: v[10],
-    updatedAt: v[11],
+    id: v[o] as string,
+    linkGroup: v[o + 1] as string,
+    entityId: v[o + 2] as string,
+    entity: v[o + 3] as string,
+    connectionId: v[o + 4] as string,
+    externalId: v[o + 5] as string,
+    createdAt: v[o + 10] as number,
+    updatedAt: v[o + 11] as number,
   };
-  if (v[6] !== null) link.lastWrittenHash = v[6];
-  if (v[7] !== null) link.lastReadHash = v[7];
-  if (v[8] !== null) link.sourceModifiedAt = v[8];
-  if (v[9] !== null) link.deletedAt = v[9];
-  const writtenFields = fromJsonOrUndefined<string[]>(v[12]);
+  if (v[o + 6] !== null) link.lastWrittenHash = v[o + 6] as string;
+  if (v[o + 7] !== null) link.lastReadHash = v[o + 7] as string;
+  if (v[o + 8] !== null) link.sourceModifiedAt = v[o + 8] as number;
+  if (v[o + 9] !== null) link.deletedAt = v[o + 9] as number;
+  const writtenFields = fromJsonOrUndefined<string[]>(v[o + 12] as string | null);
   if (writtenFields !== undefined) link.lastWrittenFields = writtenFields;
-  const readFields = fromJsonOrUndefined<Record<string, string>>(v[13]);
+  const readFields = fromJsonOrUndefined<Record<string, string>>(v[o + 13] as string | null);
   if (readFields !== undefined) link.lastReadFields = readFields;
-  if (v[14] !== null) link.lastSeenRunId = v[14];
-  if (v[15] !== null) link.duplicateOf = v[15];
-  if (v[16] !== null) link.lastMapped = v[16];
+  if (v[o + 14] !== null) link.lastSeenRunId = v[o + 14] as string;
+  if (v[o + 15] !== null) link.duplicateOf = v[o + 15] as string;
+  if (v[o + 16] !== null) link.lastMapped = v[o + 16] as string;
   return link;
 }
 
@@ -204,11 +209,6 @@ export const UPSERT_FIELDS = Object.keys(UPSERT_COLUMNS) as UpsertField[];
 /** The unique key of a link row. */
 export function linkKey(linkGroup: string, ref: RecordRef): string {
   return `${linkGroup}\u0000${ref.connectionId}\u0000${ref.externalId}`;
-}
-
-/** The fields an upsert sets (not undefined), in UPSERT_FIELDS order: upserts of one shape share one statement. */
-export function fieldsSet(input: LinkUpsert): UpsertField[] {
-  return UPSERT_FIELDS.filter((field) => input[field] !== undefined);
 }
 
 /** Two upserts of one link as one: what `later` sets wins, what it leaves undefined keeps `earlier`'s value. */

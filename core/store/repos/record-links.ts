@@ -5,8 +5,8 @@ import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
   UPSERT_COLUMNS,
+  UPSERT_FIELDS,
   changesOf,
-  fieldsSet,
   linkKey,
   mergeUpserts,
   newRow,
@@ -65,6 +65,17 @@ const FIND_BY_ENTITIES_SQL =
   'and connection_id in (select value from json_each(?)) and deleted_at is null ' +
   'and id not in (select value from json_each(?)) order by updated_at desc, id desc';
 
+/**
+ * A page's source links joined to the live links of their entities in some connections (`findWithPeers`): one
+ * probe of the unique index per key, then of (link_group, entity_id, connection_id) per source link; the source
+ * link itself is left out by rowid, which that index holds (its row is not read again).
+ */
+const FIND_WITH_PEERS_SQL =
+  `select ${ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${ROW_COLUMNS.map((c) => `p.${c}`).join(', ')} ` +
+  'from record_links s left join record_links p on p.link_group = s.link_group and p.entity_id = s.entity_id ' +
+  'and p.connection_id in (select value from json_each(?)) and p.rowid <> s.rowid and p.deleted_at is null ' +
+  'where s.link_group = ? and s.connection_id = ? and s.external_id in (select value from json_each(?))';
+
 /** `newRow(input, now)` as statement values, in ROW_COLUMNS order (no row object per link). */
 function rowValues(input: LinkUpsert, now: number): (string | number | null)[] {
   return [
@@ -86,6 +97,13 @@ function rowValues(input: LinkUpsert, now: number): (string | number | null)[] {
     input.duplicateOf ?? null,
     input.lastMapped ?? null,
   ];
+}
+
+/** The fields an upsert sets (not undefined) as a bit mask, bit i for UPSERT_FIELDS[i]: upserts of one shape share one statement. */
+function shapeOf(input: LinkUpsert): number {
+  let shape = 0;
+  for (let bit = 0; bit < UPSERT_FIELDS.length; bit++) if (input[UPSERT_FIELDS[bit]] !== undefined) shape |= 1 << bit;
+  return shape;
 }
 
 /** The upsert of one link setting `columns` (and its update time) on conflict: `saveMany`'s meaning, one row. */
@@ -151,6 +169,69 @@ export class RecordLinksRepo {
     return found;
   }
 
+  /**
+   * A page's source links by external id (`findMany`) and the live links of their entities in `peerConnectionIds`
+   * other than those source links (`findByEntities` with the source links as `exceptIds`): on SQLite one join
+   * instead of two statements, reading each source link once. `linked` holds each link once, newest first
+   * (updated_at, then id, descending) among the links of one entity; across entities in no particular order.
+   * For a flow that writes where it reads (a source link may be a peer) use the two methods.
+   */
+  async findWithPeers(
+    linkGroup: string,
+    sourceConnectionId: string,
+    externalIds: readonly string[],
+    peerConnectionIds: readonly string[],
+  ): Promise<{ sources: Map<string, RecordLink>; linked: RecordLink[] }> {
+    const sqlite = rawSqliteFor(this.db);
+    if (sqlite === undefined) {
+      const sources = await this.findMany(linkGroup, sourceConnectionId, externalIds);
+      const entityIds: string[] = [];
+      const ownIds: string[] = [];
+      for (const link of sources.values()) {
+        entityIds.push(link.entityId);
+        ownIds.push(link.id);
+      }
+      const linked =
+        entityIds.length === 0
+          ? []
+          : await this.findByEntities(linkGroup, entityIds, peerConnectionIds, { exceptIds: ownIds });
+      return { sources, linked };
+    }
+    const keys = new Set(externalIds);
+    const statement = sqlite.statement(FIND_WITH_PEERS_SQL);
+    statement.setReturnArrays(true);
+    const rows = statement.all(
+      JSON.stringify([...new Set(peerConnectionIds)]),
+      linkGroup,
+      sourceConnectionId,
+      JSON.stringify([...keys]),
+    ) as unknown as unknown[][];
+    const sources = new Map<string, RecordLink>();
+    const linked: RecordLink[] = [];
+    const seen = new Set<string>();
+    // rows come by source link; more than one peer of an entity (or one entity on two source links) needs sorting
+    let sort = false;
+    const entities = new Set<string>();
+    for (const row of rows) {
+      const externalId = row[5] as string;
+      if (!sources.has(externalId)) {
+        const source = toLinkFromValues(row);
+        sources.set(externalId, source);
+        if (entities.has(source.entityId)) sort = true;
+        entities.add(source.entityId);
+      } else sort = true;
+      const peerId = row[ROW_COLUMNS.length] as string | null;
+      if (peerId === null || seen.has(peerId)) continue;
+      // the page's other source links are not peers (as findByEntities' exceptIds)
+      if (row[ROW_COLUMNS.length + 4] === sourceConnectionId && keys.has(row[ROW_COLUMNS.length + 5] as string))
+        continue;
+      seen.add(peerId);
+      linked.push(toLinkFromValues(row, ROW_COLUMNS.length));
+    }
+    if (sort) linked.sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return { sources, linked };
+  }
+
   /** Every link of an entity (its records in each connection). */
   async peers(linkGroup: string, entityId: string): Promise<RecordLink[]> {
     const rows = await this.db
@@ -188,26 +269,38 @@ export class RecordLinksRepo {
   /**
    * Many upserts at once, with `save`'s meaning for each (undefined keeps the stored value, null clears it), as
    * if saved one after the other: upserts of one link are merged first (a multi-row upsert may not touch a row
-   * twice). Then one INSERT … ON CONFLICT DO UPDATE per shape (the set of fields given) and chunk of rows.
+   * twice; `distinct: true` says the caller already did, as the runner's LinkBatch does). Then, on SQLite, one
+   * prepared statement per shape (the set of fields given) run per link; elsewhere one INSERT … ON CONFLICT DO
+   * UPDATE per shape and chunk of rows.
    */
-  async saveMany(inputs: readonly LinkUpsert[], now: number = Date.now()): Promise<void> {
-    const merged = new Map<string, LinkUpsert>();
-    for (const input of inputs) {
-      const key = linkKey(input.linkGroup, input);
-      const earlier = merged.get(key);
-      merged.set(key, earlier === undefined ? input : mergeUpserts(earlier, input));
+  async saveMany(
+    inputs: readonly LinkUpsert[],
+    now: number = Date.now(),
+    options: { distinct?: boolean } = {},
+  ): Promise<void> {
+    let unique: Iterable<LinkUpsert> = inputs;
+    if (options.distinct !== true) {
+      const merged = new Map<string, LinkUpsert>();
+      for (const input of inputs) {
+        const key = linkKey(input.linkGroup, input);
+        const earlier = merged.get(key);
+        merged.set(key, earlier === undefined ? input : mergeUpserts(earlier, input));
+      }
+      unique = merged.values();
     }
-    const byShape = new Map<string, { fields: (keyof typeof UPSERT_COLUMNS)[]; inputs: LinkUpsert[] }>();
-    for (const input of merged.values()) {
-      const fields = fieldsSet(input);
-      const shape = fields.join(',');
+    // grouped by shape: the fields set, as a bit mask (no array or text per link)
+    const byShape = new Map<number, LinkUpsert[]>();
+    for (const input of unique) {
+      const shape = shapeOf(input);
       const group = byShape.get(shape);
-      if (group === undefined) byShape.set(shape, { fields, inputs: [input] });
-      else group.inputs.push(input);
+      if (group === undefined) byShape.set(shape, [input]);
+      else group.push(input);
     }
     const sqlite = rawSqliteFor(this.db);
-    for (const { fields, inputs: group } of byShape.values()) {
-      const columns = fields.map((field) => UPSERT_COLUMNS[field]);
+    for (const [shape, group] of byShape) {
+      const columns = UPSERT_FIELDS.filter((_, bit) => (shape & (1 << bit)) !== 0).map(
+        (field) => UPSERT_COLUMNS[field],
+      );
       if (sqlite !== undefined) {
         // one prepared statement per shape, run once per link (no statement text to build per page)
         const statement = sqlite.statement(upsertSql(columns));
@@ -314,7 +407,7 @@ export class RecordLinksRepo {
         JSON.stringify([...new Set(connectionIds)]),
         JSON.stringify(except),
       ) as unknown as LinkValues[];
-      return rows.map(toLinkFromValues);
+      return rows.map((values) => toLinkFromValues(values));
     }
     const skip = new Set(except);
     for (let i = 0; i < unique.length; i += CHUNK) {

@@ -155,8 +155,9 @@ describe.each(engines)('ConnectionsRepo (%s)', (engine) => {
     expect(await repo.get('crm')).toBeUndefined();
   });
 
-  it('deleting a connection removes its record links in every link group and keeps the others (no connection_id index)', async () => {
-    // migration 0012 dropped record_links_connection_idx: the delete's cascade scans the table instead
+  it('deleting a connection removes its record links in every link group and keeps the others (no connection_id index, no foreign key)', async () => {
+    // migration 0012 dropped record_links_connection_idx: the delete scans the table instead; migration 0014 dropped
+    // the foreign key whose cascade deleted them: ConnectionsRepo.delete deletes them itself
     const indexes =
       engine === 'sqlite'
         ? await sql<{
@@ -196,6 +197,31 @@ describe.each(engines)('ConnectionsRepo (%s)', (engine) => {
     expect(await repo.delete('links-gone')).toBe(true);
     expect([await count(gone.id), await count(kept.id)]).toEqual([0, 6]);
     expect(await links.find('lg-2', { connectionId: kept.id, externalId: 'k1' })).toMatchObject({ externalId: 'k1' });
+
+    // inside a transaction (the connection service's path), and rolled back with it when the transaction fails
+    const foreignKeys =
+      engine === 'sqlite'
+        ? await sql<{ n: number }>`select count(*) as n from pragma_foreign_key_list('record_links')`.execute(
+            t.store.db,
+          )
+        : await sql<{
+            n: number;
+          }>`select count(*) as n from pg_constraint con join pg_class rel on rel.oid = con.conrelid join pg_namespace ns on ns.oid = rel.relnamespace where rel.relname = 'record_links' and ns.nspname = current_schema() and con.contype = 'f'`.execute(
+            t.store.db,
+          );
+    expect(Number(foreignKeys.rows[0].n)).toBe(0);
+    await expect(
+      t.store.transaction(async (tx) => {
+        expect(await new ConnectionsRepo(tx, vault).delete('links-kept')).toBe(true);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await count(kept.id)).toBe(6);
+    await t.store.transaction(async (tx) => {
+      expect(await new ConnectionsRepo(tx, vault).delete('links-kept')).toBe(true);
+    });
+    expect(await count(kept.id)).toBe(0);
+    expect(await repo.get('links-kept')).toBeUndefined();
   });
 
   if (engine === 'sqlite') {

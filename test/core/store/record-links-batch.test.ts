@@ -172,6 +172,67 @@ describe.each(engines)('RecordLinksRepo batched writes (%s)', (engine) => {
     );
   });
 
+  it('finds a page of source links with their peers in one call, as findMany then findByEntities would', async () => {
+    const linkGroup = nextGroup();
+    const target = (externalId: string, extra: Partial<LinkUpsert> = {}): LinkUpsert => ({
+      ...read(linkGroup, externalId),
+      connectionId: mail,
+      ...extra,
+    });
+    await links.saveMany(
+      [
+        // an entity with two live targets (newest first) and a deleted one
+        read(linkGroup, 'h1', { entityId: 'ent_1', lastReadHash: 'r1' }),
+        target('m1', { entityId: 'ent_1', lastWrittenHash: 'w1' }),
+        target('m1c', { entityId: 'ent_1', deletedAt: 5 }),
+        // two source records of the page on one entity: neither is the other's peer
+        read(linkGroup, 'h2', { entityId: 'ent_2', lastReadHash: 'r2' }),
+        read(linkGroup, 'h3', { entityId: 'ent_2', lastReadHash: 'r3' }),
+        target('m2', { entityId: 'ent_2', lastWrittenHash: 'w2' }),
+        // a source record off the page on the entity of one on the page: a sibling
+        read(linkGroup, 'h4', { entityId: 'ent_3', lastReadHash: 'r4' }),
+        read(linkGroup, 'h5', { entityId: 'ent_3', lastReadHash: 'r5', duplicateOf: 'h4' }),
+        // a source link without peers
+        read(linkGroup, 'h7', { entityId: 'ent_4', lastReadHash: 'r7' }),
+      ],
+      1000,
+    );
+    await links.saveMany([target('m1b', { entityId: 'ent_1', lastWrittenHash: 'w1b' })], 2000);
+    const keys = ['h1', 'h2', 'h3', 'h4', 'h6', 'h7', 'h2'];
+    const { sources, linked } = await links.findWithPeers(linkGroup, crm, keys, [mail, crm]);
+
+    const expectedSources = await links.findMany(linkGroup, crm, keys);
+    expect(new Map([...sources].sort())).toEqual(new Map([...expectedSources].sort()));
+    expect([...sources.keys()].sort()).toEqual(['h1', 'h2', 'h3', 'h4', 'h7']);
+    const expected = await links.findByEntities(
+      linkGroup,
+      [...expectedSources.values()].map((l) => l.entityId),
+      [mail, crm],
+      { exceptIds: [...expectedSources.values()].map((l) => l.id) },
+    );
+    const byEntity = (list: typeof linked) => {
+      const map = new Map<string, string[]>();
+      for (const link of list) map.set(link.entityId, [...(map.get(link.entityId) ?? []), link.externalId]);
+      return new Map([...map].sort());
+    };
+    // the same links, in the same order within each entity (newest first)
+    expect(byEntity(linked)).toEqual(byEntity(expected));
+    expect(byEntity(linked)).toEqual(
+      new Map([
+        ['ent_1', ['m1b', 'm1']],
+        ['ent_2', ['m2']],
+        ['ent_3', ['h5']],
+      ]),
+    );
+    expect([...linked].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [...expected].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    expect(await links.findWithPeers(linkGroup, crm, ['nothing'], [mail, crm])).toEqual({
+      sources: new Map(),
+      linked: [],
+    });
+  });
+
   it('tells a save that would change nothing from one that would', async () => {
     const linkGroup = nextGroup();
     await links.saveMany([read(linkGroup, 'h1', { lastReadHash: 'r', lastReadFields: { a: '1', b: '2' } })], 1000);
