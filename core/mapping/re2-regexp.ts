@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { linearNativeTwin } from './linear-regex';
 
 /**
  * A RegExp-compatible class backed by re2js (linear-time matching, no catastrophic backtracking), handed to JSONata as
@@ -9,7 +10,13 @@ import { RE2JS } from 're2js';
  * are ASCII-only. Such patterns fail when the mapping is compiled (see assertRegexSupported).
  */
 
-const compiled = new Map<string, RE2JS>();
+/** A pattern's RE2 program, and its native twin where JavaScript's engine is as safe and agrees (linear-regex.ts). */
+interface Compiled {
+  re: RE2JS;
+  native: RegExp | undefined;
+}
+
+const compiled = new Map<string, Compiled>();
 const MAX_CACHED = 1000;
 
 function re2Flags(flags: string): number {
@@ -31,6 +38,10 @@ function regexError(message: string): { code: string; message: string } {
 
 /** Compiles (and caches) a pattern with RE2; throws `{ code: 'regex.unsupported' }` for syntax RE2 does not accept. */
 export function compileRe2(source: string, flags: string): RE2JS {
+  return compilePattern(source, flags).re;
+}
+
+function compilePattern(source: string, flags: string): Compiled {
   const key = `${flags}/${source}`;
   const cached = compiled.get(key);
   if (cached) return cached;
@@ -42,9 +53,10 @@ export function compileRe2(source: string, flags: string): RE2JS {
     const detail = err instanceof Error ? err.message : String(err);
     throw regexError(`regular expression /${source}/ is not supported by the linear-time engine (RE2): ${detail}`);
   }
+  const entry = { re, native: linearNativeTwin(source, flags) };
   if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value as string);
-  compiled.set(key, re);
-  return re;
+  compiled.set(key, entry);
+  return entry;
 }
 
 export class Re2RegExp {
@@ -52,14 +64,15 @@ export class Re2RegExp {
   readonly source: string;
   readonly flags: string;
   readonly global: boolean;
-  private readonly re: RE2JS;
+  private readonly pattern: Compiled;
 
   constructor(pattern: string | RegExp | Re2RegExp, flags?: string) {
     this.source = typeof pattern === 'string' ? pattern : pattern.source;
     this.flags = flags ?? (typeof pattern === 'string' ? '' : pattern.flags);
     this.global = this.flags.includes('g') || this.flags.includes('y');
     // another instance's compiled program (same source and flags): no cache key built per evaluation of a regex literal
-    this.re = pattern instanceof Re2RegExp && flags === undefined ? pattern.re : compileRe2(this.source, this.flags);
+    this.pattern =
+      pattern instanceof Re2RegExp && flags === undefined ? pattern.pattern : compilePattern(this.source, this.flags);
   }
 
   exec(input: string): RegExpExecArray | null {
@@ -69,7 +82,19 @@ export class Re2RegExp {
       this.lastIndex = 0;
       return null;
     }
-    const matcher = this.re.matcher(text);
+    const native = this.pattern.native;
+    if (native) {
+      // one shared global RegExp per pattern: its lastIndex is set here and read back before anything else runs
+      native.lastIndex = start;
+      const match = native.exec(text);
+      if (match === null) {
+        if (this.global) this.lastIndex = 0;
+        return null;
+      }
+      if (this.global) this.lastIndex = native.lastIndex;
+      return match;
+    }
+    const matcher = this.pattern.re.matcher(text);
     if (!matcher.find(start)) {
       if (this.global) this.lastIndex = 0;
       return null;

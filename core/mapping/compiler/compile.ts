@@ -11,6 +11,8 @@ import { compileBinary, compileUnaryMinus } from './operators';
 import { Re2RegExp } from '../re2-regexp';
 import { compileOutput, type OutputState } from './output';
 import { dependsOnlyOn } from './purity';
+import { fastPureBody } from './pure-lambda';
+import { containsRegexCode } from './contains-regex';
 import { compileReusingCondition } from './reuse';
 import { EXACT, exactError, exactNumberError } from './exact-errors';
 import { compileDescendants, compileWildcard } from './navigation';
@@ -212,6 +214,10 @@ function compileCall(
       return apply(fn, values, tail ? f.callInput : i, s, compiler.runtime());
     };
   }
+  if (!tail) {
+    const contains = containsRegexCode(node, compiler, proc, args[0] ?? proc, normalise?.keepArray ?? false);
+    if (contains) return contains;
+  }
   // one generated function per call site (specialise.ts): its procedure and arguments are constant call targets
   return callCode(proc, args, tail, normalise, compiler.runtime, apply, normalize);
 }
@@ -222,6 +228,8 @@ function compileLambda(node: AstNode, compiler: Compiler): Code {
   const body = compileNode(node.body as AstNode, compiler, true);
   compiler.nested--;
   const pure = params.length === 1 && dependsOnlyOn(node.body, params[0], compiler.bound);
+  // one generated function for the body when it is in pure-lambda.ts's subset: no frame, direct calls
+  const fast = pure ? fastPureBody(node.body as AstNode, params[0], compiler) : undefined;
   // A pure lambda's body (purity.ts) reads no variable but its parameter (built-ins are resolved without frames),
   // binds nothing, makes no lambda and calls none: its frame is never captured, its parent never read, and no call
   // of the same lambda starts inside it. So one frame serves its calls, one at a time (a nested call, which cannot
@@ -231,7 +239,12 @@ function compileLambda(node: AstNode, compiler: Compiler): Code {
     params: node.arguments ?? [],
     signature: node.signature as LambdaDefinition['signature'],
     pure,
+    fast: fast as LambdaDefinition['fast'],
     run(input, frame, args, state, callInput) {
+      // evaluation bindings (tests) could shadow a built-in the generated body calls
+      if (fast && (state as CompiledState).bindings === undefined) {
+        return fast(args[0], input, callInput, state as CompiledState);
+      }
       if (pure) {
         const scope = spare ?? new Frame(undefined, callInput);
         spare = undefined;

@@ -38,6 +38,8 @@ export interface LambdaDefinition {
   signature: Signature | undefined;
   /** one parameter, and the body's value depends on it alone (purity.ts): calls may be remembered */
   pure: boolean;
+  /** the body as one generated function (pure-lambda.ts), when it is in that subset */
+  fast?: (arg: unknown, input: unknown, callInput: unknown, state: never) => unknown;
   run(input: unknown, frame: unknown, args: unknown[], state: RunState, callInput: unknown): unknown;
 }
 
@@ -48,12 +50,19 @@ function isPrimitive(value: unknown): boolean {
 /** A lambda value (`function($x) { … }`) of compiled code: callable directly, and a function value to JSONata. */
 export class CompiledLambda {
   readonly _jsonata_lambda = true;
+  /**
+   * The generated body of a pure lambda without a signature (pure-lambda.ts), which a call site with one argument
+   * calls directly (specialise.ts `callCode`) when no evaluation bindings could shadow what it calls.
+   */
+  readonly fast: LambdaDefinition['fast'];
   constructor(
     private readonly definition: LambdaDefinition,
     /** the context and scope the lambda was made in (JSONata evaluates the body there) */
-    private readonly input: unknown,
+    readonly input: unknown,
     private readonly frame: unknown,
-  ) {}
+  ) {
+    this.fast = definition.signature === undefined ? definition.fast : undefined;
+  }
 
   get signature(): Signature | undefined {
     return this.definition.signature;

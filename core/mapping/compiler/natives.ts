@@ -297,15 +297,16 @@ function needsTrim(str: string): boolean {
   }
   return false;
 }
-const trim: Native = ([str]) => {
-  if (str === undefined) return undefined;
+/** JSONata's `$trim` of a string. */
+function trimString(str: string): string {
   // most values are trimmed already: a scan instead of a regex replace and two copies
-  if (!needsTrim(str as string)) return sized(str);
-  let result = (str as string).replace(/[ \t\n\r]+/gm, ' ');
+  if (!needsTrim(str)) return str;
+  let result = str.replace(/[ \t\n\r]+/gm, ' ');
   if (result.charAt(0) === ' ') result = result.substring(1);
   if (result.charAt(result.length - 1) === ' ') result = result.substring(0, result.length - 1);
-  return sized(result);
-};
+  return result;
+}
+const trim: Native = ([str]) => (str === undefined ? undefined : sized(trimString(str as string)));
 const join: Native = ([strs, separator]) => {
   if (strs === undefined) return undefined;
   return sized((strs as string[]).join(separator === undefined ? '' : (separator as string)));
@@ -327,6 +328,33 @@ const type: Native = ([value]) => {
 };
 
 /** Built-ins the compiled code runs itself, by name (JSONata's versions are async, or behind one more call). */
+/** What `DIRECT` functions return when the argument is not theirs: the caller takes the general call. */
+export const GENERAL = Symbol('general call');
+
+/**
+ * One-argument natives for the common argument — a string of ordinary size, a finite number for `$string` — with
+ * exactly the general call's result (its signature leaves such an argument as it is, and the native returns the
+ * same); anything else is GENERAL. For generated code (pure-lambda.ts), which calls them without an argument array.
+ */
+export const DIRECT: Readonly<Record<string, (x: unknown) => unknown>> = {
+  string: (x) => {
+    if (typeof x === 'string') return x.length < ACCOUNTED_FROM ? x : GENERAL;
+    if (typeof x === 'number' && Number.isFinite(x)) return String(Number.isInteger(x) ? x : Number(x.toPrecision(15)));
+    return GENERAL;
+  },
+  trim: (x) => (typeof x === 'string' && x.length < ACCOUNTED_FROM ? trimString(x) : GENERAL),
+  lowercase: (x) => {
+    if (typeof x !== 'string') return GENERAL;
+    const result = x.toLowerCase();
+    return result.length < ACCOUNTED_FROM ? result : GENERAL;
+  },
+  uppercase: (x) => {
+    if (typeof x !== 'string') return GENERAL;
+    const result = x.toUpperCase();
+    return result.length < ACCOUNTED_FROM ? result : GENERAL;
+  },
+};
+
 export const NATIVES: Record<string, Native> = {
   map,
   filter,

@@ -1,6 +1,6 @@
 import type { Code, CompiledState } from './compile';
 import type { Runtime } from './functions';
-import { append, Rerun } from './runtime';
+import { append, Rerun, step } from './runtime';
 
 /**
  * Per-site JavaScript for the two hottest node shapes: simple paths (`a.b.c`, `$v.b.c`) and output object
@@ -169,17 +169,40 @@ export function callCode(
 ): Code {
   const params = args.map((_, a) => `a${a}`);
   const values = params.map((a) => `${a}(i, f, s)`).join(', ');
-  const applied = `apply(fn, [${values}], ${tail ? 'f.callInput' : 'i'}, s, runtime())`;
-  const result = normalise ? `normalize(${applied}, ${normalise.keepArray})` : applied;
+  const input = tail ? 'f.callInput' : 'i';
+  const norm = (value: string) => (normalise ? `normalize(${value}, ${normalise.keepArray})` : value);
+  const lines = ['const fn = proc(i, f, s);'];
+  if (args.length === 1) {
+    // a pure lambda's generated body (pure-lambda.ts), called directly: what `apply` would do for it (a step of
+    // the guardrails, then the body with the lambda's own input) without the argument array and dispatch
+    lines.push(
+      'const x = a0(i, f, s);',
+      'if (typeof fn === "object" && fn !== null && fn.fast !== undefined && s.bindings === undefined) {',
+      '  step(s);',
+      `  return ${norm(`fn.fast(x, fn.input, ${input}, s)`)};`,
+      '}',
+      `return ${norm(`apply(fn, [x], ${input}, s, runtime())`)};`,
+    );
+  } else {
+    lines.push(`return ${norm(`apply(fn, [${values}], ${input}, s, runtime())`)};`);
+  }
   const factory = new Function(
     'proc',
     'runtime',
     'apply',
     'normalize',
+    'step',
     ...params,
-    `'use strict';\nreturn function call(i, f, s) {\nconst fn = proc(i, f, s);\nreturn ${result};\n};`,
-  ) as (proc: Code, runtime: () => Runtime, apply: Apply, normalize: unknown, ...args: Code[]) => Code;
-  return factory(proc, runtime, apply, normalize, ...args);
+    `'use strict';\nreturn function call(i, f, s) {\n${lines.join('\n')}\n};`,
+  ) as (
+    proc: Code,
+    runtime: () => Runtime,
+    apply: Apply,
+    normalize: unknown,
+    stepFn: typeof step,
+    ...args: Code[]
+  ) => Code;
+  return factory(proc, runtime, apply, normalize, step, ...args);
 }
 
 /** What reuse.ts hands to `reuseCode`: the helpers its condition uses. */
