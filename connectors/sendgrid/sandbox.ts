@@ -46,6 +46,11 @@ export interface SendGridSandboxOptions extends SandboxOptions {
   importPollMs?: number;
   /** Custom fields to define up front (default: company, lifecycle_stage, marketing_consent as Text). */
   customFields?: { name: string; field_type: SandboxFieldDefinition['field_type'] }[];
+  /**
+   * Put seeded people on the suppression lists as a real account has them (default false: the lists start empty):
+   * those without marketing consent on the global unsubscribes, every 25th seeded row on the bounces.
+   */
+  seedSuppressions?: boolean;
 }
 
 export interface SendGridSandbox extends ConnectorSandbox {
@@ -108,6 +113,24 @@ function seedAccount(account: SandboxAccount, seeds: SeedContact[]): void {
   }
 }
 
+/** The seeded rows' suppressions, one list per address (a later row for the same address decides), dated as the row. */
+function seedSuppressions(account: SandboxAccount, seeds: SeedContact[]): void {
+  const byEmail = new Map<string, { type: SuppressionType; created: number }>();
+  seeds.forEach((seed, index) => {
+    const created = Math.floor(Date.parse(seed.updatedAt) / 1000);
+    const email = seed.email.trim().toLowerCase();
+    if (index % 25 === 24) byEmail.set(email, { type: 'bounce', created });
+    else if (!seed.marketingConsent) byEmail.set(email, { type: 'unsubscribe', created });
+    else byEmail.delete(email);
+  });
+  for (const [email, { type, created }] of byEmail) {
+    const entry: SandboxSuppression = { email, created };
+    if (type === 'bounce')
+      Object.assign(entry, { reason: '550 5.1.1 The email account does not exist', status: '5.1.1' });
+    account.suppress(type, entry);
+  }
+}
+
 export async function startSandbox(options: SendGridSandboxOptions = {}): Promise<SendGridSandbox> {
   const apiKey = options.apiKey ?? 'SG.sandbox';
   const account = new SandboxAccount();
@@ -117,7 +140,9 @@ export async function startSandbox(options: SendGridSandboxOptions = {}): Promis
     { name: 'marketing_consent', field_type: 'Text' as const },
   ])
     account.addField(field.name, field.field_type);
-  seedAccount(account, messyContacts(options.seedContacts ?? 0, options.seed));
+  const seeds = messyContacts(options.seedContacts ?? 0, options.seed);
+  seedAccount(account, seeds);
+  if (options.seedSuppressions === true) seedSuppressions(account, seeds);
 
   const signer = eventSigner(options.webhookSecret);
   const limit = options.rateLimit ?? { requests: 600, intervalMs: 60_000 };

@@ -5,10 +5,11 @@ import type { Hub } from '../runtime/hub';
 import type { ConnectorSandbox, SandboxOptions } from './types';
 
 /**
- * The sandbox workspace: local stand-ins for HubSpot and Mailchimp seeded with messy contacts, Odoo with sales
- * orders of some of the same people (click ids, consent both ways, refunds), and Google Ads and Meta to receive
- * conversions, with connections to them, so a hub works on first start with nothing configured. Which connections are sandbox ones is recorded in
- * the store's meta table (`sandbox.workspace`); real connections sit beside them untouched.
+ * The sandbox workspace: local stand-ins for HubSpot, Mailchimp and SendGrid seeded with messy contacts, Odoo with
+ * sales orders of some of the same people (click ids, consent both ways, refunds), and Google Ads and Meta to
+ * receive conversions, with connections to them, so a hub works on first start with nothing configured. Which
+ * connections are sandbox ones is recorded in the store's meta table (`sandbox.workspace`); real connections sit
+ * beside them untouched.
  *
  * Sandboxes hold their data in memory. On every later start they are seeded again from the same seed, so the
  * sync state of flows that touch a sandbox connection (their checkpoints and record links) is reset with them:
@@ -16,7 +17,7 @@ import type { ConnectorSandbox, SandboxOptions } from './types';
  */
 
 export const WORKSPACE_META_KEY = 'sandbox.workspace';
-export const WORKSPACE_CONNECTORS = ['hubspot', 'mailchimp', 'odoo', 'google', 'meta'] as const;
+export const WORKSPACE_CONNECTORS = ['hubspot', 'mailchimp', 'sendgrid', 'odoo', 'google', 'meta'] as const;
 /** Templates of the order tour (`hub demo`): Odoo orders to HubSpot deals, Google Ads conversions, Meta Purchases. */
 export const ORDER_TEMPLATES = [
   'odoo-orders-to-hubspot-deals',
@@ -27,6 +28,8 @@ export const ORDER_TEMPLATES = [
 export const SEED_ORDERS = 12;
 const ODOO_CUSTOMERS = 30;
 export const WORKSPACE_TEMPLATE = 'hubspot-mailchimp-contacts';
+/** The same contacts kept in sync with SendGrid instead of (or beside) Mailchimp. */
+export const SENDGRID_TEMPLATE = 'hubspot-sendgrid-contacts';
 export const DEFAULT_SEED_CONTACTS = 1000;
 const SEED = 7;
 
@@ -83,8 +86,9 @@ export async function sandboxConnectionIds(hub: Hub): Promise<Set<string>> {
 }
 
 /**
- * The CRM holds everyone; the e-mail tool already has a fifth of the same people (some unsubscribed); the ERP's
- * customers are the first of them (same seed, same people); the ad platforms start empty.
+ * The CRM holds everyone; each e-mail tool (Mailchimp, SendGrid) already has a fifth of the same people (some
+ * unsubscribed, some bounced); the ERP's customers are the first of them (same seed, same people); the ad
+ * platforms start empty.
  */
 function seedFor(connector: string, seedContacts: number): number {
   if (connector === 'hubspot') return seedContacts;
@@ -93,13 +97,15 @@ function seedFor(connector: string, seedContacts: number): number {
   return Math.round(seedContacts / 5);
 }
 
+/** What a sandbox seeds beyond its contacts: Odoo their orders; SendGrid their unsubscribes and bounces. */
+const SEED_EXTRAS: Partial<Record<string, Record<string, unknown>>> = {
+  odoo: { seedOrders: SEED_ORDERS },
+  sendgrid: { seedSuppressions: true },
+};
+
 async function startOne(connector: string, port: number, contacts: number): Promise<ConnectorSandbox> {
   const start = loadSandboxStarter(connector);
-  const options = {
-    seedContacts: seedFor(connector, contacts),
-    seed: SEED,
-    ...(connector === 'odoo' ? { seedOrders: SEED_ORDERS } : {}),
-  };
+  const options = { seedContacts: seedFor(connector, contacts), seed: SEED, ...SEED_EXTRAS[connector] };
   try {
     return await start({ port, ...options });
   } catch (error) {
@@ -107,6 +113,16 @@ async function startOne(connector: string, port: number, contacts: number): Prom
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return start({ port: 0, ...options });
     throw error;
   }
+}
+
+/**
+ * `sandbox-<connector>`, or `sandbox-<connector>-2`… when the user has a connection of that name already (a
+ * connector added to an existing workspace by a newer version: the start must not fail over a name).
+ */
+async function freeName(hub: Hub, base: string): Promise<string> {
+  let name = base;
+  for (let n = 2; (await hub.repos.connections.get(name)) !== undefined; n++) name = `${base}-${n}`;
+  return name;
 }
 
 /** Forgets what the hub synced with sandbox connections, so flows start over against the re-seeded sandboxes. */
@@ -167,7 +183,7 @@ export async function startSandboxWorkspace(
       const connection = stored
         ? await connections.update(stored.id, { settings: sandbox.settings }, { actor: 'system' })
         : await connections.create(
-            { name: `sandbox-${connector}`, connectorId: connector, settings: sandbox.settings },
+            { name: await freeName(hub, `sandbox-${connector}`), connectorId: connector, settings: sandbox.settings },
             { actor: 'system' },
           );
       entries.push({ connector, connectionId: connection.id, connectionName: connection.name, port });
@@ -202,7 +218,7 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
   return [
     '',
     workspace.created
-      ? `Sandbox workspace created: local stand-ins for HubSpot (${workspace.record.seedContacts} messy contacts), Mailchimp (${seedFor('mailchimp', workspace.record.seedContacts)} of the same people already in the audience), Odoo (${SEED_ORDERS} sales orders of some of them), Google Ads and Meta. HUB_SANDBOX=off turns this off.`
+      ? `Sandbox workspace created: local stand-ins for HubSpot (${workspace.record.seedContacts} messy contacts), Mailchimp and SendGrid (${seedFor('mailchimp', workspace.record.seedContacts)} of the same people already in each), Odoo (${SEED_ORDERS} sales orders of some of them), Google Ads and Meta. HUB_SANDBOX=off turns this off.`
       : `Sandbox workspace restarted and re-seeded with ${workspace.record.seedContacts} contacts (sandboxes keep data in memory; their sync state was reset).`,
     'Sandbox connections (marked "sandbox" in `hub connections list`):',
     ...lines,
@@ -224,6 +240,8 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
       ? [
           'Send Odoo orders to Google Ads (customers with marketing consent and a click id only):',
           `    npx hub flows enable ${ORDER_TEMPLATES[1]} --connection odoo=${role('odoo')} --connection google=${role('google')}`,
+          'Keep the same contacts in sync with SendGrid (unsubscribes and bounces come back to HubSpot):',
+          `    npx hub flows enable ${SENDGRID_TEMPLATE} --connection hubspot=${role('hubspot')} --connection sendgrid=${role('sendgrid')}`,
         ]
       : []),
     'or run the whole tour in one go (contacts, then orders from Odoo to HubSpot, Google Ads and Meta): npx hub demo',
