@@ -25,8 +25,9 @@ export class LinkBatch {
    * read again unchanged then costs no write. Only when this batch has not touched the link itself.
    */
   saveIfChanged(upsert: LinkUpsert, stored: RecordLink | undefined): void {
-    const untouched = !this.#pending.has(linkKey(upsert.linkGroup, upsert));
-    if (stored !== undefined && untouched && !changesLink(upsert, stored)) return;
+    // compared first: most records read again unchanged change nothing (and need no key built)
+    if (stored !== undefined && !changesLink(upsert, stored) && !this.#pending.has(linkKey(upsert.linkGroup, upsert)))
+      return;
     this.save(upsert);
   }
 

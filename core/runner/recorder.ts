@@ -42,7 +42,7 @@ export interface Ledger {
 
 export const deadLetterLedger: Ledger = {
   async failed(tx, failures, ctx, runId) {
-    await tx.deadLetters.addMany(
+    await tx.deadLetters.record(
       failures.map((f) => ({
         flowId: ctx.flow.id,
         runId,

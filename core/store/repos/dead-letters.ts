@@ -89,6 +89,33 @@ export const CLOSE_DELIVERED_SQL =
 
 const CHUNK = 500;
 
+/** SQLite: a batch's open entries in one prepared statement (the record index, as CLOSE_DELIVERED_SQL), oldest first. */
+const OPEN_ENTRIES_SQL =
+  'select * from dead_letters indexed by dead_letters_record_idx ' +
+  "where flow_id = ? and record_key in (select value from json_each(?)) and status = 'pending' " +
+  'order by created_at, id';
+
+const INSERT_COLUMNS = [
+  'id',
+  'flow_id',
+  'run_id',
+  'record_key',
+  'reason',
+  'failure_kind',
+  'field',
+  'source_json',
+  'payload_json',
+  'mapping_version',
+  'status',
+  'created_at',
+  'replayed_at',
+  'discarded_at',
+  'attempts',
+  'last_seen_at',
+] as const satisfies readonly (keyof Row)[];
+
+const INSERT_SQL = `insert into dead_letters (${INSERT_COLUMNS.join(', ')}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+
 /** Which open entry a failure belongs to: its flow and record (and, without an identity, its source record). */
 function matchKey(flowId: string, recordKey: string, sourceJson: string | null): string {
   return JSON.stringify([flowId, recordKey, recordKey === UNIDENTIFIED_KEY ? sourceJson : null]);
@@ -143,13 +170,27 @@ export class DeadLettersRepo {
    * one; the others are inserted, one statement per 500 rows. Returns the entries as they now are, in input order.
    */
   async addMany(inputs: readonly NewDeadLetter[], now: number = Date.now()): Promise<DeadLetter[]> {
+    return (await this.#add(inputs, now)).map(toDeadLetter); // an entry updated more than once reports its final state
+  }
+
+  /** `addMany` without reading the entries back (the runner's ledger: no source record parsed again per failure). */
+  async record(inputs: readonly NewDeadLetter[], now: number = Date.now()): Promise<void> {
+    await this.#add(inputs, now);
+  }
+
+  async #add(inputs: readonly NewDeadLetter[], now: number): Promise<Row[]> {
     if (inputs.length === 0) return [];
     const open = await this.openEntries(inputs);
     const out: Row[] = new Array<Row>(inputs.length);
     const inserts: Row[] = [];
     const insertedAt = new Map<string, Row>();
     for (const [i, input] of inputs.entries()) {
-      const key = matchKey(input.flowId, input.recordKey, toJsonOrNull(input.source));
+      // the source's text matters only to entries without an identity (not serialised here for the others)
+      const key = matchKey(
+        input.flowId,
+        input.recordKey,
+        input.recordKey === UNIDENTIFIED_KEY ? toJsonOrNull(input.source) : null,
+      );
       const pendingInsert = insertedAt.get(key);
       const existing = pendingInsert ?? open.get(key);
       if (existing === undefined) {
@@ -170,12 +211,19 @@ export class DeadLettersRepo {
       }
       out[i] = existing;
     }
+    const sqlite = rawSqliteFor(this.db);
+    if (sqlite !== undefined) {
+      // one prepared statement run per entry (core/store/raw-sqlite.ts): no multi-row statement to build
+      const insert = sqlite.statement(INSERT_SQL);
+      for (const row of inserts) insert.run(...INSERT_COLUMNS.map((column) => row[column]));
+      return out;
+    }
     for (let i = 0; i < inserts.length; i += CHUNK)
       await this.db
         .insertInto('dead_letters')
         .values(inserts.slice(i, i + CHUNK))
         .execute();
-    return out.map(toDeadLetter); // an entry updated more than once in this call reports its final state
+    return out;
   }
 
   /** The pending entries of the inputs' records, by match key. */
@@ -187,8 +235,17 @@ export class DeadLettersRepo {
       byFlow.set(input.flowId, keys);
     }
     const open = new Map<string, Row>();
+    const sqlite = rawSqliteFor(this.db);
     for (const [flowId, keySet] of byFlow) {
       const keys = [...keySet];
+      if (sqlite !== undefined) {
+        const rows = sqlite.statement(OPEN_ENTRIES_SQL).all(flowId, JSON.stringify(keys)) as unknown as Row[];
+        for (const row of rows) {
+          const key = matchKey(row.flow_id, row.record_key, row.source_json);
+          if (!open.has(key)) open.set(key, row);
+        }
+        continue;
+      }
       for (let i = 0; i < keys.length; i += CHUNK) {
         const rows = await this.db
           .selectFrom('dead_letters')

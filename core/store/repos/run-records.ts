@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { redactVendorText } from '../../security/redact';
+import { rawSqliteFor } from '../raw-sqlite';
 import type { Database, RunRecordsTable } from '../schema';
 
 /**
@@ -20,6 +21,9 @@ export type RunRecordOutcome = (typeof RUN_RECORD_OUTCOMES)[number];
 export const RUN_RECORDS_CAP = 10_000;
 
 const LABEL_MAX = 200;
+
+const INSERT_SQL =
+  'insert into run_records (run_id, outcome, seq, record_key, label, reason, field, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)';
 const REASON_MAX = 1000;
 
 export interface NewRunRecord {
@@ -106,6 +110,14 @@ export class RunRecordsRepo {
           created_at: now,
         });
       }
+    }
+    const sqlite = rawSqliteFor(this.db);
+    if (sqlite !== undefined) {
+      // one prepared statement run per record (core/store/raw-sqlite.ts): no 500-row statement built per batch
+      const insert = sqlite.statement(INSERT_SQL);
+      for (const r of rows)
+        insert.run(r.run_id, r.outcome, r.seq, r.record_key, r.label, r.reason, r.field, r.created_at);
+      return;
     }
     for (let i = 0; i < rows.length; i += 500)
       await this.db
