@@ -275,10 +275,31 @@ const string: Native = (args, state, runtime) => {
 };
 /** The decimal numbers JSONata's `$number` casts with parseFloat (src/functions.js `number`). */
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
+/**
+ * A string of 1–15 ASCII digits after an optional minus — most quantities and ids — as parseFloat reads it (exactly:
+ * 15 digits are within a double's integer precision), without the regex; NaN for anything else.
+ */
+function shortInteger(str: string): number {
+  const n = str.length;
+  const negative = n > 0 && str.charCodeAt(0) === 45;
+  const first = negative ? 1 : 0;
+  if (n === first || n - first > 15) return NaN;
+  let value = 0;
+  for (let i = first; i < n; i++) {
+    const digit = str.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
 /** `$number` of a number or a decimal string; anything else (hex, booleans, errors) is JSONata's own version. */
 const number: Native = (args, state, runtime) => {
   const arg = args[0];
   if (typeof arg === 'number') return arg;
+  if (typeof arg === 'string') {
+    const integer = shortInteger(arg);
+    if (integer === integer) return integer; // not NaN
+  }
   if (typeof arg === 'string' && DECIMAL.test(arg)) {
     const result = parseFloat(arg);
     if (!Number.isNaN(result) && Number.isFinite(Number(arg))) return result;

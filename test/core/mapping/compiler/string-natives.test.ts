@@ -39,3 +39,40 @@ describe('$trim', () => {
     expect(compiled.ok).toBe(true);
   });
 });
+
+describe('$number of strings', () => {
+  it('gives the interpreter’s result for short integers, their edges and everything around them', async () => {
+    const values = [
+      '0',
+      '7',
+      '007',
+      '-0',
+      '-12',
+      '123456789012345',
+      '1234567890123456',
+      '99999999999999999999',
+      '-',
+      '',
+      ' 1',
+      '1 ',
+      '1.5',
+      '-1.50',
+      '1e3',
+      '1E-2',
+      '0x1F',
+      '١٢',
+      '+1',
+      '--1',
+      '1-',
+      'NaN',
+      'Infinity',
+    ];
+    for (const v of values) {
+      const pair = await compiledAndInterpreted('number-strings', '{ "n": $number(v) }', { v });
+      expect({ v, result: pair.compiled }).toEqual({ v, result: pair.interpreted });
+      expect(Object.is((pair.compiled as { value?: { n?: unknown } }).value?.n, -0)).toBe(
+        Object.is((pair.interpreted as { value?: { n?: unknown } }).value?.n, -0),
+      );
+    }
+  });
+});
