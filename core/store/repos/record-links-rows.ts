@@ -228,14 +228,22 @@ function sameArray(a: readonly string[] | undefined, b: readonly string[] | unde
 
 function sameRecord(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  let count = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+    count += 1;
+  }
+  for (const k in b) if (Object.hasOwn(b, k)) count -= 1;
+  return count === 0;
 }
 
 /** Whether saving `input` would change anything in `link` (its update time aside): unchanged reads skip the save. */
+function differs(value: string | number | null | undefined, stored: string | number | undefined): boolean {
+  return value !== undefined && (value ?? undefined) !== stored;
+}
+
 export function changesLink(input: LinkUpsert, link: RecordLink): boolean {
-  const differs = (value: string | number | null | undefined, stored: string | number | undefined) =>
-    value !== undefined && (value ?? undefined) !== stored;
   return (
     differs(input.entityId, link.entityId) ||
     differs(input.lastWrittenHash, link.lastWrittenHash) ||

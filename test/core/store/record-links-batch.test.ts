@@ -245,6 +245,10 @@ describe.each(engines)('RecordLinksRepo batched writes (%s)', (engine) => {
     });
     expect(changesLink(same, stored)).toBe(false);
     expect(changesLink({ ...same, lastReadFields: { a: '1', b: '3' } }, stored)).toBe(true);
+    // fewer or more fields than stored is a change too (field hashes compared both ways)
+    expect(changesLink({ ...same, lastReadFields: { a: '1' } }, stored)).toBe(true);
+    expect(changesLink({ ...same, lastReadFields: { a: '1', b: '2', c: '3' } }, stored)).toBe(true);
+    expect(changesLink({ ...same, lastReadFields: {} }, { ...stored, lastReadFields: {} })).toBe(false);
     expect(changesLink({ ...same, lastReadHash: 'r2' }, stored)).toBe(true);
     expect(changesLink({ ...same, lastSeenRunId: 'run_1' }, stored)).toBe(true);
     expect(changesLink({ ...same, sourceModifiedAt: null }, stored)).toBe(false);
