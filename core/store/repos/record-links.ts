@@ -101,9 +101,19 @@ function rowValues(input: LinkUpsert, now: number): (string | number | null)[] {
 
 /** The fields an upsert sets (not undefined) as a bit mask, bit i for UPSERT_FIELDS[i]: upserts of one shape share one statement. */
 function shapeOf(input: LinkUpsert): number {
-  let shape = 0;
-  for (let bit = 0; bit < UPSERT_FIELDS.length; bit++) if (input[UPSERT_FIELDS[bit]] !== undefined) shape |= 1 << bit;
-  return shape;
+  // spelled out in UPSERT_FIELDS order (a loop reading the fields by name costs more than the upsert's own work)
+  return (
+    (input.entityId !== undefined ? 1 : 0) |
+    (input.lastWrittenHash !== undefined ? 2 : 0) |
+    (input.lastReadHash !== undefined ? 4 : 0) |
+    (input.sourceModifiedAt !== undefined ? 8 : 0) |
+    (input.deletedAt !== undefined ? 16 : 0) |
+    (input.lastWrittenFields !== undefined ? 32 : 0) |
+    (input.lastReadFields !== undefined ? 64 : 0) |
+    (input.lastSeenRunId !== undefined ? 128 : 0) |
+    (input.duplicateOf !== undefined ? 256 : 0) |
+    (input.lastMapped !== undefined ? 512 : 0)
+  );
 }
 
 /** The upsert of one link setting `columns` (and its update time) on conflict: `saveMany`'s meaning, one row. */

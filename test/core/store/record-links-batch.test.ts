@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { ConnectionsRepo, RecordLinksRepo, type LinkUpsert } from '../../../core/store';
 import { UPSERT_ROWS_PER_STATEMENT, changesLink } from '../../../core/store/repos/record-links';
+import { UPSERT_FIELDS, type UpsertField } from '../../../core/store/repos/record-links-rows';
 import { Vault, generateVaultKey } from '../../../core/security/vault';
 import { engines, openTestStore, type TestStore } from '../../helpers/postgres';
 
@@ -231,6 +232,37 @@ describe.each(engines)('RecordLinksRepo batched writes (%s)', (engine) => {
       sources: new Map(),
       linked: [],
     });
+  });
+
+  it('an upsert setting one field changes that column alone, for every field (one statement per shape)', async () => {
+    const linkGroup = nextGroup();
+    const values: Required<Pick<LinkUpsert, UpsertField>> = {
+      entityId: 'ent_x',
+      lastWrittenHash: 'w',
+      lastReadHash: 'r',
+      sourceModifiedAt: 7,
+      deletedAt: 8,
+      lastWrittenFields: ['a'],
+      lastReadFields: { a: 'h' },
+      lastSeenRunId: 'run_x',
+      duplicateOf: 'other',
+      lastMapped: 'fp:h',
+    };
+    expect(Object.keys(values).sort()).toEqual([...UPSERT_FIELDS].sort());
+    await links.saveMany(
+      UPSERT_FIELDS.map((field) => read(linkGroup, `one-${field}`, { entityId: `ent_${field}` })),
+      1000,
+    );
+    await links.saveMany(
+      UPSERT_FIELDS.map((field) => read(linkGroup, `one-${field}`, { [field]: values[field] })),
+      2000,
+    );
+    for (const field of UPSERT_FIELDS) {
+      const link = await links.find(linkGroup, { connectionId: crm, externalId: `one-${field}` });
+      const set = Object.keys(link!).filter((k) => (UPSERT_FIELDS as string[]).includes(k) && k !== 'entityId');
+      expect([field, link!.updatedAt, set]).toEqual([field, 2000, field === 'entityId' ? [] : [field]]);
+      expect(link![field]).toEqual(values[field]);
+    }
   });
 
   it('tells a save that would change nothing from one that would', async () => {
