@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
 import { toJsonOrNull } from '../json';
 import { rawSqliteFor } from '../raw-sqlite';
@@ -192,30 +192,47 @@ export class RecordLinksRepo {
     externalIds: readonly string[],
     peerConnectionIds: readonly string[],
   ): Promise<{ sources: Map<string, RecordLink>; linked: RecordLink[] }> {
-    const sqlite = rawSqliteFor(this.db);
-    if (sqlite === undefined) {
-      const sources = await this.findMany(linkGroup, sourceConnectionId, externalIds);
-      const entityIds: string[] = [];
-      const ownIds: string[] = [];
-      for (const link of sources.values()) {
-        entityIds.push(link.entityId);
-        ownIds.push(link.id);
-      }
-      const linked =
-        entityIds.length === 0
-          ? []
-          : await this.findByEntities(linkGroup, entityIds, peerConnectionIds, { exceptIds: ownIds });
-      return { sources, linked };
-    }
     const keys = new Set(externalIds);
-    const statement = sqlite.statement(FIND_WITH_PEERS_SQL);
-    statement.setReturnArrays(true);
-    const rows = statement.all(
-      JSON.stringify([...new Set(peerConnectionIds)]),
-      linkGroup,
-      sourceConnectionId,
-      JSON.stringify([...keys]),
-    ) as unknown as unknown[][];
+    const connections = [...new Set(peerConnectionIds)];
+    const sqlite = rawSqliteFor(this.db);
+    let rows: unknown[][];
+    if (sqlite !== undefined) {
+      const statement = sqlite.statement(FIND_WITH_PEERS_SQL);
+      statement.setReturnArrays(true);
+      rows = statement.all(
+        JSON.stringify(connections),
+        linkGroup,
+        sourceConnectionId,
+        JSON.stringify([...keys]),
+      ) as unknown as unknown[][];
+    } else if (!(this.db.getExecutor().adapter instanceof PostgresAdapter)) {
+      // SQLite while its connection is in another transaction: the two look-ups through Kysely (they wait for it)
+      const sources = await this.findMany(linkGroup, sourceConnectionId, externalIds);
+      const own = [...sources.values()];
+      const linked =
+        own.length === 0
+          ? []
+          : await this.findByEntities(
+              linkGroup,
+              own.map((link) => link.entityId),
+              connections,
+              { exceptIds: own.map((link) => link.id) },
+            );
+      return { sources, linked };
+    } else {
+      // PostgreSQL: the same join, the ids as two array parameters
+      const { rows: objects } = await sql<Record<string, unknown>>`
+        select ${sql.raw(ROW_COLUMNS.map((c) => `s.${c} as s_${c}`).join(', '))},
+          ${sql.raw(ROW_COLUMNS.map((c) => `p.${c} as p_${c}`).join(', '))}
+        from record_links s left join record_links p on p.link_group = s.link_group and p.entity_id = s.entity_id
+          and p.connection_id = any(${connections}::text[]) and p.id <> s.id and p.deleted_at is null
+        where s.link_group = ${linkGroup} and s.connection_id = ${sourceConnectionId}
+          and s.external_id = any(${[...keys]}::text[])`.execute(this.db);
+      rows = objects.map((o) => [
+        ...ROW_COLUMNS.map((c) => o[`s_${c}`] ?? null),
+        ...ROW_COLUMNS.map((c) => o[`p_${c}`] ?? null),
+      ]);
+    }
     const sources = new Map<string, RecordLink>();
     const linked: RecordLink[] = [];
     const seen = new Set<string>();

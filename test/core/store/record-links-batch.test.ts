@@ -232,6 +232,23 @@ describe.each(engines)('RecordLinksRepo batched writes (%s)', (engine) => {
       sources: new Map(),
       linked: [],
     });
+
+    // asked while the store's connection is in another transaction (SQLite: no raw statement then; it waits)
+    let inside!: () => void;
+    let release!: () => void;
+    const entered = new Promise<void>((resolve) => (inside = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const other = t.store.transaction(async () => {
+      inside();
+      await held;
+    });
+    await entered;
+    const meanwhile = links.findWithPeers(linkGroup, crm, keys, [mail, crm]);
+    release();
+    await other;
+    const waited = await meanwhile;
+    expect(new Map([...waited.sources].sort())).toEqual(new Map([...sources].sort()));
+    expect(byEntity(waited.linked)).toEqual(byEntity(linked));
   });
 
   it('an upsert setting one field changes that column alone, for every field (one statement per shape)', async () => {
