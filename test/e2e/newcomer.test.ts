@@ -96,11 +96,16 @@ describe('a newcomer follows the README on a fresh clone', () => {
     expectClean('npx hub connectors list', connectors);
     for (const id of ['file', 'hubspot', 'mailchimp', 'odoo', 'sendgrid']) expect(connectors.stdout).toContain(id);
 
-    // "creates the connections sandbox-hubspot and sandbox-mailchimp (listed as sandbox by npx hub connections list)"
+    // "creates the connections `sandbox-hubspot`, `sandbox-mailchimp`, `sandbox-sendgrid`, `sandbox-odoo`,
+    // `sandbox-google` and `sandbox-meta` (listed as `sandbox` by `npx hub connections list`)"
     const connections = await npx('hub connections list');
     expectClean('npx hub connections list', connections);
-    expect(connections.stdout).toMatch(/sandbox-hubspot.*sandbox/);
-    expect(connections.stdout).toMatch(/sandbox-mailchimp.*sandbox/);
+    for (const name of ['hubspot', 'mailchimp', 'sendgrid', 'odoo', 'google', 'meta'])
+      expect(connections.stdout).toMatch(new RegExp(`sandbox-${name}\\s.*sandbox`));
+    // and prints the commands that enable the contact templates against them
+    expect(hub.stdout()).toContain(
+      'npx hub flows enable hubspot-sendgrid-contacts --connection hubspot=sandbox-hubspot --connection sendgrid=sandbox-sendgrid',
+    );
 
     // For marketers: the README's commands, in order, over a CSV the marketer exported (two rows are malformed)
     const csv = path.join(clone.dir, 'imports', 'contacts.csv');
