@@ -54,6 +54,8 @@ export interface SandboxWorkspace {
   created: boolean;
   /** Names of the flows already enabled from the workspace template (empty: the hint shows how to enable it). */
   templateFlows: string[];
+  /** True when no flow comes from the SendGrid template yet (the hint shows how to enable it). */
+  sendgridTemplateFree: boolean;
   close(): Promise<void>;
 }
 
@@ -200,7 +202,8 @@ export async function startSandboxWorkspace(
     };
     await hub.repos.meta.set(WORKSPACE_META_KEY, JSON.stringify(record));
     const templateFlows = await workspaceTemplateFlows(hub, entries);
-    return { record, sandboxes, created: existing === undefined, templateFlows, close };
+    const sendgridTemplateFree = !(await hub.repos.flows.list()).some((f) => f.template === SENDGRID_TEMPLATE);
+    return { record, sandboxes, created: existing === undefined, templateFlows, sendgridTemplateFree, close };
   } catch (error) {
     await close();
     throw error;
@@ -240,6 +243,11 @@ export function workspaceNotice(workspace: SandboxWorkspace): string {
       ? [
           'Send Odoo orders to Google Ads (customers with marketing consent and a click id only):',
           `    npx hub flows enable ${ORDER_TEMPLATES[1]} --connection odoo=${role('odoo')} --connection google=${role('google')}`,
+        ]
+      : []),
+    // while no flow comes from the SendGrid template (also on a workspace that just gained SendGrid on an upgrade)
+    ...(workspace.sendgridTemplateFree
+      ? [
           'Keep the same contacts in sync with SendGrid (unsubscribes and bounces come back to HubSpot):',
           `    npx hub flows enable ${SENDGRID_TEMPLATE} --connection hubspot=${role('hubspot')} --connection sendgrid=${role('sendgrid')}`,
         ]

@@ -20,6 +20,7 @@ describe('sandbox connections in the API', () => {
     const byName = new Map(list.body.items.map((c: { name: string; sandbox?: boolean }) => [c.name, c.sandbox]));
     expect(byName.get('sandbox-hubspot')).toBe(true);
     expect(byName.get('sandbox-mailchimp')).toBe(true);
+    expect(byName.get('sandbox-sendgrid')).toBe(true);
     expect(byName.has('real-files')).toBe(true);
     expect(byName.get('real-files')).toBeUndefined();
     const detail = await bed.as('viewer').get('/connections/sandbox-hubspot').expect(200);

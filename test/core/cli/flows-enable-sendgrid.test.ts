@@ -1,6 +1,6 @@
 import type { HubSpotSandbox } from '../../../connectors/hubspot/sandbox';
 import type { SendGridSandbox } from '../../../connectors/sendgrid/sandbox';
-import { startSandboxWorkspace, type SandboxWorkspace } from '../../../core/sandbox/workspace';
+import { startSandboxWorkspace, workspaceNotice, type SandboxWorkspace } from '../../../core/sandbox/workspace';
 import { CliBed } from './helpers';
 
 /**
@@ -87,5 +87,10 @@ describe('hub flows enable hubspot-sendgrid-contacts against the sandbox workspa
     expect(back).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
     expect(back.counts.read).toBe(sendgrid.suppressionLists.unsubscribe.length + 1);
     expect(bouncedContact.properties.email_subscription_status).toBe('cleaned');
+
+    // the next start no longer prints the enable command (a second enable would fail: the flows exist)
+    await workspace!.close();
+    workspace = await bed.withHub(async (hub) => startSandboxWorkspace(hub));
+    expect(workspaceNotice(workspace!)).not.toContain('flows enable hubspot-sendgrid-contacts');
   }, 60_000);
 });

@@ -135,6 +135,10 @@ describe('sandbox workspace', () => {
       expect(await hub.repos.connections.list()).toHaveLength(6);
       // the template enabled before the upgrade is still there, against the same connections
       expect(second.templateFlows.sort()).toEqual(['hubspot-contacts-to-mailchimp', 'mailchimp-members-to-hubspot']);
+      // and the notice shows how to enable the SendGrid template against the connection just added
+      expect(workspaceNotice(second)).toContain(
+        'hub flows enable hubspot-sendgrid-contacts --connection hubspot=sandbox-hubspot --connection sendgrid=sandbox-sendgrid',
+      );
     });
   });
 
