@@ -47,6 +47,7 @@ export function registerDemo(program: Command, output: Output): void {
             `  Odoo sandbox      ${workspace.sandboxes.get('odoo')?.url ?? ''} (${SEED_ORDERS} sales orders)`,
             `  Google sandbox    ${workspace.sandboxes.get('google')?.url ?? ''}`,
             `  Meta sandbox      ${workspace.sandboxes.get('meta')?.url ?? ''}`,
+            `  SendGrid sandbox  ${workspace.sandboxes.get('sendgrid')?.url ?? ''} (not in this tour: its template is hubspot-sendgrid-contacts)`,
             `  templates         hubspot-mailchimp-contacts, ${ORDER_TEMPLATES.join(', ')}`,
             '',
           ].join('\n'),
