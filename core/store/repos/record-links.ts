@@ -1,6 +1,5 @@
-import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
-import { toJsonOrNull } from '../json';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
@@ -12,13 +11,21 @@ import {
   newRow,
   toLink,
   toLinkFromValues,
-  type LinkRow,
   type LinkValues,
   type LinkedPair,
   type LinkUpsert,
   type RecordLink,
   type RecordRef,
 } from './record-links-rows';
+import {
+  FIND_BY_ENTITIES_SQL,
+  FIND_MANY_SQL,
+  FIND_WITH_PEERS_SQL,
+  ROW_COLUMNS,
+  rowValues,
+  shapeOf,
+  upsertSql,
+} from './record-links-sql';
 
 export type { LinkedPair, LinkUpsert, RecordLink, RecordRef } from './record-links-rows';
 export { changesLink, linkKey, mergeUpserts } from './record-links-rows';
@@ -30,100 +37,6 @@ const CHUNK = 500;
  * PostgreSQL's 65,535, and few distinct statement texts for the SQLite statement cache.
  */
 export const UPSERT_ROWS_PER_STATEMENT = 500;
-
-/** The columns of a link row, in `rowValues` and `toLinkFromValues` order. */
-const ROW_COLUMNS = [
-  'id',
-  'link_group',
-  'entity_id',
-  'entity',
-  'connection_id',
-  'external_id',
-  'last_written_hash',
-  'last_read_hash',
-  'source_modified_at',
-  'deleted_at',
-  'created_at',
-  'updated_at',
-  'last_written_fields',
-  'last_read_fields',
-  'last_seen_run',
-  'duplicate_of',
-  'last_mapped',
-] as const satisfies readonly (keyof LinkRow)[];
-
-/**
- * SQLite (core/store/raw-sqlite.ts): the lookups of a page as one prepared statement each, the ids passed as one
- * JSON array (json_each), whatever their number; the same rows in the same order as the Kysely queries below.
- */
-const FIND_MANY_SQL =
-  `select ${ROW_COLUMNS.join(', ')} from record_links ` +
-  'where link_group = ? and connection_id = ? and external_id in (select value from json_each(?))';
-const FIND_BY_ENTITIES_SQL =
-  `select ${ROW_COLUMNS.join(', ')} from record_links ` +
-  'where link_group = ? and entity_id in (select value from json_each(?)) ' +
-  'and connection_id in (select value from json_each(?)) and deleted_at is null ' +
-  'and id not in (select value from json_each(?)) order by updated_at desc, id desc';
-
-/**
- * A page's source links joined to the live links of their entities in some connections (`findWithPeers`): one
- * probe of the unique index per key, then of (link_group, entity_id, connection_id) per source link; the source
- * link itself is left out by rowid, which that index holds (its row is not read again).
- */
-const FIND_WITH_PEERS_SQL =
-  `select ${ROW_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${ROW_COLUMNS.map((c) => `p.${c}`).join(', ')} ` +
-  'from record_links s left join record_links p on p.link_group = s.link_group and p.entity_id = s.entity_id ' +
-  'and p.connection_id in (select value from json_each(?)) and p.rowid <> s.rowid and p.deleted_at is null ' +
-  'where s.link_group = ? and s.connection_id = ? and s.external_id in (select value from json_each(?))';
-
-/** `newRow(input, now)` as statement values, in ROW_COLUMNS order (no row object per link). */
-function rowValues(input: LinkUpsert, now: number): (string | number | null)[] {
-  return [
-    newId(ID_PREFIX.recordLink, now),
-    input.linkGroup,
-    input.entityId ?? newId(ID_PREFIX.entity, now),
-    input.entity,
-    input.connectionId,
-    input.externalId,
-    input.lastWrittenHash ?? null,
-    input.lastReadHash ?? null,
-    input.sourceModifiedAt ?? null,
-    input.deletedAt ?? null,
-    now,
-    now,
-    toJsonOrNull(input.lastWrittenFields),
-    toJsonOrNull(input.lastReadFields),
-    input.lastSeenRunId ?? null,
-    input.duplicateOf ?? null,
-    input.lastMapped ?? null,
-  ];
-}
-
-/** The fields an upsert sets (not undefined) as a bit mask, bit i for UPSERT_FIELDS[i]: upserts of one shape share one statement. */
-function shapeOf(input: LinkUpsert): number {
-  // spelled out in UPSERT_FIELDS order (a loop reading the fields by name costs more than the upsert's own work)
-  return (
-    (input.entityId !== undefined ? 1 : 0) |
-    (input.lastWrittenHash !== undefined ? 2 : 0) |
-    (input.lastReadHash !== undefined ? 4 : 0) |
-    (input.sourceModifiedAt !== undefined ? 8 : 0) |
-    (input.deletedAt !== undefined ? 16 : 0) |
-    (input.lastWrittenFields !== undefined ? 32 : 0) |
-    (input.lastReadFields !== undefined ? 64 : 0) |
-    (input.lastSeenRunId !== undefined ? 128 : 0) |
-    (input.duplicateOf !== undefined ? 256 : 0) |
-    (input.lastMapped !== undefined ? 512 : 0)
-  );
-}
-
-/** The upsert of one link setting `columns` (and its update time) on conflict: `saveMany`'s meaning, one row. */
-function upsertSql(columns: readonly string[]): string {
-  const set = ['updated_at', ...columns].map((column) => `${column} = excluded.${column}`).join(', ');
-  return (
-    `insert into record_links (${ROW_COLUMNS.join(', ')}) values (${ROW_COLUMNS.map(() => '?').join(', ')}) ` +
-    `on conflict (link_group, connection_id, external_id) do update set ${set}`
-  );
-}
 
 type ConflictEb = ExpressionBuilder<Database & { excluded: Database['record_links'] }, 'record_links' | 'excluded'>;
 
@@ -182,7 +95,7 @@ export class RecordLinksRepo {
   /**
    * A page's source links by external id (`findMany`) and the live links of their entities in `peerConnectionIds`
    * other than those source links (`findByEntities` with the source links as `exceptIds`): on SQLite one join
-   * instead of two statements, reading each source link once. `linked` holds each link once, newest first
+   * instead of two statements, reading each source link once (elsewhere those two). `linked` holds each link once, newest first
    * (updated_at, then id, descending) among the links of one entity; across entities in no particular order.
    * For a flow that writes where it reads (a source link may be a peer) use the two methods.
    */
@@ -192,21 +105,12 @@ export class RecordLinksRepo {
     externalIds: readonly string[],
     peerConnectionIds: readonly string[],
   ): Promise<{ sources: Map<string, RecordLink>; linked: RecordLink[] }> {
-    const keys = new Set(externalIds);
     const connections = [...new Set(peerConnectionIds)];
     const sqlite = rawSqliteFor(this.db);
-    let rows: unknown[][];
-    if (sqlite !== undefined) {
-      const statement = sqlite.statement(FIND_WITH_PEERS_SQL);
-      statement.setReturnArrays(true);
-      rows = statement.all(
-        JSON.stringify(connections),
-        linkGroup,
-        sourceConnectionId,
-        JSON.stringify([...keys]),
-      ) as unknown as unknown[][];
-    } else if (!(this.db.getExecutor().adapter instanceof PostgresAdapter)) {
-      // SQLite while its connection is in another transaction: the two look-ups through Kysely (they wait for it)
+    if (sqlite === undefined) {
+      // PostgreSQL, or SQLite while another transaction holds the connection: the two look-ups through Kysely (the
+      // same join on PostgreSQL, ids as array parameters, showed no steady gain: bench/README.md, "Flow runner",
+      // round 4)
       const sources = await this.findMany(linkGroup, sourceConnectionId, externalIds);
       const own = [...sources.values()];
       const linked =
@@ -219,20 +123,16 @@ export class RecordLinksRepo {
               { exceptIds: own.map((link) => link.id) },
             );
       return { sources, linked };
-    } else {
-      // PostgreSQL: the same join, the ids as two array parameters
-      const { rows: objects } = await sql<Record<string, unknown>>`
-        select ${sql.raw(ROW_COLUMNS.map((c) => `s.${c} as s_${c}`).join(', '))},
-          ${sql.raw(ROW_COLUMNS.map((c) => `p.${c} as p_${c}`).join(', '))}
-        from record_links s left join record_links p on p.link_group = s.link_group and p.entity_id = s.entity_id
-          and p.connection_id = any(${connections}::text[]) and p.id <> s.id and p.deleted_at is null
-        where s.link_group = ${linkGroup} and s.connection_id = ${sourceConnectionId}
-          and s.external_id = any(${[...keys]}::text[])`.execute(this.db);
-      rows = objects.map((o) => [
-        ...ROW_COLUMNS.map((c) => o[`s_${c}`] ?? null),
-        ...ROW_COLUMNS.map((c) => o[`p_${c}`] ?? null),
-      ]);
     }
+    const keys = new Set(externalIds);
+    const statement = sqlite.statement(FIND_WITH_PEERS_SQL);
+    statement.setReturnArrays(true);
+    const rows = statement.all(
+      JSON.stringify(connections),
+      linkGroup,
+      sourceConnectionId,
+      JSON.stringify([...keys]),
+    ) as unknown as unknown[][];
     const sources = new Map<string, RecordLink>();
     const linked: RecordLink[] = [];
     const seen = new Set<string>();
