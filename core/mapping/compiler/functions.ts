@@ -77,9 +77,14 @@ export class CompiledLambda {
     return this.definition.params;
   }
 
-  /** the last call of a pure lambda with a primitive argument and result (purity.ts) */
+  /**
+   * the last call of a pure lambda with a primitive argument and result (purity.ts), with its caller's input: a
+   * built-in called in tail position takes its missing or mistyped context argument from there (`$string()`,
+   * `$substring(5, 1)`), so the same argument from another context may give another result
+   */
   private remembered = false;
   private lastArgument: unknown = undefined;
+  private lastCallInput: unknown = undefined;
   private lastResult: unknown = undefined;
 
   invoke(args: unknown[], state: RunState, callInput: unknown): unknown {
@@ -89,11 +94,14 @@ export class CompiledLambda {
       return definition.run(this.input, this.frame, args, state, callInput);
     }
     const argument = args[0];
-    if (this.remembered && Object.is(argument, this.lastArgument)) return this.lastResult;
+    if (this.remembered && Object.is(argument, this.lastArgument) && callInput === this.lastCallInput) {
+      return this.lastResult;
+    }
     const result = definition.run(this.input, this.frame, args, state, callInput);
     if (isPrimitive(argument) && isPrimitive(result)) {
       this.remembered = true;
       this.lastArgument = argument;
+      this.lastCallInput = callInput;
       this.lastResult = result;
     }
     return result;
