@@ -34,6 +34,14 @@ const DECIDE_BEFORE_PHONE = new Set([
   'hubspot-contact-to-meta-audience-removal',
 ]);
 
+/**
+ * Mappings whose old expression parsed the phone before the consent decision without source validation: a contact
+ * without consent whose phone field holds a value `$normalizePhone`'s signature refuses (a number, an object: the
+ * mutations below) failed with T0410 although it was never to be sent; it is now skipped with its reason, and a
+ * consented contact with such a phone still fails as before (the general comparison covers those).
+ */
+const DECIDE_BEFORE_PHONE_TYPE = new Set(['hubspot-contact-to-mailchimp-member']);
+
 /** Generated records per mapping (each also mutated) with the bench's engine default country, and without one. */
 const GENERATED = { RU: 1500, none: 300 };
 
@@ -193,11 +201,12 @@ function withoutPhone(id: string, input: unknown): unknown {
 // --- tests -----------------------------------------------------------------------------------------------------
 
 describe('mappings rewritten to decide first give the results of their previous expressions (interpreter)', () => {
-  it('covers the nine mappings of issue #18', () => {
+  it('covers the ten mappings of issue #18', () => {
     expect(REWRITTEN).toEqual([
       'google-lead-to-hubspot-contact',
       'hubspot-contact-to-google-audience-member',
       'hubspot-contact-to-google-audience-removal',
+      'hubspot-contact-to-mailchimp-member',
       'hubspot-contact-to-meta-audience-member',
       'hubspot-contact-to-meta-audience-removal',
       'hubspot-deal-to-odoo-order',
@@ -231,6 +240,18 @@ describe('mappings rewritten to decide first give the results of their previous 
             phoneSkips++;
             continue;
           }
+          if (
+            DECIDE_BEFORE_PHONE_TYPE.has(id) &&
+            !before.ok &&
+            before.error.jsonataCode === 'T0410' &&
+            before.error.token === 'normalizePhone' &&
+            isSkip(after)
+          ) {
+            // the other intended difference (see DECIDE_BEFORE_PHONE_TYPE)
+            expect(comparable(await old(withoutPhone(id, input)))).toEqual(comparable(after));
+            phoneSkips++;
+            continue;
+          }
           expect({ input, result: comparable(after) }).toEqual({ input, result: comparable(before) });
           // toEqual ignores key order: the serialised text does not
           expect(JSON.stringify(comparable(after))).toBe(JSON.stringify(comparable(before)));
@@ -239,8 +260,12 @@ describe('mappings rewritten to decide first give the results of their previous 
         const least = inputs.length / 100;
         expect(kinds.get('skip') ?? 0).toBeGreaterThan(least);
         expect(kinds.get('value') ?? 0).toBeGreaterThan(least);
-        expect(kinds.get('input.invalid') ?? 0).toBeGreaterThan(least);
-        if (!DECIDE_BEFORE_PHONE.has(id)) expect(phoneSkips).toBe(0);
+        // a mapping that validates its source refuses some mutated records; one that does not maps or fails them
+        const validated = loadMapping(path.join(MAPPINGS_DIR, id)).source?.validate === true;
+        if (validated) expect(kinds.get('input.invalid') ?? 0).toBeGreaterThan(least);
+        else expect(kinds.get('input.invalid')).toBeUndefined();
+        if (DECIDE_BEFORE_PHONE_TYPE.has(id)) expect(phoneSkips).toBeGreaterThan(0);
+        else if (!DECIDE_BEFORE_PHONE.has(id)) expect(phoneSkips).toBe(0);
       },
       120_000,
     );
