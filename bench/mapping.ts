@@ -17,48 +17,19 @@
  * tsc (bench/tsconfig.build.json, into node_modules/.cache/hub-bench) and runs that with the same node and
  * arguments: the engine and the hand-written code both run as tsc output. BENCH_FROM_SOURCE=1 measures under tsx.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileMapping, loadMappings, type MappingDefinition, type MapResult } from '../core/mapping';
 import { compiledMappingStats, compileExpression, useCompiledMappings } from '../core/mapping/compiler';
 import { MappingWorkerPool } from '../core/mapping/worker-pool';
+import { repoRoot, runBuilt } from './built';
 import { handWritten } from './mapping-handwritten/index';
 import { fileRow, generate, generatorFor } from './mapping-records';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 20000);
 
-/** The checkout this file belongs to (the source or the tsc output under node_modules/.cache). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'mappings'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no checkout with mappings/ above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-const ROOT = repoRoot();
+const ROOT = repoRoot(__dirname);
 const MAPPINGS = join(ROOT, 'mappings');
-
-/** From the source: build with tsc and run the output in a child process; its exit code, or undefined to go on. */
-function runBuilt(): number | undefined {
-  if (extname(__filename) !== '.ts' || process.env.BENCH_FROM_SOURCE === '1') return undefined;
-  const config = join(ROOT, 'bench', 'tsconfig.build.json');
-  console.log('mapping bench: compiling the engine and the bench with tsc (as production runs it)…');
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { stdio: 'inherit' });
-  const built = join(ROOT, 'node_modules', '.cache', 'hub-bench', 'bench', 'mapping.js');
-  if (!existsSync(built)) return tsc.status ?? 1;
-  // tsc writes its output even when another file in the checkout does not type-check yet
-  if (tsc.status !== 0) console.log('mapping bench: tsc reported type errors; measuring its output anyway');
-  const child = spawnSync(process.execPath, [built, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: process.env,
-  });
-  return child.status ?? 1;
-}
 
 /** CPU time of this thread in ms: unlike the wall clock, it does not grow when other processes load the machine. */
 function cpuMs(): number {
@@ -245,7 +216,7 @@ async function poolBench(mappings: MappingDefinition[]): Promise<void> {
   }
 }
 
-const builtExit = runBuilt();
+const builtExit = runBuilt(__filename, process.argv.slice(2));
 if (builtExit !== undefined) process.exitCode = builtExit;
 else {
   main()

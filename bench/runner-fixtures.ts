@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import pino from 'pino';
 import fileConnector from '../connectors/file';
+import { repoRoot } from './built';
 import { createBullmqQueue, createEmbeddedQueue, type JobQueue } from '../core/queue';
 import { createFlowRunner, createMappingResolver } from '../core/runner';
 import { createMemoryBudget, createRedisBudget } from '../core/runner/budget';
@@ -21,7 +22,8 @@ import { createRepos, type Repos, type Run } from '../core/store/repos';
 export const silent = pino({ level: 'silent' });
 export const FINISHED = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 export const MAPPING = '{ "id": id, "email": email, "name": name }';
-export const MAPPINGS_DIR = path.join(__dirname, '..', 'mappings');
+// the checkout's mappings, also when this file runs as tsc output under node_modules/.cache (bench/built.ts)
+export const MAPPINGS_DIR = path.join(repoRoot(__dirname), 'mappings');
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 

@@ -1,5 +1,6 @@
 /**
  * Flow runner figures: `npx tsx bench/runner.ts [throughput|rate|memory|all]` (default all). Prints, asserts nothing.
+ * Measures tsc's output, as the hub ships (bench/built.ts; BENCH_FROM_SOURCE=1: under tsx).
  *
  *  throughput  records/s of the runner alone: an in-memory source and destination (no latency), BENCH_N records
  *              (default 100,000), a first run (every record created) and a second one over the same data (every
@@ -26,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadMapping } from '../core/mapping/loader';
 import { isSkipMarker } from '../core/mapping/stdlib/skip';
+import { runBuilt } from './built';
 import { handWritten as handWrittenMapping } from './mapping-handwritten/index';
 import { generate, generatorFor } from './mapping-records';
 import { linkRowsFloor } from './runner-floor';
@@ -416,10 +418,15 @@ async function main(): Promise<void> {
   if (what === 'all' || what === 'memory') await memory();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+// from the TypeScript source: measured as tsc's output, as the hub ships (bench/built.ts)
+const builtExit = runBuilt(__filename, process.argv.slice(2));
+if (builtExit !== undefined) process.exit(builtExit);
+else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
