@@ -220,7 +220,7 @@ class ExpressionGen {
     const arg = () => this.expr(scope, depth + 1);
     const count = g.chance(0.75) ? h.params : g.int(3);
     const args = Array.from({ length: count }, arg);
-    switch (g.int(12)) {
+    switch (g.int(13)) {
       case 0:
         return `$map(${this.g.pick(['arr', 'items.s', '[s, t]', 'o.t', '$append(arr, [1])'])}, $${h.name})`;
       case 1:
@@ -239,6 +239,11 @@ class ExpressionGen {
         return g.chance(0.5) ? `items.$${h.name}(s)` : `items.$${h.name}(${g.pick(['1', '"k"', 'null'])})`;
       case 7:
         return g.chance(0.5) && count === 1 ? `$${h.name}(${args[0]})` : this.call(h.name, args);
+      case 8:
+        // a helper as the replacer: called with the match object (match, start, end, groups, next)
+        return `$replace(${this.text(scope, depth)}, ${this.regex()}, function($m) { $string($${h.name}($m.match)) })`;
+      case 9:
+        return `$map($match(${this.text(scope, depth)}, ${this.regex()}, ${g.int(4)}), function($m) { $${h.name}($m.match) })`;
       default:
         return this.call(h.name, args);
     }
@@ -600,7 +605,20 @@ describe('Re2RegExp with a native twin against re2js alone', () => {
       expect([regex, linearNativeTwin(source, 'g') !== undefined]).toEqual([regex, true]);
       for (let k = 0; k < 12; k++) {
         const s =
-          k < 4 ? g.pick(STRINGS) : g.pick(['a1b22c333', 'aaa', 'AB-CD', '12-34', '', 'x.y.z', 'ab abb', '123456789']);
+          k < 4
+            ? g.pick(STRINGS)
+            : g.pick([
+                'a1b22c333',
+                'aaa',
+                'AB-CD',
+                '12-34',
+                '',
+                'x.y.z',
+                'ab abb',
+                '123456789',
+                '\ud800x\udc00-1',
+                '😀12\ud80034',
+              ]);
         const limit = g.int(4);
         for (const text of [
           `$split(s, ${regex})`,
