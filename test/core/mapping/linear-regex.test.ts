@@ -2,17 +2,7 @@ import { RE2JS } from 're2js';
 import { linearNativeTwin } from '../../../core/mapping/linear-regex';
 import { Re2RegExp } from '../../../core/mapping/re2-regexp';
 import { compileMapping } from '../../../core/mapping';
-
-/** A deterministic pseudo-random generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../integration/helpers/random';
 
 /** Every match of RE2 alone (no native twin), as [match, index] pairs and the lastIndex after each. */
 function re2Matches(source: string, flags: string, text: string): unknown[] {

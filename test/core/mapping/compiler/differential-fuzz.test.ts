@@ -1,19 +1,11 @@
 import jsonata from 'jsonata';
-import {
-  compileExpression,
-  loadRuntime,
-  Rerun,
-  wrapInput,
-  type CompiledState,
-} from '../../../../core/mapping/compiler';
-import { EXACT } from '../../../../core/mapping/compiler/compile';
 import { trimString } from '../../../../core/mapping/compiler/natives';
 import { getCompiledExpression } from '../../../../core/mapping/expression-cache';
 import { resolveEngineOptions } from '../../../../core/mapping/guardrails';
 import { beginEvaluation, endEvaluation } from '../../../../core/mapping/limits';
 import { linearNativeTwin } from '../../../../core/mapping/linear-regex';
 import { compileRe2, Re2RegExp } from '../../../../core/mapping/re2-regexp';
-import { canonical, compiledAndInterpreted, errorCode } from './helpers';
+import { canonical, compiledAndInterpreted, errorCode, runCompiled } from './helpers';
 import { random, Gen, STRINGS, record, TWIN_REGEXES, ExpressionGen } from './fuzz-expressions';
 
 /**
@@ -47,29 +39,11 @@ type Outcome =
 
 /** The compiled code alone with evaluation bindings: a value, an error (exact or not), a hand-over, or declined. */
 async function compiledOnly(text: string, input: unknown, bindings: Record<string, unknown>): Promise<Outcome> {
-  const options = resolveEngineOptions();
-  const outcome = compileExpression(text, options.maxDepth);
-  if (!outcome.ok) return { kind: 'declined' };
-  outcome.bindRuntime(await loadRuntime('test:{}', options));
-  const evaluation = beginEvaluation();
-  const state: CompiledState = {
-    maxSequence: options.maxSequence,
-    timeoutMs: options.timeoutMs,
-    cpuStart: evaluation.cpuStart,
-    wallStart: evaluation.wallStart,
-    steps: 0,
-    root: input,
-    bindings,
-  };
-  try {
-    return { kind: 'value', value: canonical(outcome.program.run(wrapInput(input), state)) };
-  } catch (err) {
-    if (err instanceof Rerun) return { kind: 'rerun' };
-    const exact = typeof err === 'object' && err !== null && EXACT in err;
-    return { kind: 'error', code: errorCode(err), exact };
-  } finally {
-    endEvaluation(evaluation);
-  }
+  const outcome = await runCompiled(text, input, bindings);
+  if (outcome === undefined) return { kind: 'declined' };
+  if (outcome.kind === 'rerun') return { kind: 'rerun' };
+  if (outcome.kind === 'value') return { kind: 'value', value: canonical(outcome.value) };
+  return { kind: 'error', code: outcome.code, exact: outcome.exact === true };
 }
 
 /** A comparable text of a result: sequences as arrays, key order ignored, -0 told from 0 (as toEqual does). */

@@ -4,16 +4,7 @@
  * `$contains` with regexes, shadowed built-ins, recursion, `~>` chains, tail calls).
  */
 /** mulberry32: a small seeded generator, so every run makes the same cases */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as random } from '../../../integration/helpers/random';
 
 export class Gen {
   constructor(readonly next: () => number) {}

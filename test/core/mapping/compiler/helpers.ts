@@ -8,13 +8,16 @@ import {
   wrapInput,
   type CompiledState,
 } from '../../../../core/mapping/compiler';
+import { EXACT } from '../../../../core/mapping/compiler/compile';
 import { resolveEngineOptions } from '../../../../core/mapping/guardrails';
 import { beginEvaluation, endEvaluation } from '../../../../core/mapping/limits';
 import type { MappingEngineOptions } from '../../../../core/mapping/types';
 
 /** What one side of a comparison produced: a value, an error code, or "handed to the interpreter". */
 export type Outcome =
-  { kind: 'value'; value: unknown } | { kind: 'error'; code: string } | { kind: 'rerun'; reason: string };
+  | { kind: 'value'; value: unknown }
+  | { kind: 'error'; code: string; exact?: boolean }
+  | { kind: 'rerun'; reason: string };
 
 /** A comparable copy: sequences as plain arrays, undefined and functions marked, key order ignored. */
 export function canonical(value: unknown): unknown {
@@ -63,6 +66,9 @@ export async function runCompiled(
     return { kind: 'value', value: outcome.program.run(wrapInput(input), state) };
   } catch (err) {
     if (err instanceof Rerun) return { kind: 'rerun', reason: err.reason };
+    // exact: reported as the interpreter would, without handing the record over (exact-errors.ts)
+    if (typeof err === 'object' && err !== null && EXACT in err)
+      return { kind: 'error', code: errorCode(err), exact: true };
     return { kind: 'error', code: errorCode(err) };
   } finally {
     endEvaluation(evaluation);
