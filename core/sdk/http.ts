@@ -5,6 +5,7 @@ import { guardedAgent, vetTarget } from '../security/outbound-guard';
 import { SsrfError } from '../security/ssrf';
 import type { ApiPolicy, RetryAfterRule } from './contracts';
 import { AuthError, PermanentError, RateLimitedError, RetryableError, isHubError, type HubError } from './errors';
+import { networkFailureError, rememberAnswered } from './network-failure';
 
 export type HeaderBag = Record<string, string | string[] | undefined> | Headers;
 
@@ -101,7 +102,11 @@ export interface OutboundRequest {
 export interface OutboundHttp {
   /** The connector the requests are counted for. */
   readonly connector: string;
-  /** Like fetch; throws SsrfError (a ConfigError) for a refused target, RetryableError when nothing answered. */
+  /**
+   * Like fetch; throws SsrfError (a ConfigError) for a refused target; ConfigError for a certificate the hub cannot
+   * trust, a server that does not speak TLS, or a host name that never resolved; RetryableError for anything else
+   * that left no answer (a timeout, a refused or reset connection, a temporary DNS failure).
+   */
   fetch(url: string | URL, init?: OutboundRequest): Promise<Response>;
   /**
    * A node:http(s) agent whose every connection is checked the same way, for clients that take an agent. It does
@@ -158,12 +163,21 @@ export function outboundHttp(options: OutboundOptions): OutboundHttp {
         const timedOut =
           typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
         countOutboundRequest(connector, timedOut ? 'timeout' : 'error');
-        const code = (error as { code?: unknown }).code;
-        const reason = timedOut
-          ? `no answer within ${timeoutMs} ms`
-          : `could not connect${typeof code === 'string' ? ` (${code})` : ''}`;
-        throw new RetryableError(`${connector}: ${reason} to ${new URL(url).host}`, { cause: error });
+        const target = new URL(url);
+        if (timedOut)
+          throw new RetryableError(`${connector}: no answer within ${timeoutMs} ms to ${target.host}`, {
+            cause: error,
+          });
+        // a certificate refused, a host that does not exist: a ConfigError naming the fix (see network-failure.ts)
+        throw await networkFailureError(error, {
+          connector,
+          url: target,
+          timeoutMs,
+          ...(init.field === undefined ? {} : { field: init.field }),
+        });
       }
+      rememberAnswered(new URL(url).hostname);
+      if (response.url !== '') rememberAnswered(new URL(response.url).hostname);
       countOutboundRequest(connector, String(response.status));
       return response;
     },
