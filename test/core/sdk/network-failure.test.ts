@@ -220,7 +220,7 @@ describe('connection failures by what they mean, through a flow run and the conn
         execFile(
           process.execPath,
           ['--require', require.resolve('tsx/cjs'), '-e', script, server.url],
-          { env: { ...process.env, HUB_ALLOW_PRIVATE_HOSTS: '127.0.0.1', ...env }, timeout: 30_000 },
+          { env: { ...process.env, HUB_ALLOW_PRIVATE_HOSTS: '127.0.0.1', ...env }, timeout: 12_000 },
           (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
         ),
       );
