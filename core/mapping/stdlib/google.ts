@@ -1,12 +1,12 @@
 import { normalizeEmail } from './email';
-import { countryCode, hashNormalized, isSha256Hex, textOf, unknownKey } from './identifiers';
-import { normalizePhone, phoneCountry } from './phone';
+import { countryCode, hashNormalized, isMd5Hex, isSha256Hex, textOf, unknownKey } from './identifiers';
+import { internationalPhone, phoneCountry } from './phone';
 
 /**
  * `$googleHash(key, value, country?)` and `$googleNormalize(key, value, country?)`: user identifiers for Google
  * (Data Manager API `UserIdentifier`, Customer Match, enhanced conversions), formatted by Google's rules and, for
- * `$googleHash`, SHA-256 hex. A value that already is a SHA-256 digest comes back unchanged; a value that cannot
- * be a valid identifier gives undefined, so the field is left out rather than sent wrong.
+ * `$googleHash`, SHA-256 hex. A value that already is a SHA-256 digest comes back unchanged; an MD5 digest (32 hex)
+ * and a value that cannot be a valid identifier give undefined, so the field is left out rather than sent wrong.
  *
  * Rules ([doc] developers.google.com/data-manager/api/devguides/concepts/formatting; AddressInfo in the Data
  * Manager v1 reference):
@@ -15,8 +15,11 @@ import { normalizePhone, phoneCountry } from './phone';
  *   "cloudysanfrancisco@gmail.com"); other domains keep both ("user.name+NYC@Example.com" →
  *   "user.name+nyc@example.com");
  * - phone: E.164 with the "+" and the country code ("(800)555-0100" → "+18005550100"); a national number needs
- *   `country` or the engine's default country (libphonenumber, full metadata);
- * - givenName, familyName: lowercase, no punctuation, no leading or trailing whitespace; hashed;
+ *   `country` or the engine's default country (libphonenumber, full metadata), else gives undefined; a leading
+ *   "00" is the international prefix whatever the country; an extension is dropped;
+ * - givenName, familyName: lowercase, no punctuation, no leading or trailing whitespace; hashed; a given name
+ *   loses prefixes such as "Mrs." and a family name suffixes such as "Jr." (Google: "Don't include prefixes such
+ *   as Mrs." / "suffixes such as Jr."), when a name is left after them;
  * - regionCode: ISO 3166-1 alpha-2, upper case; postalCode: trimmed. Neither is ever hashed: `$googleHash` refuses
  *   them, use `$googleNormalize`.
  */
@@ -38,9 +41,19 @@ function googleEmail(text: string): string | undefined {
   return local === '' ? undefined : `${local}@${domain}`;
 }
 
-function googleName(text: string): string | undefined {
-  const name = text.toLowerCase().replace(PUNCTUATION, '').replace(/\s+/g, ' ').trim();
-  return name === '' ? undefined : name;
+/** Titles before a given name and suffixes after a family name, as they read once lowercased without punctuation. */
+const NAME_PREFIXES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'rev', 'sir', 'dame', 'lady', 'lord']);
+const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md', 'esq', 'dds']);
+
+function googleName(text: string, key: 'givenName' | 'familyName'): string | undefined {
+  const words = text
+    .toLowerCase()
+    .replace(PUNCTUATION, '')
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  if (key === 'givenName') while (words.length > 1 && NAME_PREFIXES.has(words[0]!)) words.shift();
+  else while (words.length > 1 && NAME_SUFFIXES.has(words[words.length - 1]!)) words.pop();
+  return words.length === 0 ? undefined : words.join(' ');
 }
 
 function rule(key: GoogleKey, text: string, country: string | undefined): string | undefined {
@@ -48,10 +61,10 @@ function rule(key: GoogleKey, text: string, country: string | undefined): string
     case 'email':
       return googleEmail(text);
     case 'phone':
-      return normalizePhone(text, country);
+      return internationalPhone(text, country);
     case 'givenName':
     case 'familyName':
-      return googleName(text);
+      return googleName(text, key);
     case 'regionCode':
       return countryCode(text);
     case 'postalCode':
@@ -74,7 +87,10 @@ export function googleNormalize(key: unknown, value: unknown, country?: unknown,
   if (!isKey(key, GOOGLE_KEYS)) unknownKey('googleNormalize', key, GOOGLE_KEYS);
   const text = textOf(value);
   if (text === undefined) return undefined;
-  if (key !== 'regionCode' && key !== 'postalCode' && isSha256Hex(text)) return text.toLowerCase();
+  if (key !== 'regionCode' && key !== 'postalCode') {
+    if (isSha256Hex(text)) return text.toLowerCase();
+    if (isMd5Hex(text)) return undefined;
+  }
   return rule(key, text, countryArgument(country, engineDefault));
 }
 
@@ -89,5 +105,5 @@ export function googleHash(key: unknown, value: unknown, country?: unknown, engi
     unknownKey('googleHash', key, GOOGLE_HASHED_KEYS);
   }
   const resolved = countryArgument(country, engineDefault);
-  return hashNormalized(value, (text) => rule(key, text, resolved));
+  return hashNormalized(value, (text) => (isMd5Hex(text) ? undefined : rule(key, text, resolved)));
 }

@@ -8,6 +8,7 @@ import { nfc } from './nfc';
  */
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MD5_HEX = /^[0-9a-f]{32}$/;
 
 /** Intl (full ICU in Node) knows every assigned region code; no hand-kept country list. */
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -17,6 +18,16 @@ export function isSha256Hex(value: string): boolean {
   // most values are far from 64 characters: no trimmed, lowercased copy for them
   if (value.length < 64) return false;
   return SHA256_HEX.test(value.trim().toLowerCase());
+}
+
+/**
+ * True for a 32-character hex value (any case, surrounding spaces allowed): an MD5 digest. No e-mail address, phone
+ * number, name, city or postal code looks like one; Meta and Google take SHA-256 only, so such a value is left out
+ * rather than hashed into a digest of a digest that matches nobody.
+ */
+export function isMd5Hex(value: string): boolean {
+  if (value.length < 32) return false;
+  return MD5_HEX.test(value.trim().toLowerCase());
 }
 
 /** ISO 3166-1 user-assigned codes (AA, QM–QZ, XA–XZ, ZZ) and the EU/UN groupings: not countries. */

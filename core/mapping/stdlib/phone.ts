@@ -61,3 +61,17 @@ export function normalizePhone(value: unknown, country: unknown, engineDefault?:
   }
   return undefined;
 }
+
+/**
+ * The E.164 number an ad platform matches on (Meta's `ph` without the "+", Google's `phone_number` with it), from a
+ * value as people write it. As `normalizePhone` (national numbers take `country`; the number is validated; an
+ * extension is dropped, not glued to the digits), and a leading "00" is the international prefix whatever the
+ * country: "00 44 7911 123456" is +447911123456 for a US or a Russian contact too (libphonenumber reads "00" only
+ * for countries whose international prefix it is, and Russia's is "810" in its metadata). A national number with no
+ * country gives undefined: without the country code it would name someone else.
+ */
+export function internationalPhone(text: string, country: string | undefined): string | undefined {
+  const prefix = /^\s*00(?=[\s(]*[1-9])/.exec(text);
+  if (prefix !== null) return normalizePhone(`+${text.slice(prefix[0].length)}`, undefined);
+  return normalizePhone(text, country);
+}
