@@ -7,6 +7,7 @@ import { migrationProvider } from './migrations';
 import type { Database } from './schema';
 import { registerRawSqlite } from './raw-sqlite';
 import { openSqliteDatabase, type NodeSqliteDatabase } from './sqlite-driver';
+import { PlannerStatistics, registerPlannerStatistics } from './planner-statistics';
 import { TransactionScope, guardDialect } from './transaction-guard';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -141,6 +142,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   let location: string;
   let db: Kysely<Database>;
   let sqlite: NodeSqliteDatabase | undefined;
+  let statistics: PlannerStatistics | undefined;
   const scope = new TransactionScope();
 
   if (url !== undefined && isPostgresUrl(url)) {
@@ -155,6 +157,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     });
     pool.on('error', (error) => options.onBackgroundError?.(error));
     db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool }), scope) });
+    statistics = new PlannerStatistics((error) =>
+      options.onBackgroundError?.(error instanceof Error ? error : new Error(String(error))),
+    );
+    registerPlannerStatistics(db, statistics);
   } else {
     engine = 'sqlite';
     location = sqliteLocation(options);
@@ -183,17 +189,23 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     engine,
     db,
     location,
-    transaction: (fn) =>
-      db.transaction().execute((trx) => {
+    async transaction(fn) {
+      const result = await db.transaction().execute((trx) => {
         if (sqlite !== undefined) registerRawSqlite(trx, sqlite, true);
+        if (statistics !== undefined) registerPlannerStatistics(trx, statistics);
         return scope.run(() => fn(trx));
-      }),
+      });
+      // after the commit, outside any transaction: tables grown past their threshold are analysed (in the background)
+      statistics?.refreshIfDue(db);
+      return result;
+    },
     async ping() {
       await sql`select 1`.execute(db);
     },
     async close() {
       if (closed) return;
       closed = true;
+      await statistics?.settle();
       await db.destroy();
       sqlite?.close();
     },

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
+import { plannerStatisticsFor } from '../planner-statistics';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
@@ -234,6 +235,8 @@ export class RecordLinksRepo {
         for (const input of group) statement.run(...rowValues(input, now));
         continue;
       }
+      // PostgreSQL: counted for the planner's statistics (core/store/planner-statistics.ts)
+      plannerStatisticsFor(this.db)?.wrote('record_links', group.length);
       for (let i = 0; i < group.length; i += UPSERT_ROWS_PER_STATEMENT) {
         const rows = group.slice(i, i + UPSERT_ROWS_PER_STATEMENT).map((input) => newRow(input, now));
         await this.db
