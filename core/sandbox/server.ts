@@ -24,6 +24,11 @@ export interface SandboxReply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Closes the connection without answering, as a server (or proxy) that dropped it mid-call: the client sees the
+   * socket close before any response. `status` is then only what the request log records.
+   */
+  drop?: boolean;
 }
 
 export type SandboxHandler = (request: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
@@ -155,7 +160,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         reply = { status: 500, body: { message: error instanceof Error ? error.message : String(error) } };
       }
       log.push({ method, path: url.pathname, route: found?.key ?? `${method} ${url.pathname}`, status: reply.status });
-      send(res, reply);
+      if (reply.drop === true) req.socket.destroy();
+      else send(res, reply);
       options.after?.(request, found?.route, reply);
     })();
   });

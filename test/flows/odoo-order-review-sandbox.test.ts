@@ -4,6 +4,7 @@ import { API_BASE, apiDepsFor, createApi } from '../../core/api';
 import type { Engine } from '../../core/runtime/engine';
 import { flowServiceFor } from '../../core/runtime/flow-service';
 import type { Hub } from '../../core/runtime/hub';
+import type { LoseOrderCreate } from '../../connectors/odoo/sandbox/faults';
 import { runToEnd } from '../../core/sandbox/demo';
 import { useAdSandboxes } from './ad-sandboxes';
 
@@ -13,7 +14,9 @@ import { useAdSandboxes } from './ad-sandboxes';
  * Odoo applying the order's create and losing its answer, then refusing the look-up by the order's marker: the run
  * ends with the record in manual review (API and CLI show it, with the reason), nothing in the dead-letter ledger,
  * exactly one order in Odoo; no run sends it again while it waits; resolving it as done with the order's id links
- * it, and a rerun sends nothing.
+ * it, and a rerun sends nothing. When the create was lost before Odoo got it, the same review, resolved as retry,
+ * makes exactly one order. All of it over JSON-2 (Odoo 19) and JSON-RPC execute_kw (Odoo 17), with the answer lost
+ * as a proxy gives it (502, the look-up 503) or as a dropped connection does (no answer at all).
  */
 
 type Run = Awaited<ReturnType<typeof runToEnd>>;
@@ -37,7 +40,7 @@ async function apiOf(hub: Hub, engine: Engine) {
   };
 }
 
-// On both transports: the sandbox's lost reply (502) and refused look-up (503) are the same on JSON-2 and JSON-RPC.
+// On both transports: the sandbox's lost reply and failed look-up are the same on JSON-2 and JSON-RPC (faults.ts).
 describe.each([
   ['JSON-2', 19],
   ['JSON-RPC', 17],
@@ -71,70 +74,118 @@ describe.each([
   /** sale.order create calls Odoo received, on either transport. */
   const orderCreates = () => s.odoo.calls('sale.order', 'create');
 
-  it('goes to manual review (not the ledger), is held from later runs, and once resolved as done is linked and never sent again', async () => {
-    const key = await wonDeal();
-    s.odoo.loseNextOrderCreate();
+  const enable = (hub: Hub) =>
+    flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
+      connections: { odoo: 'erp', hubspot: 'crm' },
+    });
 
+  it.each<[string, LoseOrderCreate]>([
+    ['502 from a proxy, the look-up 503', {}],
+    ['the connection dropped, the look-up too', { answer: 'dropped', lookupsAnswer: 'dropped' }],
+  ])(
+    'answer lost (%s): goes to manual review (not the ledger), is held from later runs, and once resolved as done is linked and never sent again',
+    async (_how, fault) => {
+      const key = await wonDeal();
+      s.odoo.loseNextOrderCreate(fault);
+
+      await s.withEngine(async (hub, engine) => {
+        const api = await apiOf(hub, engine);
+        await enable(hub);
+        const flow = await hub.repos.flows.require(FLOW);
+        const run = await runToEnd(hub, engine, FLOW);
+
+        // Odoo applied the create once and lost its answer; the look-up by the marker was refused
+        expect(s.odoo.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+        expect(s.odoo.ordersFor(key)).toBe(1);
+        expect(orderCreates()).toBe(1);
+        // neither written nor failed, nothing dead-lettered: the run succeeded with one record for a person
+        expect(run.status).toBe('succeeded');
+        expect(run.counts).toMatchObject({ read: 1, created: 0, updated: 0, failed: 0, deadLettered: 0 });
+        expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([]);
+
+        // the run summary and the run's record list show it, with the reason
+        const shown = await api.get(`/runs/${run.id}`).expect(200);
+        expect(shown.body.counts).toMatchObject({ review: 1, failed: 0 });
+        const records = await api.get(`/runs/${run.id}/records?outcome=review`).expect(200);
+        expect(records.body.totals).toMatchObject({ review: 1, failed: 0, created: 0 });
+        expect(records.body.items).toEqual([
+          expect.objectContaining({
+            outcome: 'review',
+            reason: expect.stringContaining(`Source Document "hub:${key}"`),
+          }),
+        ]);
+
+        // the review list (API) names the record, the action and what to look for
+        const listed = await api.get(`/review-items?flowId=${FLOW}`).expect(200);
+        expect(listed.body.items).toHaveLength(1);
+        const item = listed.body.items[0] as { id: string; reason: string; action: string; linkable: boolean };
+        expect(item).toMatchObject({ action: 'createOrders', status: 'open', runId: run.id, linkable: true });
+        expect(item.reason).toContain('could not be confirmed');
+
+        // while it waits, a run that reads the deal again does not send it
+        await flowServiceFor(hub).reset(FLOW);
+        const held = await runToEnd(hub, engine, FLOW);
+        expect(held.counts).toMatchObject({ read: 1, failed: 0 });
+        expect(writes(held)).toBe(0);
+        expect(orderCreates()).toBe(1);
+        expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([]);
+
+        // a person finds the order in Odoo and resolves the item as done with its id: the record is linked to it
+        const order = [...s.odoo.store.table('sale.order').values()].find((o) => o.origin === `hub:${key}`)!;
+        const done = await api.post(`/review-items/${item.id}/done`, { targetId: String(order.id) }).expect(200);
+        expect(done.body.item).toMatchObject({ status: 'done', targetId: String(order.id) });
+        const erp = await hub.repos.connections.get('erp');
+        const linkGroup = (flow.definition as { sync?: { linkGroup: string } }).sync?.linkGroup ?? flow.id;
+        const linked = await hub.repos.recordLinks.findMany(linkGroup, erp!.id, [String(order.id)]);
+        expect(linked.get(String(order.id))?.lastWrittenHash).toEqual(expect.any(String));
+        expect((await api.get(`/review-items?flowId=${FLOW}`).expect(200)).body.items).toEqual([]);
+
+        // a rerun (reading the deal again) sends nothing: the record is linked as written
+        await flowServiceFor(hub).reset(FLOW);
+        const rerun = await runToEnd(hub, engine, FLOW);
+        expect(rerun.counts).toMatchObject({ read: 1, unchanged: 1, failed: 0 });
+        expect(writes(rerun)).toBe(0);
+        expect(orderCreates()).toBe(1);
+        expect(s.odoo.ordersFor(key)).toBe(1);
+        expect(s.odoo.store.table('sale.order').size).toBe(1);
+      });
+    },
+    120_000,
+  );
+
+  it('lost before Odoo got it: manual review, a person finds no order and resolves it as retry: exactly one order', async () => {
+    const key = await wonDeal();
+    s.odoo.loseNextOrderCreate({ applied: false });
     await s.withEngine(async (hub, engine) => {
       const api = await apiOf(hub, engine);
-      await flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
-        connections: { odoo: 'erp', hubspot: 'crm' },
-      });
+      await enable(hub);
       const flow = await hub.repos.flows.require(FLOW);
       const run = await runToEnd(hub, engine, FLOW);
-
-      // Odoo applied the create once and lost its answer; the look-up by the marker was refused
+      // the hub cannot tell this 502 from one after Odoo applied the create: the same review, but no order
       expect(s.odoo.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
-      expect(s.odoo.ordersFor(key)).toBe(1);
-      expect(orderCreates()).toBe(1);
-      // neither written nor failed, nothing dead-lettered: the run succeeded with one record for a person
-      expect(run.status).toBe('succeeded');
-      expect(run.counts).toMatchObject({ read: 1, created: 0, updated: 0, failed: 0, deadLettered: 0 });
+      expect(s.odoo.ordersFor(key)).toBe(0);
+      expect(run.counts).toMatchObject({ read: 1, created: 0, failed: 0, deadLettered: 0 });
       expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([]);
-
-      // the run summary and the run's record list show it, with the reason
-      const shown = await api.get(`/runs/${run.id}`).expect(200);
-      expect(shown.body.counts).toMatchObject({ review: 1, failed: 0 });
-      const records = await api.get(`/runs/${run.id}/records?outcome=review`).expect(200);
-      expect(records.body.totals).toMatchObject({ review: 1, failed: 0, created: 0 });
-      expect(records.body.items).toEqual([
-        expect.objectContaining({
-          outcome: 'review',
-          reason: expect.stringContaining(`Source Document "hub:${key}"`),
-        }),
-      ]);
-
-      // the review list (API) names the record, the action and what to look for
       const listed = await api.get(`/review-items?flowId=${FLOW}`).expect(200);
       expect(listed.body.items).toHaveLength(1);
-      const item = listed.body.items[0] as { id: string; reason: string; action: string; linkable: boolean };
-      expect(item).toMatchObject({ action: 'createOrders', status: 'open', runId: run.id, linkable: true });
-      expect(item.reason).toContain('could not be confirmed');
+      const item = listed.body.items[0] as { id: string };
 
-      // while it waits, a run that reads the deal again does not send it
-      await flowServiceFor(hub).reset(FLOW);
-      const held = await runToEnd(hub, engine, FLOW);
-      expect(held.counts).toMatchObject({ read: 1, failed: 0 });
-      expect(writes(held)).toBe(0);
-      expect(orderCreates()).toBe(1);
-      expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([]);
-
-      // a person finds the order in Odoo and resolves the item as done with its id: the record is linked to it
-      const order = [...s.odoo.store.table('sale.order').values()].find((o) => o.origin === `hub:${key}`)!;
-      const done = await api.post(`/review-items/${item.id}/done`, { targetId: String(order.id) }).expect(200);
-      expect(done.body.item).toMatchObject({ status: 'done', targetId: String(order.id) });
-      const erp = await hub.repos.connections.get('erp');
-      const linkGroup = (flow.definition as { sync?: { linkGroup: string } }).sync?.linkGroup ?? flow.id;
-      const linked = await hub.repos.recordLinks.findMany(linkGroup, erp!.id, [String(order.id)]);
-      expect(linked.get(String(order.id))?.lastWrittenHash).toEqual(expect.any(String));
+      const retried = await api.post(`/review-items/${item.id}/retry`).expect(200);
+      expect(retried.body.item).toMatchObject({ status: 'retry' });
+      expect(orderCreates()).toBe(2);
+      expect(s.odoo.ordersFor(key)).toBe(1);
+      // the retry is replayed through the ledger, as the review's own entry: nothing is left failed there
+      expect(await hub.repos.deadLetters.list({ flowId: flow.id })).toEqual([
+        expect.objectContaining({ failureKind: 'review', status: 'replayed' }),
+      ]);
       expect((await api.get(`/review-items?flowId=${FLOW}`).expect(200)).body.items).toEqual([]);
 
-      // a rerun (reading the deal again) sends nothing: the record is linked as written
+      // a rerun sends nothing: the retried create is linked
       await flowServiceFor(hub).reset(FLOW);
       const rerun = await runToEnd(hub, engine, FLOW);
-      expect(rerun.counts).toMatchObject({ read: 1, unchanged: 1, failed: 0 });
+      expect(rerun.counts).toMatchObject({ read: 1, failed: 0 });
       expect(writes(rerun)).toBe(0);
-      expect(orderCreates()).toBe(1);
+      expect(orderCreates()).toBe(2);
       expect(s.odoo.ordersFor(key)).toBe(1);
       expect(s.odoo.store.table('sale.order').size).toBe(1);
     });
@@ -144,9 +195,7 @@ describe.each([
     const key = await wonDeal();
     s.odoo.loseNextOrderCreate();
     await s.withEngine(async (hub, engine) => {
-      await flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
-        connections: { odoo: 'erp', hubspot: 'crm' },
-      });
+      await enable(hub);
       await runToEnd(hub, engine, FLOW);
     });
     expect(s.odoo.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
@@ -170,9 +219,7 @@ describe.each([
     const key = await wonDeal();
     s.odoo.loseNextOrderCreate({ lookups: 0 });
     await s.withEngine(async (hub, engine) => {
-      await flowServiceFor(hub).enableTemplate('odoo-orders-to-hubspot-deals', {
-        connections: { odoo: 'erp', hubspot: 'crm' },
-      });
+      await enable(hub);
       const flow = await hub.repos.flows.require(FLOW);
       const run = await runToEnd(hub, engine, FLOW);
       expect(s.odoo.faults).toEqual({ lostCreates: 1, failedLookups: 0 });

@@ -5,13 +5,13 @@ import {
   type ConnectorSandbox,
   type SandboxOptions,
   type SandboxReply,
-  type SandboxRequest,
   type SandboxRoute,
   type SandboxServer,
 } from '../../../core/sdk';
 import type { OdooSettings } from '../schemas/settings';
 import { routes, type AuthState } from './routes';
 import type { Row } from './domain';
+import { applied, failedReply, modelMethodOf, type LoseOrderCreate } from './faults';
 import { OdooStore } from './store';
 
 /**
@@ -52,11 +52,14 @@ export interface OdooSandbox extends ConnectorSandbox {
   rateLimitNext(seconds: number | null): void;
   /**
    * The next `sale.order` `create` (JSON-2 `/json/2/sale.order/create` or JSON-RPC `execute_kw`) is applied and its
-   * answer lost (HTTP 502 on either transport, as a proxy that lost the upstream connection answers), and the
-   * `lookups` (default 1) `sale.order` `search_read` calls after it fail with HTTP 503: the hub cannot confirm
-   * whether the order exists. `lookups: 0` loses only the answer. Counted in `faults`.
+   * answer lost, and the `lookups` (default 1) `sale.order` `search_read` calls after it fail: the hub cannot confirm
+   * whether the order exists. The same on either transport, as a proxy or the connection fails them: the create gets
+   * `answer` (502, the default, as a proxy that lost the upstream connection; 504; or 'dropped': the connection closed
+   * unanswered), each failing look-up `lookupsAnswer` (503 by default; 502, 504, 'dropped'). `lookups: 0` loses only
+   * the answer; `applied: false` loses the create before Odoo got it (nothing created; a refused create is then lost
+   * too). Counted in `faults`.
    */
-  loseNextOrderCreate(options?: { lookups?: number }): void;
+  loseNextOrderCreate(options?: LoseOrderCreate): void;
   /**
    * The next `sale.order` `create` (either transport) is answered HTTP 504 Gateway Time-out before Odoo applied it,
    * as a proxy that gave up on a call Odoo is still running answers; Odoo commits it later: once `commitAfterLookups`
@@ -78,7 +81,7 @@ export interface OdooSandbox extends ConnectorSandbox {
   outages: { down: number; back: number };
   /** Creates answered 504 before they were applied, and those of them committed since. */
   slowCreates: { timedOut: number; committed: number };
-  /** Faults injected so far: creates applied with their answer lost, look-ups refused after them. */
+  /** Faults injected so far: creates with their answer lost (applied or not), look-ups failed after them. */
   faults: { lostCreates: number; failedLookups: number };
   /** Calls of `model.method` received so far, on either transport (refused and faulted ones included). */
   calls(model: string, method: string): number;
@@ -145,23 +148,6 @@ function postRefund(store: OdooStore, orderId: number, amount?: number, writeDat
     order.write_date = writeDate ?? store.stamp();
   }
   return id;
-}
-
-/** `model/method` of a model-method call on either transport; undefined for anything else. */
-function modelMethodOf(req: SandboxRequest): string | undefined {
-  if (req.params.model !== undefined && req.params.method !== undefined)
-    return `${req.params.model}/${req.params.method}`;
-  const params = (req.body as { params?: { service?: unknown; method?: unknown; args?: unknown } } | undefined)?.params;
-  if (params?.service !== 'object' || params.method !== 'execute_kw' || !Array.isArray(params.args)) return undefined;
-  const [, , , model, method] = params.args as unknown[];
-  return typeof model === 'string' && typeof method === 'string' ? `${model}/${method}` : undefined;
-}
-
-/** Whether Odoo applied the call: a 200 on JSON-2, a 200 without an error envelope on JSON-RPC. */
-function applied(reply: SandboxReply): boolean {
-  if (reply.status !== 200) return false;
-  const body = reply.body as { jsonrpc?: unknown; error?: unknown } | null | undefined;
-  return !(typeof body === 'object' && body !== null && body.jsonrpc !== undefined && body.error !== undefined);
 }
 
 function seed(store: OdooStore, options: OdooSandboxOptions): void {
@@ -256,7 +242,14 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
   };
   let forced429: number | undefined;
   const faults = { lostCreates: 0, failedLookups: 0 };
-  const lose = { armed: false, lookups: 0, failing: 0 };
+  const lose: { armed: boolean; failing: number; fault: LoseOrderCreate } = { armed: false, failing: 0, fault: {} };
+  /** The create's answer is lost: the look-ups after it fail. */
+  const loseAnswer = (): SandboxReply => {
+    lose.armed = false;
+    lose.failing = lose.fault.lookups ?? 1;
+    faults.lostCreates += 1;
+    return failedReply(lose.fault.answer ?? 502);
+  };
   const calls = new Map<string, number>();
   const down: { after?: string; ms: number } = { ms: 100 };
   const outages = { down: 0, back: 0 };
@@ -285,8 +278,10 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
             if (lose.failing > 0 && target === 'sale.order/search_read') {
               lose.failing -= 1;
               faults.failedLookups += 1;
-              return { status: 503, body: 'Service Unavailable' };
+              return failedReply(lose.fault.lookupsAnswer ?? 503);
             }
+            // a proxy that could not reach Odoo: the create never ran
+            if (lose.armed && lose.fault.applied === false && target === 'sale.order/create') return loseAnswer();
             if (slow.armed && target === 'sale.order/create') {
               slow.armed = false;
               slowCreates.timedOut += 1;
@@ -299,13 +294,8 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
             const reply = await route.handler(req);
             if (target === 'sale.order/search_read' && slow.held?.lookupsLeft != null && !commitsNow)
               slow.held.lookupsLeft -= 1;
-            if (lose.armed && target === 'sale.order/create' && applied(reply)) {
-              lose.armed = false;
-              lose.failing = lose.lookups;
-              faults.lostCreates += 1;
-              // a proxy that lost the upstream connection answers the same on both transports
-              return { status: 502, body: 'Bad Gateway' };
-            }
+            // applied by Odoo, its answer lost on the way back: the same on both transports (see faults.ts)
+            if (lose.armed && target === 'sale.order/create' && applied(reply)) return loseAnswer();
             if (target !== undefined && target === down.after) {
               down.after = undefined;
               // after this reply is written (the same turn of the event loop), before the client can ask again
@@ -355,7 +345,7 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
     },
     loseNextOrderCreate: (fault = {}) => {
       lose.armed = true;
-      lose.lookups = fault.lookups ?? 1;
+      lose.fault = { ...fault };
     },
     faults,
     delayNextOrderCreate: (fault = {}) => {

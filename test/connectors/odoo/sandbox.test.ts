@@ -2,7 +2,8 @@ import connector from '../../../connectors/odoo';
 import { createOrders } from '../../../connectors/odoo/actions/createOrders';
 import { upsertPartners } from '../../../connectors/odoo/actions/upsertPartners';
 import { clearOdooSessions } from '../../../connectors/odoo/client';
-import { startSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox';
+import { SANDBOX_API_KEY, SANDBOX_DATABASE, startSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox';
+import type { FailedLookup, LostAnswer } from '../../../connectors/odoo/sandbox/faults';
 import type { Partner } from '../../../connectors/odoo/schemas/records';
 import { invoices } from '../../../connectors/odoo/streams/invoices';
 import { LOOK_BACK_SECONDS } from '../../../connectors/odoo/streams/incremental';
@@ -216,22 +217,30 @@ describe.each([
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
   });
 
-  it("the sandbox's own fault: create applied with its answer lost (502), the look-up refused (503): unconfirmed, one order", async () => {
-    sandbox.loseNextOrderCreate();
-    const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
-    expect(outcome).toEqual({ status: 'unconfirmed', reason: expect.stringContaining('hub:deal-crash') });
-    expect(outcome).toMatchObject({ reason: expect.stringMatching(/create: .*\(502\).*look-up: .*\(503\)/) });
-    expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
-    expect(sandbox.ordersFor('deal-crash')).toBe(1);
-    expect(sandbox.calls('sale.order', 'create')).toBe(1);
-    // the fault is spent: the next write finds the order by its marker and links it, creating nothing
-    const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
-    expect(again).toMatchObject({ status: 'ok' });
-    expect(sandbox.ordersFor('deal-crash')).toBe(1);
-    expect(sandbox.calls('sale.order', 'create')).toBe(1);
-    const links = [...sandbox.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
-    expect(links).toHaveLength(1);
-  });
+  // the lost answer as a proxy or the connection gives it (the default: 502, then 503), whichever transport carries it
+  it.each<[LostAnswer | undefined, FailedLookup | undefined, RegExp]>([
+    [undefined, undefined, /create: .*\(502\).*look-up: .*\(503\)/],
+    [504, 504, /create: .*\(504\).*look-up: .*\(504\)/],
+    ['dropped', 'dropped', /create: .*could not be reached.*look-up: .*could not be reached/],
+  ])(
+    "the sandbox's own fault: create applied with its answer lost (%s), the look-up failing (%s): unconfirmed, one order",
+    async (answer, lookupsAnswer, said) => {
+      sandbox.loseNextOrderCreate({ ...(answer && { answer }), ...(lookupsAnswer && { lookupsAnswer }) });
+      const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+      expect(outcome).toEqual({ status: 'unconfirmed', reason: expect.stringContaining('hub:deal-crash') });
+      expect(outcome).toMatchObject({ reason: expect.stringMatching(said) });
+      expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+      expect(sandbox.ordersFor('deal-crash')).toBe(1);
+      expect(sandbox.calls('sale.order', 'create')).toBe(1);
+      // the fault is spent: the next write finds the order by its marker and links it, creating nothing
+      const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+      expect(again).toMatchObject({ status: 'ok' });
+      expect(sandbox.ordersFor('deal-crash')).toBe(1);
+      expect(sandbox.calls('sale.order', 'create')).toBe(1);
+      const links = [...sandbox.store.table('ir.model.data').values()].filter((r) => r.model === 'sale.order');
+      expect(links).toHaveLength(1);
+    },
+  );
 
   it("the sandbox's own fault spares a create Odoo refused: the record fails permanently, the next create is lost", async () => {
     sandbox.loseNextOrderCreate();
@@ -247,6 +256,19 @@ describe.each([
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
   });
 
+  it("the sandbox's own fault before Odoo got the create: unconfirmed, no order; sent again, exactly one", async () => {
+    sandbox.loseNextOrderCreate({ applied: false });
+    const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(outcome).toMatchObject({ status: 'unconfirmed', reason: expect.stringMatching(/\(502\).*\(503\)/) });
+    expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+    expect(sandbox.ordersFor('deal-crash')).toBe(0);
+    // what `hub runs review retry` does once a person found no order: the write again, which creates it once
+    const [again] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
+    expect(again).toMatchObject({ status: 'ok', operation: 'created' });
+    expect(sandbox.calls('sale.order', 'create')).toBe(2);
+    expect(sandbox.ordersFor('deal-crash')).toBe(1);
+  });
+
   it("the sandbox's own fault with the look-up answering: the marker finds the order, linked, no review, no second order", async () => {
     sandbox.loseNextOrderCreate({ lookups: 0 });
     const [outcome] = await createOrders.write({ connection: connection(sandbox.settings), records: [record] });
@@ -259,5 +281,92 @@ describe.each([
     expect(again).toEqual({ status: 'ok', targetId: String(order.id) });
     expect(sandbox.ordersFor('deal-crash')).toBe(1);
     expect(sandbox.calls('sale.order', 'create')).toBe(1);
+  });
+});
+
+describe.each([
+  ['JSON-2', 19],
+  ['JSON-RPC', 17],
+])('the lost order create on the wire (sandbox over %s, Odoo %i)', (transport, version) => {
+  let sandbox: OdooSandbox;
+  beforeEach(async () => {
+    sandbox = await startSandbox({ version, seedContacts: 2 });
+  });
+  afterEach(() => sandbox.close());
+
+  /** One model-method call as the transport sends it: Odoo's result, or what came instead of Odoo's answer. */
+  async function call(method: string, kw: Record<string, unknown>): Promise<{ status: number; result: unknown }> {
+    const rpc = transport === 'JSON-RPC';
+    let response: Response;
+    try {
+      response = await fetch(rpc ? `${sandbox.url}/jsonrpc` : `${sandbox.url}/json/2/sale.order/${method}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(rpc ? {} : { authorization: `bearer ${SANDBOX_API_KEY}`, 'x-odoo-database': SANDBOX_DATABASE }),
+        },
+        body: JSON.stringify(
+          rpc
+            ? {
+                jsonrpc: '2.0',
+                method: 'call',
+                id: 1,
+                params: {
+                  service: 'object',
+                  method: 'execute_kw',
+                  args: [SANDBOX_DATABASE, 2, SANDBOX_API_KEY, 'sale.order', method, [], kw],
+                },
+              }
+            : kw,
+        ),
+      });
+    } catch {
+      return { status: 0, result: 'connection closed unanswered' };
+    }
+    const text = await response.text();
+    if (response.status !== 200) return { status: response.status, result: text };
+    const body = JSON.parse(text) as unknown;
+    return { status: 200, result: rpc ? body : { jsonrpc: '2.0', id: 1, result: body } };
+  }
+  const vals = { partner_id: 1, origin: 'hub:wire', order_line: [[0, 0, { product_id: 2, product_uom_qty: 1 }]] };
+  const lookup = { domain: [['origin', '=', 'hub:wire']], fields: ['origin'] };
+
+  // a JSON-RPC fault is HTTP 200 with an error envelope only when Odoo answers; a lost answer is no answer from Odoo
+  it.each<[LostAnswer, FailedLookup, { status: number; result: string }, { status: number; result: string }]>([
+    [502, 503, { status: 502, result: 'Bad Gateway' }, { status: 503, result: 'Service Unavailable' }],
+    [504, 502, { status: 504, result: 'Gateway Time-out' }, { status: 502, result: 'Bad Gateway' }],
+    [
+      'dropped',
+      'dropped',
+      { status: 0, result: 'connection closed unanswered' },
+      { status: 0, result: 'connection closed unanswered' },
+    ],
+  ])(
+    'create applied and answered %s, the look-up %s, then Odoo answers again',
+    async (answer, lookupsAnswer, lost, failed) => {
+      sandbox.loseNextOrderCreate({ answer, lookupsAnswer });
+      expect(await call('create', { vals_list: [vals] })).toEqual(lost);
+      expect(sandbox.ordersFor('wire')).toBe(1);
+      expect(await call('search_read', lookup)).toEqual(failed);
+      const order = [...sandbox.store.table('sale.order').values()].find((o) => o.origin === 'hub:wire')!;
+      expect(await call('search_read', lookup)).toEqual({
+        status: 200,
+        result: { jsonrpc: '2.0', id: 1, result: [{ id: order.id, origin: 'hub:wire' }] },
+      });
+      expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 1 });
+      expect(sandbox.calls('sale.order', 'create')).toBe(1);
+      expect(sandbox.calls('sale.order', 'search_read')).toBe(2);
+    },
+  );
+
+  it('applied: false loses the create before Odoo got it: the same 502, no order; the next create is answered', async () => {
+    sandbox.loseNextOrderCreate({ applied: false, lookups: 0 });
+    expect(await call('create', { vals_list: [vals] })).toEqual({ status: 502, result: 'Bad Gateway' });
+    expect(sandbox.ordersFor('wire')).toBe(0);
+    const created = await call('create', { vals_list: [vals] });
+    const order = [...sandbox.store.table('sale.order').values()].find((o) => o.origin === 'hub:wire')!;
+    expect(created).toEqual({ status: 200, result: { jsonrpc: '2.0', id: 1, result: [order.id] } });
+    expect(sandbox.ordersFor('wire')).toBe(1);
+    expect(sandbox.faults).toEqual({ lostCreates: 1, failedLookups: 0 });
   });
 });
