@@ -287,7 +287,7 @@ export async function startSandbox(options: OdooSandboxOptions = {}): Promise<Od
               slowCreates.timedOut += 1;
               slow.held = { run: async () => route.handler(req), lookupsLeft: slow.after };
               // the proxy's timeout: Odoo has the call and is still running it, nothing committed yet
-              return { status: 504, body: 'Gateway Time-out' };
+              return failedReply(504);
             }
             const commitsNow = target === 'sale.order/search_read' && slow.held?.lookupsLeft === 0;
             if (commitsNow) await commitHeld();
