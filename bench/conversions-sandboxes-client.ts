@@ -36,7 +36,8 @@ export interface SandboxesProcess {
   close(): Promise<void>;
 }
 
-const ENTRY = path.join(__dirname, 'conversions-sandboxes.ts');
+// beside this file: the .ts under tsx, the .js in tsc's output (bench/built.ts)
+const ENTRY = path.join(__dirname, `conversions-sandboxes${path.extname(__filename)}`);
 
 export async function startSandboxesProcess(): Promise<SandboxesProcess> {
   const child = await startSandboxProcess<SandboxesReady, SandboxesQuestion, SandboxFigures>(

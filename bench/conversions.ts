@@ -1,5 +1,6 @@
 /**
- * Conversions figures: `npx tsx bench/conversions.ts` (BENCH_CONVERSIONS_N orders,
+ * Conversions figures: `npx tsx bench/conversions.ts` (measures tsc's output, as the hub ships: bench/built.ts;
+ * BENCH_FROM_SOURCE=1 under tsx) (BENCH_CONVERSIONS_N orders,
  * default 100,000; BENCH_CONVERSIONS_CONCURRENCY sets the flows' `options.concurrency`; unset, the flows run as the
  * templates do, with the runner's default (the target connection's policy concurrency, 4 for both); BENCH_CONVERSIONS_PAGE the file connector's page size, default 500).
  *
@@ -11,6 +12,7 @@
  * (see conversions-bench.ts for how it is counted) and the ratio, and checks exactly-once in its own output: each
  * sandbox must hold N distinct conversions and have accepted N events in all. Exits 1 when it does not.
  */
+import { runBuilt } from './built';
 import { runConversionsBench, type SideFigures } from './conversions-bench';
 
 const N = Number(process.env.BENCH_CONVERSIONS_N ?? 100_000);
@@ -81,7 +83,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+const builtExit = runBuilt(__filename, process.argv.slice(2));
+if (builtExit !== undefined) process.exitCode = builtExit;
+else
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -11,7 +11,8 @@
  *              mapping (hubspot-contact-to-mailchimp-member, its schemas validated) on generated HubSpot contacts.
  *              Each beside a hand-written baseline on the same records (below) with the ratios, in records/s and in
  *              CPU µs of this process per record. BENCH_QUICK=1: embedded + SQLite only, trivial mapping only;
- *              BENCH_WORKLOAD=trivial|real: that workload only; BENCH_EMBEDDED=1: embedded + SQLite only.
+ *              BENCH_WORKLOAD=trivial|real: that workload only; BENCH_EMBEDDED=1: embedded + SQLite only;
+ *              BENCH_POSTGRES=1: BullMQ + PostgreSQL only.
  *  rate        a rate-limited run against its theoretical minimum: 2,000 records, batch 100, 5 requests/s on the
  *              destination → 20 writes, minimum 4 s (records ÷ batch ÷ requests per second). Memory budget
  *              (embedded) and Redis budget (BullMQ).
@@ -173,6 +174,8 @@ async function throughput(): Promise<void> {
   // BENCH_QUICK=1: the trivial mapping on the embedded queue + SQLite only (alternating before/after comparisons)
   const quick = process.env.BENCH_QUICK === '1';
   if (quick || process.env.BENCH_EMBEDDED === '1') configs.splice(1);
+  // BENCH_POSTGRES=1: BullMQ + PostgreSQL only (profiling the PostgreSQL store)
+  if (process.env.BENCH_POSTGRES === '1') configs.splice(0, configs.length, ...configs.filter((c) => c.postgres));
   // BENCH_WORKLOAD=trivial|real: one workload only (profiling one of them)
   const only = process.env.BENCH_WORKLOAD;
   const workloads = quick && only === undefined ? [TRIVIAL] : [TRIVIAL, realWorkload(n)];
