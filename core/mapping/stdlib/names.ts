@@ -1,6 +1,9 @@
 /**
  * `$splitFullName(s)` → `{ given, family, middle }` (absent parts omitted; empty input → undefined).
  *
+ * - A title before the name (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Rev, Sir, Dame, with or without the dot) is dropped:
+ *   "Dr. John Smith" → John / Smith, "Mrs. Smith" → family Smith (the ad platforms hash the first name as it comes).
+ *
  * - A patronymic (Иванович, Сергеевна, Ильич, Ильинична, Ivanovich, ... and Turkic "… оглы/кызы") marks Russian
  *   naming: "Иванов Иван Иванович" (family given patronymic) and "Иван Иванович Иванов" (given patronymic family).
  *   With only two words a male "-ович" is read as a surname ("Роман Абрамович"), a female one as a patronymic.
@@ -49,6 +52,8 @@ const PARTICLES = new Set([
   'das',
 ]);
 const SUFFIXES = /^(?:jr\.?|sr\.?|ii|iii|iv)$/i;
+/** Titles before a name: not part of it (Google's given_name: "Don't include prefixes such as Mrs."). */
+const TITLES = /^(?:mr|mrs|ms|miss|mx|dr|prof|rev|sir|dame)\.?$/i;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 
 function titleCaseWord(word: string): string {
@@ -126,10 +131,18 @@ export function splitFullName(value: unknown): SplitName | undefined {
         .filter(Boolean)
         .map(titleCaseWord),
     );
+    while (rest.length > 1 && TITLES.test(rest[0]!)) rest.shift();
     if (rest.length > 0) return build([rest[0]], rest.slice(1), family);
   }
 
-  const words = mergeTurkicPatronymic(text.replace(/,/g, ' ').split(' ').filter(Boolean).map(titleCaseWord));
+  let words = mergeTurkicPatronymic(text.replace(/,/g, ' ').split(' ').filter(Boolean).map(titleCaseWord));
+  if (words.length > 1 && TITLES.test(words[0]!)) {
+    let start = 1;
+    while (start < words.length - 1 && TITLES.test(words[start]!)) start++;
+    // "Mr Smith": a title and one word is a family name
+    if (words.length - start === 1) return { family: words[start]! };
+    words = words.slice(start);
+  }
   if (words.length === 1) return { given: words[0] };
   const p = words.findIndex((word, i) => i > 0 && isPatronymic(word, words.length));
   if (p > 0) return splitWithPatronymic(words, p);

@@ -17,6 +17,20 @@ describe('$splitFullName', () => {
     expect(splitFullName(input)).toEqual(expected);
   });
 
+  // a title is not the first name: Meta's fn and Google's given_name would otherwise hash "dr" ("Don't include
+  // prefixes such as Mrs.", Data Manager formatting guide)
+  it.each([
+    ['Dr. John Smith', { given: 'John', family: 'Smith' }],
+    ['MRS MARY ANN SMITH', { given: 'Mary', middle: 'Ann', family: 'Smith' }],
+    ['Prof. Dr. Hans Müller', { given: 'Hans', family: 'Müller' }],
+    ['Dr. Yes Person Jr.', { given: 'Yes', family: 'Person Jr.' }],
+    ['Smith, Dr. John', { given: 'John', family: 'Smith' }],
+    ['Mr Smith', { family: 'Smith' }],
+    ['Dr', { given: 'Dr' }],
+  ])('titles dropped: %j', (input, expected) => {
+    expect(splitFullName(input)).toEqual(expected);
+  });
+
   it.each([
     ['Петров Иван', { family: 'Петров', given: 'Иван' }],
     ['Иван Петров', { given: 'Иван', family: 'Петров' }],
