@@ -11,6 +11,7 @@ import {
   classifyHttpFailure,
   httpOf,
   isHubError,
+  isHubError,
   readRetryAfter,
   type ConnectionContext,
   type HubError,
@@ -175,7 +176,8 @@ export class SendGridClient {
       });
     } catch (error) {
       this.signal?.throwIfAborted();
-      if (error instanceof SsrfError) throw error;
+      // refused by the door, or a failure the door says a retry cannot heal (a certificate, an unknown host)
+      if (error instanceof SsrfError || (isHubError(error) && error.kind === 'config')) throw error;
       throw new RetryableError(`downloading the ${what} file failed: ${(error as Error).message}`);
     }
     if (!response.ok || response.body === null) {

@@ -129,4 +129,13 @@ describe('SendGrid client', () => {
     });
     expect(await read(await gunzipIfNeeded(Readable.from([])))).toBe('');
   });
+
+  it('a file link whose host does not exist stops with the door’s plain message, not an endless retry', async () => {
+    // .invalid never resolves (RFC 2606): the door's ConfigError passes through as it is (let through nock: the door
+    // resolves the name itself)
+    nock.enableNetConnect('files.export.invalid');
+    const error = await failure(() => client().download('https://files.export.invalid/a', 'export'));
+    expect(error).toMatchObject({ kind: 'config' });
+    expect(error.message).toContain('files.export.invalid not found');
+  });
 });
