@@ -142,6 +142,9 @@ const canonicalToHubspot: Body = (record) => {
 };
 
 const canonicalToMetaAudience: Body = (record) => {
+  const consent = record.consent as Row | undefined;
+  if (consent?.email !== true)
+    return skip('no marketing consent (consent.email is not true): never sent to an ad platform');
   const out: Row = {};
   const hash = (key: string, value: unknown, country?: unknown) => metaHash(key, value, country, DEFAULT_COUNTRY);
   put(out, 'EMAIL', hash('em', record.email));
