@@ -33,12 +33,19 @@ export function graphErrorOf(body: unknown): GraphError | undefined {
   return typeof e === 'object' && e !== null ? (e as GraphError) : undefined;
 }
 
-/** What Meta said, in one line: the user-facing title and message when there are, else the technical message. */
+/**
+ * What Meta said, in one line: the user-facing title and message when there are, else the technical message; then
+ * the code and subcode, and the fbtrace_id Meta support asks for when a refusal has to be taken up with them.
+ */
 export function describe(error: GraphError | undefined): string {
   if (error === undefined) return 'no error body';
   const user = [error.error_user_title, error.error_user_msg].filter((s) => typeof s === 'string' && s !== '');
   const code = `code ${error.code ?? '?'}${error.error_subcode === undefined ? '' : `/${error.error_subcode}`}`;
-  return `${user.length > 0 ? user.join(': ') : (error.message ?? 'error')} (${code})`;
+  const trace =
+    typeof error.fbtrace_id === 'string' && /^[\w+/=-]{1,64}$/.test(error.fbtrace_id)
+      ? ` [fbtrace_id ${error.fbtrace_id}]`
+      : '';
+  return `${user.length > 0 ? user.join(': ') : (error.message ?? 'error')} (${code})${trace}`;
 }
 
 /** The Graph error a typed error was made from (subcodes decide, never message text). */

@@ -66,7 +66,10 @@ export function prepareEvent(record: EventInput, nowS = Math.floor(Date.now() / 
       `event_time ${new Date(time * 1000).toISOString()} is older than 7 days: Meta refuses it (and would refuse its whole batch)`,
     );
   if (time > nowS + FUTURE_SKEW_S)
-    return problem('event_time', `event_time ${new Date(time * 1000).toISOString()} is in the future`);
+    return problem(
+      'event_time',
+      `event_time ${new Date(time * 1000).toISOString()} is ${Math.ceil((time - nowS) / 60)} minutes in the future: Meta refuses events from the future (and would refuse their whole batch); check the time zone or the clock of the source`,
+    );
   if (record.action_source === 'website') {
     if (!record.user_data.client_user_agent)
       return problem('user_data.client_user_agent', 'website events need user_data.client_user_agent');

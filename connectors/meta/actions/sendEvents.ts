@@ -1,5 +1,6 @@
 import { defineAction, isHubError, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type MetaClient } from '../client';
+import { graphErrorFrom } from '../errors';
 import { EventInput } from '../schemas/records';
 import type { MetaSettings } from '../schemas/settings';
 import { prepareEvent } from './event-payload';
@@ -12,10 +13,24 @@ import { prepareEvent } from './event-payload';
  * not checked here, or an event that went stale on the way), the batch is bisected: each half is sent on its own,
  * down to the single events Meta refuses, which dead-letter with Meta's words. An event Meta accepted is never
  * sent again by this write: halves are disjoint, and after the first accepted half a throttle or an outage fails
- * only the events not yet accepted (retryable), instead of throwing and making the runner resend the whole batch.
+ * only the events not yet accepted (retryable), instead of throwing and making the runner resend the whole batch;
+ * the halves still waiting are then failed the same way without being sent (a throttled token is not called again).
+ * A refusal about the request rather than its events (a missing permission, a pixel that does not exist or that the
+ * token cannot see) is not bisected: every half would be refused alike, ~2n requests for nothing.
  */
 
 type Sent = { index: number; event: Record<string, unknown> };
+
+/**
+ * Graph errors about the request or the token, never about one event: 10 and 200–299 (permission), 100/33 (the
+ * object does not exist or the token cannot see it: a wrong pixelId), 803 (an alias that does not exist).
+ */
+export function refusesTheRequest(error: unknown): boolean {
+  const graph = graphErrorFrom(error);
+  const code = graph?.code;
+  if (code === undefined) return false;
+  return code === 10 || (code >= 200 && code < 300) || code === 803 || (code === 100 && graph?.error_subcode === 33);
+}
 
 function failed(error: unknown): WriteOutcome {
   if (!isHubError(error)) throw error;
@@ -31,6 +46,8 @@ function failed(error: unknown): WriteOutcome {
 
 class Sender {
   accepted = 0;
+  /** A failure not about the data, after something was accepted: what every later half fails with, unsent. */
+  private stopped: unknown;
   constructor(
     private readonly client: MetaClient,
     private readonly settings: MetaSettings,
@@ -43,7 +60,7 @@ class Sender {
         data: events.map((e) => e.event),
         ...(this.settings.testEventCode === undefined ? {} : { test_event_code: this.settings.testEventCode }),
       },
-      where: `POST /{pixel_id}/events (${events.length} events)`,
+      where: `POST /{pixel_id}/events (${events.length} event${events.length === 1 ? '' : 's'})`,
     });
     for (const e of events)
       this.outcomes[e.index] = {
@@ -57,12 +74,17 @@ class Sender {
   /** Sends the events; a data refusal splits the batch in two until the refused events are alone. */
   async send(events: Sent[]): Promise<void> {
     if (events.length === 0) return;
+    if (this.stopped !== undefined) {
+      for (const e of events) this.outcomes[e.index] = failed(this.stopped);
+      return;
+    }
     try {
       await this.post(events);
     } catch (error) {
-      const dataError = isHubError(error) && error.kind === 'permanent';
+      const dataError = isHubError(error) && error.kind === 'permanent' && !refusesTheRequest(error);
       // nothing accepted yet and not about the data: the runner retries (or stops on auth) the batch as a whole
       if (!dataError && this.accepted === 0) throw error;
+      if (!dataError) this.stopped = error;
       if (!dataError || events.length === 1) {
         for (const e of events) this.outcomes[e.index] = failed(error);
         return;
