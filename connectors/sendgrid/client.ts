@@ -11,7 +11,6 @@ import {
   classifyHttpFailure,
   httpOf,
   isHubError,
-  isHubError,
   readRetryAfter,
   type ConnectionContext,
   type HubError,
