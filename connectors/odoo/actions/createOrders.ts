@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineAction, isHubError, type WriteOutcome } from '../../../core/sdk';
+import { defineAction, isHubError, type ConnectorLogger, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type OdooClient } from '../client';
 import { NotAppliedError } from '../errors';
 import { OrderInput } from '../schemas/records';
 import type { OdooSettings } from '../schemas/settings';
 import { ALL_RECORDS } from '../streams/incremental';
-import { anyOf, createdId, failedOutcome, findExternalIds, linkExternalId } from './external-ids';
+import { createdId, failedOutcome, findExternalIds, linkExternalId } from './external-ids';
+import { findPartners, normalizedEmail, pickPartner } from './partner-match';
 
 const MODEL = 'sale.order';
 
@@ -81,24 +82,36 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
   }
 }
 
-/** The customer's res.partner id: given, by the hub's external id, or by e-mail. */
-async function customerOf(client: OdooClient, customer: OrderInput['customer']): Promise<number | undefined> {
+/**
+ * The customer's res.partner id: given, by the hub's external id, or by e-mail as upsertPartners matches it (the
+ * normalised address, archived partners too; of two with one address, the one pickPartner chooses, logged).
+ */
+async function customerOf(
+  client: OdooClient,
+  customer: OrderInput['customer'],
+  log: ConnectorLogger,
+): Promise<number | undefined> {
   if (customer.id !== undefined) return customer.id;
   if (customer.externalId !== undefined) {
     const id = (await findExternalIds(client, 'res.partner', [customer.externalId])).get(customer.externalId);
     if (id !== undefined) return id;
   }
-  if (customer.email === undefined || customer.email.trim() === '') return undefined;
-  const rows = await client.call<{ id: number }[]>('res.partner', 'search_read', {
-    args: { domain: anyOf([['email', '=ilike', customer.email.trim()]]), fields: ['id'], order: 'id asc', limit: 1 },
-  });
-  return rows[0]?.id;
+  const email = normalizedEmail(customer.email);
+  if (email === undefined) return undefined;
+  const chosen = pickPartner((await findPartners(client, [email])).byEmail.get(email), `the e-mail ${email}`);
+  if (chosen?.note !== undefined) log.warn({ email }, `createOrders: ${chosen.note}`);
+  return chosen?.id;
 }
 
-async function createOne(client: OdooClient, record: OrderInput, waitMs: number): Promise<WriteOutcome> {
+async function createOne(
+  client: OdooClient,
+  record: OrderInput,
+  waitMs: number,
+  log: ConnectorLogger,
+): Promise<WriteOutcome> {
   let partner: number | undefined;
   try {
-    partner = await customerOf(client, record.customer);
+    partner = await customerOf(client, record.customer, log);
   } catch (error) {
     return failedOutcome(error);
   }
@@ -193,7 +206,7 @@ export const createOrders = defineAction<OdooSettings, OrderInput>({
         outcomes.push({ status: 'ok', targetId: String(orphan) });
         continue;
       }
-      const outcome = await createOne(client, record, waitMs);
+      const outcome = await createOne(client, record, waitMs, connection.log);
       if (outcome.status === 'ok') linked.set(record.externalId, Number(outcome.targetId));
       outcomes.push(outcome);
     }

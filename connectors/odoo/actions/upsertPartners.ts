@@ -1,32 +1,34 @@
-import { defineAction, type WriteOutcome } from '../../../core/sdk';
+import { defineAction, type ConnectorLogger, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type OdooClient } from '../client';
 import { PartnerInput } from '../schemas/records';
 import type { OdooSettings } from '../schemas/settings';
-import { ALL_RECORDS } from '../streams/incremental';
-import { anyOf, createdId, failedOutcome, findExternalIds, linkExternalId } from './external-ids';
+import { createdId, failedOutcome, findExternalIds, linkExternalId } from './external-ids';
+import { findPartners, normalizedEmail, pickPartner, type PartnerCandidate } from './partner-match';
 
 const MODEL = 'res.partner';
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-type Match = { id: number; email: string | false; ref: string | false };
+type Ids = { byKey: Map<string, number>; byEmail: Map<string, number>; byRef: Map<string, number> };
 
-/** Existing partners by lowercased email and by ref (archived ones too: an upsert must not clone them). */
-async function existing(client: OdooClient, records: PartnerInput[]) {
-  const emails = [...new Set(records.map((r) => r.email?.trim().toLowerCase()).filter((e): e is string => !!e))];
-  const refs = [...new Set(records.map((r) => r.ref).filter((r): r is string => !!r))];
-  const leaves = [...emails.map((e) => ['email', '=ilike', e]), ...(refs.length > 0 ? [['ref', 'in', refs]] : [])];
+/**
+ * Existing partners by normalised e-mail and by ref, archived ones too (an upsert must not clone them); where two
+ * share one, the one pickPartner chooses, and the choice is logged (see partner-match.ts).
+ */
+async function existing(client: OdooClient, records: PartnerInput[], log: ConnectorLogger) {
+  const found = await findPartners(
+    client,
+    records.map((r) => r.email ?? ''),
+    records.map((r) => r.ref ?? ''),
+  );
   const byEmail = new Map<string, number>();
   const byRef = new Map<string, number>();
-  if (leaves.length === 0) return { byEmail, byRef };
-  const rows = await client.call<Match[]>(MODEL, 'search_read', {
-    args: { domain: anyOf(leaves), fields: ['email', 'ref'], order: 'id asc' },
-    context: ALL_RECORDS,
-  });
-  for (const row of rows) {
-    if (typeof row.email === 'string' && !byEmail.has(row.email.toLowerCase()))
-      byEmail.set(row.email.toLowerCase(), row.id);
-    if (typeof row.ref === 'string' && !byRef.has(row.ref)) byRef.set(row.ref, row.id);
-  }
+  const pick = (candidates: PartnerCandidate[], what: string) => {
+    const chosen = pickPartner(candidates, what)!;
+    if (chosen.note !== undefined) log.warn({ partners: candidates.map((c) => c.id) }, chosen.note);
+    return chosen.id;
+  };
+  for (const [email, candidates] of found.byEmail) byEmail.set(email, pick(candidates, `the e-mail ${email}`));
+  for (const [ref, candidates] of found.byRef) byRef.set(ref, pick(candidates, `the ref ${JSON.stringify(ref)}`));
   return { byEmail, byRef };
 }
 
@@ -37,11 +39,7 @@ function valuesOf(record: PartnerInput): Record<string, unknown> {
   return vals;
 }
 
-async function writeOne(
-  client: OdooClient,
-  record: PartnerInput,
-  ids: { byKey: Map<string, number>; byEmail: Map<string, number>; byRef: Map<string, number> },
-): Promise<WriteOutcome> {
+async function writeOne(client: OdooClient, record: PartnerInput, ids: Ids): Promise<WriteOutcome> {
   if (record.externalId === undefined && !record.email && !record.ref)
     return {
       status: 'failed',
@@ -56,7 +54,7 @@ async function writeOne(
       reason: `invalid email ${JSON.stringify(record.email)}`,
       field: 'email',
     };
-  const email = record.email?.trim().toLowerCase();
+  const email = normalizedEmail(record.email);
   const byKey = record.externalId === undefined ? undefined : ids.byKey.get(record.externalId);
   const match =
     byKey ?? (email ? ids.byEmail.get(email) : undefined) ?? (record.ref ? ids.byRef.get(record.ref) : undefined);
@@ -104,7 +102,7 @@ export const upsertPartners = defineAction<OdooSettings, PartnerInput>({
     const client = clientFor(connection);
     const keys = records.map((r) => r.externalId).filter((k): k is string => k !== undefined);
     const byKey = await findExternalIds(client, MODEL, keys);
-    const { byEmail, byRef } = await existing(client, records);
+    const { byEmail, byRef } = await existing(client, records, connection.log);
     const outcomes: WriteOutcome[] = [];
     // in order, one at a time: two records of one batch with the same e-mail update one partner
     for (const record of records) outcomes.push(await writeOne(client, record, { byKey, byEmail, byRef }));

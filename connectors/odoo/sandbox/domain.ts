@@ -1,6 +1,6 @@
 /**
  * Odoo domains as the sandbox evaluates them: Polish notation with '&' (default), '|' and '!', leaves
- * `[field, operator, value]` with =, !=, <, <=, >, >=, in, not in, =ilike, ilike. Datetime fields compare as
+ * `[field, operator, value]` with =, !=, <, <=, >, >=, in, not in, =ilike, ilike (SQL LIKE patterns, as in Odoo). Datetime fields compare as
  * instants: the stored value keeps milliseconds (as Odoo keeps microseconds) while a domain gives seconds.
  */
 
@@ -38,13 +38,32 @@ function leaf(row: Row, [field, op, value]: [string, string, unknown]): boolean 
     case 'not in':
       return Array.isArray(value) && !value.map(comparable).includes(left);
     case '=ilike':
-      return typeof raw === 'string' && typeof value === 'string' && raw.toLowerCase() === value.toLowerCase();
+      return typeof raw === 'string' && typeof value === 'string' && likePattern(value).test(raw);
     case 'ilike':
-      return typeof raw === 'string' && typeof value === 'string' && raw.toLowerCase().includes(value.toLowerCase());
+      return typeof raw === 'string' && typeof value === 'string' && likePattern(`%${value}%`).test(raw);
     default:
       throw new DomainError(`Invalid operator ${JSON.stringify(op)}`);
   }
 }
+
+/**
+ * A SQL ILIKE pattern as Odoo sends it to PostgreSQL: `%` any text, `_` any one character, `\` escapes the next
+ * character; case-insensitive. `=ilike` uses the value as the pattern, `ilike` wraps it in `%…%` (Odoo escapes
+ * nothing in the value, so wildcards in it stay wildcards).
+ */
+function likePattern(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) source += escapeRegex(pattern[++i]!);
+    else if (c === '%') source += '[\\s\\S]*';
+    else if (c === '_') source += '[\\s\\S]';
+    else source += escapeRegex(c);
+  }
+  return new RegExp(`^${source}$`, 'iu');
+}
+
+const escapeRegex = (c: string): string => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class DomainError extends Error {}
 
