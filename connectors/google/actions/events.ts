@@ -22,6 +22,23 @@ export const ALREADY_RECORDED = [
   'PROCESSING_ERROR_REASON_DUPLICATE_GCLID',
 ];
 
+/**
+ * Google Ads' longest click-through conversion window is 90 days: a conversion that happened longer ago than that
+ * cannot fall inside the window of its click, and Google counts it as PROCESSING_ERROR_REASON_EVENT_TOO_OLD ("older
+ * than max supported age") in the diagnostics, which name no row. Judged here instead, so only that record fails.
+ */
+export const MAX_CONVERSION_AGE_DAYS = 90;
+
+/** The problem of a conversion too old for Google Ads to take, or undefined. */
+export function tooOldToSend(record: ConversionRecord, nowMs = Date.now()): Built<never> | undefined {
+  const ms = Date.parse(record.eventTimestamp);
+  if (Number.isNaN(ms) || nowMs - ms <= MAX_CONVERSION_AGE_DAYS * 86_400_000) return undefined;
+  return {
+    problem: `eventTimestamp ${new Date(ms).toISOString()} is ${Math.floor((nowMs - ms) / 86_400_000)} days ago: Google Ads takes no conversion older than ${MAX_CONVERSION_AGE_DAYS} days (its longest click-through window), so it is not sent`,
+    field: 'eventTimestamp',
+  };
+}
+
 export function conversionActionOf(client: GoogleClient): string {
   const id = client.settings.conversionActionId;
   if (id === undefined)

@@ -1,4 +1,4 @@
-import type { ConnectorLogger, WriteOutcome } from '../../../core/sdk';
+import { isHubError, type ConnectorLogger, type WriteOutcome } from '../../../core/sdk';
 import type { GoogleClient, RetrieveRequestStatusResponse } from '../client';
 import { fieldViolations, statusOf } from '../errors';
 
@@ -121,13 +121,32 @@ export async function ingest<R, I>(options: IngestOptions<R, I>): Promise<WriteO
     pending = [];
   }
   if (pending.length > 0 && requestId === undefined) {
-    // still refused after MAX_ROUNDS of removing named rows: fail the rest with that said, never loop on
-    for (const p of pending) outcomes[p.index] = failed(`Google ${method} kept refusing the batch`);
+    // still refused after MAX_ROUNDS of removing named rows: the rest were never named, so they are not known to be
+    // wrong; they fail retryable (the runner sends them again, and the next write removes the next rows Google names)
+    for (const p of pending)
+      outcomes[p.index] = {
+        status: 'failed',
+        failure: 'retryable',
+        reason: `Google ${method} refused ${MAX_ROUNDS} requests in a row, each naming other invalid rows; this row was not named and goes again`,
+      };
     pending = [];
   }
   if (pending.length === 0) return outcomes.map((o) => o ?? failed('not sent'));
 
-  const status = await diagnostics(client, requestId!);
+  let status: Status | undefined;
+  try {
+    status = await diagnostics(client, requestId!);
+  } catch (error) {
+    // Google accepted the request: its rows are in. A diagnostics read that fails (quota, outage, token) must not
+    // fail them, or the runner would send an accepted batch again; they are recorded as written, the gap logged.
+    if (!isHubError(error)) throw error;
+    options.log.warn(
+      { requestId, reason: error.message },
+      `Google accepted request ${requestId} but its diagnostics could not be read (${error.message}); its ${pending.length} records are recorded as written`,
+    );
+    for (const p of pending) outcomes[p.index] = { status: 'ok', targetId: p.targetId };
+    return outcomes.map((o) => o ?? failed('not sent'));
+  }
   const counts = (status?.errorInfo?.errorCounts ?? []).filter(
     (c) => c.reason !== undefined && !(options.alreadyDone ?? []).includes(c.reason),
   );
