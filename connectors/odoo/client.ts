@@ -45,6 +45,24 @@ export function clearOdooSessions(): void {
   sessions.clear();
 }
 
+/**
+ * The major version of a `/web/version` (or `common.version`) answer. `server_version_info[0]` is a number on
+ * on-premise releases (`[19, 0, 0, 'final', 0, 'e']`) but a text on Odoo Online's SaaS releases (`['saas~18', 3, …]`,
+ * `server_version` "saas~18.3+e"), so the first number of either is taken; none: undefined (JSON-RPC, which every
+ * version up to 21 speaks).
+ */
+export function majorVersion(
+  info: { server_version?: unknown; server_version_info?: unknown } | undefined,
+): number | undefined {
+  const first = Array.isArray(info?.server_version_info) ? (info.server_version_info as unknown[])[0] : undefined;
+  if (typeof first === 'number' && Number.isFinite(first)) return first;
+  for (const text of [first, info?.server_version]) {
+    const match = typeof text === 'string' ? /^\s*(?:saas[~-])?(\d+)(?:[.~+\-\s]|$)/i.exec(text) : null;
+    if (match !== null) return Number(match[1]);
+  }
+  return undefined;
+}
+
 export class OdooClient {
   readonly base: string;
   private readonly http: OutboundHttp;
@@ -124,7 +142,7 @@ export class OdooClient {
       if (error instanceof SsrfError || (isHubError(error) && error.kind !== 'retryable')) throw error;
       info = undefined;
     }
-    if (info?.server_version_info === undefined) {
+    if (info?.server_version_info === undefined && info?.server_version === undefined) {
       const { parsed } = await this.post(
         '/jsonrpc',
         {
@@ -138,9 +156,10 @@ export class OdooClient {
       );
       info = (parsed as { result?: typeof info } | undefined)?.result;
     }
-    const major = Number(info?.server_version_info?.[0]);
+    const major = majorVersion(info);
     const version = info?.server_version ?? String(info?.server_version_info?.[0] ?? 'unknown');
-    const transport: Transport = forced === 'jsonrpc' || !(major >= JSON2_SINCE) ? 'jsonrpc' : 'json2';
+    const transport: Transport =
+      forced === 'jsonrpc' || major === undefined || major < JSON2_SINCE ? 'jsonrpc' : 'json2';
     return { transport, version };
   }
 

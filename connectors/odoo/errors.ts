@@ -22,7 +22,34 @@ export const KEY_FIX =
 const RETRY_WAIT_MS = 5_000;
 
 /** Exceptions that say the record is wrong: the record goes to the ledger with Odoo's own words. */
-const RECORD_FAULTS = ['ValidationError', 'UserError', 'MissingError', 'ValueError', 'IntegrityError'];
+const RECORD_FAULTS = [
+  'ValidationError',
+  'UserError',
+  'RedirectWarning',
+  'MissingError',
+  'ValueError',
+  'IntegrityError',
+  'UniqueViolation',
+  'ForeignKeyViolation',
+  'NotNullViolation',
+  'CheckViolation',
+];
+
+/**
+ * Exceptions that say "not now": the database could not serialize the call or take a lock (Odoo has already retried
+ * those itself), or the database connection failed. Odoo's transaction rolled back, so they are retried. JSON-2 sends
+ * them as 5xx; a JSON-RPC fault has no status, so the name alone decides.
+ */
+const TRANSIENT_FAULTS = [
+  'SerializationFailure',
+  'TransactionRollbackError',
+  'DeadlockDetected',
+  'LockNotAvailable',
+  'ConcurrencyError',
+  'OperationalError',
+  'InterfaceError',
+  'PoolError',
+];
 
 function short(name: string | undefined): string {
   return (name ?? '').split('.').pop() ?? '';
@@ -116,11 +143,11 @@ export function classify(
       },
     );
   if (RECORD_FAULTS.includes(kind) || status === 422) return new PermanentError(base, { status: status || 422 });
-  if (status === 404)
+  if (status === 404 || kind === 'NotFound')
     return new PermanentError(`${base}. The model or method is not on this database (is the app installed?)`, {
-      status,
+      status: status || 404,
     });
-  if (status >= 500 || status === 408 || kind === 'SerializationFailure' || kind === 'TransactionRollbackError') {
+  if (status >= 500 || status === 408 || TRANSIENT_FAULTS.includes(kind)) {
     const options = { status: status || 500, retryAfterMs: retryAfterMs ?? RETRY_WAIT_MS };
     // Odoo's own fault (a name, e.g. a 500 with odoo.exceptions… or a serialization failure): written after its
     // transaction rolled back. A 5xx without one (502/504 from a proxy, a bare 500) may come after Odoo applied it

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { OdooClient, clearOdooSessions } from '../../../connectors/odoo/client';
+import { NotAppliedError } from '../../../connectors/odoo/errors';
 import { partners } from '../../../connectors/odoo/streams/partners';
 import { AuthError, PermanentError, RateLimitedError, RetryableError, type HubError } from '../../../core/sdk';
 import { KEY, ODOO, connection, failure, readAll, settings, useNock } from './helpers';
@@ -90,6 +91,43 @@ describe('transport from /web/version', () => {
   });
 });
 
+describe('transport from odd version answers', () => {
+  // Odoo Online (SaaS) releases name their major in text: release.py version_info = ('saas~18', 3, 0, 'final', 0, '')
+  it.each<[string, Record<string, unknown>, 'json2' | 'jsonrpc']>([
+    [
+      'Odoo Online 19.1',
+      { server_version: 'saas~19.1+e', server_version_info: ['saas~19', 1, 0, 'final', 0, 'e'] },
+      'json2',
+    ],
+    [
+      'Odoo Online 18.3',
+      { server_version: 'saas~18.3+e', server_version_info: ['saas~18', 3, 0, 'final', 0, 'e'] },
+      'jsonrpc',
+    ],
+    ['an enterprise build', { server_version: '19.0+e', server_version_info: [19, 0, 0, 'final', 0, 'e'] }, 'json2'],
+    ['a text major', { server_version: '20.0', server_version_info: ['20', 0, 0, 'alpha', 1, ''] }, 'json2'],
+    ['server_version only', { server_version: '19.0-20261101' }, 'json2'],
+    ['an unreadable version', { server_version: 'master', server_version_info: ['master'] }, 'jsonrpc'],
+  ])('%s', async (_name, answer, transport) => {
+    nock(ODOO).get('/web/version').reply(200, answer);
+    const session = await new OdooClient(settings).detect();
+    expect(session.transport).toBe(transport);
+    expect(session.version).toBe(answer.server_version);
+  });
+
+  it('a /web/version that is not JSON (a proxy page) falls back to common.version', async () => {
+    nock(ODOO).get('/web/version').reply(200, '<html>Maintenance</html>', { 'content-type': 'text/html' });
+    nock(ODOO)
+      .post('/jsonrpc', (b: { params?: { method?: string } }) => b.params?.method === 'version')
+      .reply(200, {
+        jsonrpc: '2.0',
+        id: 1,
+        result: { server_version: 'saas~19.2+e', server_version_info: ['saas~19', 2] },
+      });
+    expect(await new OdooClient(settings).detect()).toEqual({ transport: 'json2', version: 'saas~19.2+e' });
+  });
+});
+
 describe('errors, by Odoo shape', () => {
   it('an expired (or revoked) key on JSON-2 is an AuthError that names the fix and never the key', async () => {
     nock(ODOO).get('/web/version').reply(200, version(19));
@@ -141,6 +179,99 @@ describe('errors, by Odoo shape', () => {
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect(limited.retryAfterMs).toBe(7_000);
     expect(await failure(create)).toBeInstanceOf(RetryableError);
+  });
+});
+
+describe('Odoo faults by name, the same kind on both transports', () => {
+  // JSON-2 status as Odoo 19 sends each exception; a JSON-RPC fault is HTTP 200 and carries the name alone
+  it.each<[string, number, string, string, new (...a: never[]) => HubError, RegExp]>([
+    ['odoo.exceptions.AccessDenied', 401, 'Access Denied', 'auth', AuthError, /New API Key/],
+    ['odoo.http.SessionExpiredException', 401, 'Session expired', 'auth', AuthError, /New API Key/],
+    [
+      'odoo.exceptions.AccessError',
+      403,
+      'You are not allowed to modify Contact',
+      'permanent',
+      PermanentError,
+      /lacks the access right/,
+    ],
+    [
+      'odoo.exceptions.ValidationError',
+      422,
+      'Contacts require a name',
+      'permanent',
+      PermanentError,
+      /: Contacts require a name$/,
+    ],
+    [
+      'odoo.exceptions.UserError',
+      422,
+      'You cannot delete a confirmed order',
+      'permanent',
+      PermanentError,
+      /UserError: You cannot delete a confirmed order$/,
+    ],
+    [
+      'odoo.exceptions.RedirectWarning',
+      422,
+      'Configure a journal first',
+      'permanent',
+      PermanentError,
+      /Configure a journal first$/,
+    ],
+    [
+      'odoo.exceptions.MissingError',
+      404,
+      'Record does not exist or has been deleted.',
+      'permanent',
+      PermanentError,
+      /MissingError: Record does not exist or has been deleted\.$/,
+    ],
+    ['werkzeug.exceptions.NotFound', 404, 'Not Found', 'permanent', PermanentError, /is the app installed/],
+    [
+      'psycopg2.errors.SerializationFailure',
+      500,
+      'could not serialize access',
+      'retryable',
+      NotAppliedError,
+      /SerializationFailure/,
+    ],
+    [
+      'psycopg2.errors.LockNotAvailable',
+      500,
+      'could not obtain lock on row',
+      'retryable',
+      NotAppliedError,
+      /LockNotAvailable/,
+    ],
+    [
+      'psycopg2.OperationalError',
+      500,
+      'server closed the connection unexpectedly',
+      'retryable',
+      NotAppliedError,
+      /OperationalError/,
+    ],
+  ])('%s', async (name, status, message, kind, type, said) => {
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    nock(ODOO).post('/json/2/res.partner/write').reply(status, json2Error(name, message));
+    const json2 = (await failure(() =>
+      new OdooClient(settings).call('res.partner', 'write', { ids: [1], args: { vals: {} } }),
+    )) as HubError;
+    clearOdooSessions();
+    nock(ODOO).get('/web/version').reply(200, version(17));
+    nock(ODOO).post('/jsonrpc').reply(200, { jsonrpc: '2.0', id: 1, result: 9 });
+    nock(ODOO).post('/jsonrpc').reply(200, rpcFault(name, message));
+    const rpc = (await failure(() =>
+      new OdooClient(settings).call('res.partner', 'write', { ids: [1], args: { vals: {} } }),
+    )) as HubError;
+    for (const error of [json2, rpc]) {
+      expect(error).toBeInstanceOf(type);
+      expect(error.kind).toBe(kind);
+      expect(error.message).toMatch(said);
+      expect(error.message).not.toContain('Traceback');
+      expect(error.message).not.toContain(KEY);
+    }
   });
 });
 
