@@ -1,5 +1,12 @@
-import { META_HASHED_FIELDS, normalizeMetaIdentifier, sha256Hex, type MetaIdentifierField } from '../identifiers';
+import {
+  META_HASHED_FIELDS,
+  countryOf,
+  normalizeMetaIdentifier,
+  sha256Hex,
+  type MetaIdentifierField,
+} from '../identifiers';
 import type { EventInput } from '../schemas/records';
+import { shapeEvent } from './event-shape';
 
 /**
  * One event checked against Meta's documented rules before it is sent, because one invalid or stale event makes
@@ -38,7 +45,7 @@ function hashedUserData(input: EventInput['user_data']): { data: Record<string, 
     if (raw === undefined) continue;
     const hashes: string[] = [];
     for (const value of Array.isArray(raw) ? raw : [raw]) {
-      const n = normalizeMetaIdentifier(field as MetaIdentifierField, value);
+      const n = normalizeMetaIdentifier(field as MetaIdentifierField, value, countryOf(input.country));
       if (!n.ok) return { problem: { field: `user_data.${field}`, reason: n.problem } };
       hashes.push(n.alreadyHashed ? n.value : sha256Hex(n.value));
     }
@@ -56,8 +63,11 @@ function hashedUserData(input: EventInput['user_data']): { data: Record<string, 
 }
 
 /** The event as Meta takes it (hashed, event_time in seconds), or the first problem found. */
-export function prepareEvent(record: EventInput, nowS = Math.floor(Date.now() / 1000)): Prepared {
+export function prepareEvent(input: EventInput, nowS = Math.floor(Date.now() / 1000)): Prepared {
   const problem = (field: string, reason: string): Prepared => ({ ok: false, problem: { field, reason } });
+  const shaped = shapeEvent(input);
+  if (!shaped.ok) return problem(shaped.field, shaped.reason);
+  const record = shaped.record;
   const time = seconds(record.event_time);
   if (time === undefined) return problem('event_time', `event_time ${JSON.stringify(record.event_time)} is not a time`);
   if (time < nowS - MAX_EVENT_AGE_S)

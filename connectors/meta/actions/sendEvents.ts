@@ -110,7 +110,14 @@ export const sendEvents = defineAction<MetaSettings, EventInput>({
     const valid: Sent[] = [];
     const now = Math.floor(Date.now() / 1000);
     records.forEach((record, index) => {
-      const prepared = prepareEvent(record, now);
+      let prepared: ReturnType<typeof prepareEvent>;
+      try {
+        prepared = prepareEvent(record, now);
+      } catch (error) {
+        // one record the checks did not foresee fails alone, never its whole batch
+        const why = error instanceof Error ? error.message : String(error);
+        prepared = { ok: false, problem: { field: 'event_name', reason: `the event could not be prepared: ${why}` } };
+      }
       if (prepared.ok) valid.push({ index, event: prepared.event });
       else
         outcomes[index] = {

@@ -177,3 +177,41 @@ describe('sendEvents: a throttle in the middle of a bisection', () => {
       });
   });
 });
+
+describe('sendEvents: records a mapping got wrong (the runner does not hold them to the schema)', () => {
+  it('each fails alone naming its field; the rest of the 1,000 go in one request; harmless differences are taken', async () => {
+    const { requests } = metaRefusing(new Set(), tooOld);
+    const records: Record<string, unknown>[] = batch(1_000);
+    const wrong: [number, Record<string, unknown>, string, RegExp][] = [
+      [1, { user_data: undefined }, 'user_data', /^user_data is missing/],
+      [2, { event_time: null }, 'event_time', /^event_time is missing/],
+      [3, { event_time: Number.NaN }, 'event_time', /^event_time is missing/],
+      [4, { event_id: undefined }, 'event_id', /^event_id is missing: .*counts the event twice/],
+      [5, { event_name: '' }, 'event_name', /^event_name is missing/],
+      [6, { action_source: undefined }, 'action_source', /^action_source is missing/],
+      [7, { action_source: 'web' }, 'action_source', /^action_source "web" is not one Meta knows/],
+      [8, { user_data: { em: { address: 'x' } } }, 'user_data.em', /must be text/],
+      [9, { custom_data: { value: 'ninety', currency: 'EUR' } }, 'custom_data.value', /is not an amount/],
+      [10, { custom_data: { value: 5, currency: 978 } }, 'custom_data.currency', /ISO 4217/],
+    ];
+    for (const [i, change] of wrong) records[i] = { ...records[i], ...change };
+    // harmless: an order number as a number, a numeric phone, null for unknown, the value as text
+    records[20] = {
+      ...records[20],
+      event_id: 20020,
+      user_data: { em: 'o20@example.com', ph: 4930123456, fn: null, client_user_agent: null },
+      custom_data: { value: '99.90', currency: 'EUR', order_id: null },
+    };
+    const outcomes = await sendEvents.write({ connection: connection(), records: records as unknown as EventInput[] });
+    for (const [i, , field, reason] of wrong)
+      expect(outcomes[i]).toEqual({
+        status: 'failed',
+        failure: 'permanent',
+        field,
+        reason: expect.stringMatching(reason),
+      });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toHaveLength(1_000 - wrong.length);
+    expect(outcomes[20]).toEqual({ status: 'ok', targetId: 'Purchase:20020', operation: 'created' });
+  });
+});
