@@ -3,6 +3,7 @@ import type { GoogleClient } from '../client';
 import { googleUserIdentifiers, type UserIdentifier } from '../identifiers';
 import type { AudienceMemberRecord } from '../schemas/records';
 import type { Built } from './ingest';
+import { shapeRecord } from './record-shape';
 
 /** A Data Manager `AudienceMember` as this connector sends it ([spec] schemas/datamanager-discovery.ts). */
 export interface DataManagerAudienceMember {
@@ -34,10 +35,13 @@ function targetIdOf(identifiers: UserIdentifier[]): string {
  * is never sent. Removing sends whoever it is given, consent or not.
  */
 export function buildMember(
-  record: AudienceMemberRecord,
+  input: AudienceMemberRecord,
   client: GoogleClient,
   adding: boolean,
 ): Built<DataManagerAudienceMember> {
+  const shaped = shapeRecord<AudienceMemberRecord>(input);
+  if ('problem' in shaped) return shaped;
+  const record = shaped.record;
   if (adding)
     for (const key of ['adUserData', 'adPersonalization'] as const)
       if (record.consent?.[key] === 'CONSENT_DENIED')

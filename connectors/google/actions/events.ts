@@ -3,6 +3,7 @@ import type { GoogleClient } from '../client';
 import { googleUserIdentifiers, type UserIdentifier } from '../identifiers';
 import type { ConversionRecord, RetractionRecord } from '../schemas/records';
 import type { Built } from './ingest';
+import { shapeRecord } from './record-shape';
 
 /** A Data Manager `Event` as this connector sends it ([spec] schemas/datamanager-discovery.ts, `Event`). */
 export interface DataManagerEvent {
@@ -30,7 +31,7 @@ export const ALREADY_RECORDED = [
 export const MAX_CONVERSION_AGE_DAYS = 90;
 
 /** The problem of a conversion too old for Google Ads to take, or undefined. */
-export function tooOldToSend(record: ConversionRecord, nowMs = Date.now()): Built<never> | undefined {
+export function tooOldToSend(record: { eventTimestamp: string }, nowMs = Date.now()): Built<never> | undefined {
   const ms = Date.parse(record.eventTimestamp);
   if (Number.isNaN(ms) || nowMs - ms <= MAX_CONVERSION_AGE_DAYS * 86_400_000) return undefined;
   return {
@@ -58,12 +59,22 @@ export function eventsRequest(client: GoogleClient): Record<string, unknown> {
   };
 }
 
-/** A conversion (or its restatement) as a Data Manager event, or why it cannot be sent. */
+/**
+ * A conversion (or its restatement) as a Data Manager event, or why it cannot be sent. `defaultValue` is the value
+ * when the record gives none (0 for a refund); `checkAge` refuses a conversion too old for Google Ads (new
+ * conversions only: a restatement names a conversion Google already holds).
+ */
 export function buildEvent(
-  record: ConversionRecord | RetractionRecord,
+  input: ConversionRecord | RetractionRecord,
   client: GoogleClient,
-  value: number | undefined,
+  options: { defaultValue?: number; checkAge?: boolean } = {},
 ): Built<DataManagerEvent> {
+  const shaped = shapeRecord<ConversionRecord | RetractionRecord>(input, ['transactionId', 'eventTimestamp']);
+  if ('problem' in shaped) return shaped;
+  const record = shaped.record;
+  const value = record.conversionValue ?? options.defaultValue;
+  const old = options.checkAge === true ? tooOldToSend(record) : undefined;
+  if (old !== undefined) return old;
   const ms = Date.parse(record.eventTimestamp);
   if (Number.isNaN(ms))
     return { problem: 'eventTimestamp is not a date: write ISO 8601 with a zone', field: 'eventTimestamp' };

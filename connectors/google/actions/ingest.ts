@@ -77,7 +77,16 @@ export async function ingest<R, I>(options: IngestOptions<R, I>): Promise<WriteO
   const outcomes: (WriteOutcome | undefined)[] = records.map(() => undefined);
   let pending: { index: number; item: I; targetId: string }[] = [];
   records.forEach((record, index) => {
-    const built = options.build(record);
+    let built: Built<I>;
+    try {
+      built = options.build(record);
+    } catch (error) {
+      if (isHubError(error) && error.kind === 'config') throw error;
+      // one record the checks did not foresee fails alone, never its whole batch
+      built = {
+        problem: `the record could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
     if ('problem' in built) outcomes[index] = failed(built.problem, built.field);
     else pending.push({ index, item: built.item, targetId: built.targetId });
   });

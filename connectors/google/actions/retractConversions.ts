@@ -32,7 +32,7 @@ export const retractConversions = defineAction<GoogleSettings, RetractionRecord>
       method: 'events:ingest',
       listKey: 'events',
       records,
-      build: (record) => buildEvent(record, client, record.conversionValue ?? 0),
+      build: (record) => buildEvent(record, client, { defaultValue: 0 }),
       request: eventsRequest(client),
     });
   },

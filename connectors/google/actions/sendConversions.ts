@@ -3,7 +3,7 @@ import { clientFor } from '../client';
 import { MAX_EVENTS_PER_REQUEST } from '../policy';
 import { ConversionRecord } from '../schemas/records';
 import type { GoogleSettings } from '../schemas/settings';
-import { ALREADY_RECORDED, buildEvent, eventsRequest, tooOldToSend } from './events';
+import { ALREADY_RECORDED, buildEvent, eventsRequest } from './events';
 import { ingest } from './ingest';
 
 /**
@@ -28,7 +28,7 @@ export const sendConversions = defineAction<GoogleSettings, ConversionRecord>({
       method: 'events:ingest',
       listKey: 'events',
       records,
-      build: (record) => tooOldToSend(record) ?? buildEvent(record, client, record.conversionValue),
+      build: (record) => buildEvent(record, client, { checkAge: true }),
       request: eventsRequest(client),
       alreadyDone: ALREADY_RECORDED,
     });

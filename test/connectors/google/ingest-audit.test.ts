@@ -162,3 +162,82 @@ describe('consent that is unknown is never defaulted', () => {
     expect(discoveryProblems('audienceMembers:ingest', body)).toEqual([]);
   });
 });
+
+describe('records a mapping got wrong (the runner does not hold them to the schema)', () => {
+  it('conversions: each fails alone naming its field, the rest go in one valid request; harmless differences are taken', async () => {
+    const seen = ingest('events:ingest', () => [200, { requestId: 'req-shape' }]);
+    nock(DM)
+      .get('/v1/requestStatus:retrieve')
+      .query(true)
+      .reply(200, { requestStatusPerDestination: [{ requestStatus: 'SUCCESS' }] });
+    const good = conversions(['k0'])[0]!;
+    const records: Record<string, unknown>[] = [
+      good,
+      { ...good, transactionId: undefined },
+      { ...good, transactionId: 'k2', consent: { adUserData: 'yes' } },
+      { ...good, transactionId: 'k3', email: { address: 'x' } },
+      { ...good, transactionId: 'k4', conversionValue: 'lots' },
+      // harmless: an order number as a number, a phone as a number, null for unknown, consent in lower case
+      {
+        transactionId: 5005,
+        eventTimestamp: at,
+        gclid: null,
+        email: null,
+        phone: 4930123456,
+        regionCode: 'DE',
+        conversionValue: '12.50',
+        currency: 'eur',
+        consent: { adUserData: 'consent_granted', adPersonalization: null },
+      },
+    ];
+    const outcomes = await sendConversions.write({ connection: connection(), records: records as never });
+    expect(outcomes[0]).toEqual({ status: 'ok', targetId: 'k0' });
+    expect(outcomes[1]).toMatchObject({
+      failure: 'permanent',
+      field: 'transactionId',
+      reason: expect.stringMatching(/^transactionId is missing: the mapping must set it to the order reference/),
+    });
+    expect(outcomes[2]).toMatchObject({
+      failure: 'permanent',
+      field: 'consent.adUserData',
+      reason: expect.stringContaining('never granted'),
+    });
+    expect(outcomes[3]).toMatchObject({
+      failure: 'permanent',
+      field: 'email',
+      reason: 'email must be text (or a list of texts)',
+    });
+    expect(outcomes[4]).toMatchObject({ failure: 'permanent', field: 'conversionValue' });
+    expect(outcomes[5]).toEqual({ status: 'ok', targetId: '5005' });
+    expect(seen).toHaveLength(1);
+    const events = seen[0]!.events as unknown as Record<string, unknown>[];
+    expect(events.map((e) => e.transactionId)).toEqual(['k0', '5005']);
+    expect(events[1]).toMatchObject({
+      conversionValue: 12.5,
+      currency: 'EUR',
+      consent: { adUserData: 'CONSENT_GRANTED' },
+      userData: { userIdentifiers: [{ phoneNumber: expect.stringMatching(/^[0-9a-f]{64}$/) }] },
+    });
+    expect(discoveryProblems('events:ingest', seen[0])).toEqual([]);
+  });
+
+  it('audience members: a number where text was expected is taken, an object fails alone (not the batch)', async () => {
+    const seen = ingest('audienceMembers:ingest', () => [200, { requestId: 'req-mshape' }]);
+    nock(DM)
+      .get('/v1/requestStatus:retrieve')
+      .query(true)
+      .reply(200, { requestStatusPerDestination: [{ requestStatus: 'SUCCESS' }] });
+    const outcomes = await addAudienceMembers.write({
+      connection: connection(),
+      records: [
+        { email: 'ann@example.com' },
+        { email: null, phone: 4930123456, regionCode: 'DE' },
+        { email: ['bob@example.com', { x: 1 }] },
+      ] as never,
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'failed']);
+    expect(outcomes[2]).toMatchObject({ failure: 'permanent', field: 'email' });
+    expect((seen[0]!.audienceMembers as unknown[]).length).toBe(2);
+    expect(discoveryProblems('audienceMembers:ingest', seen[0])).toEqual([]);
+  });
+});
