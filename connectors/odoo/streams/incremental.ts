@@ -21,30 +21,57 @@ import type { OdooSettings } from '../schemas/settings';
 
 export const LOOK_BACK_SECONDS = 60;
 
+/** The read position, in Odoo's naive UTC format (`YYYY-MM-DD HH:MM:SS`) as domains take it. */
 export interface OdooCheckpoint {
   write_date: string;
   id: number;
 }
 
 const ODOO_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const ISO_UTC = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})Z$/;
+const secondMs = (odoo: string): number => Date.parse(`${odoo.slice(0, 19).replace(' ', 'T')}Z`);
+const secondOf = (odoo: string): string => odoo.slice(0, 19);
+const plusSeconds = (odoo: string, n: number): string => odooTime(secondMs(odoo) + n * 1000);
+
+/**
+ * A checkpoint time as stored: ISO 8601 with its zone (`2026-03-01T10:00:00Z`). Odoo's own format carries no zone,
+ * and whoever reads the stored checkpoint without knowing it is Odoo's (the runner's "checkpoint in the future"
+ * check) parses it as local time: on a hub whose time zone is west of UTC a checkpoint just written looked hours
+ * ahead of the clock, and the runs read nothing until the clock caught up.
+ */
+export function storedTime(odoo: string): string {
+  return `${odoo.slice(0, 19).replace(' ', 'T')}Z`;
+}
+
+/** Odoo's naive UTC text of a stored checkpoint time: ISO with Z, or Odoo's format (checkpoints stored before). */
+export function odooTimeOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (ODOO_TIME.test(value)) return value;
+  const iso = ISO_UTC.exec(value);
+  return iso === null ? undefined : `${iso[1]} ${iso[2]}`;
+}
 
 export function parseCheckpoint(value: Json | null): OdooCheckpoint | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { write_date, id } = value;
-  if (typeof write_date !== 'string' || !ODOO_TIME.test(write_date)) return undefined;
+  const write_date = odooTimeOf(value.write_date);
+  const { id } = value;
+  if (write_date === undefined || Number.isNaN(secondMs(write_date))) return undefined;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) return undefined;
   return { write_date, id };
 }
 
 export function checkpointProblem(value: Json): string | undefined {
   return parseCheckpoint(value) === undefined
-    ? 'not an Odoo checkpoint { write_date: "YYYY-MM-DD HH:MM:SS", id }'
+    ? 'not an Odoo checkpoint { write_date: "YYYY-MM-DDTHH:MM:SSZ" (or "YYYY-MM-DD HH:MM:SS", UTC), id }'
     : undefined;
 }
 
-const secondMs = (odoo: string): number => Date.parse(`${odoo.slice(0, 19).replace(' ', 'T')}Z`);
-const secondOf = (odoo: string): string => odoo.slice(0, 19);
-const plusSeconds = (odoo: string, n: number): string => odooTime(secondMs(odoo) + n * 1000);
+/** A checkpoint as stored: its time with its zone, any other keys (the orders stream's refunds cursor) kept. */
+export function storedCheckpoint(value: Json | null): Json | null {
+  const parsed = parseCheckpoint(value);
+  if (parsed === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return { ...value, write_date: storedTime(parsed.write_date), id: parsed.id };
+}
 
 /** Where a read starts: the stored checkpoint less the look-back, else `since`, else the beginning. */
 export function startOf(args: { checkpoint: Json | null; since?: string }): OdooCheckpoint | undefined {
@@ -80,7 +107,10 @@ export async function* readModel<R>(spec: ModelRead<R>, args: ReadArgs<OdooSetti
   let yielded = false;
   const page = async (rows: Record<string, unknown>[], checkpoint: OdooCheckpoint): Promise<Page<R>> => {
     yielded = true;
-    return { records: await spec.toRecords(rows, client), checkpoint: { ...checkpoint } };
+    return {
+      records: await spec.toRecords(rows, client),
+      checkpoint: { write_date: storedTime(checkpoint.write_date), id: checkpoint.id },
+    };
   };
   for (;;) {
     let from: string | undefined;
@@ -118,5 +148,5 @@ export async function* readModel<R>(spec: ModelRead<R>, args: ReadArgs<OdooSetti
     if (complete.length > 0) yield await page(complete, at);
   }
   // nothing new: the stored checkpoint stands (never the look-back start, which would walk it backwards)
-  if (!yielded) yield { records: [], checkpoint: args.checkpoint ?? null };
+  if (!yielded) yield { records: [], checkpoint: storedCheckpoint(args.checkpoint ?? null) };
 }

@@ -1,6 +1,6 @@
 import type { Json } from '../../../core/sdk';
 import { odooTime, type OdooClient } from '../client';
-import { ALL_RECORDS, LOOK_BACK_SECONDS } from './incremental';
+import { ALL_RECORDS, LOOK_BACK_SECONDS, odooTimeOf, storedTime } from './incremental';
 
 /**
  * Refunds that did not touch their order. Posting a credit note rewrites the order (and so moves its write_date)
@@ -11,24 +11,25 @@ import { ALL_RECORDS, LOOK_BACK_SECONDS } from './incremental';
  * read are not read twice; an order emitted again unchanged costs nothing (the runner compares hashes).
  */
 
-const ODOO_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 /** The refund cursor of a database without credit notes: the next read looks at all of them. */
 export const NO_REFUNDS_YET = '1970-01-01 00:00:00';
 /** Credit notes per search_read page of the refund pass. */
 const REFUND_PAGE = 500;
 
-/** The `refunds` cursor of an orders checkpoint: the write_date of the newest credit note seen. */
+/**
+ * The `refunds` cursor of an orders checkpoint, in Odoo's format: the write_date of the newest credit note seen.
+ * Stored as ISO with its zone (see storedTime); Odoo's zone-less format is still read from older checkpoints.
+ */
 export function refundsCursorOf(checkpoint: Json | null | undefined): string | undefined {
   if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) return undefined;
-  const value = checkpoint.refunds;
-  return typeof value === 'string' && ODOO_TIME.test(value) ? value : undefined;
+  return odooTimeOf(checkpoint.refunds);
 }
 
 /** The checkpoint with its refunds cursor (a null checkpoint stays null: nothing was read yet). */
 export function withRefundsCursor(checkpoint: Json | null, cursor: string | undefined): Json | null {
   if (cursor === undefined || typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint))
     return checkpoint;
-  return { ...checkpoint, refunds: cursor };
+  return { ...checkpoint, refunds: storedTime(cursor) };
 }
 
 /** write_date of the newest customer credit note, before the read starts (the next read's refund cursor). */

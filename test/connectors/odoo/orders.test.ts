@@ -139,7 +139,7 @@ describe.each([
     const next = await readAll(orders, conn, first.checkpoint);
     expect(next.records.find((r) => r.id === target!.id)?.refunded_amount).toBe(7);
     expect(next.records.find((r) => r.id === other!.id)?.refunded_amount ?? 0).toBe(0);
-    expect(next.checkpoint).toMatchObject({ refunds: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) });
+    expect(next.checkpoint).toMatchObject({ refunds: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/) });
     // each order once per read, even when both the keyset and the refund pass find it
     const ids = next.records.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -150,7 +150,7 @@ describe.each([
     ageOrders(sandbox);
     const conn = connection(sandbox.settings);
     const first = await readAll(orders, conn);
-    expect(first.checkpoint).toMatchObject({ refunds: '1970-01-01 00:00:00' });
+    expect(first.checkpoint).toMatchObject({ refunds: '1970-01-01T00:00:00Z' });
     const target = first.records[1]!;
     sandbox.refund(target.id, 4, { touchOrder: false });
     const next = await readAll(orders, conn, first.checkpoint);
@@ -222,7 +222,7 @@ describe('odoo orders: the requests (JSON-2, nock)', () => {
     ]);
     const { records, checkpoint } = await readAll(orders, connection(settings));
     // the next read looks for credit notes from the newest one seen before this read on
-    expect(checkpoint).toEqual({ write_date: '2026-12-01 09:31:00', id: 42, refunds: '2026-12-01 10:00:00' });
+    expect(checkpoint).toEqual({ write_date: '2026-12-01T09:31:00Z', id: 42, refunds: '2026-12-01T10:00:00Z' });
     expect(records).toEqual([
       expect.objectContaining({
         name: 'S00042',
