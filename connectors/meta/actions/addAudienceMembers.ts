@@ -1,7 +1,8 @@
 import { defineAction } from '../../../core/sdk';
 import { AudienceMemberInput } from '../schemas/records';
 import type { MetaSettings } from '../schemas/settings';
-import { payloadOf, writeMembers, type UsersAnswer } from './audience';
+import { payloadOf, type UsersAnswer } from './audience';
+import { writeShapedMembers } from './member-shape';
 
 /** `POST /{audience_id}/users` with a multi-key payload (up to 10,000 rows); adding a member twice keeps one. */
 export const addAudienceMembers = defineAction<MetaSettings, AudienceMemberInput>({
@@ -13,7 +14,7 @@ export const addAudienceMembers = defineAction<MetaSettings, AudienceMemberInput
   maxBatchSize: 10_000,
   identity: ['email', 'phone', 'externalId'],
   write: ({ connection, records }) =>
-    writeMembers(
+    writeShapedMembers(
       connection,
       records,
       (client, audienceId, rows) =>

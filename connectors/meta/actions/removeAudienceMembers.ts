@@ -1,7 +1,8 @@
 import { defineAction } from '../../../core/sdk';
 import { AudienceMemberInput } from '../schemas/records';
 import type { MetaSettings } from '../schemas/settings';
-import { payloadOf, writeMembers, type UsersAnswer } from './audience';
+import { payloadOf, type UsersAnswer } from './audience';
+import { writeShapedMembers } from './member-shape';
 
 /** `DELETE /{audience_id}/users` with the same payload as an add; removing someone absent is not an error. */
 export const removeAudienceMembers = defineAction<MetaSettings, AudienceMemberInput>({
@@ -13,7 +14,7 @@ export const removeAudienceMembers = defineAction<MetaSettings, AudienceMemberIn
   maxBatchSize: 10_000,
   identity: ['email', 'phone', 'externalId'],
   write: ({ connection, records }) =>
-    writeMembers(
+    writeShapedMembers(
       connection,
       records,
       (client, audienceId, rows) =>

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { defineAction } from '../../../core/sdk';
 import { AudienceMemberInput } from '../schemas/records';
 import type { MetaSettings } from '../schemas/settings';
-import { payloadOf, writeMembers, type MemberRow, type UsersAnswer } from './audience';
+import { payloadOf, type MemberRow, type UsersAnswer } from './audience';
+import { writeShapedMembers } from './member-shape';
 
 /**
  * Full replace through `POST /{audience_id}/usersreplace`: a session `{ session_id, batch_seq, last_batch_flag,
@@ -28,7 +29,7 @@ export const replaceAudience = defineAction<MetaSettings, AudienceMemberInput>({
   maxBatchSize: 10_000,
   identity: ['email', 'phone', 'externalId'],
   write: ({ connection, records }) =>
-    writeMembers(
+    writeShapedMembers(
       connection,
       records,
       (client, audienceId, rows) =>
