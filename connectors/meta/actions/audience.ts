@@ -135,7 +135,12 @@ export function outcomesOf(
   }
 }
 
-/** One request per audience of the batch; a refused request fails its rows (an AuthError stops the batch). */
+/**
+ * One request per audience of the batch; a refused request fails its rows (an AuthError stops the batch). A throttle
+ * or an outage before anything of the batch was written is thrown, so the runner pauses the connection for Meta's
+ * wait without spending the members' attempts (as rows they were dead-lettered once Meta's wait outlasted the retry
+ * window); after a throttle, the audiences still waiting fail with it unsent (a throttled token is not called again).
+ */
 export async function writeMembers(
   connection: ConnectionContext<MetaSettings>,
   records: AudienceMemberInput[],
@@ -144,11 +149,17 @@ export async function writeMembers(
 ): Promise<WriteOutcome[]> {
   const client = clientFor(connection);
   const { outcomes, byAudience } = groupRows(records, connection.settings);
+  let written = 0;
+  let throttled: unknown;
   for (const [audienceId, rows] of byAudience) {
     try {
+      if (throttled !== undefined) throw throttled;
       outcomesOf(rows, await send(client, audienceId, rows), outcomes, operation);
+      written += rows.length;
     } catch (error) {
       if (!isHubError(error) || error.kind === 'auth' || error.kind === 'config') throw error;
+      if (written === 0 && (error.kind === 'rate_limited' || error.kind === 'retryable')) throw error;
+      if (error.kind === 'rate_limited') throttled = error;
       let reason = error.message;
       const locked = graphErrorFrom(error)?.error_subcode === AUDIENCE_LOCKED_SUBCODE;
       if (locked) {

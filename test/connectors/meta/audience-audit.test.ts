@@ -4,6 +4,7 @@ import { removeAudienceMembers } from '../../../connectors/meta/actions/removeAu
 import { clearMetaBackoff } from '../../../connectors/meta/client';
 import { sha256Hex } from '../../../connectors/meta/identifiers';
 import { GRAPH_VERSION } from '../../../connectors/meta/version';
+import { RateLimitedError } from '../../../core/sdk';
 import { GRAPH, connection, useNock } from './helpers';
 
 /**
@@ -62,4 +63,54 @@ describe('Meta audience members a mapping got wrong', () => {
       });
     },
   );
+});
+
+describe('Meta audiences throttled', () => {
+  it("before anything was written: thrown with Meta's wait, so the runner pauses instead of spending attempts", async () => {
+    nock(GRAPH)
+      .post(USERS)
+      .reply(
+        400,
+        { error: { message: 'There have been too many calls', code: 80003, fbtrace_id: 'T1' } },
+        {
+          'x-business-use-case-usage': JSON.stringify({
+            '1': [{ type: 'custom_audience', call_count: 100, estimated_time_to_regain_access: 10 }],
+          }),
+        },
+      );
+    const error = await addAudienceMembers
+      .write({ connection: connection(), records: [{ email: 'ann@example.com' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBe(10 * 60_000);
+  });
+
+  it('after one audience was written: the rest fail retryable with the wait, and no further audience is called', async () => {
+    const calls: string[] = [];
+    for (const audience of ['2380000000001', '2380000000002', '2380000000003'])
+      nock(GRAPH)
+        .post(`/${GRAPH_VERSION}/${audience}/users`)
+        .optionally()
+        .reply(() => {
+          calls.push(audience);
+          return audience === '2380000000001'
+            ? [200, { audience_id: audience, num_received: 1, num_invalid_entries: 0 }]
+            : [400, { error: { message: 'User request limit reached', code: 17, error_subcode: 2446079 } }];
+        });
+    const outcomes = await addAudienceMembers.write({
+      connection: connection(),
+      records: [
+        { email: 'a@example.com', audienceId: '2380000000001' },
+        { email: 'b@example.com', audienceId: '2380000000002' },
+        { email: 'c@example.com', audienceId: '2380000000003' },
+      ],
+    });
+    expect(calls).toEqual(['2380000000001', '2380000000002']);
+    expect(outcomes[0]).toMatchObject({ status: 'ok' });
+    for (const o of outcomes.slice(1))
+      expect(o).toMatchObject({ status: 'failed', failure: 'retryable', retryAfterMs: 60_000 });
+  });
 });
