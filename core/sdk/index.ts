@@ -6,6 +6,8 @@ export * from './contracts';
 export * from './define';
 export * from './errors';
 export * from './http';
+// one door: Meta's and Google's identifier rules (the mapping standard library's), for connectors that hash raw values
+export * from './identifiers';
 export * from './oauth';
 export { axiosAdapter, type AxiosAdapterConfig, type AxiosAdapterResponse } from './axios-adapter';
 export { SsrfError, type SsrfCode } from '../security/ssrf';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isHubError, type ConnectionContext, type WriteOutcome } from '../../../core/sdk';
 import { clientFor, type MetaClient } from '../client';
 import { AUDIENCE_LOCKED_SUBCODE, graphErrorFrom } from '../errors';
-import { normalizeMetaIdentifier, sha256Hex, type MetaIdentifierField } from '../identifiers';
+import { countryOf, normalizeMetaIdentifier, sha256Hex, type MetaIdentifierField } from '../identifiers';
 import type { AudienceMemberInput } from '../schemas/records';
 import type { MetaSettings } from '../schemas/settings';
 
@@ -59,7 +59,7 @@ export function rowOf(record: AudienceMemberInput, index: number, settings: Meta
       values.set(key, raw.trim());
       continue;
     }
-    const n = normalizeMetaIdentifier(rule, raw);
+    const n = normalizeMetaIdentifier(rule, raw, countryOf(record.country));
     if (!n.ok) return { status: 'failed', failure: 'permanent', reason: n.problem, field };
     values.set(key, n.alreadyHashed ? n.value : sha256Hex(n.value));
   }

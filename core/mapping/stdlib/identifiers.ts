@@ -30,8 +30,15 @@ export function isMd5Hex(value: string): boolean {
   return MD5_HEX.test(value.trim().toLowerCase());
 }
 
-/** ISO 3166-1 user-assigned codes (AA, QM–QZ, XA–XZ, ZZ) and the EU/UN groupings: not countries. */
-const NOT_COUNTRIES = /^(?:AA|Q[M-Z]|X[A-Z]|ZZ|EU|UN)$/;
+/** ISO 3166-1 user-assigned codes (AA, QM–QZ, XA–XZ, ZZ): not countries. */
+const USER_ASSIGNED = /^(?:AA|Q[M-Z]|X[A-Z]|ZZ)$/;
+/**
+ * Region codes ICU names that are not assigned ISO 3166-1 alpha-2 country codes: exceptionally or transitionally
+ * reserved (AC, CP, DG, EA, IC, TA, EU, EZ, UN…), withdrawn (SU, YU, ZR, AN…). Without them ICU's region names are
+ * the 249 assigned codes (pinned in test/core/sdk/identifiers.test.ts), the list Meta's Business SDK checks `country`
+ * against (the iso-3166-1 package). UK and EL are read as GB and GR before this check (EXCEPTIONALLY_RESERVED).
+ */
+const NOT_ISO = new Set('AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH RH SU TA TP UN VD YD YU ZR'.split(' '));
 
 /** Answers of `regions.of` by two-letter code (at most 26 × 26 entries): ICU's lookup is the costly part. */
 const KNOWN_REGIONS = new Map<string, boolean>();
@@ -46,7 +53,7 @@ export const EXCEPTIONALLY_RESERVED: Readonly<Record<string, string>> = { UK: 'G
 export function countryCode(value: string): string | undefined {
   const upper = value.trim().toUpperCase();
   const code = EXCEPTIONALLY_RESERVED[upper] ?? upper;
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.test(code)) return undefined;
+  if (!/^[A-Z]{2}$/.test(code) || USER_ASSIGNED.test(code) || NOT_ISO.has(code)) return undefined;
   let known = KNOWN_REGIONS.get(code);
   if (known === undefined) {
     known = regions.of(code) !== undefined;

@@ -30,10 +30,13 @@ import { usStateCode } from './us-states';
  * - external_id: trimmed and lowercased (the SDK's rule), hashed;
  * - db: YYYYMMDD, from YYYY-MM-DD (or / . separators, one-digit month or day, a time after it ignored), YYYYMMDD,
  *   DD.MM.YYYY, and DD/MM/YYYY or MM/DD/YYYY only when the day tells which (over 12); a date that does not exist
- *   (1997-02-30), before 1900 or after this year gives undefined.
+ *   (1997-02-30), before 1900 or after this year gives undefined;
+ * - ge: "f" or "m" (also from "female", "male").
+ * The connectors that hash raw values (Meta's sendEvents and audiences) use these rules through the SDK
+ * (core/sdk/identifiers.ts): one set of rules for mappings and connectors.
  */
 
-export const META_KEYS = ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'external_id', 'db'] as const;
+export const META_KEYS = ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'external_id', 'db', 'ge'] as const;
 export type MetaKey = (typeof META_KEYS)[number];
 
 const PUNCTUATION = /[\p{P}\p{S}]/gu;
@@ -94,6 +97,11 @@ function rule(key: MetaKey, text: string, country: string | undefined): string |
       return value;
     case 'db':
       return birthDate(value);
+    case 'ge': {
+      const gender = value.replace(/[^a-z]/g, '');
+      if (gender === 'f' || gender === 'female') return 'f';
+      return gender === 'm' || gender === 'male' ? 'm' : undefined;
+    }
   }
 }
 

@@ -1,17 +1,13 @@
-import {
-  googleUserIdentifiers,
-  hashGoogleEmail,
-  hashGoogleName,
-  hashGooglePhone,
-  isSha256Hex,
-  normalizeGoogleE164,
-  normalizeGoogleEmail,
-  normalizeGoogleName,
-  normalizeGooglePostalCode,
-  normalizeGoogleRegion,
-  sha256Hex,
-} from '../../../connectors/google/identifiers';
+import { googleUserIdentifiers, hashGoogleEmail, hashGooglePhone } from '../../../connectors/google/identifiers';
 import { googleHash } from '../../../core/mapping/stdlib/google';
+import { hashGoogleIdentifier, isSha256Hex, normalizeGoogleIdentifier, sha256Hex } from '../../../core/sdk';
+
+const normalizeGoogleEmail = (raw: string) => normalizeGoogleIdentifier('email', raw);
+const normalizeGoogleE164 = (raw: string, country?: string) => normalizeGoogleIdentifier('phone', raw, country);
+const normalizeGoogleName = (raw: string) => normalizeGoogleIdentifier('givenName', raw);
+const normalizeGoogleRegion = (raw: string) => normalizeGoogleIdentifier('regionCode', raw);
+const normalizeGooglePostalCode = (raw: string) => normalizeGoogleIdentifier('postalCode', raw);
+const hashGoogleName = (raw: string) => hashGoogleIdentifier('givenName', raw);
 
 /**
  * Vectors from Google's documentation: "Format user data", Data Manager API

@@ -1,10 +1,11 @@
 import {
+  countryOf,
   hashMetaIdentifier,
-  isCountryCode,
   isSha256Hex,
   normalizeMetaIdentifier,
   sha256Hex,
 } from '../../../connectors/meta/identifiers';
+import { metaHash } from '../../../core/mapping/stdlib';
 
 /**
  * Vectors:
@@ -15,8 +16,8 @@ import {
  *   normalizeCity/State/Zip/Phone/Country/Email), whose rules give the normalised forms below.
  */
 
-const normalized = (field: Parameters<typeof normalizeMetaIdentifier>[0], value: string) => {
-  const n = normalizeMetaIdentifier(field, value);
+const normalized = (field: Parameters<typeof normalizeMetaIdentifier>[0], value: string, country?: string) => {
+  const n = normalizeMetaIdentifier(field, value, country);
   if (!n.ok) throw new Error(n.problem);
   return n.value;
 };
@@ -74,14 +75,21 @@ describe("normalisation by Meta's SDK rules (utils.js) and the doc", () => {
     expect(isSha256Hex(` ${hash} `)).toBe(true);
   });
 
-  it('a 32-hex value (an MD5, or a UUID without dashes) is hashed, unlike the SDK', () => {
+  it('a 32-hex value is an id as external_id (hashed), an MD5 digest elsewhere (refused: it would match nobody)', () => {
     const md5Like = '0123456789abcdef0123456789abcdef';
     expect(hashMetaIdentifier('external_id', md5Like)).toBe(sha256Hex(md5Like));
+    for (const field of ['em', 'ph', 'fn', 'ct', 'zp'] as const) {
+      const n = normalizeMetaIdentifier(field, md5Like.toUpperCase());
+      expect(!n.ok && n.problem).toContain('MD5');
+    }
   });
 
   it.each([
     ['em', 'not an address', 'is not an e-mail address'],
     ['ph', '12345', 'country code'],
+    ['ph', '(650) 555-1212', 'country code'],
+    ['db', '1997-02-30', 'YYYYMMDD'],
+    ['db', '02/03/1997', 'ambiguous'],
     ['country', 'Germany', 'ISO 3166-1'],
     ['country', 'XX', 'ISO 3166-1'],
     ['zp', '1', 'too short'],
@@ -95,11 +103,31 @@ describe("normalisation by Meta's SDK rules (utils.js) and the doc", () => {
     expect(!n.ok && n.problem).toContain(field);
   });
 
-  it('knows exactly the 249 assigned ISO 3166-1 alpha-2 codes', () => {
-    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
-    const codes = letters.flatMap((a) => letters.map((b) => a + b)).filter(isCountryCode);
-    expect(codes).toHaveLength(249);
-    expect(['us', 'DE', 'gb', 'kr'].every(isCountryCode)).toBe(true);
-    expect(['uk', 'xx', 'eu', 'deu'].some(isCountryCode)).toBe(false);
+  it('a national number takes the country given; without one, its problem says how to fix it', () => {
+    expect(normalized('ph', '(650) 555-1212', 'US')).toBe('16505551212');
+    expect(normalizeMetaIdentifier('ph', '(650) 555-1212', 'USA')).toMatchObject({ ok: false });
+    const wrong = normalizeMetaIdentifier('ph', '555-1212', 'US');
+    expect(!wrong.ok && wrong.problem).toContain('not a valid phone number of US');
+  });
+
+  it('the country of a record: the first ISO code of the field (UK read as GB), hashed values skipped', () => {
+    expect(countryOf(' us ')).toBe('US');
+    expect(countryOf([sha256Hex('de'), 'UK'])).toBe('GB');
+    expect(countryOf(['USA', 'Germany'])).toBeUndefined();
+    expect(countryOf(undefined)).toBeUndefined();
+  });
+
+  it("hashes exactly as the standard library's $metaHash does (one set of rules)", () => {
+    const cases: [Parameters<typeof hashMetaIdentifier>[0], string, string?][] = [
+      ['em', 'mailto:<John@Example.com>'],
+      ['ph', '+1 650 555 1212 ext. 123'],
+      ['ph', '07911 123456', 'GB'],
+      ['st', 'District of Columbia'],
+      ['db', '16.02.1997'],
+      ['country', 'UK'],
+      ['ge', 'Female'],
+    ];
+    for (const [field, value, country] of cases)
+      expect(hashMetaIdentifier(field, value, country)).toBe(metaHash(field, value, country));
   });
 });
