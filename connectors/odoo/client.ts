@@ -68,6 +68,8 @@ export class OdooClient {
   private readonly http: OutboundHttp;
   private readonly timeoutMs = ODOO_POLICY.timeoutMs ?? 60_000;
   private rpcId = 0;
+  /** The server's clock at its last answer (the HTTP Date header, to the second), when it sent one. */
+  serverTime: number | undefined;
 
   constructor(
     readonly settings: OdooSettings,
@@ -98,6 +100,8 @@ export class OdooClient {
         field: 'url',
       });
       text = await response.text();
+      const date = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(date)) this.serverTime = date;
     } catch (error) {
       if (this.signal?.aborted) throw this.signal.reason;
       if (error instanceof SsrfError || (isHubError(error) && error.kind !== 'retryable')) throw error;

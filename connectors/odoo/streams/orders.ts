@@ -5,7 +5,7 @@ import type { OdooSettings } from '../schemas/settings';
 import { ALL_RECORDS, checkpointProblem, readModel } from './incremental';
 import { NO_CUSTOMER, customersOf, partnerIdOf, type OrderCustomer } from './order-customers';
 import { CLICK_IDS, planOrderFields, type OrderFieldPlan } from './order-fields';
-import { NO_REFUNDS_YET, newestRefund, refundPass, refundsCursorOf, withRefundsCursor } from './order-refund-pass';
+import { NO_REFUNDS_YET, newestRefunds, refundPass, refundsCursorOf, withRefundsCursor } from './order-refund-pass';
 import { refundedAmounts } from './order-refunds';
 import { DEFAULT_PAGE_SIZE } from '../policy';
 
@@ -133,7 +133,13 @@ async function* readOrders(args: ReadArgs<OdooSettings>): AsyncIterable<Page<Ord
   // the refund cursor moves only once the refund pass below is done: a read cut short repeats it
   const stored = refundsCursorOf(args.checkpoint);
   // no credit note yet: from the beginning, so the first one is seen even if it does not touch its order
-  const next = plan.invoices ? ((await newestRefund(client)) ?? stored ?? NO_REFUNDS_YET) : undefined;
+  const newest = plan.invoices ? await newestRefunds(client) : undefined;
+  // the credit notes this read covers: through the refund pass after a checkpoint, through reading every order on a
+  // first read; a first read from a time (`since`) may leave their orders out, so the next read looks at them again
+  const covered = stored !== undefined || args.since === undefined;
+  const next = plan.invoices
+    ? ((newest && (covered ? newest : { time: newest.time, seen: [] })) ?? stored ?? NO_REFUNDS_YET)
+    : undefined;
   const emitted = new Set<number>();
   let last: Json | null = args.checkpoint;
   for await (const page of readModel(

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { clearOdooSessions } from '../../../connectors/odoo/client';
 import { startSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox';
 import type { Order } from '../../../connectors/odoo/schemas/records';
+import { LOOK_BACK_SECONDS } from '../../../connectors/odoo/streams/incremental';
 import { orders } from '../../../connectors/odoo/streams/orders';
 import { ODOO, connection, readAll, settings, useNock } from './helpers';
 
@@ -145,6 +146,58 @@ describe.each([
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('after a credit note that left its order alone, an unchanged rerun reads only the look-back window', async () => {
+    sandbox = await startSandbox({ version, seedContacts: 5, seedOrders: 4, seed: 5 });
+    ageOrders(sandbox);
+    const conn = connection(sandbox.settings);
+    const first = await readAll(orders, conn);
+    const [target, other, third] = first.records.filter(
+      (r) => r.refunded_amount === 0 && r.id !== first.records.at(-1)!.id,
+    );
+    const moves = sandbox.store.table('account.move');
+    const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
+    // posted some seconds ago (the server's clock has left that second when the next read asks)
+    moves.get(sandbox.refund(target!.id, 3, { touchOrder: false }))!.write_date = stamp(Date.now() - 5_000);
+    const second = await readAll(orders, conn, first.checkpoint);
+    expect(second.records.find((r) => r.id === target!.id)?.refunded_amount).toBe(3);
+    // the conformance rule: an unchanged rerun returns only records modified within the look-back of the newest read
+    const newest = Math.max(...first.records.map((r) => Date.parse(r.write_date)));
+    let checkpoint = second.checkpoint;
+    for (let run = 0; run < 2; run++) {
+      const rerun = await readAll(orders, conn, checkpoint);
+      for (const record of rerun.records)
+        expect(Date.parse(record.write_date)).toBeGreaterThanOrEqual(newest - LOOK_BACK_SECONDS * 1000);
+      expect(rerun.records.map((r) => r.id)).not.toContain(target!.id);
+      checkpoint = rerun.checkpoint;
+    }
+    // a credit note committed late with a stamp inside the look-back (a long transaction) is still seen, and one
+    // written again (cancelled) is seen again
+    const refunds = [...sandbox.store.table('account.move').values()].filter((m) => m.move_type === 'out_refund');
+    const cursor = Date.parse(String(refunds.at(-1)!.write_date).replace(' ', 'T') + 'Z');
+    const late = sandbox.refund(other!.id, 2, { touchOrder: false });
+    moves.get(late)!.write_date = stamp(cursor - 30_000);
+    const afterLate = await readAll(orders, conn, checkpoint);
+    expect(afterLate.records.find((r) => r.id === other!.id)?.refunded_amount).toBe(2);
+    expect(afterLate.records.map((r) => r.id)).not.toContain(target!.id);
+    const cancelled = refunds.at(-1)!.id as number;
+    sandbox.store.write('account.move', [cancelled], { state: 'cancel' });
+    const afterCancel = await readAll(orders, conn, afterLate.checkpoint);
+    expect(afterCancel.records.find((r) => r.id === target!.id)?.refunded_amount).toBe(0);
+
+    // Odoo shows write_date to the second: a credit note of a second the server's clock has not left when a read
+    // asks is not counted as covered, so the same credit note written again within that second is still seen
+    const open = sandbox.refund(third!.id, 4, { touchOrder: false });
+    const openSecond = stamp(Date.now() + 3_000).slice(0, 19);
+    moves.get(open)!.write_date = `${openSecond}.100`;
+    const withOpen = await readAll(orders, conn, afterCancel.checkpoint);
+    expect(withOpen.records.find((r) => r.id === third!.id)?.refunded_amount).toBe(4);
+    expect(withOpen.checkpoint).not.toHaveProperty('refundsSeen', expect.arrayContaining([open]));
+    sandbox.store.write('account.move', [open], { state: 'cancel' });
+    moves.get(open)!.write_date = `${openSecond}.900`;
+    const rewritten = await readAll(orders, conn, withOpen.checkpoint);
+    expect(rewritten.records.find((r) => r.id === third!.id)?.refunded_amount).toBe(0);
+  });
+
   it('a database without credit notes: the first one is seen on the next read', async () => {
     sandbox = await startSandbox({ version, seedContacts: 5, seedOrders: 3, seed: 5 }); // refunds from the fifth
     ageOrders(sandbox);
@@ -164,12 +217,12 @@ describe('odoo orders: the requests (JSON-2, nock)', () => {
 
   it('asks fields_get once per model, then reads orders, lines, customers and credit notes in one call each', async () => {
     const bodies: Record<string, unknown[]> = {};
-    const record = (path: string, reply: unknown) =>
+    const record = (path: string, reply: unknown, headers: Record<string, string> = {}) =>
       nock(ODOO)
         .post(path)
         .reply(async (request: Request) => {
           (bodies[path] ??= []).push(await request.json());
-          return [200, reply];
+          return [200, reply, headers];
         });
     nock(ODOO)
       .get('/web/version')
@@ -215,14 +268,23 @@ describe('odoo orders: the requests (JSON-2, nock)', () => {
         is_blacklisted: false,
       },
     ]);
-    record('/json/2/account.move/search_read', [{ id: 95, write_date: '2026-12-01 10:00:00' }]); // newest credit note
+    // the newest credit note, asked when the server's clock had left its second (so it counts as covered)
+    record('/json/2/account.move/search_read', [{ id: 95, write_date: '2026-12-01 10:00:00' }], {
+      date: 'Tue, 01 Dec 2026 10:00:05 GMT',
+    });
     record('/json/2/account.move/search_read', [
       { id: 91, amount_total: 30, reversed_entry_id: [90, 'INV/2026/00001'] },
       { id: 95, amount_total: 12.5, reversed_entry_id: [90, 'INV/2026/00001'] },
     ]);
     const { records, checkpoint } = await readAll(orders, connection(settings));
-    // the next read looks for credit notes from the newest one seen before this read on
-    expect(checkpoint).toEqual({ write_date: '2026-12-01T09:31:00Z', id: 42, refunds: '2026-12-01T10:00:00Z' });
+    // the next read looks for credit notes from the newest one seen before this read on, but the ones this read
+    // covered (this first read covered every order)
+    expect(checkpoint).toEqual({
+      write_date: '2026-12-01T09:31:00Z',
+      id: 42,
+      refunds: '2026-12-01T10:00:00Z',
+      refundsSeen: [95],
+    });
     expect(records).toEqual([
       expect.objectContaining({
         name: 'S00042',
@@ -253,8 +315,8 @@ describe('odoo orders: the requests (JSON-2, nock)', () => {
     expect(newest).toEqual({
       domain: [['move_type', '=', 'out_refund']],
       fields: ['write_date'],
-      order: 'write_date desc',
-      limit: 1,
+      order: 'write_date desc, id desc',
+      limit: 100,
     });
     expect(refunds!.domain).toEqual([
       ['move_type', '=', 'out_refund'],
