@@ -23,6 +23,18 @@ export const ALREADY_RECORDED = [
   'PROCESSING_ERROR_REASON_DUPLICATE_GCLID',
 ];
 
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+/**
+ * Milliseconds of an ISO 8601 time; a date and time written without a zone ("2026-12-01 10:00:00", as ERPs and CSV
+ * exports write them) is read as UTC, not as the hub's local time, so a conversion's time does not depend on the
+ * time zone of the machine the hub runs on. NaN when it is not a time.
+ */
+export function timestampMs(text: string): number {
+  const trimmed = text.trim();
+  return ZONELESS.test(trimmed) ? Date.parse(`${trimmed.replace(' ', 'T')}Z`) : Date.parse(trimmed);
+}
+
 /**
  * Google Ads' longest click-through conversion window is 90 days: a conversion that happened longer ago than that
  * cannot fall inside the window of its click, and Google counts it as PROCESSING_ERROR_REASON_EVENT_TOO_OLD ("older
@@ -32,7 +44,7 @@ export const MAX_CONVERSION_AGE_DAYS = 90;
 
 /** The problem of a conversion too old for Google Ads to take, or undefined. */
 export function tooOldToSend(record: { eventTimestamp: string }, nowMs = Date.now()): Built<never> | undefined {
-  const ms = Date.parse(record.eventTimestamp);
+  const ms = timestampMs(record.eventTimestamp);
   if (Number.isNaN(ms) || nowMs - ms <= MAX_CONVERSION_AGE_DAYS * 86_400_000) return undefined;
   return {
     problem: `eventTimestamp ${new Date(ms).toISOString()} is ${Math.floor((nowMs - ms) / 86_400_000)} days ago: Google Ads takes no conversion older than ${MAX_CONVERSION_AGE_DAYS} days (its longest click-through window), so it is not sent`,
@@ -75,7 +87,7 @@ export function buildEvent(
   const value = record.conversionValue ?? options.defaultValue;
   const old = options.checkAge === true ? tooOldToSend(record) : undefined;
   if (old !== undefined) return old;
-  const ms = Date.parse(record.eventTimestamp);
+  const ms = timestampMs(record.eventTimestamp);
   if (Number.isNaN(ms))
     return { problem: 'eventTimestamp is not a date: write ISO 8601 with a zone', field: 'eventTimestamp' };
   const clicks = (['gclid', 'gbraid', 'wbraid'] as const).filter((k) => record[k] !== undefined);

@@ -31,10 +31,18 @@ export interface EventProblem {
 
 export type Prepared = { ok: true; event: Record<string, unknown> } | { ok: false; problem: EventProblem };
 
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+/**
+ * Unix seconds of an event time: seconds (or milliseconds given by mistake) as a number or digits, or ISO 8601. A date
+ * and time without a zone ("2026-12-01 10:00:00", as ERPs and CSV exports write them) is read as UTC, not as the
+ * hub's local time, so the time sent does not depend on the time zone of the machine the hub runs on.
+ */
 function seconds(value: number | string): number | undefined {
-  if (typeof value === 'number') return value > 1e11 ? Math.floor(value / 1000) : value; // ms given by mistake
-  if (/^\d+$/.test(value.trim())) return seconds(Number(value.trim()));
-  const ms = Date.parse(value);
+  if (typeof value === 'number') return value > 1e11 ? Math.floor(value / 1000) : Math.floor(value); // ms by mistake
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return seconds(Number(text));
+  const ms = ZONELESS.test(text) ? Date.parse(`${text.replace(' ', 'T')}Z`) : Date.parse(text);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 

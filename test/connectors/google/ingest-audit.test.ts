@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import nock from 'nock';
 import { addAudienceMembers } from '../../../connectors/google/actions/addAudienceMembers';
 import { sendConversions } from '../../../connectors/google/actions/sendConversions';
@@ -239,5 +241,27 @@ describe('records a mapping got wrong (the runner does not hold them to the sche
     expect(outcomes[2]).toMatchObject({ failure: 'permanent', field: 'email' });
     expect((seen[0]!.audienceMembers as unknown[]).length).toBe(2);
     expect(discoveryProblems('audienceMembers:ingest', seen[0])).toEqual([]);
+  });
+});
+
+describe('conversion times', () => {
+  it('a time written without a zone is UTC whatever the hub machine’s zone', () => {
+    // the zone is read when the process starts: a child process in New York (UTC−5) reads the times
+    const script = `
+      const { timestampMs } = require('./connectors/google/actions/events');
+      const out = ['2026-12-07 10:00:00', '2026-12-07T10:00:00.250', '2026-12-07T05:00:00-05:00', '2026-12-07']
+        .map((t) => new Date(timestampMs(t)).toISOString());
+      process.stdout.write(JSON.stringify(out));`;
+    const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
+    const out = execFileSync(tsx, ['-e', script], {
+      cwd: path.join(__dirname, '../../..'),
+      env: { ...process.env, TZ: 'America/New_York' },
+    }).toString();
+    expect(JSON.parse(out)).toEqual([
+      '2026-12-07T10:00:00.000Z',
+      '2026-12-07T10:00:00.250Z',
+      '2026-12-07T10:00:00.000Z',
+      '2026-12-07T00:00:00.000Z',
+    ]);
   });
 });

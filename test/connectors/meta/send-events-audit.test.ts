@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import nock from 'nock';
 import { sendEvents } from '../../../connectors/meta/actions/sendEvents';
 import { clearMetaBackoff } from '../../../connectors/meta/client';
@@ -13,6 +15,8 @@ import { GRAPH, connection, failure, nowS, useNock } from './helpers';
  */
 
 useNock();
+
+const TSX = path.join(__dirname, '../../../node_modules/.bin/tsx');
 afterEach(() => clearMetaBackoff());
 
 const EVENTS = `/${GRAPH_VERSION}/1234567890/events`;
@@ -213,5 +217,38 @@ describe('sendEvents: records a mapping got wrong (the runner does not hold them
     expect(requests).toHaveLength(1);
     expect(requests[0]).toHaveLength(1_000 - wrong.length);
     expect(outcomes[20]).toEqual({ status: 'ok', targetId: 'Purchase:20020', operation: 'created' });
+  });
+});
+
+describe('sendEvents: event times', () => {
+  it('a time written without a zone is UTC whatever the hub machine’s zone', () => {
+    // the zone is read when the process starts: a child process in New York (UTC−5) prepares the event
+    const script = `
+      const { prepareEvent } = require('./connectors/meta/actions/event-payload');
+      const now = Math.floor(Date.parse('2026-12-07T12:00:00Z') / 1000);
+      const event = (t) => ({ event_name: 'Lead', event_time: t, event_id: 'L1', action_source: 'system_generated',
+        user_data: { em: 'ann@example.com' } });
+      const out = ['2026-12-07 10:00:00', '2026-12-07T10:00:00', '2026-12-07T05:00:00-05:00']
+        .map((t) => prepareEvent(event(t), now)).map((p) => (p.ok ? p.event.event_time : p.problem.reason));
+      process.stdout.write(JSON.stringify(out));`;
+    const out = execFileSync(TSX, ['-e', script], {
+      cwd: path.join(__dirname, '../../..'),
+      env: { ...process.env, TZ: 'America/New_York' },
+    }).toString();
+    const tenUtc = Date.parse('2026-12-07T10:00:00Z') / 1000;
+    expect(JSON.parse(out)).toEqual([tenUtc, tenUtc, tenUtc]);
+  });
+
+  it('fractions of a second are dropped: Meta takes whole seconds', async () => {
+    let body: Body | undefined;
+    nock(GRAPH)
+      .post(EVENTS, (b: Body) => {
+        body = b;
+        return true;
+      })
+      .reply(200, { events_received: 1 });
+    const t = nowS() - 3_600;
+    await sendEvents.write({ connection: connection(), records: [purchase('F1', { event_time: t + 0.75 })] });
+    expect(body!.data[0]!.event_time).toBe(t);
   });
 });
