@@ -87,11 +87,13 @@ describe('sendEvents with raw user data: the standard library’s rules', () => 
       event('no-such-day', { em: 'd@example.com', db: '1997-02-30' }),
       event('not-born', { em: 'e@example.com', db: '2099-01-01' }),
       event('too-old', { em: 'f@example.com', db: '1850-01-01' }),
+      event('ambiguous', { em: 'g@example.com', db: '02/03/1997' }),
     ]);
     expect(outcomes.map((o) => (o.status === 'failed' ? o.field : o.status))).toEqual([
       'ok',
       'ok',
       'ok',
+      'user_data.db',
       'user_data.db',
       'user_data.db',
       'user_data.db',
