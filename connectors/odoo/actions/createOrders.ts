@@ -6,6 +6,7 @@ import { OrderInput } from '../schemas/records';
 import type { OdooSettings } from '../schemas/settings';
 import { ALL_RECORDS } from '../streams/incremental';
 import { createdId, failedOutcome, findExternalIds, linkExternalId } from './external-ids';
+import { currencyVals, isOutcome, type CurrencyVals } from './order-currency';
 import { findPartners, normalizedEmail, pickPartner } from './partner-match';
 
 const MODEL = 'sale.order';
@@ -122,8 +123,19 @@ async function createOne(
       reason: 'the customer is not in Odoo: upsert the partner first (by externalId or email), or give customer.id',
       field: 'customer',
     };
+  let currency: CurrencyVals | undefined;
+  if (record.currency !== undefined) {
+    try {
+      const found = await currencyVals(client, record.currency);
+      if (isOutcome(found)) return found;
+      currency = found;
+    } catch (error) {
+      return failedOutcome(error);
+    }
+  }
   const vals = {
     partner_id: partner,
+    ...currency,
     origin: originMarker(record.externalId),
     ...(record.client_order_ref === undefined ? {} : { client_order_ref: record.client_order_ref }),
     order_line: record.lines.map((l) => [

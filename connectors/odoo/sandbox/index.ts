@@ -153,6 +153,10 @@ function postRefund(store: OdooStore, orderId: number, amount?: number, writeDat
 function seed(store: OdooStore, options: OdooSandboxOptions): void {
   store.insert('res.currency', { name: 'EUR', symbol: '€' });
   store.insert('res.currency', { name: 'USD', symbol: '$' });
+  store.insert('res.currency', { name: 'GBP', symbol: '£', active: false }); // Odoo ships currencies inactive
+  store.insert('res.company', { name: 'Sandbox Company', currency_id: 1 });
+  store.insert('product.pricelist', { name: 'Default', currency_id: 1, sequence: 1 });
+  store.insert('product.pricelist', { name: 'USD', currency_id: 2, sequence: 10 });
   for (const [name, price] of [
     ['Consulting hour', 120],
     ['Licence (year)', 990],

@@ -37,6 +37,7 @@ const MODELS: Record<string, ModelSpec> = {
     many2one: [
       { field: 'partner_id', model: 'res.partner' },
       { field: 'currency_id', model: 'res.currency' },
+      { field: 'pricelist_id', model: 'product.pricelist' },
     ],
     hasActive: false,
     display: (r) => String(r.name),
@@ -60,6 +61,16 @@ const MODELS: Record<string, ModelSpec> = {
   },
   'product.product': { many2one: [], hasActive: true, display: (r) => String(r.name) },
   'res.currency': { many2one: [], hasActive: true, display: (r) => String(r.name) },
+  'product.pricelist': {
+    many2one: [{ field: 'currency_id', model: 'res.currency' }],
+    hasActive: true,
+    display: (r) => String(r.name),
+  },
+  'res.company': {
+    many2one: [{ field: 'currency_id', model: 'res.currency' }],
+    hasActive: true,
+    display: (r) => String(r.name),
+  },
   'ir.model.data': { many2one: [], hasActive: false, display: (r) => `${String(r.module)}.${String(r.name)}` },
   'res.users.apikeys': { many2one: [], hasActive: false, display: (r) => String(r.name) },
 };
@@ -231,7 +242,7 @@ export class OdooStore {
     for (const vals of list as Row[]) {
       const { order_line, ...rest } = vals;
       if (model === 'sale.order') this.checkLines(order_line);
-      const id = this.insert(model, { ...this.defaults(model), ...rest });
+      const id = this.insert(model, { ...this.defaults(model), ...rest, ...this.computed(model, rest) });
       if (model === 'sale.order') this.createLines(id, order_line);
       this.created.set(model, (this.created.get(model) ?? 0) + 1);
       ids.push(id);
@@ -253,6 +264,19 @@ export class OdooStore {
         date_order: this.stamp().slice(0, 19), // Odoo's default: now
       };
     return {};
+  }
+
+  /**
+   * Stored computes on create: sale.order.currency_id is the pricelist's currency, else the company's (Odoo 17+
+   * `_compute_currency_id`); the sandbox's company is the first res.company.
+   */
+  private computed(model: string, vals: Row): Row {
+    if (model !== 'sale.order' || vals.currency_id !== undefined) return {};
+    const pricelist =
+      typeof vals.pricelist_id === 'number' ? this.table('product.pricelist').get(vals.pricelist_id) : undefined;
+    const company = [...this.table('res.company').values()][0];
+    const currency = pricelist?.currency_id ?? company?.currency_id;
+    return currency === undefined ? {} : { currency_id: currency };
   }
 
   private checkLines(commands: unknown): void {
