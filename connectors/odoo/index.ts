@@ -10,16 +10,31 @@ import { partners } from './streams/partners';
 
 const DAY_MS = 86_400_000;
 
-/** The earliest expiry among the user's API keys, when Odoo lets the key's user read them (18+ records one). */
-async function keyExpiry(connection: ConnectionContext<OdooSettings>): Promise<string | undefined> {
+/** When the API keys of the key's user expire: the earliest date, and how many keys carry a date. */
+interface KeyExpiry {
+  date: string;
+  keys: number;
+}
+
+/**
+ * The earliest expiry among the API keys of the key's user, when Odoo lets that user read them (18+ records one).
+ * A user reads their own keys; an administrator reads everyone's (to revoke them), so the keys are those of the
+ * key's user: by uid on JSON-RPC; JSON-2 has no uid to ask with, so when the keys read belong to several users
+ * nothing is said rather than another user's date. Odoo keeps only a hash of each key, so which of the user's keys
+ * is this one cannot be told: with several, the earliest is reported as such.
+ */
+async function keyExpiry(connection: ConnectionContext<OdooSettings>, uid?: number): Promise<KeyExpiry | undefined> {
   try {
-    const rows = await clientFor(connection).call<{ expiration_date?: string | false }[]>(
+    const rows = await clientFor(connection).call<{ expiration_date?: string | false; user_id?: unknown }[]>(
       'res.users.apikeys',
       'search_read',
-      { args: { domain: [], fields: ['expiration_date'] } },
+      { args: { domain: uid === undefined ? [] : [['user_id', '=', uid]], fields: ['expiration_date', 'user_id'] } },
     );
+    const users = new Set(rows.map((r) => (Array.isArray(r.user_id) ? r.user_id[0] : r.user_id)));
+    if (users.size > 1) return undefined;
     const dates = rows.map((r) => r.expiration_date).filter((d): d is string => typeof d === 'string' && d !== '');
-    return dates.sort()[0];
+    const date = dates.sort()[0];
+    return date === undefined ? undefined : { date, keys: dates.length };
   } catch (error) {
     if (isHubError(error) && error.kind === 'auth') throw error;
     return undefined; // no access to the model, or a version without expiry: say nothing rather than guess
@@ -32,12 +47,13 @@ async function check(connection: ConnectionContext<OdooSettings>): Promise<Check
     const client = clientFor(connection);
     const session = await client.session();
     await client.call('res.partner', 'search_count', { args: { domain: [] } });
-    const expiry = await keyExpiry(connection);
+    const expiry = await keyExpiry(connection, session.uid);
     const transport = session.transport === 'json2' ? 'JSON-2' : 'JSON-RPC';
     let message = `Connected to Odoo ${session.version} database "${connection.settings.database}" over ${transport}`;
     if (expiry !== undefined) {
-      const days = Math.floor((Date.parse(`${expiry.replace(' ', 'T')}Z`) - Date.now()) / DAY_MS);
-      message += `; the API key expires on ${expiry.slice(0, 10)}${days <= 14 ? ` (in ${Math.max(days, 0)} days: generate a new key in Odoo soon)` : ''}`;
+      const days = Math.floor((Date.parse(`${expiry.date.replace(' ', 'T')}Z`) - Date.now()) / DAY_MS);
+      const which = expiry.keys === 1 ? 'the API key' : `the first of this user's ${expiry.keys} API keys`;
+      message += `; ${which} expires on ${expiry.date.slice(0, 10)}${days <= 14 ? ` (in ${Math.max(days, 0)} days: generate a new key in Odoo soon)` : ''}`;
     }
     return { ok: true, message };
   } catch (error) {
