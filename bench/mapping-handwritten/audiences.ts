@@ -41,14 +41,20 @@ function country(p: Row): string | undefined {
   return ISO.test(given) ? given.toUpperCase() : own(COUNTRIES, given.toLowerCase());
 }
 
-/** The phone the contact gave: `phone` unless blank, else `mobilephone` (as they are: the hashers trim). */
-const phoneOf = (p: Row): unknown => (text(p.phone) !== '' ? p.phone : p.mobilephone);
+/**
+ * The first usable number hashed: `phone`, else `mobilephone` when `phone` is no number by the platform's rules
+ * (blank, "n/a", too short, national without a country); the mobile is parsed only then, each number hashed once.
+ */
+const googlePhone = (p: Row, iso: string | undefined): string | undefined =>
+  googleHash('phone', p.phone, iso, DEFAULT_COUNTRY) ?? googleHash('phone', p.mobilephone, iso, DEFAULT_COUNTRY);
+const metaPhone = (p: Row, iso: string | undefined): string | undefined =>
+  metaHash('ph', p.phone, iso, DEFAULT_COUNTRY) ?? metaHash('ph', p.mobilephone, iso, DEFAULT_COUNTRY);
 
 /** The Google member (no consent yet), or undefined when neither e-mail nor phone is usable. */
 function googleMember(p: Row): Row | undefined {
   const iso = country(p);
   const email = googleHash('email', p.email, undefined, DEFAULT_COUNTRY);
-  const phone = googleHash('phone', phoneOf(p), iso, DEFAULT_COUNTRY);
+  const phone = googlePhone(p, iso);
   if (email === undefined && phone === undefined) return undefined;
   const member: Row = {};
   put(member, 'email', email);
@@ -74,7 +80,7 @@ function googleMember(p: Row): Row | undefined {
 function metaMember(p: Row): Row | undefined {
   const iso = country(p);
   const email = metaHash('em', p.email, undefined, DEFAULT_COUNTRY);
-  const phone = metaHash('ph', phoneOf(p), iso, DEFAULT_COUNTRY);
+  const phone = metaPhone(p, iso);
   if (email === undefined && phone === undefined) return undefined;
   const name = hubspotName(p);
   const member: Row = {};

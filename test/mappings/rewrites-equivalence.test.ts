@@ -17,6 +17,11 @@ import { MAPPINGS_DIR } from './helpers';
  * without a numbering plan is ignored: test/core/mapping/stdlib/country-codes.test.ts), so old and new expressions
  * now agree on those contacts too; the branch below that allows the difference stays for codes a future stdlib
  * might refuse.
+ *
+ * A second difference is a deliberate change of behaviour (the audience mappings' 1.2.0, issue #16): the old
+ * expressions took `phone` whenever it was not blank, so a phone that is no number by the platform's rules ("n/a",
+ * too short, national without a country) hid a valid `mobilephone`, and a contact without e-mail was skipped. Now the
+ * mobile is used when the phone is unusable (MOBILE_WHEN_PHONE_UNUSABLE below).
  */
 
 const OLD_DIR = path.resolve(__dirname, '../fixtures/mapping-rewrites');
@@ -41,6 +46,20 @@ const DECIDE_BEFORE_PHONE = new Set([
  * consented contact with such a phone still fails as before (the general comparison covers those).
  */
 const DECIDE_BEFORE_PHONE_TYPE = new Set(['hubspot-contact-to-mailchimp-member']);
+
+/**
+ * Mappings that since 1.2.0 take the mobile when the phone is not a usable number (see above). A record on which old
+ * and new differ must show exactly that change: the phone is no number to the new expression (without the mobile it
+ * gives what a contact without either number gives, as $metaHash / $googleHash decide), the old result is that one
+ * (the unusable phone hid the mobile), and the new result is the old expression's for the contact without its phone
+ * (the old one then took the mobile). A usable phone still wins over the mobile: it gives no difference.
+ */
+const MOBILE_WHEN_PHONE_UNUSABLE = new Set([
+  'hubspot-contact-to-google-audience-member',
+  'hubspot-contact-to-google-audience-removal',
+  'hubspot-contact-to-meta-audience-member',
+  'hubspot-contact-to-meta-audience-removal',
+]);
 
 /** Generated records per mapping (each also mutated) with the bench's engine default country, and without one. */
 const GENERATED = { RU: 1500, none: 300 };
@@ -198,6 +217,22 @@ function withoutPhone(id: string, input: unknown): unknown {
   return copy;
 }
 
+/** The HubSpot contact without one of its phone properties. */
+function without(input: unknown, property: 'phone' | 'mobilephone'): unknown {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  delete (copy.properties as Record<string, unknown>)[property];
+  return copy;
+}
+
+/** The contact's `phone` when it is text that is not blank (the old expressions took it whatever it held). */
+function phoneText(input: unknown): string | undefined {
+  const properties = (input as { properties?: unknown }).properties;
+  const phone = typeof properties === 'object' && properties !== null ? (properties as Row).phone : undefined;
+  return typeof phone === 'string' && phone.trim() !== '' ? phone : undefined;
+}
+
+type Row = Record<string, unknown>;
+
 // --- tests -----------------------------------------------------------------------------------------------------
 
 describe('mappings rewritten to decide first give the results of their previous expressions (interpreter)', () => {
@@ -224,6 +259,7 @@ describe('mappings rewritten to decide first give the results of their previous 
         const inputs = inputsFor(id, GENERATED[defaultCountry ?? 'none']);
         const kinds = new Map<string, number>();
         let phoneSkips = 0;
+        let mobileInstead = 0;
         for (const input of inputs) {
           const [before, after] = [await old(input), await now(input)];
           const kind = after.ok ? (isSkip(after) ? 'skip' : 'value') : after.error.code;
@@ -252,6 +288,25 @@ describe('mappings rewritten to decide first give the results of their previous 
             phoneSkips++;
             continue;
           }
+          if (
+            MOBILE_WHEN_PHONE_UNUSABLE.has(id) &&
+            phoneText(input) !== undefined &&
+            JSON.stringify(comparable(after)) !== JSON.stringify(comparable(before))
+          ) {
+            // the deliberate change (see MOBILE_WHEN_PHONE_UNUSABLE): the unusable phone no longer hides the mobile
+            expect({ input, result: comparable(after) }).toEqual({
+              input,
+              result: comparable(await old(without(input, 'phone'))),
+            });
+            // the phone is no number to the new expression (alone it gives what no number gives), and the old
+            // result is that of no number
+            const phoneAlone = comparable(await now(without(input, 'mobilephone')));
+            const noNumber = comparable(await now(without(without(input, 'mobilephone'), 'phone')));
+            expect({ input, result: phoneAlone }).toEqual({ input, result: noNumber });
+            expect({ input, result: phoneAlone }).toEqual({ input, result: comparable(before) });
+            mobileInstead++;
+            continue;
+          }
           expect({ input, result: comparable(after) }).toEqual({ input, result: comparable(before) });
           // toEqual ignores key order: the serialised text does not
           expect(JSON.stringify(comparable(after))).toBe(JSON.stringify(comparable(before)));
@@ -266,6 +321,9 @@ describe('mappings rewritten to decide first give the results of their previous 
         else expect(kinds.get('input.invalid')).toBeUndefined();
         if (DECIDE_BEFORE_PHONE_TYPE.has(id)) expect(phoneSkips).toBeGreaterThan(0);
         else if (!DECIDE_BEFORE_PHONE.has(id)) expect(phoneSkips).toBe(0);
+        // the generated contacts include phones the platforms refuse next to valid mobiles: the change is exercised
+        if (MOBILE_WHEN_PHONE_UNUSABLE.has(id)) expect(mobileInstead).toBeGreaterThan(least);
+        else expect(mobileInstead).toBe(0);
       },
       120_000,
     );
