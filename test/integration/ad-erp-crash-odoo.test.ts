@@ -95,7 +95,10 @@ describe.each([
   const ORPHAN: KillPoint = { write: (r) => ORDER_CREATE(r) && r.body.includes(originMarker('deal:D015')), nth: 1 };
   // the worker that took over dies once the last order of the third batch is created and linked: all of the batch is
   // applied in Odoo, none of it recorded by the hub
-  const LINKED: KillPoint = { write: (r) => LINK_CREATE(r) && r.body.includes(externalName('deal:D030')), nth: 1 };
+  const LINKED: KillPoint = {
+    write: (r) => LINK_CREATE(r) && r.body.includes(externalName('deal:D030', 'sale.order')),
+    nth: 1,
+  };
 
   // both kill points on the embedded queue; the first (the harder one) on BullMQ, for time
   describe.each<[Driver, KillPoint[]]>([

@@ -6,20 +6,32 @@ import { ALL_RECORDS } from '../streams/incremental';
 /**
  * External ids the hub owns, kept where Odoo keeps its own: `ir.model.data` rows of module `connector_hub`
  * (`connector_hub.<name>` → model, res_id). Odoo's external id names allow no dots, so a key becomes a readable
- * slug plus a hash of the whole key (two keys never share a name).
+ * slug plus a hash of the model and the whole key: (module, name) is unique across all models in Odoo, so the same
+ * key on a partner and on an order (a CRM's contact 101 and deal 101) must not share a name — the second link was
+ * refused, and a partner created before its link failed was created again on every retry.
+ * Rows written before the model was in the hash (`legacyExternalName`) are still found.
  */
 export const HUB_MODULE = 'connector_hub';
 
-export function externalName(key: string): string {
-  const slug = key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
-  return `${slug}_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+const slugOf = (key: string): string => key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+export function externalName(key: string, model: string): string {
+  return `${slugOf(key)}_${hash(`${model}\u0000${key}`)}`;
+}
+
+/** The name of rows linked before the model was part of the name. */
+export function legacyExternalName(key: string): string {
+  return `${slugOf(key)}_${hash(key)}`;
 }
 
 /** res_id by external key, for the keys that have one on this model. */
 export async function findExternalIds(client: OdooClient, model: string, keys: string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   if (keys.length === 0) return found;
-  const byName = new Map(keys.map((k) => [externalName(k), k]));
+  const byName = new Map(
+    keys.flatMap((k) => [[externalName(k, model), k] as const, [legacyExternalName(k), k] as const]),
+  );
   const rows = await client.call<{ name: string; res_id: number }[]>('ir.model.data', 'search_read', {
     args: {
       domain: [
@@ -40,7 +52,7 @@ export async function findExternalIds(client: OdooClient, model: string, keys: s
 
 export async function linkExternalId(client: OdooClient, model: string, key: string, resId: number): Promise<void> {
   await client.call('ir.model.data', 'create', {
-    args: { vals_list: [{ module: HUB_MODULE, name: externalName(key), model, res_id: resId, noupdate: true }] },
+    args: { vals_list: [{ module: HUB_MODULE, name: externalName(key, model), model, res_id: resId, noupdate: true }] },
   });
 }
 
