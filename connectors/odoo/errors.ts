@@ -1,4 +1,11 @@
-import { AuthError, PermanentError, RateLimitedError, RetryableError, type HubError } from '../../core/sdk';
+import {
+  AuthError,
+  ConfigError,
+  PermanentError,
+  RateLimitedError,
+  RetryableError,
+  type HubError,
+} from '../../core/sdk';
 
 /**
  * Odoo's error shapes, one classifier for both transports.
@@ -122,6 +129,13 @@ export function classify(
   const kind = short(fault?.name);
   const said = fault?.message ? `: ${fault.message}` : '';
   const base = redact(`Odoo ${where} failed${status > 0 ? ` (${status})` : ''}${kind ? ` ${kind}` : ''}${said}`);
+  // a database name the server does not have: JSON-RPC faults psycopg2's "database "x" does not exist" (an
+  // OperationalError, otherwise retryable), JSON-2 answers 404 "database not found"
+  if (/\bdatabase\b.*\b(does not exist|not found)\b/i.test(fault?.message ?? ''))
+    return new ConfigError(
+      `${base}. The server has no such database: check the database setting (the name shown in Odoo's database selector or in Settings → About)`,
+      { field: 'database', ...(status > 0 ? { status } : {}) },
+    );
   if (status === 401 || kind === 'AccessDenied' || kind === 'SessionExpiredException')
     return new AuthError(`${base}. ${KEY_FIX}`, { status: status || 401 });
   // 429 (RFC 6585 §4) and 503 (RFC 9110 §15.6.4) refuse a request rather than report on one: a proxy's rate limit

@@ -22,6 +22,9 @@ export interface AuthState {
 
 const unauthorized = () => new OdooFault('werkzeug.exceptions.Unauthorized', 'Invalid apikey', 401);
 const accessDenied = () => new OdooFault('odoo.exceptions.AccessDenied', 'Access Denied', 403);
+/** What Odoo's registry raises for a database name the server does not have (psycopg2 connecting to it). */
+const noDatabase = (db: unknown) =>
+  new OdooFault('psycopg2.OperationalError', `FATAL:  database ${JSON.stringify(String(db))} does not exist`, 500);
 
 export function keyValid(auth: AuthState, key: unknown): boolean {
   if (typeof key !== 'string') return false;
@@ -135,7 +138,8 @@ export function routes(store: OdooStore, auth: AuthState): SandboxRoute[] {
       if (service === 'common' && method === 'version') result = version().body;
       else if (service === 'common' && method === 'authenticate') {
         const [db, login, key] = args;
-        result = db === auth.database && login === auth.login && keyValid(auth, key) ? auth.uid : false;
+        if (db !== auth.database) throw noDatabase(db);
+        result = login === auth.login && keyValid(auth, key) ? auth.uid : false;
       } else if (service === 'object' && method === 'execute_kw') {
         const [db, uid, key, model, modelMethod, positional, kwargs] = args as [
           string,
@@ -146,7 +150,8 @@ export function routes(store: OdooStore, auth: AuthState): SandboxRoute[] {
           unknown[] | undefined,
           Row | undefined,
         ];
-        if (db !== auth.database || uid !== auth.uid || !keyValid(auth, key)) throw accessDenied();
+        if (db !== auth.database) throw noDatabase(db);
+        if (uid !== auth.uid || !keyValid(auth, key)) throw accessDenied();
         result = dispatch(store, model, modelMethod, undefined, kwargs ?? {}, positional ?? []);
       } else throw new OdooFault('werkzeug.exceptions.NotFound', `no ${String(service)}.${String(method)}`, 404);
       return { status: 200, body: { jsonrpc: '2.0', id, result } };

@@ -1,10 +1,12 @@
 import connector from '../../../connectors/odoo';
 import { clearOdooSessions } from '../../../connectors/odoo/client';
 import { startSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox';
-import { connection } from './helpers';
+import { partners } from '../../../connectors/odoo/streams/partners';
+import { ConfigError, type HubError } from '../../../core/sdk';
+import { connection, failure, readAll } from './helpers';
 
 /**
- * `check` reports when the API key expires (issue #16) from res.users.apikeys. An administrator's key reads every
+ * `check` names a wrong database, and reports when the API key expires (issue #16) from res.users.apikeys. An administrator's key reads every
  * user's keys (Odoo lets administrators see them to revoke them), so another user's key about to expire must not be
  * reported as this one; and with several keys of one user, the earliest is reported as such.
  */
@@ -38,6 +40,18 @@ describe.each([
     if (transport === 'JSON-RPC') expect(result.message).toContain(`the API key expires on ${own()}`);
     // JSON-2 has no uid to tell the users' keys apart: nothing said rather than someone else's date
     else expect(result.message).not.toContain('expires');
+  });
+
+  it('a database name the server does not have: check() and a read say to fix the database setting', async () => {
+    const wrong = { ...sandbox.settings, database: 'acme-prod' };
+    const result = await connector.check(connection(wrong));
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/acme-prod.*check the database setting/);
+    expect(result.message).not.toMatch(/New API Key|is the app installed/);
+    clearOdooSessions();
+    const error = (await failure(() => readAll(partners, connection(wrong)))) as HubError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.field).toBe('database');
   });
 
   it("several keys of the key's user: the earliest is reported as the first of them, with the warning", async () => {
