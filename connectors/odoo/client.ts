@@ -147,18 +147,10 @@ export class OdooClient {
       info = undefined;
     }
     if (info?.server_version_info === undefined && info?.server_version === undefined) {
-      const { parsed } = await this.post(
-        '/jsonrpc',
-        {
-          jsonrpc: '2.0',
-          method: 'call',
-          id: ++this.rpcId,
-          params: { service: 'common', method: 'version', args: [] },
-        },
-        {},
-        'common.version',
-      );
-      info = (parsed as { result?: typeof info } | undefined)?.result;
+      // a refusal or failure here (429/503, 5xx, no connection) is thrown, not read as "an old server": the
+      // transport is kept for the process, and a 19+ server taken for an old one would be asked for JSON-RPC and a
+      // login until a restart
+      info = (await this.rpc('common', 'version', [], 'common.version')) as typeof info;
     }
     const major = majorVersion(info);
     const version = info?.server_version ?? String(info?.server_version_info?.[0] ?? 'unknown');

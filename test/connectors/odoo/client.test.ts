@@ -115,6 +115,19 @@ describe('transport from odd version answers', () => {
     expect(session.version).toBe(answer.server_version);
   });
 
+  it('a version check refused by a proxy (503, then 429) fails retryable and is asked again, not taken for an old server', async () => {
+    nock(ODOO).get('/web/version').reply(503, 'Service Unavailable');
+    nock(ODOO).post('/jsonrpc').reply(429, 'Too Many Requests', { 'retry-after': '3' });
+    const client = new OdooClient({ ...settings, login: undefined });
+    const refused = (await failure(() => client.session())) as HubError;
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(refused.message).toContain('common.version');
+    // the next call detects again: an Odoo 19 speaking JSON-2, no login needed
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    nock(ODOO).post('/json/2/res.partner/search_count').reply(200, '3');
+    expect(await client.call('res.partner', 'search_count', { args: { domain: [] } })).toBe(3);
+  });
+
   it('a /web/version that is not JSON (a proxy page) falls back to common.version', async () => {
     nock(ODOO).get('/web/version').reply(200, '<html>Maintenance</html>', { 'content-type': 'text/html' });
     nock(ODOO)
