@@ -1,5 +1,6 @@
 import {
   AuthError,
+  ConfigError,
   RetryableError,
   SsrfError,
   httpOf,
@@ -27,6 +28,12 @@ export interface OdooCall {
   ids?: number[];
   args?: Record<string, unknown>;
   context?: Record<string, unknown>;
+}
+
+/** The start of a page, for a message: its title when it has one. */
+function pageOf(text: string): string {
+  const title = /<title[^>]*>([^<]{1,80})/i.exec(text)?.[1]?.trim();
+  return title ? `title "${title}"` : JSON.stringify(text.trim().slice(0, 60));
 }
 
 /** `server_version_info[0]` at which JSON-2 exists. */
@@ -120,10 +127,15 @@ export class OdooClient {
       parsed = text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
     } catch {
       parsed = undefined;
+      // Odoo answers its API in JSON, errors included: a page instead is something else at that address (a
+      // website, a login or SSO page of a proxy in front of Odoo, a redirect the door followed)
       if (response.ok)
-        throw new RetryableError(`Odoo ${where} answered ${response.status} with a body that is not JSON`, {
-          status: response.status,
-        });
+        throw new ConfigError(
+          this.redact(
+            `Odoo ${where} answered ${response.status} with a page that is not JSON (${pageOf(text)}): ${this.base} does not look like the Odoo server's API. Check the url setting (the address you open Odoo at, without a path such as /web or /odoo), and that no login page or proxy stands in front of it`,
+          ),
+          { field: 'url', status: response.status },
+        );
     }
     return { response, parsed };
   }

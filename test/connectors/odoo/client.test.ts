@@ -2,7 +2,14 @@ import nock from 'nock';
 import { OdooClient, clearOdooSessions } from '../../../connectors/odoo/client';
 import { NotAppliedError } from '../../../connectors/odoo/errors';
 import { partners } from '../../../connectors/odoo/streams/partners';
-import { AuthError, PermanentError, RateLimitedError, RetryableError, type HubError } from '../../../core/sdk';
+import {
+  AuthError,
+  ConfigError,
+  PermanentError,
+  RateLimitedError,
+  RetryableError,
+  type HubError,
+} from '../../../core/sdk';
 import { KEY, ODOO, connection, failure, readAll, settings, useNock } from './helpers';
 
 useNock();
@@ -126,6 +133,23 @@ describe('transport from odd version answers', () => {
     nock(ODOO).get('/web/version').reply(200, version(19));
     nock(ODOO).post('/json/2/res.partner/search_count').reply(200, '3');
     expect(await client.call('res.partner', 'search_count', { args: { domain: [] } })).toBe(3);
+  });
+
+  it('an address answering pages instead of Odoo (a website, a login page in front) is a ConfigError on url, on both transports', async () => {
+    const page = '<html><head><title>Sign in - Acme SSO</title></head><body>…</body></html>';
+    nock(ODOO).get('/web/version').reply(200, version(19));
+    nock(ODOO).post('/json/2/res.partner/search_count').reply(200, page, { 'content-type': 'text/html' });
+    const json2 = (await failure(() => new OdooClient(settings).call('res.partner', 'search_count'))) as HubError;
+    clearOdooSessions();
+    nock(ODOO).get('/web/version').reply(200, page, { 'content-type': 'text/html' });
+    nock(ODOO).post('/jsonrpc').reply(200, page, { 'content-type': 'text/html' });
+    const rpc = (await failure(() => new OdooClient(settings).call('res.partner', 'search_count'))) as HubError;
+    for (const error of [json2, rpc]) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.field).toBe('url');
+      expect(error.message).toContain('title "Sign in - Acme SSO"');
+      expect(error.message).toMatch(/Check the url setting/);
+    }
   });
 
   it('a /web/version that is not JSON (a proxy page) falls back to common.version', async () => {
