@@ -200,7 +200,10 @@ export class OdooClient {
       );
     const uid = await this.rpc('common', 'authenticate', [database, login, apiKey, {}], 'common.authenticate');
     if (typeof uid !== 'number' || uid <= 0)
-      throw new AuthError(`Odoo common.authenticate failed for ${login}. ${KEY_FIX}`);
+      throw new AuthError(
+        `Odoo common.authenticate failed for ${login}. The key must belong to that user: check the login setting. ${KEY_FIX}`,
+        { field: 'apiKey' },
+      );
     return uid;
   }
 

@@ -184,6 +184,10 @@ describe('errors, by Odoo shape', () => {
     const error = await failure(() => new OdooClient(settings).call('res.partner', 'search_count'));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/New API Key/);
+    // Odoo answers false for a login that is not the key's user as well: the message names both fixes
+    expect(error.message).toMatch(
+      /failed for api@acme\.test\. The key must belong to that user: check the login setting/,
+    );
   });
 
   it('an AccessDenied fault from execute_kw is an AuthError; a ValidationError fault is permanent', async () => {
