@@ -346,6 +346,9 @@ export class OdooStore {
   unlink(model: string, ids: unknown): boolean {
     if (!Array.isArray(ids)) throw badValue('unlink(ids) expects ids');
     for (const id of ids) this.table(model).delete(id as number);
+    // as Odoo's unlink does: the external ids (ir.model.data) of the deleted records go with them
+    const links = this.table('ir.model.data');
+    for (const [rowId, row] of links) if (row.model === model && ids.includes(row.res_id)) links.delete(rowId);
     return true;
   }
 }

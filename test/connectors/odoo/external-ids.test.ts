@@ -48,6 +48,20 @@ describe.each([
     expect(new Set(links().map((l) => l.name)).size).toBe(2);
   });
 
+  it('a partner deleted in Odoo takes its external id with it (as unlink does): the next upsert creates and links it again', async () => {
+    const conn = connection(sandbox.settings);
+    const record = { externalId: 'crm-5', name: 'Deleted Later', phone: '+49 30 5' };
+    const [first] = await upsertPartners.write({ connection: conn, records: [record] });
+    expect(first).toMatchObject({ status: 'ok', operation: 'created' });
+    sandbox.store.unlink('res.partner', [Number(first!.status === 'ok' && first!.targetId)]);
+    expect(links()).toEqual([]);
+    const [again] = await upsertPartners.write({ connection: conn, records: [record] });
+    expect(again).toMatchObject({ status: 'ok', operation: 'created' });
+    expect(links()).toEqual([
+      expect.objectContaining({ model: 'res.partner', res_id: Number(again!.status === 'ok' && again!.targetId) }),
+    ]);
+  });
+
   it('links written under the former name (no model in it) are still found, for partners and orders', async () => {
     const partner = sandbox.store.insert('res.partner', { name: 'Linked before', email: false });
     const [orderId] = sandbox.store.create('sale.order', [
