@@ -72,13 +72,54 @@ function errorDetail(error: ErrorObject): MappingErrorDetail {
   return { field: errorField(error), message };
 }
 
+/**
+ * One detail per `anyOf` (or `oneOf`) a value failed, instead of one per branch ("must be string (and 2 more)"):
+ * branches of constants (a union of literals, as TypeBox writes an enum) say "must be one of …", branches of types
+ * "must be string or null", anything else "does not match any of its allowed forms". Other errors as they are.
+ */
+function foldAlternatives(errors: readonly ErrorObject[]): MappingErrorDetail[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const branchesOf = (union: ErrorObject) =>
+    errors.filter(
+      (e) => e !== union && e.instancePath === union.instancePath && e.schemaPath.startsWith(`${union.schemaPath}/`),
+    );
+  // a union folds into one detail when its branches are constants or types; otherwise its branches' own errors
+  // (e.g. "/email is required" of "an e-mail or a phone") say more, and stay as ajv gave them
+  const folded = new Map<ErrorObject, string>();
+  for (const union of unions) {
+    const branches = branchesOf(union);
+    if (branches.some((e) => e.keyword !== 'const' && e.keyword !== 'enum' && e.keyword !== 'type')) continue;
+    const constants = branches.flatMap((e) => {
+      const params = e.params as Record<string, unknown>;
+      if (e.keyword === 'const') return [params.allowedValue];
+      if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) return params.allowedValues as unknown[];
+      return [];
+    });
+    const types = branches.filter((e) => e.keyword === 'type').map((e) => String((e.params as { type: unknown }).type));
+    // a literal's branch fails on its type and its constant alike (allErrors): the constants say it all
+    folded.set(
+      union,
+      constants.length > 0
+        ? `must be one of ${[...new Set(constants)].map((v) => JSON.stringify(v)).join(', ')}`
+        : `must be ${[...new Set(types)].join(' or ')}`,
+    );
+  }
+  const hidden = new Set([...folded.keys()].flatMap(branchesOf));
+  return errors
+    .filter((e) => !hidden.has(e))
+    .map((e) => {
+      const message = folded.get(e);
+      return message === undefined ? errorDetail(e) : { field: errorField(e), message };
+    });
+}
+
 /** A validator that turns ajv's errors into one MappingError (`code`), first field first, all fields in details. */
 export function createRecordValidator(schema: JsonSchema, code: 'output.invalid' | 'input.invalid'): RecordValidator {
   const validate = compileSchema(schema);
   const what = code === 'output.invalid' ? 'Output' : 'Input';
   return (value) => {
     if (validate(value)) return undefined;
-    const details = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map(errorDetail);
+    const details = foldAlternatives((validate.errors ?? []).filter((e) => e.keyword !== 'if'));
     const unique = details.filter(
       (d, i) => details.findIndex((o) => o.field === d.field && o.message === d.message) === i,
     );

@@ -1,3 +1,4 @@
+import { actionRecordCheck, type ActionRecordCheck } from './action-record';
 import { Value } from '@sinclair/typebox/value';
 import { FlowDefinition, type ConflictPolicy, type SyncMode } from '../flows/schema';
 import { compileMapping, MappingCompileError, type CompiledMapping, type MappingDefinition } from '../mapping';
@@ -67,6 +68,8 @@ export interface FlowContext {
   actionInHash?: boolean;
   /** What the payload depends on besides the record; undefined when the mapping is always evaluated (mapped-state.ts). */
   mappedFingerprint?: string;
+  /** The target action's recordSchema as a check of each record before it is sent (action-record.ts). */
+  checkRecord?: ActionRecordCheck;
 }
 
 export interface LoadOptions {
@@ -270,6 +273,8 @@ export async function loadFlowContext(
   if (writableFields !== undefined) context.writableFields = writableFields;
   if (definition.options?.onlyWritten === true) context.onlyWritten = true;
   if (definition.linkGroup !== undefined && definition.sync === undefined) context.actionInHash = true;
+  const checkRecord = actionRecordCheck(targetSide.connector.id, action);
+  if (checkRecord !== undefined) context.checkRecord = checkRecord;
   const fingerprint = mappingFingerprint({
     mapping: mapping.definition,
     ...(core.mappingOptions === undefined ? {} : { engineOptions: core.mappingOptions }),

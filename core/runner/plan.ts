@@ -231,6 +231,15 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
     send = structuredClone(payload);
     setPath(send, field, item.targetLink.externalId);
   }
+  if (ctx.checkRecord !== undefined) {
+    // the whole mapped record (with its identity) meets the action's contract; owned fields alone may omit required
+    // ones by design (field ownership writes a part of the record)
+    const whole =
+      ctx.writableFields === undefined || !isPlainObject(mapped.value) ? send : withIdentity(ctx, item, mapped.value);
+    const unfit = ctx.checkRecord(whole);
+    if (unfit !== undefined)
+      return { kind: 'invalid', failureKind: 'mapping', reason: unfit.reason, field: unfit.field, payload: send };
+  }
   return {
     kind: 'write',
     op: item.targetLink === undefined ? 'create' : 'update',
@@ -238,6 +247,15 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
     hash,
     writtenFields: Object.keys(payload),
   };
+}
+
+/** The mapped record with the target identity filled from the link, as `decide` sends it. */
+function withIdentity(ctx: FlowContext, item: PageItem, value: SourceRecord): SourceRecord {
+  const field = ctx.targetIdentityField;
+  if (field === undefined || item.targetLink === undefined || getPath(value, field) !== undefined) return value;
+  const whole = structuredClone(value);
+  setPath(whole, field, item.targetLink.externalId);
+  return whole;
 }
 
 /** The compare step for a page: load items and links, map, check suppressions, decide, resolve collisions. */
