@@ -34,6 +34,8 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 /** Keys whose numbers are times (epoch seconds or milliseconds). */
 const TIME_KEY = /(^ts$|time|date|_at$|[a-z]At$|^at$|since|modified|updated)/i;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+/** An ISO time that states its zone (Z or an offset). */
+const ZONED = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /** A number under a time-like key, as epoch ms (epoch seconds are recognised by their size). */
 function timeOfNumber(value: number): number | undefined {
@@ -47,7 +49,9 @@ function timeOfNumber(value: number): number | undefined {
 export function latestTimeIn(value: Json | null | undefined, key = ''): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') {
-    const parsed = ISO_TIME.test(value) ? Date.parse(value) : NaN;
+    // a time written without a zone ("2026-12-01 10:00:00", as Odoo and SQL-minded APIs write it) is UTC: read in
+    // the hub machine's own zone it moved by hours with that zone, and a fresh checkpoint looked ahead of the clock
+    const parsed = ISO_TIME.test(value) ? Date.parse(ZONED.test(value) ? value : `${value.replace(' ', 'T')}Z`) : NaN;
     return Number.isNaN(parsed) ? undefined : parsed;
   }
   if (typeof value === 'number') return TIME_KEY.test(key) ? timeOfNumber(value) : undefined;
