@@ -9,31 +9,10 @@ import {
   RetryableError,
   type HubError,
 } from '../../../core/sdk';
-import { KEY, ODOO, connection, failure, readAll, settings, useNock } from './helpers';
+import { KEY, ODOO, connection, failure, json2Error, readAll, rpcFault, settings, useNock, version } from './helpers';
 
 useNock();
 afterEach(() => clearOdooSessions());
-
-const version = (major: number) => ({
-  server_version: `${major}.0`,
-  server_version_info: [major, 0, 0, 'final', 0, ''],
-  server_serie: `${major}.0`,
-  protocol_version: 1,
-});
-/** Odoo's JSON-2 error body ([doc] external_api.rst). */
-const json2Error = (name: string, message: string) => ({
-  name,
-  message,
-  arguments: [message],
-  context: {},
-  debug: 'Traceback …',
-});
-/** Odoo's JSON-RPC fault (HTTP 200). */
-const rpcFault = (name: string, message: string) => ({
-  jsonrpc: '2.0',
-  id: 1,
-  error: { code: 200, message: 'Odoo Server Error', data: json2Error(name, message) },
-});
 
 describe('transport from /web/version', () => {
   it('Odoo 19+: JSON-2, bearer key, database header, named arguments, ids and context in the body', async () => {

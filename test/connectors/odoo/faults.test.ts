@@ -2,31 +2,10 @@ import nock from 'nock';
 import { OdooClient, clearOdooSessions } from '../../../connectors/odoo/client';
 import { NotAppliedError } from '../../../connectors/odoo/errors';
 import { AuthError, PermanentError, type HubError } from '../../../core/sdk';
-import { KEY, ODOO, failure, settings, useNock } from './helpers';
+import { KEY, ODOO, failure, json2Error, rpcFault, settings, useNock, version } from './helpers';
 
 useNock();
 afterEach(() => clearOdooSessions());
-
-const version = (major: number) => ({
-  server_version: `${major}.0`,
-  server_version_info: [major, 0, 0, 'final', 0, ''],
-  server_serie: `${major}.0`,
-  protocol_version: 1,
-});
-/** Odoo's JSON-2 error body ([doc] external_api.rst). */
-const json2Error = (name: string, message: string) => ({
-  name,
-  message,
-  arguments: [message],
-  context: {},
-  debug: 'Traceback …',
-});
-/** Odoo's JSON-RPC fault (HTTP 200). */
-const rpcFault = (name: string, message: string) => ({
-  jsonrpc: '2.0',
-  id: 1,
-  error: { code: 200, message: 'Odoo Server Error', data: json2Error(name, message) },
-});
 
 describe('Odoo faults by name, the same kind on both transports', () => {
   // JSON-2 status as Odoo 19 sends each exception; a JSON-RPC fault is HTTP 200 and carries the name alone

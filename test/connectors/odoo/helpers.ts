@@ -44,3 +44,25 @@ export async function failure(run: () => Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a failure');
 }
+
+/** Odoo's /web/version answer for a major version. */
+export const version = (major: number) => ({
+  server_version: `${major}.0`,
+  server_version_info: [major, 0, 0, 'final', 0, ''],
+  server_serie: `${major}.0`,
+  protocol_version: 1,
+});
+/** Odoo's JSON-2 error body ([doc] external_api.rst). */
+export const json2Error = (name: string, message: string) => ({
+  name,
+  message,
+  arguments: [message],
+  context: {},
+  debug: 'Traceback …',
+});
+/** Odoo's JSON-RPC fault (HTTP 200). */
+export const rpcFault = (name: string, message: string) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  error: { code: 200, message: 'Odoo Server Error', data: json2Error(name, message) },
+});
