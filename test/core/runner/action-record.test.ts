@@ -28,15 +28,16 @@ describe('records are held to the action’s recordSchema before they are sent',
               ...base,
               recordSchema: Type.Object(
                 { email: Type.String({ format: 'email' }), name: Type.Optional(Type.String()) },
-                { additionalProperties: true },
+                { additionalProperties: false },
               ),
             }
           : x,
       ),
     };
     await h.register('strict', strict, { token: 'secret-token-strict' });
-    // no target schema on this mapping: it turns person2's address into a number
-    await h.mapping('contact', '{ "email": $contains(email, "person2@") ? 42 : email, "name": name }');
+    // no target schema on this mapping: it turns person2's address into a number; every record carries a field the
+    // action does not declare, which is the action's to ignore (a pass-through mapping carries the file's _line)
+    await h.mapping('contact', '{ "email": $contains(email, "person2@") ? 42 : email, "name": name, "_line": 1 }');
     const flow = await h.flow({ name: 'a-to-strict', target: { connection: 'strict', action: 'upsertContacts' } });
 
     const run = await h.run('a-to-strict');
@@ -56,7 +57,7 @@ describe('records are held to the action’s recordSchema before they are sent',
     expect(letter!.reason).toContain('change the mapping');
 
     // fixed mapping, replay: written once, nothing else sent again
-    await h.mapping('contact', '{ "email": email, "name": name }', '1.0.1');
+    await h.mapping('contact', '{ "email": email, "name": name, "_line": 1 }', '1.0.1');
     await h.repos.checkpoints.clear(flow.id);
     const again = await h.run('a-to-strict');
     expect(again.counts).toMatchObject({ read: 4, created: 1, failed: 0 });
