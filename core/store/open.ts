@@ -7,6 +7,7 @@ import { migrationProvider } from './migrations';
 import type { Database } from './schema';
 import { registerRawSqlite } from './raw-sqlite';
 import { openSqliteDatabase, type NodeSqliteDatabase } from './sqlite-driver';
+import { currentSchemaIntrospection } from './pg-introspector';
 import { PlannerStatistics, registerPlannerStatistics } from './planner-statistics';
 import { TransactionScope, guardDialect } from './transaction-guard';
 
@@ -156,7 +157,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       connectionTimeoutMillis: 10_000,
     });
     pool.on('error', (error) => options.onBackgroundError?.(error));
-    db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool }), scope) });
+    db = new Kysely<Database>({
+      dialect: guardDialect(currentSchemaIntrospection(new PostgresDialect({ pool })), scope),
+    });
     statistics = new PlannerStatistics((error) =>
       options.onBackgroundError?.(error instanceof Error ? error : new Error(String(error))),
     );
