@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { flowServiceFor } from '../../core/runtime/flow-service';
-import type { Hub } from '../../core/runtime/hub';
 import { runToEnd } from '../../core/sandbox/demo';
-import { useAdSandboxes } from './ad-sandboxes';
+import { heldReasons, metaAudienceHashes, sha, useAdSandboxes, writes } from './ad-sandboxes';
 
 /**
  * The HubSpot list → Meta / Google audience templates, run as a user runs them against the sandboxes, on contacts
@@ -11,10 +9,6 @@ import { useAdSandboxes } from './ad-sandboxes';
  * reaches the sandbox audience is the proof: no contact without marketing consent, every identifier a SHA-256 digest
  * hashed exactly once, and every contact left out held with a reason a marketer can read.
  */
-
-const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-type Run = Awaited<ReturnType<typeof runToEnd>>;
-const writes = (run: Run) => run.counts.created + run.counts.updated + run.counts.deleted;
 
 const NO_CONSENT = 'no marketing consent in HubSpot (marketing_consent is not true): never sent to an ad platform';
 
@@ -63,17 +57,14 @@ describe('audience templates on messy consent values and identifiers', () => {
   const NOT_CONSENTED = ['granted', 'no', 'zero', 'russianNo', 'empty', 'missing'];
   const NOT_CONSENTED_EMAILS = ['granted', 'no', 'zero', 'net', 'empty', 'missing'].map((n) => `${n}@example.com`);
 
-  async function held(hub: Hub, run: Run): Promise<Map<string, string | undefined>> {
-    const records = await hub.repos.runRecords.list(run.id, { outcome: 'held' });
-    return new Map(records.map((r) => [r.recordKey, r.reason]));
-  }
+  const held = heldReasons;
 
   /** The reason contact `id` was held (the runner keys held records by the flow identity: the contact id). */
   const reasonOf = (reasons: Map<string, string | undefined>, id: string) => reasons.get(id);
 
   it('hubspot-list-to-meta-audience: only consented contacts join, hashed once; the others are held with a reason', async () => {
     const ids = seed();
-    const hashes = () => new Set([...s.meta.state.audience(s.meta.settings.audienceId!).members.values()].flat());
+    const hashes = () => metaAudienceHashes(s);
     await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('hubspot-list-to-meta-audience', {
         connections: { hubspot: 'crm', meta: 'ads-meta' },

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { connectionServiceFor } from '../../core/connections';
 import { openEngine, type Engine } from '../../core/runtime/engine';
 import type { Hub } from '../../core/runtime/hub';
+import type { runToEnd } from '../../core/sandbox/demo';
 import { startSandbox as startGoogle, type GoogleSandbox } from '../../connectors/google/sandbox';
 import { startSandbox as startHubSpot, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
 import { startSandbox as startMeta, type MetaSandbox } from '../../connectors/meta/sandbox';
@@ -58,4 +60,23 @@ export function useAdSandboxes(
     });
   };
   return s;
+}
+
+/** SHA-256 hex of a UTF-8 string: the digests the ad platforms expect. */
+export const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+export type Run = Awaited<ReturnType<typeof runToEnd>>;
+
+/** Records a run wrote (created, updated or deleted). */
+export const writes = (run: Run): number => run.counts.created + run.counts.updated + run.counts.deleted;
+
+/** Why each record a run held was held, by record key (the flow identity: the contact id). */
+export async function heldReasons(hub: Hub, run: Run): Promise<Map<string, string | undefined>> {
+  const records = await hub.repos.runRecords.list(run.id, { outcome: 'held' });
+  return new Map(records.map((r) => [r.recordKey, r.reason]));
+}
+
+/** Every identifier digest the Meta sandbox's audience holds now. */
+export function metaAudienceHashes(s: AdSandboxes): Set<string> {
+  return new Set([...s.meta.state.audience(s.meta.settings.audienceId!).members.values()].flat());
 }

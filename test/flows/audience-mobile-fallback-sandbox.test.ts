@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { flowServiceFor } from '../../core/runtime/flow-service';
 import type { Hub } from '../../core/runtime/hub';
 import { runToEnd } from '../../core/sandbox/demo';
-import { useAdSandboxes } from './ad-sandboxes';
+import { heldReasons, metaAudienceHashes, sha, useAdSandboxes, writes, type Run } from './ad-sandboxes';
 
 /**
  * The HubSpot list → Meta / Google audience templates (mappings 1.2.0, issue #16), run as a user runs them against
@@ -12,10 +11,6 @@ import { useAdSandboxes } from './ad-sandboxes';
  * e-mail is held with a reason a marketer can read. Before 1.2.0 the unusable phone hid the mobile and the first two
  * contacts were held.
  */
-
-const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-type Run = Awaited<ReturnType<typeof runToEnd>>;
-const writes = (run: Run) => run.counts.created + run.counts.updated + run.counts.deleted;
 
 describe('audience templates take the mobile when the phone is no number', () => {
   const s = useAdSandboxes({ contactProperties: ['ad_audience', 'zip'] });
@@ -44,10 +39,7 @@ describe('audience templates take the mobile when the phone is no number', () =>
     return ids;
   }
 
-  async function heldReason(hub: Hub, run: Run, id: string): Promise<string | undefined> {
-    const records = await hub.repos.runRecords.list(run.id, { outcome: 'held' });
-    return records.find((r) => r.recordKey === id)?.reason;
-  }
+  const heldReason = async (hub: Hub, run: Run, id: string) => (await heldReasons(hub, run)).get(id);
 
   /** Withdraws the consent of contact `id` in HubSpot. */
   function withdraw(id: string): void {
@@ -57,7 +49,7 @@ describe('audience templates take the mobile when the phone is no number', () =>
 
   it('hubspot-list-to-meta-audience: the mobile joins and leaves, hashed once', async () => {
     const ids = seed();
-    const hashes = () => new Set([...s.meta.state.audience(s.meta.settings.audienceId!).members.values()].flat());
+    const hashes = () => metaAudienceHashes(s);
     await s.withEngine(async (hub, engine) => {
       await flowServiceFor(hub).enableTemplate('hubspot-list-to-meta-audience', {
         connections: { hubspot: 'crm', meta: 'ads-meta' },

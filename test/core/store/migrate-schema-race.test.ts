@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { Client } from 'pg';
 import { openStore } from '../../../core/store';
 import { createTestDatabase, pgUrl } from '../../helpers/postgres';
@@ -27,12 +28,19 @@ import { createTestDatabase, pgUrl } from '../../helpers/postgres';
       }
     };
     const churners = [churn(), churn(), churn()];
+    const opened: string[] = [];
     try {
       for (let i = 0; i < 6; i++) {
         const database = await createTestDatabase('postgres');
         try {
           const store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 2 });
-          await store.close();
+          try {
+            // migrated in its own schema: the tables are there and empty
+            const { rows } = await sql<{ n: string }>`select count(*) as n from record_links`.execute(store.db);
+            opened.push(rows[0]!.n);
+          } finally {
+            await store.close();
+          }
         } finally {
           await database.drop();
         }
@@ -41,5 +49,6 @@ import { createTestDatabase, pgUrl } from '../../helpers/postgres';
       churning = false;
       await Promise.all(churners);
     }
+    expect(opened.map(Number)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
