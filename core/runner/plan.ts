@@ -225,12 +225,7 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
   }
   // the payload is the mapping's own output for this record, sent as is; only filling the target identity in
   // copies it first (the mapped value still serves the collision check after this decision)
-  const field = ctx.targetIdentityField;
-  let send = payload;
-  if (field !== undefined && item.targetLink !== undefined && getPath(payload, field) === undefined) {
-    send = structuredClone(payload);
-    setPath(send, field, item.targetLink.externalId);
-  }
+  const send = withIdentity(ctx, item, payload);
   if (ctx.checkRecord !== undefined) {
     // the whole mapped record (with its identity) meets the action's contract; owned fields alone may omit required
     // ones by design (field ownership writes a part of the record)
