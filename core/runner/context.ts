@@ -70,6 +70,8 @@ export interface FlowContext {
   mappedFingerprint?: string;
   /** The target action's recordSchema as a check of each record before it is sent (action-record.ts). */
   checkRecord?: ActionRecordCheck;
+  /** The target action replaces the whole set (`ActionDefinition.replace`): one session per run (replace-session.ts). */
+  replace?: boolean;
 }
 
 export interface LoadOptions {
@@ -236,6 +238,13 @@ export async function loadFlowContext(
       'mode',
     );
   }
+  // a replace sends the whole set on every run: mirror mode's deletes and a sync pair's echo and conflict rules
+  // have nothing to decide there
+  if (action.replace === true && (definition.mode === 'mirror' || definition.sync !== undefined))
+    throw stop(
+      `action ${action.name} replaces the whole set on every run (members the source no longer has leave it), so it takes mode "upsert" outside a sync pair`,
+      definition.mode === 'mirror' ? 'mode' : 'sync',
+    );
   const maxBatch = (name: string) => actionBatchSize(targetSide.connector, name) ?? 100;
   const batchSize = Math.max(1, Math.min(definition.options?.batchSize ?? Infinity, maxBatch(action.name)));
   const deleteBatchSize = deleteAction
@@ -264,7 +273,8 @@ export async function loadFlowContext(
     mapping: mapping.compiled,
     // without options.maxAttempts the connection's retry window (minutes) decides how long failures are retried
     maxAttempts: definition.options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    concurrency: definition.options?.concurrency ?? 1,
+    // a replace session's batches go one at a time, in order (replace-session.ts)
+    concurrency: action.replace === true ? 1 : (definition.options?.concurrency ?? 1),
   };
   if (targetIdentityField !== undefined) context.targetIdentityField = targetIdentityField;
   if (definition.identity?.normalize !== undefined) context.identityNormalize = definition.identity.normalize;
@@ -275,6 +285,11 @@ export async function loadFlowContext(
   if (definition.linkGroup !== undefined && definition.sync === undefined) context.actionInHash = true;
   const checkRecord = actionRecordCheck(targetSide.connector.id, action);
   if (checkRecord !== undefined) context.checkRecord = checkRecord;
+  if (action.replace === true) {
+    // every record is mapped and sent on every run: no decision is reused from what was last mapped
+    context.replace = true;
+    return context;
+  }
   const fingerprint = mappingFingerprint({
     mapping: mapping.definition,
     ...(core.mappingOptions === undefined ? {} : { engineOptions: core.mappingOptions }),

@@ -13,6 +13,7 @@ import { processPage } from './page-processor';
 import { refreshOppositeSide } from './peek';
 import { readOptionsOf, readStart } from './read-start';
 import { readPages } from './reader';
+import { ReplaceSession } from './replace-session';
 import { deadLetterLedger } from './recorder';
 import { currentLease, holdsLease, isLeaseLost, LeaseLostError, RunLease, withLease } from './lease';
 import { reviewInterruptedWrite } from './review';
@@ -103,6 +104,10 @@ export async function executeRun(
   const coalescer = mirror
     ? undefined
     : new PageCoalescer(PageCoalescer.thresholdFor(ctx.target.batchSize, ctx.concurrency));
+  // a target action that replaces the whole set: this attempt's writes are one session (core/runner/replace-session.ts)
+  const session = ctx.replace
+    ? new ReplaceSession(core, ctx, { runId: run.id, signal, markSeen: false, ledger: deadLetterLedger })
+    : undefined;
   const process = async (unit: { records: SourceRecord[]; rejected: RejectedRecord[]; checkpoint: Json | null }) => {
     await processPage(core, ctx, unit.records, {
       runId: run.id,
@@ -111,8 +116,10 @@ export async function executeRun(
       checkpoint: unit.checkpoint,
       markSeen: mirror,
       ledger: deadLetterLedger,
+      ...(session === undefined ? {} : { session }),
     });
-    if (!mirror && unit.checkpoint !== null) await options.onProgress?.();
+    // a replace saves no checkpoint: a new attempt reads (and sends) everything again, so nothing advanced for good
+    if (!mirror && session === undefined && unit.checkpoint !== null) await options.onProgress?.();
   };
   const reading = readPages(core, ctx.source, {
     signal,
@@ -139,6 +146,9 @@ export async function executeRun(
   try {
     end = await reading;
   } catch (error) {
+    // a replace whose read failed sends nothing more: its session stays incomplete, and the run says so
+    if (session !== undefined)
+      throw error instanceof RunStopError && !signal.aborted ? session.abandoned(error) : error;
     // the read failed for good (auth, permanent, retries spent): the records read before it are still recorded
     const held = error instanceof RunStopError && !signal.aborted ? coalescer?.take() : undefined;
     if (held !== undefined) await process(held);
@@ -147,6 +157,8 @@ export async function executeRun(
   if (end === 'stopped') return 'stopped';
   const rest = coalescer?.take();
   if (rest !== undefined) await process(rest);
+  // the read is complete: the session's last batch (or, with nothing to send, nothing and a warning)
+  await session?.finish();
   if (mirror && unreadable > 0)
     core.logger.warn(
       { runId: run.id, flow: flow.name, unreadable },

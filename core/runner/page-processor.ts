@@ -24,7 +24,8 @@ import { LinkBatch } from './link-batch';
 import { fencedWrite, recordUnconfirmed, type Unconfirmed } from './review';
 import type { SourceRecord } from './hashing';
 import { chunk, forEachLimited } from './limited';
-import { writeRecords } from './writer';
+import type { ReplaceSession } from './replace-session';
+import { writeRecords, type ItemResult } from './writer';
 
 /**
  * One page through read → compare → map → write → record. Writes go out in batches of the action's size (up to
@@ -43,9 +44,11 @@ export interface PageOptions {
   ledger: Ledger;
   /** Rows the stream could not read as records (Page.rejected): dead-lettered with their reason. */
   rejected?: RejectedRecord[];
+  /** The run's replace session, when the target action replaces the whole set (core/runner/replace-session.ts). */
+  session?: ReplaceSession;
 }
 
-type WritePlan = PlannedItem & { decision: Extract<Decision, { kind: 'write' }> };
+export type WritePlan = PlannedItem & { decision: Extract<Decision, { kind: 'write' }> };
 
 export { UNIDENTIFIED_KEY };
 
@@ -95,20 +98,21 @@ function noteFailures(ctx: FlowContext, ledger: Ledger, failures: readonly Failu
  */
 type Tail = (tx: TxRepos) => Promise<Partial<RunCounts> | undefined>;
 
-async function writeBatch(
+/** Writes a batch (through `send` for a replace session: core/runner/replace-session.ts) and records it. */
+export async function writeBatch(
   core: RunnerCore,
   ctx: FlowContext,
   batch: WritePlan[],
   options: PageOptions,
   tail?: Tail,
+  send?: (payloads: SourceRecord[]) => Promise<ItemResult[]>,
 ): Promise<void> {
-  const results = await writeRecords(
-    core,
-    ctx.target,
-    ctx.target.action,
-    batch.map((p) => p.decision.payload),
-    { maxAttempts: ctx.maxAttempts, ...(options.signal ? { signal: options.signal } : {}) },
-  );
+  const payloads = batch.map((p) => p.decision.payload);
+  const results = await (send?.(payloads) ??
+    writeRecords(core, ctx.target, ctx.target.action, payloads, {
+      maxAttempts: ctx.maxAttempts,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }));
   const now = core.now();
   const recordOptions: RecordOptions = { runId: options.runId, now, markSeen: options.markSeen };
   let counts: Partial<RunCounts> = {};
@@ -384,6 +388,11 @@ export async function executePlan(
   options: PageOptions,
 ): Promise<void> {
   const writes = plan.planned.filter((p): p is WritePlan => p.decision.kind === 'write');
+  if (options.session !== undefined) {
+    // a replace: the session sends the records when it knows which batch is the last (no checkpoint to carry)
+    await options.session.add(writes);
+    return recordRest(core, ctx, plan, readCount, options);
+  }
   const batches = chunk(writes, ctx.target.batchSize);
   // the rest of the page goes into the transaction of the batch recorded last, when every other batch of the page
   // is already committed (so the checkpoint still never passes an unrecorded record); else into its own

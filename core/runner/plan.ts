@@ -181,7 +181,9 @@ export async function attachLinks(core: RunnerCore, ctx: FlowContext, items: Pag
 
 /** Decides what to do with one item, given its mapping result and whether it carries a suppressed identifier. */
 export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, suppressed: boolean): Decision {
-  if (isStale(item.sourceLink, item.modifiedAt)) {
+  // a replace sends the whole set on every run: what was written before decides nothing (stale, echo, unchanged)
+  const replace = ctx.replace === true;
+  if (!replace && isStale(item.sourceLink, item.modifiedAt)) {
     return { kind: 'stale', reason: STALE_READ };
   }
   const payload =
@@ -195,7 +197,7 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
       : ctx.actionInHash === true
         ? contentHash({ [ctx.target.action.name]: payload })
         : contentHash(payload);
-  if (isEcho(item.sourceLink, item.record, item.fields)) {
+  if (!replace && isEcho(item.sourceLink, item.record, item.fields)) {
     return hash === undefined || payload === undefined
       ? { kind: 'echo' }
       : { kind: 'echo', hash, writtenFields: Object.keys(payload) };
@@ -214,10 +216,10 @@ export function decide(ctx: FlowContext, item: PageItem, mapped: MapResult, supp
       payload: mapped.value,
     };
   }
-  if (item.targetLink?.lastWrittenHash === hash) return { kind: 'unchanged' };
+  if (!replace && item.targetLink?.lastWrittenHash === hash) return { kind: 'unchanged' };
   // a removal flow (options.onlyWritten) names only records a flow of its link group wrote there: a contact the hub
   // never added is never sent, not even hashed in a removal
-  if (ctx.onlyWritten === true && item.targetLink?.lastWrittenHash === undefined)
+  if (!replace && ctx.onlyWritten === true && item.targetLink?.lastWrittenHash === undefined)
     return { kind: 'filtered', reason: 'not written to the target by this link group before: nothing to remove' };
   if (suppressed) return { kind: 'suppressed', reason: 'the record carries an erased (suppressed) identifier' };
   if (ctx.conflict?.policy === 'last-writer-wins' && targetIsNewer(item.targetLink, item.modifiedAt)) {

@@ -5,8 +5,8 @@ import type { RunnerCore } from './core';
 import { RunStopError } from './errors';
 
 /**
- * Where the next read of a flow starts: its stored checkpoint (none in mirror mode, which always reads
- * everything), and with `options.lookbackMs` a look-back `since`: the time the checkpoint was saved minus the
+ * Where the next read of a flow starts: its stored checkpoint (none in mirror mode and for a replace action, which
+ * always read everything), and with `options.lookbackMs` a look-back `since`: the time the checkpoint was saved minus the
  * window. Streams that support `since` then read again what changed in that window (sources whose cursors are
  * coarse, or whose changes become visible late); the records read again that did not change cost no write (their
  * hash equals the link's) and no link update. Streams without `since` ignore it. A first read (no checkpoint)
@@ -79,7 +79,9 @@ function corrupt(ctx: FlowContext, why: string): RunStopError {
 }
 
 export async function readStart(core: RunnerCore, ctx: FlowContext, runId?: string): Promise<ReadStart> {
-  if (ctx.mode === 'mirror') return { checkpoint: null };
+  // a replace (ActionDefinition.replace) sends the whole set on every run, so it reads from the beginning: the
+  // checkpoint is neither used here nor saved (recorder.ts saveCheckpoint)
+  if (ctx.mode === 'mirror' || ctx.replace === true) return { checkpoint: null };
   let stored;
   try {
     stored = await core.repos.checkpoints.getStored(ctx.flow.id, ctx.source.stream.name);

@@ -198,7 +198,7 @@ export async function saveCheckpoint(
   checkpoint: Json | null | undefined,
   now: number,
 ): Promise<void> {
-  if (checkpoint === null || checkpoint === undefined || ctx.mode === 'mirror') return;
+  if (checkpoint === null || checkpoint === undefined || ctx.mode === 'mirror' || ctx.replace === true) return;
   await tx.checkpoints.set(ctx.flow.id, ctx.source.stream.name, checkpoint, now);
 }
 

@@ -1,6 +1,6 @@
-import { toErrorInfo } from '../sdk/errors';
+import { ConfigError, toErrorInfo } from '../sdk/errors';
 import type { DeadLetter } from '../store/repos';
-import { loadFlowContext, type FlowContext } from './context';
+import { flowDefinitionOf, loadFlowContext, type FlowContext } from './context';
 import { inTransaction, type RunnerCore } from './core';
 import { RunStopError } from './errors';
 import { failRun, finishRun } from './executor';
@@ -260,6 +260,41 @@ async function replayFlow(
   }
 }
 
+/** What a replay of a replace flow's dead letters answers (the API, the CLI and the console alike). */
+export const REPLACE_NOT_REPLAYED = 'a replace sends the whole set: run the flow again';
+
+/**
+ * Dead letters of a flow whose target action replaces the whole set (`ActionDefinition.replace`) are never replayed
+ * one by one: a replay would replace the whole audience with them. Refused before anything is sent, naming the flow.
+ */
+async function refuseReplaceFlows(core: RunnerCore, flowIds: Iterable<string>): Promise<void> {
+  for (const flowId of flowIds) {
+    const flow = await core.repos.flows.get(flowId);
+    if (flow === undefined) continue;
+    let definition;
+    try {
+      definition = flowDefinitionOf(flow);
+    } catch {
+      continue; // an invalid definition: the replay run fails with the reason, as before
+    }
+    const connection = await core.repos.connections.get(flow.targetConnectionId ?? definition.target.connection);
+    if (connection === undefined) continue;
+    let replace = false;
+    try {
+      replace = core.connectors
+        .get(connection.connectorId)
+        .actions.some((a) => a.name === definition.target.action && a.replace === true);
+    } catch {
+      // an unknown connector: the replay run fails with the reason, as before
+    }
+    if (replace)
+      throw new ConfigError(
+        `the dead letters of flow "${flow.name}" cannot be replayed one by one: its action ${definition.target.action} replaces the whole set, and a replay would replace it with these records alone. ${REPLACE_NOT_REPLAYED} (it sends every source record, these included once they are fixed)`,
+        { field: 'flowId' },
+      );
+  }
+}
+
 export async function replayDeadLetters(
   core: RunnerCore,
   selector: ReplaySelector,
@@ -269,6 +304,7 @@ export async function replayDeadLetters(
   const letters = await selectLetters(core, selector);
   const byFlow = new Map<string, DeadLetter[]>();
   for (const letter of letters) byFlow.set(letter.flowId, [...(byFlow.get(letter.flowId) ?? []), letter]);
+  await refuseReplaceFlows(core, byFlow.keys());
   for (const [flowId, group] of byFlow)
     await replayFlow(core, flowId, group, report, { signal, fromStored: selector.fromStored === true });
   report.stillFailing = [...new Set(report.stillFailing)];

@@ -64,6 +64,7 @@ export function fetchesWebhookRecords(ctx: FlowContext): boolean {
   return (
     ctx.definition.trigger.type === 'webhook' &&
     ctx.mode !== 'mirror' &&
+    ctx.replace !== true &&
     ctx.source.stream.refetch !== undefined &&
     fetchingWebhooks(ctx).size > 0
   );

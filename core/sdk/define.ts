@@ -117,6 +117,30 @@ export interface RefetchArgs<S> {
 export interface WriteArgs<S, R> {
   connection: ConnectionContext<S>;
   records: R[];
+  /**
+   * SDK 1.3: the run-wide replace session this batch belongs to, passed to an action declared `replace` when the
+   * runner writes it; absent outside a run (the conformance kit, a direct call), where one write is the whole set.
+   */
+  session?: WriteSession;
+}
+
+/**
+ * SDK 1.3: one replace of a target's whole set (an audience) spread over the batches of a run (`WriteArgs.session`).
+ * The runner sends the batches one at a time, in order; the batch with `last` goes only after every earlier batch of
+ * the session was accepted, and only when the run read its whole source: a run that cannot finish (a batch refused as
+ * a whole, an auth stop, a crash, a failed read) never sends it, so the vendor keeps the set it had. A new attempt of
+ * the run (after a crash or a hand-back) starts a new session from batch 1. A run with nothing to send sends nothing
+ * (a replace with nothing would empty the set).
+ */
+export interface WriteSession {
+  /** Stable for one attempt of a run, new for each attempt (derive the vendor's session id from it). */
+  id: string;
+  /** The batch's number in the session: 1, 2, … consecutive; a retry of the same batch keeps its number. */
+  seq: number;
+  /** This batch completes the session: the vendor applies the replace when it arrives. */
+  last: boolean;
+  /** Records sent in the whole session, when known (on the last batch). */
+  total?: number;
 }
 
 export interface ActionDefinition<S = Record<string, unknown>, R extends object = Record<string, unknown>> {
@@ -130,6 +154,15 @@ export interface ActionDefinition<S = Record<string, unknown>, R extends object 
    * requests and never by mirror mode; append: events, idempotent by key.
    */
   mode: 'upsert' | 'delete' | 'erase' | 'append';
+  /**
+   * SDK 1.3: the writes of one run form ONE replace of the target's whole set (Meta's `usersreplace` of an audience):
+   * the runner reads the source from its beginning on every run (no checkpoint), sends every mapped record (unchanged
+   * ones too: the set must be whole), in batches that carry a `WriteArgs.session`, and completes the session only
+   * after a complete read; dead letters of such a flow are not replayed one by one. Declare it with mode `upsert`.
+   * A batch the vendor refused as a whole must be thrown (or fail every record): the runner then ends the run
+   * without completing the session. Default false.
+   */
+  replace?: boolean;
   identity?: string[];
   /**
    * false when sending a record twice has two effects (e.g. an order created without a vendor-side key): a write

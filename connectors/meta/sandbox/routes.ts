@@ -1,6 +1,6 @@
 import type { SandboxReply, SandboxRequest, SandboxRoute } from '../../../core/sdk';
 import { ACTION_SOURCES } from '../schemas/records';
-import { memberKey, type MetaState } from './state';
+import { memberKey, type Audience, type MetaState } from './state';
 
 /**
  * The Graph API routes of the sandbox, with Meta's error shapes (`{ error: { message, type, code, error_subcode,
@@ -8,7 +8,8 @@ import { memberKey, type MetaState } from './state';
  * - `POST /:v/:pixel/events`: ≤ 1,000 events; ONE invalid event (unhashed PII, no action_source, a website event
  *   without user agent or URL, event_time older than 7 days) refuses the whole request (400, code 100);
  * - `POST|DELETE /:v/:audience/users`, `POST /:v/:audience/usersreplace`: ≤ 10,000 rows, multi-key schema,
- *   hashed values checked, operation_status 471 refuses edits (100/1713230);
+ *   hashed values checked, operation_status 471 refuses edits (100/1713230); usersreplace sessions replace the
+ *   audience only when their last batch arrives, with consecutive batch_seq (see replaceBatch);
  * - `GET /:v/:form/leads` (filtering on time_created, cursor paging, newest first), `GET /:v/:page/leadgen_forms`,
  *   `GET /:v/:node` (lead, audience, pixel, ad account, report run);
  * - `GET|POST /:v/:account/insights`, `GET /:v/:run/insights` (async report runs).
@@ -121,6 +122,49 @@ function checkPayload(payload: Payload | undefined): { schema: string[]; data: s
   return { schema, data };
 }
 
+/**
+ * One usersreplace batch: its members join its session's; the session's members replace the audience's only when
+ * its last batch (`last_batch_flag`) arrives, so an incomplete session changes nothing. `batch_seq` starts at 1 and
+ * goes up by one; the same number again is a resend (its members are merged again, which changes nothing). A completed
+ * session refuses any further batch but answers a resend of its last one without changing anything. The subcodes
+ * of these refusals are illustrative.
+ */
+function replaceBatch(
+  audience: Audience,
+  sessionId: string,
+  s: Record<string, unknown>,
+  good: [string, string[]][],
+): SandboxReply | undefined {
+  const seq = s.batch_seq;
+  if (sessionId === '' || typeof seq !== 'number' || !Number.isInteger(seq) || typeof s.last_batch_flag !== 'boolean')
+    return graphError(400, 100, 'session with session_id, batch_seq and last_batch_flag is required');
+  const session = audience.sessions.get(sessionId) ?? {
+    members: new Map<string, string[]>(),
+    seq: 0,
+    completed: false,
+  };
+  if (session.completed)
+    return seq === session.seq
+      ? undefined
+      : invalid(1870080, 'Session Already Completed', `Session ${sessionId} has already received its last batch`);
+  if (seq !== session.seq + 1 && !(seq === session.seq && seq > 0))
+    return invalid(
+      1870081,
+      'Invalid Batch Sequence',
+      session.seq === 0
+        ? `Session ${sessionId} must start with batch_seq 1, not ${seq}`
+        : `Session ${sessionId} expected batch_seq ${session.seq + 1}, not ${seq}`,
+    );
+  for (const [key, row] of good) session.members.set(key, row);
+  session.seq = seq;
+  audience.sessions.set(sessionId, session);
+  if (s.last_batch_flag !== true) return undefined;
+  session.completed = true;
+  audience.members.clear();
+  for (const [key, row] of session.members) audience.members.set(key, row);
+  return undefined;
+}
+
 function users(state: MetaState, kind: 'add' | 'remove' | 'replace') {
   return (req: SandboxRequest): SandboxReply => {
     const body = (req.body ?? {}) as { payload?: Payload; session?: Record<string, unknown> };
@@ -146,15 +190,8 @@ function users(state: MetaState, kind: 'add' | 'remove' | 'replace') {
     if (kind === 'replace') {
       const s = body.session ?? {};
       sessionId = String(s.session_id ?? '');
-      if (sessionId === '' || typeof s.batch_seq !== 'number')
-        return graphError(400, 100, 'session with session_id and batch_seq is required');
-      const pending = s.batch_seq === 1 ? new Map<string, string[]>() : (audience.sessions.get(sessionId) ?? new Map());
-      for (const [key, row] of good) pending.set(key, row);
-      if (s.last_batch_flag === true) {
-        audience.members.clear();
-        for (const [key, row] of pending) audience.members.set(key, row);
-        audience.sessions.delete(sessionId);
-      } else audience.sessions.set(sessionId, pending);
+      const refused = replaceBatch(audience, sessionId, s, good);
+      if (refused !== undefined) return refused;
     } else
       for (const [key, row] of good) {
         if (kind === 'add') audience.members.set(key, row);

@@ -20,10 +20,20 @@ export interface StoredLead {
   campaign_id: string;
 }
 
+/**
+ * A usersreplace session: the members its batches sent, its last batch number, and whether its last batch arrived
+ * (then its members replaced the audience's, and it takes no more batches).
+ */
+export interface ReplaceSession {
+  members: Map<string, string[]>;
+  seq: number;
+  completed: boolean;
+}
+
 export interface Audience {
   members: Map<string, string[]>;
-  /** usersreplace sessions in progress: session id → the members sent so far. */
-  sessions: Map<string, Map<string, string[]>>;
+  /** usersreplace sessions by session id, open and completed. */
+  sessions: Map<string, ReplaceSession>;
   /** 200 normal; 471 (Meta: audience being updated/locked) refuses edits with 100/1713230. */
   operationStatus: { code: number; description: string };
 }

@@ -287,7 +287,7 @@ describe('Custom Audience actions', () => {
     expect(body!.payload).toEqual({ schema: ['EMAIL'], data: [[sha256Hex('gone@example.com')]] });
   });
 
-  it('replaceAudience sends one complete usersreplace session, the same session id when resent', async () => {
+  it('replaceAudience outside a run: one complete usersreplace session per write, a new session id each time', async () => {
     const sessions: Record<string, unknown>[] = [];
     nock(GRAPH)
       .post(`${V}/2380000000001/usersreplace`, (b: Payload) => {
@@ -305,9 +305,35 @@ describe('Custom Audience actions', () => {
       last_batch_flag: true,
       estimated_num_total: 2,
     });
-    expect(sessions[1]!.session_id).toBe(sessions[0]!.session_id);
+    // a second replace is a second session (a completed session takes no more batches)
+    expect(sessions[1]!.session_id).not.toBe(sessions[0]!.session_id);
     expect(Number.isSafeInteger(sessions[0]!.session_id)).toBe(true);
-    expect(sessionIdOf('1', [])).not.toBe(sessionIdOf('2', []));
+  });
+
+  it("replaceAudience in a run's session: session_id from the runner's session and the audience, its batch number", async () => {
+    const sessions: Record<string, unknown>[] = [];
+    nock(GRAPH)
+      .post(`${V}/2380000000001/usersreplace`, (b: Payload) => {
+        sessions.push(b.session!);
+        return true;
+      })
+      .times(2)
+      .reply(200, { session_id: '1', num_received: 2, num_invalid_entries: 0 });
+    const records = [{ email: 'a@example.com' }, { email: 'b@example.com' }];
+    await replaceAudience.write({ connection: connection(), records, session: { id: 'run-1', seq: 1, last: false } });
+    await replaceAudience.write({
+      connection: connection(),
+      records,
+      session: { id: 'run-1', seq: 2, last: true, total: 4 },
+    });
+    const id = sessionIdOf('run-1', '2380000000001');
+    expect(sessions).toEqual([
+      { session_id: id, batch_seq: 1, last_batch_flag: false },
+      { session_id: id, batch_seq: 2, last_batch_flag: true, estimated_num_total: 4 },
+    ]);
+    expect(Number.isSafeInteger(id) && id > 0).toBe(true);
+    expect(sessionIdOf('run-2', '2380000000001')).not.toBe(id);
+    expect(sessionIdOf('run-1', '2380000000002')).not.toBe(id);
   });
 
   it('an audience that takes no edits (100/1713230) fails its rows with the operation_status Meta reports', async () => {

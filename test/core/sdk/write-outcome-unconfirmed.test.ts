@@ -65,7 +65,7 @@ describe('WriteOutcome unconfirmed (SDK 1.2)', () => {
     });
   });
 
-  it('is a minor version of the contract', () => {
-    expect(SDK_VERSION).toBe('1.2.0');
+  it('is a minor version of the contract (1.2; later minors keep it)', () => {
+    expect(SDK_VERSION).toMatch(/^1\.([2-9]|\d{2,})\.\d+$/);
   });
 });
