@@ -6,6 +6,7 @@ import {
   type ConnectorSandbox,
   type SandboxOptions,
   type SandboxReply,
+  type SandboxRequest,
   type SandboxServer,
 } from '../../../core/sdk';
 import type { MetaSettings } from '../schemas/settings';
@@ -56,6 +57,11 @@ export interface MetaSandbox extends ConnectorSandbox {
   server: SandboxServer;
   /** The next request (all of the next `times`) is refused with this throttling error and usage header. */
   throttleNext(throttle: Throttle | null, times?: number): void;
+  /**
+   * Refuses every request `match` picks (until called with null) as a whole, unapplied: `reply`, by default a 400
+   * `Invalid parameter` (code 100), e.g. the second usersreplace batch of a session.
+   */
+  refuseWhere(match: ((request: SandboxRequest) => boolean) | null, reply?: SandboxReply): void;
   /** Moves the sandbox's clock (ms; positive: ahead), e.g. to make an event go stale on its way. */
   skewClock(ms: number): void;
   /** Distinct conversions with this event id (any event name). */
@@ -146,6 +152,7 @@ export async function startSandbox(options: MetaSandboxOptions = {}): Promise<Me
   const nowS = () => Math.floor((Date.now() + skewMs) / 1000);
   seed(state, options, nowS());
   let throttle: { value: Throttle; times: number } | undefined;
+  let refusal: { match: (request: SandboxRequest) => boolean; reply: SandboxReply } | undefined;
   let calls = 0;
   const proof = createHmac('sha256', SANDBOX_APP_SECRET).update(SANDBOX_TOKEN).digest('hex');
   const withUsage = (reply: SandboxReply, regain = 0): SandboxReply => ({
@@ -169,6 +176,7 @@ export async function startSandbox(options: MetaSandboxOptions = {}): Promise<Me
         return withUsage(graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token'));
       if (req.query.appsecret_proof !== undefined && req.query.appsecret_proof !== proof)
         return withUsage(graphError(400, 100, 'Invalid appsecret_proof provided in the API argument'));
+      if (refusal?.match(req)) return withUsage(refusal.reply);
       if (throttle === undefined) return undefined;
       const { value } = throttle;
       if (--throttle.times <= 0) throttle = undefined;
@@ -228,6 +236,15 @@ export async function startSandbox(options: MetaSandboxOptions = {}): Promise<Me
     server,
     throttleNext: (value, times = 1) => {
       throttle = value === null ? undefined : { value, times };
+    },
+    refuseWhere: (match, reply) => {
+      refusal =
+        match === null
+          ? undefined
+          : {
+              match,
+              reply: reply ?? graphError(400, 100, 'Invalid parameter', { error_user_msg: 'Refused by the sandbox' }),
+            };
     },
     skewClock: (ms) => {
       skewMs = ms;
