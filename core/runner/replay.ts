@@ -290,7 +290,6 @@ async function refuseReplaceFlows(core: RunnerCore, flowIds: Iterable<string>): 
     if (replace)
       throw new ConfigError(
         `the dead letters of flow "${flow.name}" cannot be replayed one by one: its action ${definition.target.action} replaces the whole set, and a replay would replace it with these records alone. ${REPLACE_NOT_REPLAYED} (it sends every source record, these included once they are fixed)`,
-        { field: 'flowId' },
       );
   }
 }
