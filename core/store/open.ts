@@ -5,6 +5,7 @@ import { Pool, TypeOverrides } from 'pg';
 import { ConfigError } from '../sdk/errors';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
+import { preparingPool, registerRawPg } from './raw-pg';
 import { registerRawSqlite } from './raw-sqlite';
 import { openSqliteDatabase, type NodeSqliteDatabase } from './sqlite-driver';
 import { currentSchemaIntrospection } from './pg-introspector';
@@ -158,8 +159,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     });
     pool.on('error', (error) => options.onBackgroundError?.(error));
     db = new Kysely<Database>({
-      dialect: guardDialect(currentSchemaIntrospection(new PostgresDialect({ pool })), scope),
+      // the runner's hot statements go as named prepared statements (core/store/raw-pg.ts)
+      dialect: guardDialect(currentSchemaIntrospection(new PostgresDialect({ pool: preparingPool(pool) })), scope),
     });
+    registerRawPg(db);
     statistics = new PlannerStatistics((error) =>
       options.onBackgroundError?.(error instanceof Error ? error : new Error(String(error))),
     );
@@ -195,7 +198,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     async transaction(fn) {
       const result = await db.transaction().execute((trx) => {
         if (sqlite !== undefined) registerRawSqlite(trx, sqlite, true);
-        if (statistics !== undefined) registerPlannerStatistics(trx, statistics);
+        if (statistics !== undefined) {
+          registerPlannerStatistics(trx, statistics);
+          registerRawPg(trx);
+        }
         return scope.run(() => fn(trx));
       });
       // after the commit, outside any transaction: tables grown past their threshold are analysed (in the background)

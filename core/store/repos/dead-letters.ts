@@ -2,8 +2,21 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { redactVendorText } from '../../security/redact';
 import { ID_PREFIX, newId } from '../ids';
 import { fromJsonOrUndefined, toJsonOrNull } from '../json';
+import { execPg, isRawPg, runPg } from '../raw-pg';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database, DeadLettersTable } from '../schema';
+import {
+  CLOSE_DELIVERED_PG,
+  CLOSE_DELIVERED_SQL,
+  COLUMNS as INSERT_COLUMNS,
+  INSERT_PG,
+  INSERT_SQL,
+  OPEN_ENTRIES_PG,
+  OPEN_ENTRIES_SQL,
+  UPDATE_PG,
+  insertValues,
+  updateValues,
+} from './dead-letters-sql';
 
 export type DeadLetterStatus = 'pending' | 'replayed' | 'discarded';
 
@@ -82,39 +95,9 @@ function toDeadLetter(row: Row): DeadLetter {
   return letter;
 }
 
-/** `closeDelivered` on SQLite: one prepared statement, the keys as one JSON array, by the record index. */
-export const CLOSE_DELIVERED_SQL =
-  "update dead_letters indexed by dead_letters_record_idx set status = 'replayed', replayed_at = ? " +
-  "where flow_id = ? and record_key in (select value from json_each(?)) and status = 'pending'";
+export { CLOSE_DELIVERED_SQL } from './dead-letters-sql';
 
 const CHUNK = 500;
-
-/** SQLite: a batch's open entries in one prepared statement (the record index, as CLOSE_DELIVERED_SQL), oldest first. */
-const OPEN_ENTRIES_SQL =
-  'select * from dead_letters indexed by dead_letters_record_idx ' +
-  "where flow_id = ? and record_key in (select value from json_each(?)) and status = 'pending' " +
-  'order by created_at, id';
-
-const INSERT_COLUMNS = [
-  'id',
-  'flow_id',
-  'run_id',
-  'record_key',
-  'reason',
-  'failure_kind',
-  'field',
-  'source_json',
-  'payload_json',
-  'mapping_version',
-  'status',
-  'created_at',
-  'replayed_at',
-  'discarded_at',
-  'attempts',
-  'last_seen_at',
-] as const satisfies readonly (keyof Row)[];
-
-const INSERT_SQL = `insert into dead_letters (${INSERT_COLUMNS.join(', ')}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
 
 /** Which open entry a failure belongs to: its flow and record (and, without an identity, its source record). */
 function matchKey(flowId: string, recordKey: string, sourceJson: string | null): string {
@@ -184,6 +167,9 @@ export class DeadLettersRepo {
     const out: Row[] = new Array<Row>(inputs.length);
     const inserts: Row[] = [];
     const insertedAt = new Map<string, Row>();
+    // open entries failed again: each failure's changes in order, and the failures per entry
+    const updates: Array<[Row, ReturnType<typeof failureChanges>]> = [];
+    const failedAgain = new Map<Row, number>();
     for (const [i, input] of inputs.entries()) {
       // the source's text matters only to entries without an identity (not serialised here for the others)
       const key = matchKey(
@@ -203,14 +189,23 @@ export class DeadLettersRepo {
       const changes = failureChanges(input, now);
       Object.assign(existing, changes, { attempts: existing.attempts + 1 });
       if (pendingInsert === undefined) {
-        await this.db
-          .updateTable('dead_letters')
-          .set({ ...changes, attempts: sql<number>`attempts + 1` })
-          .where('id', '=', existing.id)
-          .execute();
+        updates.push([existing, changes]);
+        failedAgain.set(existing, (failedAgain.get(existing) ?? 0) + 1);
       }
       out[i] = existing;
     }
+    if (isRawPg(this.db)) {
+      // prepared statements, the rows as arrays (core/store/raw-pg.ts): one update for the entries failed again
+      if (failedAgain.size > 0) await runPg(this.db, UPDATE_PG, updateValues(failedAgain));
+      if (inserts.length > 0) await runPg(this.db, INSERT_PG, insertValues(inserts));
+      return out;
+    }
+    for (const [existing, changes] of updates)
+      await this.db
+        .updateTable('dead_letters')
+        .set({ ...changes, attempts: sql<number>`attempts + 1` })
+        .where('id', '=', existing.id)
+        .execute();
     const sqlite = rawSqliteFor(this.db);
     if (sqlite !== undefined) {
       // one prepared statement run per entry (core/store/raw-sqlite.ts): no multi-row statement to build
@@ -241,6 +236,13 @@ export class DeadLettersRepo {
       if (sqlite !== undefined) {
         const rows = sqlite.statement(OPEN_ENTRIES_SQL).all(flowId, JSON.stringify(keys)) as unknown as Row[];
         for (const row of rows) {
+          const key = matchKey(row.flow_id, row.record_key, row.source_json);
+          if (!open.has(key)) open.set(key, row);
+        }
+        continue;
+      }
+      if (isRawPg(this.db)) {
+        for (const row of await runPg<Row>(this.db, OPEN_ENTRIES_PG, [flowId, keys])) {
           const key = matchKey(row.flow_id, row.record_key, row.source_json);
           if (!open.has(key)) open.set(key, row);
         }
@@ -279,6 +281,7 @@ export class DeadLettersRepo {
       const result = sqlite.statement(CLOSE_DELIVERED_SQL).run(now, flowId, JSON.stringify(keys));
       return Number(result.changes);
     }
+    if (isRawPg(this.db)) return keys.length === 0 ? 0 : execPg(this.db, CLOSE_DELIVERED_PG, [now, flowId, keys]);
     let closed = 0;
     for (let i = 0; i < keys.length; i += CHUNK) {
       const result = await this.db

@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
 import { plannerStatisticsFor } from '../planner-statistics';
 import { unseenWithPeer } from './record-links-mirror';
+import { isRawPg, runPg } from '../raw-pg';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
@@ -28,6 +29,7 @@ import {
   shapeOf,
   upsertSql,
 } from './record-links-sql';
+import { FIND_BY_ENTITIES_PG, FIND_MANY_PG, upsertPg, upsertPgValues } from './record-links-pg';
 
 export type { LinkedPair, LinkUpsert, RecordLink, RecordRef } from './record-links-rows';
 export { changesLink, linkKey, mergeUpserts } from './record-links-rows';
@@ -39,6 +41,8 @@ const CHUNK = 500;
  * PostgreSQL's 65,535, and few distinct statement texts for the SQLite statement cache.
  */
 export const UPSERT_ROWS_PER_STATEMENT = 500;
+/** Rows per upsert on PostgreSQL's prepared path (no parameter limit there: arrays; this bounds one message). */
+const PG_UPSERT_ROWS = 5_000;
 
 type ConflictEb = ExpressionBuilder<Database & { excluded: Database['record_links'] }, 'record_links' | 'excluded'>;
 
@@ -75,6 +79,15 @@ export class RecordLinksRepo {
       const statement = sqlite.statement(FIND_MANY_SQL);
       statement.setReturnArrays(true);
       const rows = statement.all(linkGroup, connectionId, JSON.stringify(unique)) as unknown as LinkValues[];
+      for (const values of rows) {
+        const link = toLinkFromValues(values);
+        found.set(link.externalId, link);
+      }
+      return found;
+    }
+    if (isRawPg(this.db)) {
+      // one prepared statement whatever the number of ids (core/store/raw-pg.ts)
+      const rows = await runPg<LinkValues>(this.db, FIND_MANY_PG, [linkGroup, connectionId, unique]);
       for (const values of rows) {
         const link = toLinkFromValues(values);
         found.set(link.externalId, link);
@@ -238,6 +251,12 @@ export class RecordLinksRepo {
       }
       // PostgreSQL: counted for the planner's statistics (core/store/planner-statistics.ts)
       plannerStatisticsFor(this.db)?.wrote('record_links', group.length);
+      if (isRawPg(this.db)) {
+        // one prepared statement per shape, the rows as one array per column (core/store/raw-pg.ts)
+        for (let i = 0; i < group.length; i += PG_UPSERT_ROWS)
+          await runPg(this.db, upsertPg(shape), upsertPgValues(shape, group.slice(i, i + PG_UPSERT_ROWS), now));
+        continue;
+      }
       for (let i = 0; i < group.length; i += UPSERT_ROWS_PER_STATEMENT) {
         const rows = group.slice(i, i + UPSERT_ROWS_PER_STATEMENT).map((input) => newRow(input, now));
         await this.db
@@ -338,6 +357,15 @@ export class RecordLinksRepo {
         JSON.stringify([...new Set(connectionIds)]),
         JSON.stringify(except),
       ) as unknown as LinkValues[];
+      return rows.map((values) => toLinkFromValues(values));
+    }
+    if (isRawPg(this.db)) {
+      const rows = await runPg<LinkValues>(this.db, FIND_BY_ENTITIES_PG, [
+        linkGroup,
+        unique,
+        [...new Set(connectionIds)],
+        [...except],
+      ]);
       return rows.map((values) => toLinkFromValues(values));
     }
     const skip = new Set(except);

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { redactVendorText } from '../../security/redact';
+import { isRawPg, pgStatement, runPg } from '../raw-pg';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database, RunRecordsTable } from '../schema';
 
@@ -25,6 +26,23 @@ const LABEL_MAX = 200;
 const INSERT_SQL =
   'insert into run_records (run_id, outcome, seq, record_key, label, reason, field, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)';
 const REASON_MAX = 1000;
+
+/**
+ * PostgreSQL (core/store/raw-pg.ts): the totals' upsert and the records' insert as prepared statements, one text
+ * whatever the batch, the rows as one array per column; the same rows and meaning as the Kysely statements.
+ */
+const TOTALS_PG = pgStatement(
+  'hub_run_record_totals_add',
+  'insert into run_record_totals (run_id, outcome, total) ' +
+    'select $1, u.outcome, u.total from unnest($2::text[], $3::integer[]) as u (outcome, total) ' +
+    'on conflict (run_id, outcome) do update set total = run_record_totals.total + excluded.total ' +
+    'returning outcome, total',
+);
+const INSERT_PG = pgStatement(
+  'hub_run_records_insert',
+  'insert into run_records (run_id, outcome, seq, record_key, label, reason, field, created_at) ' +
+    'select $1, u.*, $8 from unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[]) as u',
+);
 
 export interface NewRunRecord {
   outcome: RunRecordOutcome;
@@ -82,17 +100,24 @@ export class RunRecordsRepo {
       if (list === undefined) byOutcome.set(r.outcome, [r]);
       else list.push(r);
     }
-    const totals = await this.db
-      .insertInto('run_record_totals')
-      .values([...byOutcome].map(([outcome, list]) => ({ run_id: runId, outcome, total: list.length })))
-      .onConflict((oc) =>
-        oc
-          .columns(['run_id', 'outcome'])
-          .doUpdateSet((eb) => ({ total: eb('run_record_totals.total', '+', eb.ref('excluded.total')) })),
-      )
-      .returning(['outcome', 'total'])
-      .execute();
-    const rows = [];
+    const pg = isRawPg(this.db);
+    const totals = pg
+      ? await runPg<{ outcome: string; total: number }>(this.db, TOTALS_PG, [
+          runId,
+          [...byOutcome.keys()],
+          [...byOutcome.values()].map((list) => list.length),
+        ])
+      : await this.db
+          .insertInto('run_record_totals')
+          .values([...byOutcome].map(([outcome, list]) => ({ run_id: runId, outcome, total: list.length })))
+          .onConflict((oc) =>
+            oc
+              .columns(['run_id', 'outcome'])
+              .doUpdateSet((eb) => ({ total: eb('run_record_totals.total', '+', eb.ref('excluded.total')) })),
+          )
+          .returning(['outcome', 'total'])
+          .execute();
+    const rows: Selectable<RunRecordsTable>[] = [];
     for (const { outcome, total } of totals) {
       const list = byOutcome.get(outcome as RunRecordOutcome) ?? [];
       const before = Number(total) - list.length;
@@ -110,6 +135,21 @@ export class RunRecordsRepo {
           created_at: now,
         });
       }
+    }
+    if (pg) {
+      if (rows.length === 0) return;
+      const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+      await runPg(this.db, INSERT_PG, [
+        runId,
+        column('outcome'),
+        column('seq'),
+        column('record_key'),
+        column('label'),
+        column('reason'),
+        column('field'),
+        now,
+      ]);
+      return;
     }
     const sqlite = rawSqliteFor(this.db);
     if (sqlite !== undefined) {

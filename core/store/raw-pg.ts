@@ -1,0 +1,113 @@
+import {
+  CompiledQuery,
+  type Kysely,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * The PostgreSQL counterpart of core/store/raw-sqlite.ts: the runner's hot statements (record links, run records,
+ * dead letters, per page) as fixed SQL texts with array parameters (`= any($1::text[])`, `unnest($1::text[], …)`),
+ * sent as named prepared statements, instead of a Kysely-built statement per batch (hundreds of parameters built
+ * and compiled each time, a new text for PostgreSQL to parse and plan each time).
+ *
+ * A statement still runs through Kysely (`db.executeQuery`), so it runs on the transaction's connection inside
+ * `store.transaction` and is refused through `store.db` there (core/store/transaction-guard.ts), as any query. Only
+ * the pool under the store's PostgresDialect is wrapped (`preparingPool`): a text registered here is sent as
+ * `{ name, text, values }` (pg parses it once per connection, PostgreSQL plans it per connection), optionally with
+ * rows as arrays; every other text goes to pg as before. A named statement needs a session of its own on the
+ * server: behind a pooler in transaction mode (PgBouncer before 1.21) it would fail.
+ */
+export interface PgStatement {
+  readonly name: string;
+  readonly text: string;
+  /** Rows as arrays of column values, in the select list's order (no object per row). */
+  readonly rowMode?: 'array';
+}
+
+const byText = new Map<string, PgStatement>();
+const byName = new Map<string, string>();
+
+/** Declares a prepared statement (once, at module load). A name stands for one text. */
+export function pgStatement(name: string, text: string, options: { rowMode?: 'array' } = {}): PgStatement {
+  const known = byName.get(name);
+  if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} declared with two texts`);
+  const existing = byText.get(text);
+  if (existing !== undefined) return existing;
+  const statement: PgStatement = { name, text, ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode }) };
+  byName.set(name, text);
+  byText.set(text, statement);
+  return statement;
+}
+
+/** The declared statement of `text`, if any. */
+export function declaredPgStatement(text: string): PgStatement | undefined {
+  return byText.get(text);
+}
+
+/** `store.db` or a transaction of it, whatever its tables. */
+type Executor = Pick<Kysely<never>, 'executeQuery'>;
+
+/** A pool client that sends declared texts as named statements. One per pg client (Kysely keys its connections by it). */
+class PreparingClient implements PostgresPoolClient {
+  constructor(readonly client: PoolClient) {}
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query(sqlOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>): unknown {
+    // Kysely's cursor (streaming) and every undeclared text: as Kysely's own client would send them
+    if (typeof sqlOrCursor !== 'string') return this.client.query(sqlOrCursor as never);
+    const statement = byText.get(sqlOrCursor);
+    const values = parameters as unknown[];
+    if (statement === undefined) return this.client.query(sqlOrCursor, values);
+    const { name, text } = statement;
+    return statement.rowMode === 'array'
+      ? this.client.query({ name, text, values, rowMode: 'array' })
+      : this.client.query({ name, text, values });
+  }
+
+  release(): void {
+    this.client.release();
+  }
+}
+
+/** `pool` for Kysely's PostgresDialect, sending declared statements prepared. */
+export function preparingPool(pool: Pool): PostgresPool {
+  const clients = new WeakMap<PoolClient, PreparingClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (wrapped === undefined) clients.set(client, (wrapped = new PreparingClient(client)));
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
+}
+
+const stores = new WeakSet<object>();
+
+/** Marks a store's `db` (and each of its transactions) as running on a `preparingPool`. */
+export function registerRawPg(db: object): void {
+  stores.add(db);
+}
+
+/** Whether `db` belongs to a PostgreSQL store whose pool sends declared statements prepared. */
+export function isRawPg(db: object): boolean {
+  return stores.has(db);
+}
+
+/** Runs a declared statement on `db` (the transaction's connection under a transaction); its rows. */
+export async function runPg<R>(db: Executor, statement: PgStatement, values: unknown[]): Promise<R[]> {
+  const result = await db.executeQuery<R>(CompiledQuery.raw(statement.text, values));
+  return result.rows;
+}
+
+/** Runs a declared statement that returns no rows; the rows it affected. */
+export async function execPg(db: Executor, statement: PgStatement, values: unknown[]): Promise<number> {
+  const result = await db.executeQuery(CompiledQuery.raw(statement.text, values));
+  return Number(result.numAffectedRows ?? 0n);
+}
