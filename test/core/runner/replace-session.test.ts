@@ -56,6 +56,13 @@ function listVendor() {
           return records.map((_, i) => ({ status: 'ok' as const, targetId: call.emails[i]! }));
         },
       },
+      {
+        // an ordinary delete, so mirror mode would have what it needs but for the replace
+        name: 'removeMembers',
+        recordSchema: { type: 'object' },
+        mode: 'delete',
+        write: async ({ records }) => records.map((_, i) => ({ status: 'ok' as const, targetId: String(i) })),
+      },
     ],
   };
   return { state, definition };
@@ -136,7 +143,7 @@ describe('replace sessions in the runner', () => {
     await flow({ mode: 'mirror' });
     const run = await h.run('crm-to-list');
     expect(run.status).toBe('failed');
-    expect(run.error).toMatchObject({ kind: 'config', field: 'mode' });
+    expect(run.error).toMatchObject({ kind: 'config', field: 'mode', message: expect.stringContaining('replaces') });
     expect(vendor.state.calls).toHaveLength(0);
   });
 });
