@@ -177,6 +177,13 @@ function connectorProblems(definition: FlowDefinition, source?: ConnectorDefinit
       message: `${batchSize} is more than action "${action?.name}" of connector "${target.id}" accepts in one batch; use at most ${max} (or leave it out to use the maximum)`,
     });
   }
+  // a replace (ActionDefinition.replace) sends the whole set on every run: no mirror deletes, no sync pair
+  if (action?.replace === true && (definition.mode === 'mirror' || definition.sync !== undefined)) {
+    problems.push({
+      field: definition.mode === 'mirror' ? 'mode' : 'sync',
+      message: `action "${action.name}" replaces the whole set on every run (members the source no longer has leave it), so it takes mode "upsert" outside a sync pair`,
+    });
+  }
   if (definition.mode === 'mirror' && !target.actions.some((a) => a.mode === 'delete')) {
     problems.push({
       field: 'mode',

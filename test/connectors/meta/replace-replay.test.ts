@@ -9,7 +9,7 @@ import { openApiBed, type ApiBed } from '../../core/api/helpers';
  * goes through the same runner service as `hub dlq replay`) refuses, naming what to do instead.
  */
 
-describe('POST /dead-letters/replay of a replace flow (Meta replaceAudience)', () => {
+describe('a replace flow (Meta replaceAudience) in the API: no replay of its dead letters, no mirror mode', () => {
   let bed: ApiBed;
   let sandbox: MetaSandbox;
   beforeAll(async () => {
@@ -33,16 +33,15 @@ describe('POST /dead-letters/replay of a replace flow (Meta replaceAudience)', (
     });
     const engineer = bed.as('engineer');
     await bed.hub.repos.mappings.save({ name: 'to-member', version: '1', expression: '{ "email": email }' });
-    const flow = await engineer
-      .post('/flows', {
-        name: 'list-to-audience',
-        source: { connection: source.name, stream: 'records' },
-        mapping: { id: 'to-member' },
-        target: { connection: target.name, action: 'replaceAudience' },
-        trigger: { type: 'manual' },
-        mode: 'upsert',
-      })
-      .expect(201);
+    const flowBody = {
+      name: 'list-to-audience',
+      source: { connection: source.name, stream: 'records' },
+      mapping: { id: 'to-member' },
+      target: { connection: target.name, action: 'replaceAudience' },
+      trigger: { type: 'manual' },
+      mode: 'upsert',
+    };
+    const flow = await engineer.post('/flows', flowBody).expect(201);
     await engineer.post(`/flows/${flow.body.id}/enable`).expect(200);
     const started = await engineer.post(`/flows/${flow.body.id}/run`).expect(202);
     expect((await bed.waitForRun(started.body.runId)).status).toBe('partial');
@@ -50,6 +49,14 @@ describe('POST /dead-letters/replay of a replace flow (Meta replaceAudience)', (
     expect(letter).toBeDefined();
     expect(sandbox.members(SANDBOX_AUDIENCE)).toBe(2);
     const requests = sandbox.server.log.length;
+
+    // and a replace cannot be saved as a mirror flow: it already removes what the source no longer has
+    const mirror = await engineer
+      .post('/flows', { ...flowBody, name: 'list-to-audience-mirror', mode: 'mirror' })
+      .expect(422);
+    expect(mirror.body.errors).toEqual([
+      expect.objectContaining({ field: '/body/mode', message: expect.stringContaining('replaces the whole set') }),
+    ]);
 
     for (const body of [{ flowId: 'list-to-audience' }, { ids: [letter!.id] }]) {
       const refused = await bed.as('marketer').post('/dead-letters/replay', body).expect(422);
