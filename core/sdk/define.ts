@@ -159,8 +159,10 @@ export interface ActionDefinition<S = Record<string, unknown>, R extends object 
    * the runner reads the source from its beginning on every run (no checkpoint), sends every mapped record (unchanged
    * ones too: the set must be whole), in batches that carry a `WriteArgs.session`, and completes the session only
    * after a complete read; dead letters of such a flow are not replayed one by one. Declare it with mode `upsert`.
-   * A batch the vendor refused as a whole must be thrown (or fail every record): the runner then ends the run
-   * without completing the session. Default false.
+   * A request the vendor refused as a whole must be thrown (a HubError of its kind), never returned as failed
+   * outcomes: the runner takes a batch whose `write` returned as accepted (its failed outcomes are rows the vendor
+   * refused inside it), and ends the run without completing the session when no `write` of a batch returned.
+   * Default false.
    */
   replace?: boolean;
   identity?: string[];
