@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { pgStatement } from '../raw-pg';
+import { pgArray, pgStatement } from '../raw-pg';
 import type { DeadLettersTable } from '../schema';
 
 /**
@@ -79,7 +79,7 @@ export const INSERT_PG = pgStatement(
 
 /** `INSERT_PG`'s parameters: one array per column. */
 export function insertValues(rows: readonly Row[]): unknown[] {
-  return COLUMNS.map((column) => rows.map((row) => row[column]));
+  return COLUMNS.map((column) => pgArray(rows.map((row) => row[column])));
 }
 
 /** The columns a repeated failure sets on its open entry (`failureChanges`), then how many failures it counted. */
@@ -110,9 +110,9 @@ export const UPDATE_PG = pgStatement(
 export function updateValues(rows: ReadonlyMap<Row, number>): unknown[] {
   const entries = [...rows.keys()];
   return [
-    entries.map((row) => row.id),
-    ...UPDATED.map((column) => entries.map((row) => row[column])),
-    [...rows.values()],
+    pgArray(entries.map((row) => row.id)),
+    ...UPDATED.map((column) => pgArray(entries.map((row) => row[column]))),
+    pgArray([...rows.values()]),
   ];
 }
 

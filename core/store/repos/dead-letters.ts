@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { redactVendorText } from '../../security/redact';
 import { ID_PREFIX, newId } from '../ids';
 import { fromJsonOrUndefined, toJsonOrNull } from '../json';
-import { execPg, isRawPg, runPg } from '../raw-pg';
+import { execPg, isRawPg, pgArray, runPg } from '../raw-pg';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database, DeadLettersTable } from '../schema';
 import {
@@ -242,7 +242,7 @@ export class DeadLettersRepo {
         continue;
       }
       if (isRawPg(this.db)) {
-        for (const row of await runPg<Row>(this.db, OPEN_ENTRIES_PG, [flowId, keys])) {
+        for (const row of await runPg<Row>(this.db, OPEN_ENTRIES_PG, [flowId, pgArray(keys)])) {
           const key = matchKey(row.flow_id, row.record_key, row.source_json);
           if (!open.has(key)) open.set(key, row);
         }
@@ -281,7 +281,8 @@ export class DeadLettersRepo {
       const result = sqlite.statement(CLOSE_DELIVERED_SQL).run(now, flowId, JSON.stringify(keys));
       return Number(result.changes);
     }
-    if (isRawPg(this.db)) return keys.length === 0 ? 0 : execPg(this.db, CLOSE_DELIVERED_PG, [now, flowId, keys]);
+    if (isRawPg(this.db))
+      return keys.length === 0 ? 0 : execPg(this.db, CLOSE_DELIVERED_PG, [now, flowId, pgArray(keys)]);
     let closed = 0;
     for (let i = 0; i < keys.length; i += CHUNK) {
       const result = await this.db

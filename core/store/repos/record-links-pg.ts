@@ -1,6 +1,6 @@
 import { ID_PREFIX, newId } from '../ids';
 import { toJsonOrNull } from '../json';
-import { pgStatement, type PgStatement } from '../raw-pg';
+import { pgArray, pgStatement, type PgStatement } from '../raw-pg';
 import { UPSERT_COLUMNS, UPSERT_FIELDS, type LinkUpsert } from './record-links-rows';
 import { ROW_COLUMNS } from './record-links-sql';
 
@@ -88,7 +88,7 @@ export function upsertPgValues(shape: number, inputs: readonly LinkUpsert[], now
     connections[i] = input.connectionId;
     externalIds[i] = input.externalId;
   }
-  const values: unknown[] = [ids, groups, entityIds, entities, connections, externalIds];
+  const values: unknown[] = [ids, groups, entityIds, entities, connections, externalIds].map(pgArray);
   for (let bit = 1; bit < UPSERT_FIELDS.length; bit++) {
     if ((shape & (1 << bit)) === 0) continue;
     const field = UPSERT_FIELDS[bit];
@@ -98,7 +98,7 @@ export function upsertPgValues(shape: number, inputs: readonly LinkUpsert[], now
       const value = inputs[i][field];
       column[i] = json ? toJsonOrNull(value) : ((value ?? null) as Value);
     }
-    values.push(column);
+    values.push(pgArray(column));
   }
   values.push(now);
   return values;

@@ -2,7 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ID_PREFIX, newId } from '../ids';
 import { plannerStatisticsFor } from '../planner-statistics';
 import { unseenWithPeer } from './record-links-mirror';
-import { isRawPg, runPg } from '../raw-pg';
+import { isRawPg, pgArray, runPg } from '../raw-pg';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database } from '../schema';
 import {
@@ -87,7 +87,7 @@ export class RecordLinksRepo {
     }
     if (isRawPg(this.db)) {
       // one prepared statement whatever the number of ids (core/store/raw-pg.ts)
-      const rows = await runPg<LinkValues>(this.db, FIND_MANY_PG, [linkGroup, connectionId, unique]);
+      const rows = await runPg<LinkValues>(this.db, FIND_MANY_PG, [linkGroup, connectionId, pgArray(unique)]);
       for (const values of rows) {
         const link = toLinkFromValues(values);
         found.set(link.externalId, link);
@@ -362,9 +362,9 @@ export class RecordLinksRepo {
     if (isRawPg(this.db)) {
       const rows = await runPg<LinkValues>(this.db, FIND_BY_ENTITIES_PG, [
         linkGroup,
-        unique,
-        [...new Set(connectionIds)],
-        [...except],
+        pgArray(unique),
+        pgArray([...new Set(connectionIds)]),
+        pgArray(except),
       ]);
       return rows.map((values) => toLinkFromValues(values));
     }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { redactVendorText } from '../../security/redact';
-import { isRawPg, pgStatement, runPg } from '../raw-pg';
+import { isRawPg, pgArray, pgStatement, runPg } from '../raw-pg';
 import { rawSqliteFor } from '../raw-sqlite';
 import type { Database, RunRecordsTable } from '../schema';
 
@@ -104,8 +104,8 @@ export class RunRecordsRepo {
     const totals = pg
       ? await runPg<{ outcome: string; total: number }>(this.db, TOTALS_PG, [
           runId,
-          [...byOutcome.keys()],
-          [...byOutcome.values()].map((list) => list.length),
+          pgArray([...byOutcome.keys()]),
+          pgArray([...byOutcome.values()].map((list) => list.length)),
         ])
       : await this.db
           .insertInto('run_record_totals')
@@ -138,7 +138,7 @@ export class RunRecordsRepo {
     }
     if (pg) {
       if (rows.length === 0) return;
-      const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+      const column = <K extends keyof (typeof rows)[number]>(key: K) => pgArray(rows.map((r) => r[key]));
       await runPg(this.db, INSERT_PG, [
         runId,
         column('outcome'),
