@@ -359,16 +359,17 @@ export class RecordLinksRepo {
       ) as unknown as LinkValues[];
       return rows.map((values) => toLinkFromValues(values));
     }
+    const skip = new Set(except);
     if (isRawPg(this.db)) {
       const rows = await runPg<LinkValues>(this.db, FIND_BY_ENTITIES_PG, [
         linkGroup,
         pgArray(unique),
         pgArray([...new Set(connectionIds)]),
-        pgArray(except),
       ]);
-      return rows.map((values) => toLinkFromValues(values));
+      // rows as arrays: the id is the first value
+      for (const values of rows) if (!skip.has(values[0])) found.push(toLinkFromValues(values));
+      return found;
     }
-    const skip = new Set(except);
     for (let i = 0; i < unique.length; i += CHUNK) {
       const rows = await this.db
         .selectFrom('record_links')
