@@ -114,6 +114,8 @@ export function describeConnector<S>(definition: ConnectorDefinition<S>): Connec
       if (a.identity !== undefined) action.identity = [...a.identity];
       const maxBatchSize = actionBatchSize(definition, a.name);
       if (maxBatchSize !== undefined) action.maxBatchSize = maxBatchSize;
+      if (a.idempotent !== undefined) action.idempotent = a.idempotent;
+      if (a.replace === true) action.replace = true;
       return action;
     }),
     webhooks: (definition.webhooks ?? []).map((w) => {

@@ -240,6 +240,12 @@ export const ActionInfo = Type.Object({
         'false: sending a record twice has two effects (an order created without a vendor-side key); after a crash mid-write such records go to manual review instead of being sent again. Default true',
     }),
   ),
+  replace: Type.Optional(
+    Type.Boolean({
+      description:
+        "true: the action replaces the target's whole set (an audience) with what a run sends: every run reads the whole source and sends every record as one session; members the source no longer has leave the set. Default false",
+    }),
+  ),
 });
 export type ActionInfo = Static<typeof ActionInfo>;
 

@@ -66,7 +66,8 @@ export function registerConnectors(program: Command, output: Output): void {
         ),
         'Actions:',
         ...info.actions.map(
-          (a) => `  ${a.name}  mode=${a.mode} maxBatch=${actionBatchSize(info, a.name)}  ${a.description ?? ''}`,
+          (a) =>
+            `  ${a.name}  mode=${a.mode}${a.replace === true ? ' replace' : ''}${a.idempotent === false ? ' not-idempotent' : ''} maxBatch=${actionBatchSize(info, a.name)}  ${a.description ?? ''}`,
         ),
         'Webhooks:',
         ...(info.webhooks.length ? info.webhooks.map((w) => `  ${w.name}  ${w.description ?? ''}`) : ['  (none)']),

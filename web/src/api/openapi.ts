@@ -908,6 +908,8 @@ export interface components {
         maxBatchSize?: number;
         /** @description false: sending a record twice has two effects (an order created without a vendor-side key); after a crash mid-write such records go to manual review instead of being sent again. Default true */
         idempotent?: boolean;
+        /** @description true: the action replaces the target's whole set (an audience) with what a run sends: every run reads the whole source and sends every record as one session; members the source no longer has leave the set. Default false */
+        replace?: boolean;
       }[];
       webhooks: {
         name: string;
