@@ -31,15 +31,27 @@ export interface PgStatement {
 const byText = new Map<string, PgStatement>();
 const byName = new Map<string, string>();
 
-/** Declares a prepared statement (once, at module load). A name stands for one text. */
-export function pgStatement(name: string, text: string, options: { rowMode?: 'array' } = {}): PgStatement {
+/**
+ * Declares a prepared statement (once, at module load). A name stands for one text. `perCall`: sent unnamed instead
+ * (the fixed text and its array parameters, parsed and planned with its values at each call), for a statement whose
+ * generic plan would be bad: PostgreSQL plans a prepared statement with its values for five calls, then may keep a
+ * generic plan, in which `= any($n)` and `<> all($n)` outside an index condition compare every row with every
+ * element (a plan with the values hashes them).
+ */
+export function pgStatement(
+  name: string,
+  text: string,
+  options: { rowMode?: 'array'; perCall?: boolean } = {},
+): PgStatement {
+  if (options.perCall === true && options.rowMode !== undefined)
+    throw new Error(`${name}: rows as arrays need a prepared statement`);
   const known = byName.get(name);
   if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} declared with two texts`);
   const existing = byText.get(text);
   if (existing !== undefined) return existing;
   const statement: PgStatement = { name, text, ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode }) };
   byName.set(name, text);
-  byText.set(text, statement);
+  if (options.perCall !== true) byText.set(text, statement);
   return statement;
 }
 
