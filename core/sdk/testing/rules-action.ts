@@ -15,6 +15,7 @@ import {
   type ConformanceRule,
   type Verdict,
 } from './options';
+import { replaceSessionRule } from './rules-replace';
 
 /** Rules on each action: batches, outcomes, documented rejections, idempotency, rate limits. */
 
@@ -205,5 +206,7 @@ export function actionRules<S>(definition: ConnectorDefinition<S>, options: Conf
     rejectionRule(definition, action, options),
     idempotentRule(definition, action, options),
     rateLimitRule(action, options),
+    // only for actions declared `replace`: a skip row on every other action would say nothing
+    ...(action.replace === true ? [replaceSessionRule(definition, action, options)] : []),
   ]);
 }

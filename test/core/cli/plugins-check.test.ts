@@ -25,7 +25,7 @@ describe('hub plugins check', () => {
     expect(lines[0]).toBe('hub-fixture-broken-kit@1.0.0 (connector kit-none), options from conformance export');
     expect(lines).toContain('pass  stream.resumable [contacts]');
     expect(lines).toContain('pass  action.rate-limited [upsertContacts]');
-    expect(lines.at(-1)).toBe('20 passed, 0 failed, 0 skipped');
+    expect(lines.at(-1)).toBe('26 passed, 0 failed, 0 skipped');
   });
 
   it('fails a broken plugin with what was expected and seen, exit 1; --json gives the results', async () => {
@@ -35,7 +35,7 @@ describe('hub plugins check', () => {
     expect(result.stdout).toContain(
       'fail  action.one-outcome-per-record [upsertContacts]  expected: 3 outcomes; seen: 2\n',
     );
-    expect(result.stdout).toContain('19 passed, 1 failed, 0 skipped');
+    expect(result.stdout).toContain('25 passed, 1 failed, 0 skipped');
 
     const asJson = await pluginsCheck(bed, dir, '--json');
     expect(asJson.code).toBe(1);
@@ -169,7 +169,7 @@ describe('hub plugins check', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('unbuilt-plugin@0.3.0 (connector kit-none), options from conformance export');
-    expect(result.stdout).toContain('20 passed, 0 failed, 0 skipped');
+    expect(result.stdout).toContain('26 passed, 0 failed, 0 skipped');
   }, 60_000);
 
   it('names the plugin and the problem when it cannot be loaded', async () => {

@@ -6,6 +6,7 @@ import * as keyInMessage from '../../../fixtures/connectors/broken-key-in-messag
 import * as permanent429 from '../../../fixtures/connectors/broken-429-permanent';
 import * as nonResumable from '../../../fixtures/connectors/broken-non-resumable';
 import * as checkpointStays from '../../../fixtures/connectors/broken-checkpoint-stays';
+import * as replacePerBatch from '../../../fixtures/connectors/broken-replace-per-batch';
 
 type Fixture = typeof control;
 
@@ -43,6 +44,12 @@ describe('the conformance rules on the fixture connectors', () => {
       'action.documented-rejection [upsertContacts]',
       'action.idempotent [upsertContacts]',
       'action.rate-limited [upsertContacts]',
+      'action.max-batch-accepted [replaceList]',
+      'action.one-outcome-per-record [replaceList]',
+      'action.documented-rejection [replaceList]',
+      'action.idempotent [replaceList]',
+      'action.rate-limited [replaceList]',
+      'action.replace-session [replaceList]',
       'webhook.signed-accepted [contactChanged]',
       'webhook.altered-rejected [contactChanged]',
     ]);
@@ -60,6 +67,7 @@ describe('the conformance rules on the fixture connectors', () => {
       checkpointStays,
       /read again from the final checkpoint/,
     ],
+    ["replace that ignores the run's session", 'action.replace-session', replacePerBatch, /^0,0,1$/],
   ])('a %s fails exactly %s', async (_name, rule, fixture, seen) => {
     const results = await run(fixture);
     // a stream that starts over on every read also re-reads everything after a complete read
