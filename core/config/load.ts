@@ -75,7 +75,8 @@ function parseValue(name: EnvName, raw: string, problems: Problems): unknown {
     case 'HUB_PORT':
     case 'HUB_QUEUE_LOCK_MS':
       return /^\d+$/.test(text) ? Number(text) : bad();
-    case 'HUB_SANDBOX': {
+    case 'HUB_SANDBOX':
+    case 'HUB_DATABASE_PREPARED': {
       const v = text.toLowerCase();
       if (['on', 'true', '1', 'yes'].includes(v)) return true;
       if (['off', 'false', '0', 'no', ''].includes(v)) return false;

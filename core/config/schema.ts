@@ -25,6 +25,10 @@ export const HubConfig = Type.Object(
     databaseUrl: Type.Optional(
       Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// URL; absent → SQLite in the data dir' }),
     ),
+    databasePrepared: Type.Boolean({
+      description:
+        'on/off: PostgreSQL statements of the runner as named prepared statements (off behind a pooler in transaction mode)',
+    }),
     redisUrl: Type.Optional(
       Type.String({ pattern: '^rediss?://', description: 'a redis:// URL; absent → embedded queue' }),
     ),
@@ -101,6 +105,11 @@ export const ENV_VARIABLES = {
     key: 'databaseUrl',
     expects: 'a postgres:// URL (leave it unset for SQLite)',
     fallback: undefined,
+  },
+  HUB_DATABASE_PREPARED: {
+    key: 'databasePrepared',
+    expects: '"on" or "off" ("off" behind a connection pooler in transaction mode, e.g. PgBouncer)',
+    fallback: 'on',
   },
   HUB_REDIS_URL: {
     key: 'redisUrl',

@@ -36,6 +36,7 @@ export async function openHub(config: HubConfig, options: OpenHubOptions = {}): 
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    preparedStatements: config.databasePrepared,
     onBackgroundError: (error) => logger.error({ err: error.message }, 'database connection error'),
   });
   try {

@@ -38,6 +38,13 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** Largest number of PostgreSQL connections this process opens (default 10). */
   poolSize?: number;
+  /**
+   * PostgreSQL: send the runner's hot statements as named prepared statements (default true; core/store/raw-pg.ts).
+   * false sends the same texts unnamed, which a connection pooler in transaction mode (PgBouncer before 1.21, or
+   * without `max_prepared_statements`) can pass on: a named statement lives in one server session, which such a pooler
+   * does not keep for a client.
+   */
+  preparedStatements?: boolean;
   /** Told about errors on idle PostgreSQL connections (a restarted server, a dropped network), which are otherwise fatal. */
   onBackgroundError?: (error: Error) => void;
 }
@@ -160,7 +167,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     pool.on('error', (error) => options.onBackgroundError?.(error));
     db = new Kysely<Database>({
       // the runner's hot statements go as named prepared statements (core/store/raw-pg.ts)
-      dialect: guardDialect(currentSchemaIntrospection(new PostgresDialect({ pool: preparingPool(pool) })), scope),
+      dialect: guardDialect(
+        currentSchemaIntrospection(
+          new PostgresDialect({ pool: preparingPool(pool, options.preparedStatements !== false) }),
+        ),
+        scope,
+      ),
     });
     registerRawPg(db);
     statistics = new PlannerStatistics((error) =>

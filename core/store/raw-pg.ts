@@ -19,7 +19,8 @@ import type { Pool, PoolClient } from 'pg';
  * the pool under the store's PostgresDialect is wrapped (`preparingPool`): a text registered here is sent as
  * `{ name, text, values }` (pg parses it once per connection, PostgreSQL plans it per connection), optionally with
  * rows as arrays; every other text goes to pg as before. A named statement needs a session of its own on the
- * server: behind a pooler in transaction mode (PgBouncer before 1.21) it would fail.
+ * server: behind a pooler in transaction mode (PgBouncer before 1.21, or without `max_prepared_statements`) it would
+ * fail, so HUB_DATABASE_PREPARED=off sends the same texts unnamed (`preparingPool(pool, false)`).
  */
 export interface PgStatement {
   readonly name: string;
@@ -65,7 +66,11 @@ type Executor = Pick<Kysely<never>, 'executeQuery'>;
 
 /** A pool client that sends declared texts as named statements. One per pg client (Kysely keys its connections by it). */
 class PreparingClient implements PostgresPoolClient {
-  constructor(readonly client: PoolClient) {}
+  constructor(
+    readonly client: PoolClient,
+    /** false (HUB_DATABASE_PREPARED=off): the declared texts go unnamed, for a pooler in transaction mode. */
+    private readonly named: boolean,
+  ) {}
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
@@ -76,6 +81,10 @@ class PreparingClient implements PostgresPoolClient {
     const values = parameters as unknown[];
     if (statement === undefined) return this.client.query(sqlOrCursor, values);
     const { name, text } = statement;
+    if (!this.named)
+      return statement.rowMode === 'array'
+        ? this.client.query({ text, values, rowMode: 'array' })
+        : this.client.query(text, values);
     return statement.rowMode === 'array'
       ? this.client.query({ name, text, values, rowMode: 'array' })
       : this.client.query({ name, text, values });
@@ -86,14 +95,17 @@ class PreparingClient implements PostgresPoolClient {
   }
 }
 
-/** `pool` for Kysely's PostgresDialect, sending declared statements prepared. */
-export function preparingPool(pool: Pool): PostgresPool {
+/**
+ * `pool` for Kysely's PostgresDialect, sending declared statements prepared (`named`, the default), or unnamed with
+ * the same fixed texts and array parameters (HUB_DATABASE_PREPARED=off, for a pooler in transaction mode).
+ */
+export function preparingPool(pool: Pool, named = true): PostgresPool {
   const clients = new WeakMap<PoolClient, PreparingClient>();
   return {
     async connect() {
       const client = await pool.connect();
       let wrapped = clients.get(client);
-      if (wrapped === undefined) clients.set(client, (wrapped = new PreparingClient(client)));
+      if (wrapped === undefined) clients.set(client, (wrapped = new PreparingClient(client, named)));
       return wrapped;
     },
     end: () => pool.end(),
