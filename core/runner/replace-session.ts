@@ -41,6 +41,8 @@ export class ReplaceSession {
   private seq = 0;
   private sent = 0;
   private completed = false;
+  /** The stops this session already said it was abandoned in (a batch's stop reaches the run's read too). */
+  private readonly stops = new WeakSet<RunStopError>();
 
   constructor(
     private readonly core: RunnerCore,
@@ -90,10 +92,13 @@ export class ReplaceSession {
 
   /** A run stop (a failed read) while the session is open, saying that the set was left as it was. */
   abandoned(error: RunStopError): RunStopError {
-    return new RunStopError(
+    if (this.stops.has(error)) return error;
+    const stop = new RunStopError(
       { ...error.info, message: `${error.info.message}. The replace session was not completed, ${NOT_COMPLETED}` },
       error.connectionId,
     );
+    this.stops.add(stop);
+    return stop;
   }
 
   /** Writes and records one batch, fenced by the run's lease like every batch of a run (core/runner/review.ts). */
@@ -149,6 +154,8 @@ export class ReplaceSession {
       last && reason.startsWith(MAY_HAVE_APPLIED)
         ? `the last batch (${seq}) of the replace session got no answer (${reason}): the target may or may not have applied the replace. Run the flow again: it sends the whole set in a new session`
         : `batch ${seq} of the replace session was refused as a whole (${reason}); ${last ? 'it was the last batch' : 'its last batch was never sent'}, ${NOT_COMPLETED}. Fix the cause, then run the flow again: it sends the whole set in a new session`;
-    return new RunStopError({ kind, message });
+    const stop = new RunStopError({ kind, message });
+    this.stops.add(stop);
+    return stop;
   }
 }

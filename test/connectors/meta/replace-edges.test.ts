@@ -1,0 +1,201 @@
+import connector from '../../../connectors/meta';
+import { clearMetaBackoff } from '../../../connectors/meta/client';
+import { sha256Hex } from '../../../connectors/meta/identifiers';
+import { SANDBOX_AUDIENCE, startSandbox, type MetaSandbox } from '../../../connectors/meta/sandbox';
+import type { SandboxRequest } from '../../../core/sdk';
+import type { MemoryConnector } from '../../fixtures/connectors/memory';
+import { createMemoryBudget, type MemoryBudget } from '../../../core/runner/budget';
+import { createHarness, type Harness } from '../../core/runner/harness';
+
+/**
+ * Edge cases of Meta `replaceAudience` through the runner: after each successful run the audience equals the
+ * consented source list; a failed run leaves it as it was.
+ */
+
+const key = (email: string) => `EMAIL:${sha256Hex(email.trim().toLowerCase())}`;
+const isReplace = (r: SandboxRequest) => r.method === 'POST' && r.path.endsWith('/usersreplace');
+type Session = { session_id: number; batch_seq: number; last_batch_flag: boolean; estimated_num_total?: number };
+
+describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
+  let h: Harness;
+  let sandbox: MetaSandbox;
+  let crm: MemoryConnector;
+  let sessions: Session[];
+  let pauses: string[];
+
+  const audience = () => new Set(sandbox.state.audience(SANDBOX_AUDIENCE).members.keys());
+  const people = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `person${from + i}@example.com`);
+  const seedAudience = (emails: string[]) => {
+    const members = sandbox.state.audience(SANDBOX_AUDIENCE).members;
+    for (const email of emails) members.set(key(email), [sha256Hex(email)]);
+  };
+  const putPeople = (emails: string[], from = 1) =>
+    emails.forEach((email, i) => crm.put({ id: `c${String(from + i).padStart(3, '0')}`, email, name: `P ${i}` }));
+  const watch = (refuse: (r: SandboxRequest) => boolean = () => false) =>
+    sandbox.refuseWhere((r) => {
+      if (isReplace(r)) sessions.push((r.body as { session: Session }).session);
+      return refuse(r);
+    });
+  const flow = (batchSize: number) =>
+    h.flow({
+      name: 'crm-to-audience',
+      source: { connection: 'crm', stream: 'contacts' },
+      mapping: { id: 'to-member' },
+      target: { connection: 'meta', action: 'replaceAudience' },
+      options: { batchSize, maxAttempts: 2 },
+    });
+
+  beforeEach(async () => {
+    // Meta's default throttle wait (60 s) is shortened to 50 ms: the pause happens, the test does not sit it out
+    const budget = createMemoryBudget({ windowMarginMs: 25 });
+    h = await createHarness({
+      deps: {
+        budget: Object.assign(Object.create(budget) as MemoryBudget, {
+          pause: (key: string, _until: number, reason: string) => {
+            pauses.push(reason);
+            return budget.pause(key, Date.now() + 50, reason);
+          },
+        }),
+      },
+    });
+    sandbox = await startSandbox({ insightDays: 0 });
+    sessions = [];
+    pauses = [];
+    watch();
+    crm = await h.connector('crm', { pageSize: 7 });
+    await h.register('meta', connector, sandbox.settings as unknown as Record<string, unknown>);
+    await h.mapping('to-member', 'optOut = true ? $skip("no marketing consent") : { "email": email }');
+  });
+  afterEach(async () => {
+    await h.close();
+    await sandbox.close();
+    clearMetaBackoff();
+  });
+
+  it('batchSize 1: one member per batch, numbered 1…n, only the last one last', async () => {
+    await flow(1);
+    putPeople(people(3));
+    seedAudience(['old@example.com']);
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('succeeded');
+    expect(sessions.map((s) => [s.batch_seq, s.last_batch_flag])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    expect(audience()).toEqual(new Set(people(3).map(key)));
+  });
+
+  it('exactly a multiple of the batch size, with held-back and failing records read last', async () => {
+    await flow(10);
+    putPeople(people(20));
+    crm.put({ id: 'c021', email: 'nope@example.com', name: 'No', optOut: true });
+    crm.put({ id: 'c022', email: 'nope2@example.com', name: 'No', optOut: true });
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('succeeded');
+    expect(sessions.map((s) => [s.batch_seq, s.last_batch_flag])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(sessions[1]!.estimated_num_total).toBe(20);
+    expect(audience()).toEqual(new Set(people(20).map(key)));
+  });
+
+  it('the same person twice in the source (two pages apart) stays in the audience, run and rerun', async () => {
+    await flow(10);
+    putPeople(people(12));
+    crm.put({ id: 'c013', email: 'person1@example.com', name: 'Twin' });
+    const run = await h.run('crm-to-audience');
+    expect(run.status).not.toBe('failed');
+    expect(audience()).toEqual(new Set(people(12).map(key)));
+    const rerun = await h.run('crm-to-audience');
+    expect(rerun.status).not.toBe('failed');
+    expect(audience()).toEqual(new Set(people(12).map(key)));
+  });
+
+  it('a 429 (code 17) on a middle batch pauses the connection; the same session goes on and completes', async () => {
+    await flow(10);
+    putPeople(people(25));
+    let n = 0;
+    watch((r) => {
+      if (isReplace(r) && ++n === 2) sandbox.throttleNext({ code: 17, regainMinutes: 0 });
+      return false;
+    });
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('succeeded');
+    expect(audience()).toEqual(new Set(people(25).map(key)));
+    expect(new Set(sessions.map((s) => s.session_id)).size).toBe(1);
+    expect(sessions.map((s) => [s.batch_seq, s.last_batch_flag])).toEqual([
+      [1, false],
+      [2, false],
+      [2, false],
+      [3, true],
+    ]);
+    expect(pauses).toHaveLength(1);
+  });
+
+  it('an auth error on the last batch: the run fails as auth, the audience stays as it was', async () => {
+    await flow(10);
+    putPeople(people(25));
+    seedAudience(['old@example.com']);
+    sandbox.refuseWhere(
+      (r) => {
+        if (isReplace(r)) sessions.push((r.body as { session: Session }).session);
+        return isReplace(r) && (r.body as { session: Session }).session.last_batch_flag;
+      },
+      { status: 401, body: { error: { message: 'Error validating access token', type: 'OAuthException', code: 190 } } },
+    );
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ kind: 'auth' });
+    expect(run.error?.message).toMatch(/the audience was left as it was/);
+    expect(audience()).toEqual(new Set([key('old@example.com')]));
+  });
+
+  it('an auth error on a middle batch: the run says once that the audience was left as it was', async () => {
+    await flow(10);
+    putPeople(people(25));
+    seedAudience(['old@example.com']);
+    sandbox.refuseWhere((r) => isReplace(r) && (r.body as { session: Session }).session.batch_seq === 2, {
+      status: 401,
+      body: { error: { message: 'Error validating access token', type: 'OAuthException', code: 190 } },
+    });
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ kind: 'auth' });
+    expect(run.error?.message.match(/the audience was left as it was/g)).toHaveLength(1);
+    expect(audience()).toEqual(new Set([key('old@example.com')]));
+  });
+
+  it('a middle batch refused as a whole: the run says once that the audience was left as it was', async () => {
+    await flow(10);
+    putPeople(people(25));
+    watch((r) => isReplace(r) && r.body !== undefined && (r.body as { session: Session }).session.batch_seq === 2);
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('failed');
+    expect(run.error?.message).toMatch(/^batch 2 of the replace session was refused as a whole/);
+    expect(run.error?.message.match(/the audience was left as it was/g)).toHaveLength(1);
+  });
+
+  it('a flow edited from addAudienceMembers to replaceAudience sends the whole list, old links and checkpoint aside', async () => {
+    const stored = await h.flow({
+      name: 'crm-to-audience',
+      source: { connection: 'crm', stream: 'contacts' },
+      mapping: { id: 'to-member' },
+      target: { connection: 'meta', action: 'addAudienceMembers' },
+      options: { batchSize: 10, maxAttempts: 2 },
+    });
+    putPeople(people(12));
+    expect((await h.run('crm-to-audience')).status).toBe('succeeded');
+    seedAudience(['old@example.com']);
+    await h.repos.flows.update(stored.id, {
+      definition: { ...stored.definition, target: { connection: 'meta', action: 'replaceAudience' } },
+    });
+    putPeople(people(3, 13), 13);
+    sessions = [];
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('succeeded');
+    expect(audience()).toEqual(new Set(people(15).map(key)));
+    expect(sessions.map((s) => s.batch_seq)).toEqual([1, 2]);
+  });
+});
