@@ -46,6 +46,8 @@ export interface PageOptions {
   rejected?: RejectedRecord[];
   /** The run's replace session, when the target action replaces the whole set (core/runner/replace-session.ts). */
   session?: ReplaceSession;
+  /** Created and updated are left out of the run's counts (returned): a replace session adds them once completed. */
+  deferWritten?: boolean;
 }
 
 export type WritePlan = PlannedItem & { decision: Extract<Decision, { kind: 'write' }> };
@@ -98,7 +100,7 @@ function noteFailures(ctx: FlowContext, ledger: Ledger, failures: readonly Failu
  */
 type Tail = (tx: TxRepos) => Promise<Partial<RunCounts> | undefined>;
 
-/** Writes a batch (through `send` for a replace session: core/runner/replace-session.ts) and records it. */
+/** Writes a batch (through `send` for a replace session: replace-session.ts), records it, returns its counts. */
 export async function writeBatch(
   core: RunnerCore,
   ctx: FlowContext,
@@ -106,7 +108,7 @@ export async function writeBatch(
   options: PageOptions,
   tail?: Tail,
   send?: (payloads: SourceRecord[]) => Promise<ItemResult[]>,
-): Promise<void> {
+): Promise<Partial<RunCounts>> {
   const payloads = batch.map((p) => p.decision.payload);
   const results = await (send?.(payloads) ??
     writeRecords(core, ctx.target, ctx.target.action, payloads, {
@@ -185,11 +187,15 @@ export async function writeBatch(
       'done',
     );
     await recordOutcomes(tx, options.runId, [...outcomes, ...failedOutcomes(failures)], now);
-    await tx.runs.addCounts(options.runId, counts);
+    await tx.runs.addCounts(
+      options.runId,
+      options.deferWritten === true ? { ...counts, created: 0, updated: 0 } : counts,
+    );
     if (tail !== undefined) tailCounts = await tail(tx);
   });
   reportCounts(core.metrics, ctx.flow.name, counts);
   if (tailCounts !== undefined) reportCounts(core.metrics, ctx.flow.name, tailCounts);
+  return counts;
 }
 
 /** Written records that had no link on either side before: their target records may be linked to others. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WriteSession } from '../sdk/define';
 import type { AnyAction, FlowContext } from './context';
-import type { RunnerCore } from './core';
+import type { RunnerCore, TxRepos } from './core';
 import { RunStopError } from './errors';
 import type { SourceRecord } from './hashing';
 import { writeBatch, type PageOptions, type WritePlan } from './page-processor';
@@ -41,6 +41,8 @@ export class ReplaceSession {
   private seq = 0;
   private sent = 0;
   private completed = false;
+  /** Created and updated records of the batches accepted so far: counted in the run only once the session completed. */
+  private readonly written = { created: 0, updated: 0 };
   /** The stops this session already said it was abandoned in (a batch's stop reaches the run's read too). */
   private readonly stops = new WeakSet<RunStopError>();
 
@@ -101,10 +103,35 @@ export class ReplaceSession {
     return stop;
   }
 
-  /** Writes and records one batch, fenced by the run's lease like every batch of a run (core/runner/review.ts). */
+  /**
+   * Writes and records one batch, fenced by the run's lease like every batch of a run (core/runner/review.ts). Its
+   * created and updated records count in the run only when the session completes (an incomplete session changed
+   * nothing): the last batch adds the earlier batches' in its own transaction, which is recorded only once the
+   * vendor accepted it.
+   */
   private write(batch: WritePlan[], last: boolean): Promise<void> {
     const { core, ctx, options } = this;
-    return fencedWrite(core, ctx, batch, (todo) => writeBatch(core, ctx, todo, options, undefined, this.sender(last)));
+    return fencedWrite(core, ctx, batch, async (todo) => {
+      if (last) {
+        const earlier = { ...this.written };
+        const tail = async (tx: TxRepos) => {
+          await tx.runs.addCounts(options.runId, earlier);
+          return undefined;
+        };
+        await writeBatch(core, ctx, todo, options, tail, this.sender(last));
+        return;
+      }
+      const counts = await writeBatch(
+        core,
+        ctx,
+        todo,
+        { ...options, deferWritten: true },
+        undefined,
+        this.sender(last),
+      );
+      this.written.created += counts.created ?? 0;
+      this.written.updated += counts.updated ?? 0;
+    });
   }
 
   /** Sends one batch of the session (batch `seq + 1`), with the connection's retries; throws when it was refused. */

@@ -177,7 +177,7 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     expect(run.error?.message.match(/the audience was left as it was/g)).toHaveLength(1);
   });
 
-  it('a flow edited from addAudienceMembers to replaceAudience sends the whole list, old links and checkpoint aside', async () => {
+  it('a flow edited from addAudienceMembers to replaceAudience sends the whole list (old links aside)', async () => {
     const stored = await h.flow({
       name: 'crm-to-audience',
       source: { connection: 'crm', stream: 'contacts' },
@@ -198,4 +198,22 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     expect(audience()).toEqual(new Set(people(15).map(key)));
     expect(sessions.map((s) => s.batch_seq)).toEqual([1, 2]);
   });
+
+  it.each([2, 3])(
+    'a session refused at batch %i counts nothing as created or updated (nothing took effect); the rerun counts all',
+    async (refused) => {
+      await flow(10);
+      putPeople(people(25));
+      watch((r) => isReplace(r) && (r.body as { session: Session }).session.batch_seq === refused);
+      const run = await h.run('crm-to-audience');
+      expect(run.status).toBe('failed');
+      expect(run.counts).toMatchObject({ created: 0, updated: 0 });
+
+      watch();
+      const rerun = await h.run('crm-to-audience');
+      expect(rerun.status).toBe('succeeded');
+      expect(rerun.counts.created + rerun.counts.updated).toBe(25);
+      expect(audience()).toEqual(new Set(people(25).map(key)));
+    },
+  );
 });
