@@ -5,6 +5,8 @@ import { SANDBOX_AUDIENCE, startSandbox, type MetaSandbox } from '../../../conne
 import type { SandboxRequest } from '../../../core/sdk';
 import type { MemoryConnector } from '../../fixtures/connectors/memory';
 import { createMemoryBudget, type MemoryBudget } from '../../../core/runner/budget';
+import { allowLoopbackForTests } from '../../helpers/outbound';
+import { startHoldProxy } from '../../integration/helpers/hold-proxy';
 import { createHarness, type Harness } from '../../core/runner/harness';
 
 /**
@@ -17,6 +19,8 @@ const isReplace = (r: SandboxRequest) => r.method === 'POST' && r.path.endsWith(
 type Session = { session_id: number; batch_seq: number; last_batch_flag: boolean; estimated_num_total?: number };
 
 describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
+  // the lost-reply cases go through a proxy on 127.0.0.1
+  allowLoopbackForTests();
   let h: Harness;
   let sandbox: MetaSandbox;
   let crm: MemoryConnector;
@@ -214,6 +218,56 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
       expect(rerun.status).toBe('succeeded');
       expect(rerun.counts.created + rerun.counts.updated).toBe(25);
       expect(audience()).toEqual(new Set(people(25).map(key)));
+    },
+  );
+
+  it('a dry run after a run shows every member a real run would send again, none as unchanged', async () => {
+    await flow(10);
+    putPeople(people(12));
+    crm.put({ id: 'c900', email: 'nope@example.com', name: 'No consent', optOut: true });
+    expect((await h.run('crm-to-audience')).status).toBe('succeeded');
+    sessions = [];
+    const report = await h.runner.dryRun('crm-to-audience');
+    expect(sessions).toHaveLength(0);
+    expect(report.records.filter((r) => r.decision === 'unchanged')).toHaveLength(0);
+    expect(report.records.filter((r) => r.decision === 'create' || r.decision === 'update')).toHaveLength(12);
+    expect(report.records.find((r) => r.sourceKey === 'c900')).toMatchObject({ decision: 'skip-filtered' });
+  });
+
+  it.each([2, 3])(
+    'a lost reply on batch %i: the batch goes again with the same batch_seq and the session completes',
+    async (lostSeq) => {
+      const proxy = await startHoldProxy(sandbox.url);
+      try {
+        await h.register('meta-proxied', connector, { ...sandbox.settings, baseUrl: proxy.url });
+        await h.flow({
+          name: 'proxied',
+          source: { connection: 'crm', stream: 'contacts' },
+          mapping: { id: 'to-member' },
+          target: { connection: 'meta-proxied', action: 'replaceAudience' },
+          options: { batchSize: 10, maxAttempts: 3 },
+        });
+        putPeople(people(25));
+        seedAudience(['old@example.com']);
+        let lost = false;
+        proxy.intercept((r) => {
+          if (lost || !r.path.includes('/usersreplace')) return undefined;
+          const { session } = JSON.parse(r.body) as { session: Session };
+          if (session.batch_seq !== lostSeq) return undefined;
+          lost = true;
+          return { lose: true };
+        });
+        const run = await h.run('proxied');
+        expect(run.error).toBeUndefined();
+        expect(run.status).toBe('succeeded');
+        expect(lost).toBe(true);
+        expect(audience()).toEqual(new Set(people(25).map(key)));
+        expect(sessions.map((s) => s.batch_seq)).toEqual(lostSeq === 2 ? [1, 2, 2, 3] : [1, 2, 3, 3]);
+        expect(new Set(sessions.map((s) => s.session_id)).size).toBe(1);
+        expect(run.counts).toMatchObject({ created: 25, failed: 0 });
+      } finally {
+        await proxy.close();
+      }
     },
   );
 });
