@@ -301,7 +301,9 @@ async function planWithCollisions(
       destinations.push(known?.destination);
     }
   }
-  const demoted = resolveCollisions(ctx, planned, destinations);
+  // a replace sends every record as it reads now: twins linked by earlier runs are not held back as duplicates (one
+  // whose winner changed its identifiers would leave the set); the same person sent twice is one member of it
+  const demoted = ctx.replace === true ? [] : resolveCollisions(ctx, planned, destinations);
   for (const { item, decision } of planned) {
     const hash =
       decision.kind === 'write'

@@ -105,10 +105,13 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     expect(audience()).toEqual(new Set(people(20).map(key)));
   });
 
-  it('the same person twice in the source (two pages apart) stays in the audience, run and rerun', async () => {
+  it.each([
+    ['two pages apart', 'c013'],
+    ['in one page', 'c0025'],
+  ])('the same person twice in the source (%s) stays in the audience, run and rerun', async (_, twin) => {
     await flow(10);
     putPeople(people(12));
-    crm.put({ id: 'c013', email: 'person1@example.com', name: 'Twin' });
+    crm.put({ id: twin, email: 'person1@example.com', name: 'Twin' });
     const run = await h.run('crm-to-audience');
     expect(run.status).not.toBe('failed');
     expect(audience()).toEqual(new Set(people(12).map(key)));
@@ -270,4 +273,26 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
       }
     },
   );
+
+  it('twins: when the record that won the e-mail changes it, its twin still keeps the person in the audience', async () => {
+    await flow(10);
+    putPeople(people(12));
+    crm.put({ id: 'c013', email: 'person1@example.com', name: 'Twin' });
+    expect((await h.run('crm-to-audience')).status).not.toBe('failed');
+    crm.put({ id: 'c001', email: 'moved@example.com', name: 'Moved' });
+    const rerun = await h.run('crm-to-audience');
+    expect(rerun.status).not.toBe('failed');
+    expect(audience()).toEqual(new Set([...people(12), 'moved@example.com'].map(key)));
+  });
+
+  it('twins: when the record that won the e-mail opts out, its consenting twin keeps the person in', async () => {
+    await flow(10);
+    putPeople(people(12));
+    crm.put({ id: 'c013', email: 'person1@example.com', name: 'Twin' });
+    expect((await h.run('crm-to-audience')).status).not.toBe('failed');
+    crm.put({ id: 'c001', email: 'person1@example.com', name: 'Out', optOut: true });
+    const rerun = await h.run('crm-to-audience');
+    expect(rerun.status).not.toBe('failed');
+    expect(audience()).toEqual(new Set(people(12).map(key)));
+  });
 });
