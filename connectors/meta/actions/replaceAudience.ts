@@ -91,7 +91,9 @@ async function writeSessionBatch(
     throw error;
   }
   outcomesOf(rows, answer, outcomes, 'created');
-  return outcomes;
+  // Meta does not say which members are new to the audience: the runner counts a member this flow never sent as
+  // created and one it sent before as updated (a replace sends everyone again on every run)
+  return outcomes.map((o) => (o.status === 'ok' ? { status: 'ok', targetId: o.targetId } : o));
 }
 
 export const replaceAudience = defineAction<MetaSettings, AudienceMemberInput>({

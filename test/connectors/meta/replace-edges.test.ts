@@ -295,4 +295,14 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     expect(rerun.status).not.toBe('failed');
     expect(audience()).toEqual(new Set(people(12).map(key)));
   });
+
+  it('the counts of a rerun say the members were sent again (updated), not that they joined (created)', async () => {
+    await flow(10);
+    putPeople(people(12));
+    const first = await h.run('crm-to-audience');
+    expect(first.counts).toMatchObject({ created: 12, updated: 0 });
+    putPeople(['new@example.com'], 13);
+    const rerun = await h.run('crm-to-audience');
+    expect(rerun.counts).toMatchObject({ read: 13, created: 1, updated: 12, unchanged: 0 });
+  });
 });
