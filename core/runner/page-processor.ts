@@ -46,7 +46,7 @@ export interface PageOptions {
   rejected?: RejectedRecord[];
   /** The run's replace session, when the target action replaces the whole set (core/runner/replace-session.ts). */
   session?: ReplaceSession;
-  /** Created and updated are left out of the run's counts (returned): a replace session adds them once completed. */
+  /** Created/updated left out of the run's counts (returned), dead letters left open: a replace session's, until done. */
   deferWritten?: boolean;
 }
 
@@ -172,13 +172,15 @@ export async function writeBatch(
     noteFailures(ctx, options.ledger, failures);
     outcomes.push(...(await recordUnconfirmed(tx, ctx, unconfirmed, recordOptions, links)));
     await links.flush(tx, now);
-    await closeDelivered(
-      tx,
-      ctx,
-      options.ledger,
-      written.map((w) => w.item),
-      now,
-    );
+    // a replace session's batches close dead letters once the session completed (replace-session.ts)
+    if (options.deferWritten !== true)
+      await closeDelivered(
+        tx,
+        ctx,
+        options.ledger,
+        written.map((w) => w.item),
+        now,
+      );
     addCount(counts, 'failed', failures.length);
     if (options.ledger.countsDeadLettered) addCount(counts, 'deadLettered', failures.length);
     await options.ledger.resolved(

@@ -43,6 +43,9 @@ export class ReplaceSession {
   private completed = false;
   /** Created and updated records of the batches accepted so far: counted in the run only once the session completed. */
   private readonly written = { created: 0, updated: 0 };
+  /** Keys of the records of the batches accepted so far, when the flow has open dead letters: closed once completed. */
+  private readonly delivered: string[] = [];
+  private openLetters: boolean | Promise<boolean> | undefined;
   /** The stops this session already said it was abandoned in (a batch's stop reaches the run's read too). */
   private readonly stops = new WeakSet<RunStopError>();
 
@@ -105,32 +108,41 @@ export class ReplaceSession {
 
   /**
    * Writes and records one batch, fenced by the run's lease like every batch of a run (core/runner/review.ts). Its
-   * created and updated records count in the run only when the session completes (an incomplete session changed
-   * nothing): the last batch adds the earlier batches' in its own transaction, which is recorded only once the
-   * vendor accepted it.
+   * created and updated records count in the run, and their open dead letters close, only when the session completes
+   * (an incomplete session changed nothing): the last batch does it for the earlier batches in its own transaction,
+   * which is recorded only once the vendor accepted it.
    */
   private write(batch: WritePlan[], last: boolean): Promise<void> {
     const { core, ctx, options } = this;
     return fencedWrite(core, ctx, batch, async (todo) => {
       if (last) {
         const earlier = { ...this.written };
+        const delivered = this.delivered;
         const tail = async (tx: TxRepos) => {
           await tx.runs.addCounts(options.runId, earlier);
+          if (delivered.length > 0) await tx.deadLetters.closeDelivered(ctx.flow.id, delivered, core.now());
           return undefined;
         };
         await writeBatch(core, ctx, todo, options, tail, this.sender(last));
         return;
       }
-      const counts = await writeBatch(
-        core,
-        ctx,
-        todo,
-        { ...options, deferWritten: true },
-        undefined,
-        this.sender(last),
-      );
+      const send = this.sender(last);
+      let results: ItemResult[] = [];
+      const deferred = { ...options, deferWritten: true };
+      const counts = await writeBatch(core, ctx, todo, deferred, undefined, async (records) => {
+        results = await send(records);
+        return results;
+      });
       this.written.created += counts.created ?? 0;
       this.written.updated += counts.updated ?? 0;
+      // the records' open dead letters close with the session (kept only when the flow has any open)
+      this.openLetters ??=
+        options.ledger.countsDeadLettered &&
+        core.repos.deadLetters.count({ flowId: ctx.flow.id, status: 'pending' }).then((n) => n > 0);
+      if (await this.openLetters)
+        todo.forEach((p, i) => {
+          if (results[i]?.status === 'ok' || results[i]?.status === 'skipped') this.delivered.push(p.item.key);
+        });
     });
   }
 

@@ -305,4 +305,23 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     const rerun = await h.run('crm-to-audience');
     expect(rerun.counts).toMatchObject({ read: 13, created: 1, updated: 12, unchanged: 0 });
   });
+
+  it('a dead letter of a member fixed since stays open after a run that did not complete, closes after one that did', async () => {
+    await flow(10);
+    putPeople(['not an address', ...people(12, 2)]);
+    expect((await h.run('crm-to-audience')).status).toBe('partial');
+    const stored = (await h.repos.flows.get('crm-to-audience'))!;
+    expect(await h.repos.deadLetters.list({ flowId: stored.id, status: 'pending' })).toHaveLength(1);
+    crm.put({ id: 'c001', email: 'person1@example.com', name: 'Fixed' });
+    // read after the fixed member (the source reads in order of change): its batch is accepted, the last one refused
+    putPeople(people(12, 100), 100);
+    watch((r) => isReplace(r) && (r.body as { session: Session }).session.last_batch_flag);
+    expect((await h.run('crm-to-audience')).status).toBe('failed');
+    expect(audience().has(key('person1@example.com'))).toBe(false);
+    expect(await h.repos.deadLetters.list({ flowId: stored.id, status: 'pending' })).toHaveLength(1);
+    watch();
+    expect((await h.run('crm-to-audience')).status).toBe('succeeded');
+    expect(await h.repos.deadLetters.list({ flowId: stored.id, status: 'pending' })).toHaveLength(0);
+    expect(audience().has(key('person1@example.com'))).toBe(true);
+  });
 });
