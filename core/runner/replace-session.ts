@@ -24,7 +24,9 @@ import { MAY_HAVE_APPLIED, writeRecords, type ItemResult } from './writer';
  * A batch counts as accepted once the vendor answered one of its requests (the action's `write` returned); the
  * records the vendor refused inside an accepted batch (Meta's invalid rows) are dead-lettered alone, as in any flow,
  * and the session goes on. A run with nothing to send sends nothing: a replace with nothing would empty the set, and
- * an empty read is far more often a misconfiguration; the run lists a warning saying so.
+ * an empty read is far more often a misconfiguration; the run lists a warning saying so. A run that read records but
+ * may send none of them (all held back or failed) fails instead: the set still holds people the source no longer
+ * lists for it, so it cannot report success.
  */
 
 /** What every message of a run that did not complete its session says. */
@@ -66,11 +68,20 @@ export class ReplaceSession {
   }
 
   /**
-   * After a complete read: sends the records held as the session's last batch ('completed'), or, when the run had
-   * nothing to send, sends nothing and records a warning in the run ('empty').
+   * After a complete read: sends the records held as the session's last batch ('completed'), or, when the run read
+   * nothing, sends nothing and records a warning in the run ('empty'); when it read records but none may be sent
+   * (all held back or failed), sends nothing and fails the run.
    */
   async finish(): Promise<'completed' | 'empty'> {
     if (this.held.length === 0 && this.seq === 0) {
+      // records were read, none may go (held back: no consent; failed): the set still holds people the source no
+      // longer lets it hold, so the run cannot say it succeeded
+      const read = (await this.core.repos.runs.get(this.options.runId))?.counts.read ?? 0;
+      if (read > 0)
+        throw new RunStopError({
+          kind: 'permanent',
+          message: `none of the ${read} source records read may be sent (each was held back, e.g. without marketing consent, or failed: see the run's records), and a replace with no records would empty the set, so nothing was sent, ${LEFT_AS_IT_WAS}: it still holds the members of the last replace, whom the source no longer lists for it. Empty the audience in Ads Manager if that is what the source says, or fix the source or the mapping and run the flow again`,
+        });
       const reason = `nothing to send: no source record was mapped for sending, so no replace was sent, ${LEFT_AS_IT_WAS}. A replace with no records would empty it; if the source should have records, check the flow's source (its file, list or filter) and its mapping`;
       this.core.logger.warn({ flow: this.ctx.flow.name, runId: this.options.runId }, reason);
       await this.core.repos.runs.recordFailures(

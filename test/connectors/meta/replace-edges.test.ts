@@ -324,4 +324,20 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     expect(await h.repos.deadLetters.list({ flowId: stored.id, status: 'pending' })).toHaveLength(0);
     expect(audience().has(key('person1@example.com'))).toBe(true);
   });
+
+  it('every person read withdrew consent: nothing is sent and the run fails saying the audience still holds them', async () => {
+    await flow(10);
+    seedAudience(people(3));
+    people(3).forEach((email, i) => crm.put({ id: `c00${i + 1}`, email, name: 'Out', optOut: true }));
+    const run = await h.run('crm-to-audience');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({
+      kind: 'permanent',
+      message: expect.stringMatching(
+        /^none of the 3 source records read may be sent .*the audience was left as it was/,
+      ),
+    });
+    expect(sessions).toHaveLength(0);
+    expect(audience()).toEqual(new Set(people(3).map(key)));
+  });
 });
