@@ -68,13 +68,28 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
-/** Builds the console into a temp folder (the sources as they are now, not a stale web/dist). */
+/**
+ * Builds the console into a temp folder (the sources as they are now, not a stale web/dist). Each build has its own
+ * output folder, so two test files building at once (jest runs two workers) are safe; Vite 8's per-project process
+ * lock would refuse the second ("Found another Vite build process for this project"), hence `--bypass-lock`.
+ */
 function buildConsole(): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-web-'));
   const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const result = spawnSync(
     process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.mts', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'],
+    [
+      vite,
+      'build',
+      '--config',
+      'web/vite.config.mts',
+      '--outDir',
+      out,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+      '--bypass-lock',
+    ],
     // jest sets NODE_ENV=test, which Vite would carry into the bundle: build what users get
     { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_ENV: 'production' } },
   );
