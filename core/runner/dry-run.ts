@@ -69,6 +69,25 @@ async function plannedDeletes(core: RunnerCore, ctx: FlowContext, seen: Readonly
   }
 }
 
+/**
+ * A replace flow (core/runner/replace-session.ts): the records shown are not the whole story — a run sends every
+ * record it may send as one replace of the target's set, and one that would send nothing leaves the set as it is.
+ */
+function replaceNotes(ctx: FlowContext, report: DryRunReport, complete: boolean): string[] {
+  const action = ctx.target.action.name;
+  const notes = [
+    `${action} replaces the whole set on every run: a run reads the whole source and sends every record it may send (those shown${complete ? '' : ' and the rest of the source'}) as one replace; members the source no longer has, or no longer may send, leave the set`,
+  ];
+  const sends = report.records.some((r) => r.decision === 'create' || r.decision === 'update');
+  if (complete && !sends)
+    notes.push(
+      report.read === 0
+        ? 'a run would send nothing: the source has no records, so the set would be left as it is (a replace with nothing would empty it) and the run would warn'
+        : 'a run would send nothing: every record is held back or invalid, so the run would fail and the set would keep everyone of the last replace',
+    );
+  return notes;
+}
+
 export async function dryRun(
   core: RunnerCore,
   flowRef: string,
@@ -113,7 +132,9 @@ export async function dryRun(
       },
     });
     if (mirror && end === 'complete' && !truncated) records.push(...(await plannedDeletes(core, ctx, seen)));
-    return { flowId: flow.id, read, records, truncated };
+    const report: DryRunReport = { flowId: flow.id, read, records, truncated };
+    if (ctx.replace === true) report.notes = replaceNotes(ctx, report, end === 'complete' && !truncated);
+    return report;
   } catch (error) {
     if (error instanceof RunStopError) throw hubErrorFromInfo(error.info);
     throw error;

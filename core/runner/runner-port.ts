@@ -31,6 +31,8 @@ export interface DryRunReport {
   records: DryRunRecord[];
   /** True when the source had more records than the dry run looked at. */
   truncated: boolean;
+  /** What the records alone do not say about the run (a replace of the whole set; a run that would send nothing). */
+  notes?: string[];
 }
 
 export interface ReplayReport {

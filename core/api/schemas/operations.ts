@@ -132,6 +132,12 @@ export const DryRunReport = Type.Object(
     flowId: Type.String(),
     read: Type.Integer(),
     truncated: Type.Boolean(),
+    notes: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'What the records alone do not say about the run: a target replaced as a whole on every run, a run that would send nothing',
+      }),
+    ),
     records: Type.Array(
       Type.Object({
         sourceKey: Type.String(),

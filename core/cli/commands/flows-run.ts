@@ -30,6 +30,7 @@ function describeDryRun(report: DryRunReport): string {
   return [
     table(rows, ['record', 'decision', 'detail']),
     `dry run: read ${report.read}${report.truncated ? ' (more records not shown: raise --limit)' : ''}; ${[...tally].map(([d, n]) => `${d} ${n}`).join(', ') || 'nothing to do'}; nothing was written`,
+    ...(report.notes ?? []).map((note) => `note: ${note}`),
   ].join('\n');
 }
 

@@ -235,6 +235,25 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
     expect(report.records.filter((r) => r.decision === 'unchanged')).toHaveLength(0);
     expect(report.records.filter((r) => r.decision === 'create' || r.decision === 'update')).toHaveLength(12);
     expect(report.records.find((r) => r.sourceKey === 'c900')).toMatchObject({ decision: 'skip-filtered' });
+    // the records alone would not say that the audience is replaced as a whole
+    expect(report.notes).toEqual([expect.stringMatching(/^replaceAudience replaces the whole set on every run/)]);
+  });
+
+  it('a dry run says when a real run would send nothing: an empty source, or everyone held back', async () => {
+    await flow(10);
+    const empty = await h.runner.dryRun('crm-to-audience');
+    expect(empty.notes).toEqual([
+      expect.stringMatching(/replaces the whole set/),
+      expect.stringMatching(/^a run would send nothing: the source has no records/),
+    ]);
+    crm.put({ id: 'c901', email: 'nope@example.com', name: 'No consent', optOut: true });
+    const held = await h.runner.dryRun('crm-to-audience');
+    expect(held.notes?.[1]).toMatch(
+      /^a run would send nothing: every record is held back or invalid, so the run would fail/,
+    );
+    // and the real run does what the note says
+    expect((await h.run('crm-to-audience')).status).toBe('failed');
+    expect(sessions).toHaveLength(0);
   });
 
   it.each([2, 3])(

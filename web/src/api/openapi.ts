@@ -1332,6 +1332,8 @@ export interface components {
       flowId: string;
       read: number;
       truncated: boolean;
+      /** @description What the records alone do not say about the run: a target replaced as a whole on every run, a run that would send nothing */
+      notes?: string[];
       records: {
         sourceKey: string;
         decision: string;
