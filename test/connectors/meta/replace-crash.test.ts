@@ -11,7 +11,8 @@ import { runWithCrash } from '../../integration/helpers/vendor-crash';
  * Meta `replaceAudience` as a flow target, its worker SIGKILLed in the middle of a usersreplace session (the second
  * of three batches applied by the sandbox, its answer never delivered): the worker that takes the run over starts a
  * NEW session from the first record, so the abandoned session is never completed, and the audience ends as the
- * source list exactly; a rerun leaves it so. (The technique of test/integration/ad-erp-crash-*.test.ts.)
+ * source list exactly, and the run counts the source list once; a rerun leaves it so. (The technique of
+ * test/integration/ad-erp-crash-*.test.ts.)
  */
 
 const RECORDS = 30;
@@ -63,6 +64,8 @@ describe.each<Driver>(['embedded', 'bullmq'])(
 
       expect(run.status).toBe('succeeded');
       expect(bed.starts(runId)).toBe(2);
+      // only the completed session counts: the source list once, not the abandoned session's batches again
+      expect(run.counts.created + run.counts.updated).toBe(RECORDS);
       expect(new Set(audience.members.keys())).toEqual(sourceSet);
       const abandoned = audience.sessions.get(String(inFlight.session.session_id));
       expect(abandoned).toMatchObject({ seq: 2, completed: false });
