@@ -189,15 +189,17 @@ export async function writeBatch(
       'done',
     );
     await recordOutcomes(tx, options.runId, [...outcomes, ...failedOutcomes(failures)], now);
-    await tx.runs.addCounts(
-      options.runId,
-      options.deferWritten === true ? { ...counts, created: 0, updated: 0 } : counts,
-    );
+    await tx.runs.addCounts(options.runId, recorded(counts, options));
     if (tail !== undefined) tailCounts = await tail(tx);
   });
-  reportCounts(core.metrics, ctx.flow.name, counts);
+  reportCounts(core.metrics, ctx.flow.name, recorded(counts, options));
   if (tailCounts !== undefined) reportCounts(core.metrics, ctx.flow.name, tailCounts);
   return counts;
+}
+
+/** What a batch adds to its run and its metrics now: a replace session's created/updated wait for its completion. */
+function recorded(counts: Partial<RunCounts>, options: PageOptions): Partial<RunCounts> {
+  return options.deferWritten === true ? { ...counts, created: 0, updated: 0 } : counts;
 }
 
 /** Written records that had no link on either side before: their target records may be linked to others. */

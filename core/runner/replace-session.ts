@@ -132,7 +132,8 @@ export class ReplaceSession {
         const tail = async (tx: TxRepos) => {
           await tx.runs.addCounts(options.runId, earlier);
           if (delivered.length > 0) await tx.deadLetters.closeDelivered(ctx.flow.id, delivered, core.now());
-          return undefined;
+          // a tail returns the counts it added: writeBatch reports them to the metrics once committed
+          return earlier;
         };
         await writeBatch(core, ctx, todo, options, tail, this.sender(last));
         return;

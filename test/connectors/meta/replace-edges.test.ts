@@ -5,6 +5,7 @@ import { SANDBOX_AUDIENCE, startSandbox, type MetaSandbox } from '../../../conne
 import type { SandboxRequest } from '../../../core/sdk';
 import type { MemoryConnector } from '../../fixtures/connectors/memory';
 import { createMemoryBudget, type MemoryBudget } from '../../../core/runner/budget';
+import { NOOP_RUNNER_METRICS } from '../../../core/runner/metrics-port';
 import { allowLoopbackForTests } from '../../helpers/outbound';
 import { startHoldProxy } from '../../integration/helpers/hold-proxy';
 import { createHarness, type Harness } from '../../core/runner/harness';
@@ -26,6 +27,8 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
   let crm: MemoryConnector;
   let sessions: Session[];
   let pauses: string[];
+  /** Records the runner reported to metrics as written (created + updated), as Prometheus would count them. */
+  let reportedWritten: number;
 
   const audience = () => new Set(sandbox.state.audience(SANDBOX_AUDIENCE).members.keys());
   const people = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `person${from + i}@example.com`);
@@ -52,8 +55,15 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
   beforeEach(async () => {
     // Meta's default throttle wait (60 s) is shortened to 50 ms: the pause happens, the test does not sit it out
     const budget = createMemoryBudget({ windowMarginMs: 25 });
+    reportedWritten = 0;
     h = await createHarness({
       deps: {
+        metrics: {
+          ...NOOP_RUNNER_METRICS,
+          recordsWritten: (_flow, operation, n) => {
+            if (operation !== 'deleted') reportedWritten += n;
+          },
+        },
         budget: Object.assign(Object.create(budget) as MemoryBudget, {
           pause: (key: string, _until: number, reason: string) => {
             pauses.push(reason);
@@ -215,11 +225,14 @@ describe('Meta replaceAudience edge cases through the runner (sandbox)', () => {
       const run = await h.run('crm-to-audience');
       expect(run.status).toBe('failed');
       expect(run.counts).toMatchObject({ created: 0, updated: 0 });
+      // the metrics say what the run says: nothing written
+      expect(reportedWritten).toBe(0);
 
       watch();
       const rerun = await h.run('crm-to-audience');
       expect(rerun.status).toBe('succeeded');
       expect(rerun.counts.created + rerun.counts.updated).toBe(25);
+      expect(reportedWritten).toBe(25);
       expect(audience()).toEqual(new Set(people(25).map(key)));
     },
   );
